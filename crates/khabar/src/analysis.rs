@@ -1,0 +1,128 @@
+//! The Analysis record: one per article, extended by every layer.
+
+use khabar_text::TokenKind;
+use serde::{Deserialize, Serialize};
+
+/// Everything khabar found in one text. Serialised as the JSON of
+/// `khabar analyze --json` (schema in `docs/analysis-json.md`).
+///
+/// Every `start`/`end` is a byte offset into the analysed text (the document
+/// body), and every `text` is exactly the bytes of the text in that range.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Analysis {
+    /// The document id, when the input had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Length of the analysed text in bytes.
+    pub length: usize,
+    /// Tokens in text order.
+    pub tokens: Vec<TokenRecord>,
+    /// Sentences in text order.
+    pub sentences: Vec<SentenceRecord>,
+}
+
+/// One token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRecord {
+    /// The original bytes of the token.
+    pub text: String,
+    /// Byte offset of its first byte.
+    pub start: usize,
+    /// Byte offset one past its last byte.
+    pub end: usize,
+    /// What it is.
+    pub kind: TokenKind,
+    /// Search-normalised form.
+    pub norm: String,
+    /// Light10 stem of `norm` (Arabic words only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stem: Option<String>,
+    /// Whether `norm` is an Arabic stopword.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub stopword: bool,
+}
+
+/// One sentence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentenceRecord {
+    /// Byte offset of the start of its first token.
+    pub start: usize,
+    /// Byte offset of the end of its last token.
+    pub end: usize,
+    /// The original bytes of the sentence.
+    pub text: String,
+    /// Index of its first token in `tokens`.
+    pub token_start: usize,
+    /// One past the index of its last token.
+    pub token_end: usize,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Analysis {
+    /// Check the offsets invariant against the analysed `text`: every span is
+    /// in bounds, on char boundaries and slices exactly its `text`; tokens are
+    /// ordered and do not overlap; sentences cover their tokens in order.
+    /// Returns a description of the first violation.
+    pub fn check_offsets(&self, text: &str) -> Result<(), String> {
+        if self.length != text.len() {
+            return Err(format!(
+                "length {} but text has {} bytes",
+                self.length,
+                text.len()
+            ));
+        }
+        let mut prev_end = 0;
+        for (i, t) in self.tokens.iter().enumerate() {
+            let slice = text.get(t.start..t.end).ok_or_else(|| {
+                format!(
+                    "token {i} span {}..{} does not slice the text",
+                    t.start, t.end
+                )
+            })?;
+            if slice != t.text {
+                return Err(format!(
+                    "token {i} text {:?} differs from the original {:?}",
+                    t.text, slice
+                ));
+            }
+            if t.start >= t.end {
+                return Err(format!("token {i} is empty"));
+            }
+            if t.start < prev_end {
+                return Err(format!("token {i} overlaps the one before"));
+            }
+            prev_end = t.end;
+        }
+        let mut next_token = 0;
+        for (i, s) in self.sentences.iter().enumerate() {
+            let slice = text
+                .get(s.start..s.end)
+                .ok_or_else(|| format!("sentence {i} span does not slice the text"))?;
+            if slice != s.text {
+                return Err(format!("sentence {i} text differs from the original"));
+            }
+            if s.token_start != next_token
+                || s.token_end <= s.token_start
+                || s.token_end > self.tokens.len()
+            {
+                return Err(format!(
+                    "sentence {i} token range {}..{} is not contiguous",
+                    s.token_start, s.token_end
+                ));
+            }
+            if self.tokens[s.token_start].start != s.start
+                || self.tokens[s.token_end - 1].end != s.end
+            {
+                return Err(format!("sentence {i} span does not match its tokens"));
+            }
+            next_token = s.token_end;
+        }
+        if next_token != self.tokens.len() {
+            return Err("sentences do not cover all tokens".into());
+        }
+        Ok(())
+    }
+}

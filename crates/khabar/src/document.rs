@@ -1,0 +1,101 @@
+//! News documents as they arrive (JSON lines as in SaudiNewsNet, or plain text).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// One news article. All fields but the text are optional; `text` is
+/// accepted as another name for `body`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// A stable identifier (file name for plain-text input).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_id"
+    )]
+    pub id: Option<String>,
+    /// The headline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The article text; every offset of its analysis points into this string.
+    #[serde(default, alias = "text")]
+    pub body: String,
+    /// The publication (newspaper, agency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Where it was published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Publication date or date-time, as given (ISO 8601 expected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// Author, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+}
+
+/// Accept string or number ids.
+fn de_id<'de, D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Option<String>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(match v {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(other) => Some(other.to_string()),
+    })
+}
+
+impl Document {
+    /// A document with only a body.
+    pub fn from_text(id: Option<String>, body: impl Into<String>) -> Document {
+        Document {
+            id,
+            body: body.into(),
+            ..Document::default()
+        }
+    }
+
+    /// Parse one JSON object (one line of a JSON-lines file).
+    ///
+    /// A document must have a `body` (or `text`) field; it may be empty.
+    pub fn from_json(line: &str) -> Result<Document> {
+        let value: serde_json::Value = serde_json::from_str(line)?;
+        let has_text = value
+            .get("body")
+            .or_else(|| value.get("text"))
+            .is_some_and(|b| b.is_string());
+        let doc: Document = serde_json::from_value(value)?;
+        if !has_text {
+            return Err(Error::NoText { id: doc.id });
+        }
+        Ok(doc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_saudinewsnet_lines() {
+        let d = Document::from_json(r#"{"id": 7, "source": "aawsat", "title": "عنوان", "body": "نص", "published": "2015-08-01"}"#).unwrap();
+        assert_eq!(d.id.as_deref(), Some("7"));
+        assert_eq!(d.body, "نص");
+        assert_eq!(d.title.as_deref(), Some("عنوان"));
+        let t = Document::from_json(r#"{"text": "نص"}"#).unwrap();
+        assert_eq!(t.body, "نص");
+    }
+
+    #[test]
+    fn rejects_bad_lines() {
+        assert!(matches!(
+            Document::from_json("{\"id\": 1"),
+            Err(Error::Json(_))
+        ));
+        assert!(matches!(
+            Document::from_json("{\"id\": \"x\"}"),
+            Err(Error::NoText { id: Some(_) })
+        ));
+        assert!(Document::from_json("[1]").is_err());
+    }
+}

@@ -1,0 +1,19 @@
+//! Errors of the analysis library.
+
+/// What can go wrong outside of analysing a `&str` (which never fails).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A JSON document could not be read.
+    #[error("invalid JSON document: {0}")]
+    Json(#[from] serde_json::Error),
+    /// A document has no usable text.
+    #[error("document {id:?} has no `body` or `text` field")]
+    NoText {
+        /// The document's id, if it has one.
+        id: Option<String>,
+    },
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -1,0 +1,29 @@
+//! # khabar
+//!
+//! Reads Arabic news. One [`Analyzer`] turns a text into one [`Analysis`]
+//! record (tokens, sentences, normalised forms and light stems today;
+//! morphology, entities, keyphrases and summary as those layers land), with
+//! every offset pointing into the original bytes.
+//!
+//! ```
+//! use khabar::Analyzer;
+//! let text = "وصل الرئيس الروسي فلاديمير بوتين إلى بيونغ يانغ.";
+//! let a = Analyzer::default().analyze(text);
+//! assert_eq!(a.sentences.len(), 1);
+//! let t = &a.tokens[4];
+//! assert_eq!((t.text.as_str(), &text[t.start..t.end]), ("بوتين", "بوتين"));
+//! assert_eq!(a.tokens[5].norm, "الي");
+//! a.check_offsets(text).unwrap();
+//! ```
+#![deny(missing_docs)]
+
+mod analysis;
+mod document;
+mod error;
+mod pipeline;
+
+pub use crate::analysis::{Analysis, SentenceRecord, TokenRecord};
+pub use crate::document::Document;
+pub use crate::error::{Error, Result};
+pub use crate::pipeline::{Analyzer, AnalyzerOptions};
+pub use khabar_text as text;
