@@ -7,14 +7,14 @@
 /// combining marks of the Arabic block U+0653–U+065F (maddah, hamza above and
 /// below, …), and the superscript (dagger) alef U+0670.
 #[inline]
-pub fn is_tashkeel(c: char) -> bool {
+pub const fn is_tashkeel(c: char) -> bool {
     matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}')
 }
 
 /// Quranic annotation marks U+06D6–U+06DC, U+06DF–U+06E4, U+06E7–U+06E8,
 /// U+06EA–U+06ED and the Arabic small high/low marks U+08D3–U+08FF.
 #[inline]
-pub fn is_quranic_mark(c: char) -> bool {
+pub const fn is_quranic_mark(c: char) -> bool {
     matches!(
         c,
         '\u{06D6}'..='\u{06DC}' | '\u{06DF}'..='\u{06E4}' | '\u{06E7}'..='\u{06E8}' | '\u{06EA}'..='\u{06ED}' | '\u{08D3}'..='\u{08FF}'
@@ -23,7 +23,7 @@ pub fn is_quranic_mark(c: char) -> bool {
 
 /// Any combining mark that attaches to an Arabic letter (tashkeel or Quranic marks).
 #[inline]
-pub fn is_arabic_mark(c: char) -> bool {
+pub const fn is_arabic_mark(c: char) -> bool {
     is_tashkeel(c) || is_quranic_mark(c)
 }
 
@@ -55,7 +55,7 @@ pub fn is_presentation_form(c: char) -> bool {
 /// Supplement and Extended-A blocks, and presentation-form letters), not
 /// digits, punctuation or marks.
 #[inline]
-pub fn is_arabic_letter(c: char) -> bool {
+pub const fn is_arabic_letter(c: char) -> bool {
     matches!(
         c,
         '\u{0620}'..='\u{063F}'

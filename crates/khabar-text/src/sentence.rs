@@ -11,7 +11,7 @@
 //! (`د.` for doctor, `م.` for the year, `U.S.`), or after a list number that
 //! opens the line (`1.`).
 
-use crate::chars::is_line_break;
+use crate::chars::{is_arabic_mark, is_line_break, TATWEEL};
 use crate::span::Span;
 use crate::tokenize::{Token, TokenKind};
 use core::ops::Range;
@@ -126,7 +126,10 @@ fn is_abbreviation_stop(text: &str, tokens: &[Token], sent_start: usize, i: usiz
     match prev.kind {
         TokenKind::Number => i - 1 == sent_start,
         TokenKind::Arabic | TokenKind::Latin | TokenKind::Word => {
-            let letters = p.chars().filter(|c| c.is_alphabetic()).count();
+            let letters = p
+                .chars()
+                .filter(|&c| c.is_alphabetic() && !is_arabic_mark(c) && c != TATWEEL)
+                .count();
             letters == 1 || ABBREVIATIONS.contains(&p)
         }
         _ => false,

@@ -10,8 +10,28 @@
 //! search-normalised words (see [`crate::normalize()`]); on raw words it still
 //! strips ة and ية as Lucene does. Non-Arabic words come back unchanged.
 
-const PREFIXES: [&str; 7] = ["ال", "وال", "بال", "كال", "فال", "لل", "و"];
-const SUFFIXES: [&str; 10] = ["ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي"];
+/// (affix, its length in characters); every affix letter is two bytes in UTF-8.
+const PREFIXES: [(&str, usize); 7] = [
+    ("ال", 2),
+    ("وال", 3),
+    ("بال", 3),
+    ("كال", 3),
+    ("فال", 3),
+    ("لل", 2),
+    ("و", 1),
+];
+const SUFFIXES: [(&str, usize); 10] = [
+    ("ها", 2),
+    ("ان", 2),
+    ("ات", 2),
+    ("ون", 2),
+    ("ين", 2),
+    ("يه", 2),
+    ("ية", 2),
+    ("ه", 1),
+    ("ة", 1),
+    ("ي", 1),
+];
 
 /// The light10 stem of `word` (a subslice of it).
 ///
@@ -22,8 +42,10 @@ const SUFFIXES: [&str; 10] = ["ها", "ان", "ات", "ون", "ين", "يه", "�
 pub fn light_stem(word: &str) -> &str {
     let mut w = word;
     let mut len = w.chars().count();
-    for p in PREFIXES {
-        let plen = p.chars().count();
+    if len < 3 {
+        return w;
+    }
+    for (p, plen) in PREFIXES {
         let fits = if plen == 1 { len >= 4 } else { len >= plen + 2 };
         if fits && w.starts_with(p) {
             w = &w[p.len()..];
@@ -31,8 +53,7 @@ pub fn light_stem(word: &str) -> &str {
             break;
         }
     }
-    for s in SUFFIXES {
-        let slen = s.chars().count();
+    for (s, slen) in SUFFIXES {
         if len >= slen + 2 && w.ends_with(s) {
             w = &w[..w.len() - s.len()];
             len -= slen;
@@ -66,5 +87,7 @@ mod tests {
         assert_eq!(light_stem("و"), "و");
         assert_eq!(light_stem("ولد"), "ولد");
         assert_eq!(light_stem("Putin"), "Putin");
+        assert_eq!(light_stem("ويه"), "وي");
+        assert_eq!(light_stem("الهات"), "هات");
     }
 }

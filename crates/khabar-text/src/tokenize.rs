@@ -100,6 +100,21 @@ impl Token {
     }
 }
 
+/// Which characters of the Arabic block U+0600–U+06FF continue an Arabic word.
+static ARABIC_WORD_PART: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = match char::from_u32(0x0600 + i as u32) {
+            Some(c) => c,
+            None => '\0',
+        };
+        t[i] = is_arabic_letter(c) || is_arabic_mark(c) || c as u32 == TATWEEL as u32;
+        i += 1;
+    }
+    t
+};
+
 /// Iterator over the tokens of a text, in order. Created by [`tokenize`].
 #[derive(Clone, Debug)]
 pub struct Tokens<'t> {
@@ -272,22 +287,40 @@ impl<'t> Tokens<'t> {
 
     fn scan_arabic(&self, start: usize) -> usize {
         let s = self.text;
-        let mut end = start;
-        let mut iter = s[start..].char_indices().peekable();
-        while let Some((i, c)) = iter.next() {
-            if is_arabic_letter(c) || is_arabic_mark(c) || c == TATWEEL {
-                end = start + i + c.len_utf8();
+        let bytes = s.as_bytes();
+        let mut i = start;
+        while i < bytes.len() {
+            // Fast path: two-byte characters of the Arabic block U+0600–U+06FF.
+            let b = bytes[i];
+            if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
+                let cp = (((b & 0x1F) as u32) << 6) | (bytes[i + 1] & 0x3F) as u32;
+                if ARABIC_WORD_PART[(cp - 0x0600) as usize] {
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            if b < 0x80 {
+                break;
+            }
+            let Some(c) = s[i..].chars().next() else {
+                break;
+            };
+            if is_arabic_letter(c) || is_arabic_mark(c) {
+                i += c.len_utf8();
             } else if is_joiner(c) {
                 // A joiner stays inside the word only between two Arabic characters.
-                match iter.peek() {
-                    Some(&(_, n)) if is_arabic_letter(n) || is_arabic_mark(n) || n == TATWEEL => {}
+                match s[i + c.len_utf8()..].chars().next() {
+                    Some(n) if is_arabic_letter(n) || is_arabic_mark(n) || n == TATWEEL => {
+                        i += c.len_utf8()
+                    }
                     _ => break,
                 }
             } else {
                 break;
             }
         }
-        end
+        i
     }
 
     fn scan_number(&self, start: usize) -> usize {

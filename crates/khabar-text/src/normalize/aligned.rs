@@ -143,6 +143,22 @@ impl<'a> Builder<'a> {
         self.out.push(ch);
     }
 
+    /// Emit `s`, an unchanged copy of the original text starting at `orig_start`.
+    #[inline]
+    pub(crate) fn push_run(&mut self, orig_start: usize, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        let n = self.out.len();
+        if self.predicted(n) != orig_start {
+            match self.anchors.last_mut() {
+                Some(last) if last.0 == n => last.1 = orig_start,
+                _ => self.anchors.push((n, orig_start)),
+            }
+        }
+        self.out.push_str(s);
+    }
+
     /// The last character emitted so far, if any.
     #[inline]
     pub(crate) fn last_out(&self) -> Option<char> {

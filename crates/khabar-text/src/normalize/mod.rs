@@ -76,17 +76,11 @@ impl core::str::FromStr for Profile {
 /// Normalise `text` with `profile`, keeping the alignment to the original.
 pub fn normalize_aligned(text: &str, profile: Profile) -> NormalizedText<'_> {
     let mut b = Builder::new(text);
-    for (i, c) in text.char_indices() {
-        b.next_char(i);
-        apply(&mut b, c, profile);
-    }
+    run(text, profile, &mut b);
     b.finish()
 }
 
 /// Normalise `text` with `profile`, returning only the normalised string.
-///
-/// Fast path for the common case: if nothing in `text` needs an edit the
-/// result is a copy made without building an alignment.
 pub fn normalize(text: &str, profile: Profile) -> String {
     let mut out = String::with_capacity(text.len());
     normalize_into(text, profile, &mut out);
@@ -96,14 +90,122 @@ pub fn normalize(text: &str, profile: Profile) -> String {
 /// Append the normalisation of `text` to `out` (no alignment; reuses `out`'s buffer).
 pub fn normalize_into(text: &str, profile: Profile, out: &mut String) {
     let mut sink = StringSink { out };
-    for c in text.chars() {
-        apply(&mut sink, c, profile);
+    run(text, profile, &mut sink);
+}
+
+/// What the Arabic block U+0600–U+06FF does under a profile: keep the
+/// character, drop it, replace it, or take the general (slow) path.
+const KEEP: u32 = 0;
+const DROP: u32 = 1;
+const SLOW: u32 = 2;
+
+const fn arabic_block_table(profile: Profile) -> [u32; 256] {
+    let mut t = [KEEP; 256];
+    let mut i = 0;
+    while i < 256 {
+        let cp = 0x0600 + i as u32;
+        t[i] = match profile {
+            Profile::Display => {
+                if cp == 0x061C {
+                    DROP
+                } else {
+                    KEEP
+                }
+            }
+            Profile::Search => match cp {
+                0x061C => DROP,
+                0x0654 => SLOW,
+                0x064B..=0x0653 | 0x0655..=0x065F | 0x0670 | 0x0640 => DROP,
+                0x06D6..=0x06DC | 0x06DF..=0x06E4 | 0x06E7..=0x06E8 | 0x06EA..=0x06ED => DROP,
+                0x0622 | 0x0623 | 0x0625 | 0x0671 | 0x0672 | 0x0673 => 0x0627,
+                0x0649 | 0x06CC => 0x064A,
+                0x0629 | 0x06C0 | 0x06BE | 0x06C1 | 0x06C2 | 0x06C3 => 0x0647,
+                0x06A9 | 0x06AA => 0x0643,
+                0x0660..=0x0669 => '0' as u32 + (cp - 0x0660),
+                0x06F0..=0x06F9 => '0' as u32 + (cp - 0x06F0),
+                0x066B => '.' as u32,
+                0x066C => ',' as u32,
+                _ => KEEP,
+            },
+        };
+        i += 1;
     }
+    t
+}
+
+static SEARCH_TABLE: [u32; 256] = arabic_block_table(Profile::Search);
+static DISPLAY_TABLE: [u32; 256] = arabic_block_table(Profile::Display);
+
+/// The one normalisation loop. Unchanged runs (ASCII that needs no case
+/// folding, Arabic letters that need no folding) are copied in bulk; the
+/// Arabic block goes through a lookup table; everything else takes the
+/// general per-character path ([`apply`]).
+fn run<S: Sink>(text: &str, profile: Profile, out: &mut S) {
+    let bytes = text.as_bytes();
+    let table = match profile {
+        Profile::Search => &SEARCH_TABLE,
+        Profile::Display => &DISPLAY_TABLE,
+    };
+    let search = profile == Profile::Search;
+    let mut i = 0;
+    let mut run_start = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if search && b.is_ascii_uppercase() {
+                out.push_run(run_start, &text[run_start..i]);
+                out.begin(i);
+                out.push(char::from(b.to_ascii_lowercase()));
+                run_start = i + 1;
+            }
+            i += 1;
+            continue;
+        }
+        if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
+            let cp = (((b & 0x1F) as u32) << 6) | (bytes[i + 1] & 0x3F) as u32;
+            match table[(cp - 0x0600) as usize] {
+                KEEP => {
+                    i += 2;
+                    continue;
+                }
+                DROP => {
+                    out.push_run(run_start, &text[run_start..i]);
+                    i += 2;
+                    run_start = i;
+                    continue;
+                }
+                SLOW => {}
+                rep => {
+                    out.push_run(run_start, &text[run_start..i]);
+                    out.begin(i);
+                    out.push(char::from_u32(rep).unwrap_or('\u{FFFD}'));
+                    i += 2;
+                    run_start = i;
+                    continue;
+                }
+            }
+        }
+        // General path for one character.
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        out.push_run(run_start, &text[run_start..i]);
+        out.begin(i);
+        apply(out, c, profile);
+        i += c.len_utf8();
+        run_start = i;
+    }
+    out.push_run(run_start, &text[run_start..]);
 }
 
 /// Where a rule writes its output: a plain `String` or an aligned [`Builder`].
 trait Sink {
+    /// Start the output of the original character at byte `orig_start`.
+    fn begin(&mut self, orig_start: usize);
+    /// Emit one character for the current original character.
     fn push(&mut self, c: char);
+    /// Emit `s`, an unchanged copy of the original text starting at `orig_start`.
+    fn push_run(&mut self, orig_start: usize, s: &str);
     fn last_out(&self) -> Option<char>;
     fn replace_last_same_len(&mut self, c: char) -> bool;
 }
@@ -114,8 +216,14 @@ struct StringSink<'s> {
 
 impl Sink for StringSink<'_> {
     #[inline]
+    fn begin(&mut self, _: usize) {}
+    #[inline]
     fn push(&mut self, c: char) {
         self.out.push(c);
+    }
+    #[inline]
+    fn push_run(&mut self, _: usize, s: &str) {
+        self.out.push_str(s);
     }
     #[inline]
     fn last_out(&self) -> Option<char> {
@@ -135,8 +243,16 @@ impl Sink for StringSink<'_> {
 
 impl Sink for Builder<'_> {
     #[inline]
+    fn begin(&mut self, orig_start: usize) {
+        self.next_char(orig_start);
+    }
+    #[inline]
     fn push(&mut self, c: char) {
         Builder::push(self, c);
+    }
+    #[inline]
+    fn push_run(&mut self, orig_start: usize, s: &str) {
+        Builder::push_run(self, orig_start, s);
     }
     #[inline]
     fn last_out(&self) -> Option<char> {

@@ -1,0 +1,395 @@
+//! `khabar`: reads Arabic news from the command line.
+
+mod bench;
+mod input;
+mod output;
+mod peers;
+
+use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use khabar::{Analysis, Analyzer};
+use khabar_text::{normalize_into, tokenize, Profile};
+use rayon::prelude::*;
+
+use crate::input::{expand, Documents, InputError, InputFormat, Item, Source};
+
+const EXAMPLES: &str = "\
+Examples:
+  khabar analyze examples/pyongyang-aurus.txt          readable summary
+  khabar analyze --json article.txt                    one JSON Analysis per input
+  khabar analyze --conllu article.txt > article.conllu
+  khabar analyze --json news.jsonl.gz                  JSON lines in, JSON lines out
+  echo 'أَحْمَدُ ﻻ ٢٠١٨' | khabar normalize              → احمد لا 2018
+  khabar tokens article.txt | sort | uniq -c | sort -rn | head
+  khabar bench                                         throughput next to charabia and tantivy";
+
+#[derive(Parser)]
+#[command(name = "khabar", version, about = "Reads Arabic news: normalise, tokenise, split sentences, stem — with exact byte offsets.", after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse articles: tokens, sentences, normalised forms and stems.
+    #[command(
+        after_help = "Inputs are files, folders (every file under them), or - for standard input (the default).\n\
+Files ending in .jsonl or .ndjson (optionally .gz) are read as JSON lines with\n\
+{\"id\", \"title\", \"body\", \"published\", \"source\"} per line; offsets are into `body`.\n\n\
+Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON line), 1 on other errors."
+    )]
+    Analyze {
+        /// Print one JSON Analysis per input (JSON lines); schema in docs/analysis-json.md.
+        #[arg(long, conflicts_with = "conllu")]
+        json: bool,
+        /// Print CoNLL-U (one token per line, `# sent_id`, `# text`, SpaceAfter=No).
+        #[arg(long)]
+        conllu: bool,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Normalise text from standard input (or files) and print it.
+    Normalize {
+        /// `search` folds letters, digits and marks for matching; `display` only removes controls and decomposes presentation forms.
+        #[arg(long, value_enum, default_value = "search")]
+        profile: ProfileArg,
+        /// Replace invalid UTF-8 with U+FFFD instead of failing.
+        #[arg(long)]
+        lossy: bool,
+        /// Files to read (default: standard input).
+        inputs: Vec<PathBuf>,
+    },
+    /// Print one token per line (fast path, no JSON).
+    Tokens {
+        /// Print `start<TAB>end<TAB>kind<TAB>text` (byte offsets into each input's text).
+        #[arg(long)]
+        offsets: bool,
+        /// Tokeniser to use; the others are there to compare with.
+        #[arg(long, value_enum, default_value = "khabar")]
+        engine: peers::Engine,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Measure throughput of the text core next to charabia and tantivy on a corpus.
+    Bench {
+        /// Corpus: a file or folder, text or JSON lines (default: the SaudiNewsNet corpus in ../shared/data/news when present, else examples/).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Use at most this many MB of text.
+        #[arg(long, default_value_t = 1024)]
+        max_mb: usize,
+        /// Repetitions per measurement; the best is reported.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Also write the corpus bodies as one plain-text file (for whole-process timings of `khabar tokens`).
+        #[arg(long)]
+        write_corpus: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct InputArgs {
+    /// How to read inputs.
+    #[arg(long, value_enum, default_value = "auto")]
+    input_format: InputFormat,
+    /// Replace invalid UTF-8 with U+FFFD instead of reporting an error.
+    #[arg(long)]
+    lossy: bool,
+    /// Files, folders, or - for standard input (default).
+    inputs: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    Search,
+    Display,
+}
+
+impl From<ProfileArg> for Profile {
+    fn from(p: ProfileArg) -> Profile {
+        match p {
+            ProfileArg::Search => Profile::Search,
+            ProfileArg::Display => Profile::Display,
+        }
+    }
+}
+
+/// How a run ended, when it did not fail outright.
+#[derive(PartialEq, Eq)]
+enum Status {
+    Ok,
+    /// Some input was reported and skipped.
+    InputErrors,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(cli) {
+        Ok(Status::Ok) => ExitCode::SUCCESS,
+        Ok(Status::InputErrors) => ExitCode::from(2),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("khabar: error: {e:#}");
+            if e.downcast_ref::<InputError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> Result<Status> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let status = match cli.command {
+        Command::Analyze {
+            json,
+            conllu,
+            input,
+        } => {
+            let format = if json {
+                Format::Json
+            } else if conllu {
+                Format::Conllu
+            } else {
+                Format::Pretty
+            };
+            analyze(format, &input, &mut out)?
+        }
+        Command::Normalize {
+            profile,
+            lossy,
+            inputs,
+        } => normalize_cmd(profile.into(), lossy, &inputs, &mut out)?,
+        Command::Tokens {
+            offsets,
+            engine,
+            input,
+        } => tokens_cmd(offsets, engine, &input, &mut out)?,
+        Command::Bench {
+            corpus,
+            max_mb,
+            runs,
+            write_corpus,
+        } => {
+            bench::run(
+                bench::BenchArgs {
+                    corpus,
+                    max_mb,
+                    runs,
+                    write_corpus,
+                },
+                &mut out,
+            )?;
+            Status::Ok
+        }
+    };
+    out.flush()?;
+    Ok(status)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Pretty,
+    Json,
+    Conllu,
+}
+
+/// A progress bar on stderr when it is a terminal and the input is large.
+fn progress(sources: &[Source]) -> Option<ProgressBar> {
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let total: u64 = sources.iter().filter_map(Source::len).sum();
+    if total < 4 << 20 && sources.len() < 200 {
+        return None;
+    }
+    let pb = ProgressBar::new(sources.len() as u64);
+    pb.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {elapsed_precise} {pos} documents ({per_sec}) {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    Some(pb)
+}
+
+fn report(e: &InputError) {
+    eprintln!("khabar: {e}");
+}
+
+fn analyze(format: Format, args: &InputArgs, out: &mut impl Write) -> Result<Status> {
+    let sources = expand(&args.inputs)?;
+    let pb = progress(&sources);
+    let analyzer = Analyzer::default();
+    let mut docs = Documents::new(sources, args.input_format, args.lossy);
+    let mut status = Status::Ok;
+    let mut sent_id = 0usize;
+    loop {
+        let batch = docs.batch(512, 64 << 20);
+        if batch.is_empty() {
+            break;
+        }
+        let n = batch.len() as u64;
+        // Analyse (and serialise JSON) in parallel; write in input order.
+        let results: Vec<Result<(String, String, Analysis, Vec<u8>), InputError>> = batch
+            .into_par_iter()
+            .map(|item| match item {
+                Item::Bad(e) => Err(e),
+                Item::Doc { name, doc } => {
+                    let a = analyzer.analyze_document(&doc);
+                    let mut bytes = Vec::new();
+                    if format == Format::Json {
+                        serde_json::to_writer(&mut bytes, &a)
+                            .expect("an Analysis always serialises");
+                        bytes.push(b'\n');
+                    }
+                    Ok((name, doc.body, a, bytes))
+                }
+            })
+            .collect();
+        for r in results {
+            match r {
+                Err(e) => {
+                    report(&e);
+                    status = Status::InputErrors;
+                }
+                Ok((name, _body, a, bytes)) => match format {
+                    Format::Json => out.write_all(&bytes)?,
+                    Format::Conllu => output::write_conllu(out, &name, &a, &mut sent_id)?,
+                    Format::Pretty => output::write_pretty(out, &name, &a)?,
+                },
+            }
+        }
+        if let Some(pb) = &pb {
+            pb.inc(n);
+        }
+    }
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    Ok(status)
+}
+
+fn normalize_cmd(
+    profile: Profile,
+    lossy: bool,
+    inputs: &[PathBuf],
+    out: &mut impl Write,
+) -> Result<Status> {
+    let mut status = Status::Ok;
+    let mut buf = String::new();
+    for source in expand(inputs)? {
+        let name = source.name();
+        let mut reader = match source.open() {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("khabar: {e:#}");
+                status = Status::InputErrors;
+                continue;
+            }
+        };
+        // Line by line: no rule looks across a line break, so this equals normalising the whole text.
+        let mut line = Vec::new();
+        let mut offset = 0usize;
+        loop {
+            line.clear();
+            let n = reader.read_until(b'\n', &mut line)?;
+            if n == 0 {
+                break;
+            }
+            let text = match std::str::from_utf8(&line) {
+                Ok(t) => t,
+                Err(e) if !lossy => {
+                    report(&InputError(format!("{name}: invalid UTF-8 at byte {}; use --lossy to replace invalid sequences", offset + e.valid_up_to())));
+                    status = Status::InputErrors;
+                    break;
+                }
+                Err(_) => {
+                    buf.clear();
+                    let fixed = String::from_utf8_lossy(&line).into_owned();
+                    normalize_into(&fixed, profile, &mut buf);
+                    out.write_all(buf.as_bytes())?;
+                    offset += n;
+                    continue;
+                }
+            };
+            buf.clear();
+            normalize_into(text, profile, &mut buf);
+            out.write_all(buf.as_bytes())?;
+            offset += n;
+        }
+    }
+    Ok(status)
+}
+
+fn tokens_cmd(
+    offsets: bool,
+    engine: peers::Engine,
+    args: &InputArgs,
+    out: &mut impl Write,
+) -> Result<Status> {
+    let sources = expand(&args.inputs)?;
+    let mut status = Status::Ok;
+    let mut docs = Documents::new(sources, args.input_format, args.lossy);
+    loop {
+        let batch = docs.batch(1024, 64 << 20);
+        if batch.is_empty() {
+            break;
+        }
+        for item in batch {
+            let text = match item {
+                Item::Bad(e) => {
+                    report(&e);
+                    status = Status::InputErrors;
+                    continue;
+                }
+                Item::Doc { doc, .. } => doc.body,
+            };
+            if engine != peers::Engine::Khabar {
+                peers::print_tokens(engine, &text, out)?;
+                continue;
+            }
+            for t in tokenize(&text) {
+                if offsets {
+                    write!(
+                        out,
+                        "{}\t{}\t{}\t",
+                        t.span.start(),
+                        t.span.end(),
+                        t.kind.name()
+                    )?;
+                }
+                out.write_all(t.text(&text).as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+        }
+    }
+    Ok(status)
+}
