@@ -1,6 +1,6 @@
 //! Writers for `khabar analyze`: readable text, JSON lines and CoNLL-U.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
 use khabar::Analysis;
@@ -71,27 +71,41 @@ pub fn write_pretty(out: &mut impl Write, name: &str, a: &Analysis) -> io::Resul
         kinds.join(" · ")
     )?;
 
-    // The most frequent content words, counted by light stem.
-    let mut stems: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
+    // The most frequent content words, counted by light stem and shown in
+    // their most frequent surface form.
+    let mut stems: HashMap<&str, (usize, HashMap<&str, usize>)> = HashMap::new();
     for t in a
         .tokens
         .iter()
         .filter(|t| t.kind == TokenKind::Arabic && !t.stopword)
     {
         if let Some(stem) = t.stem.as_deref().filter(|s| s.chars().count() > 2) {
-            let e = stems.entry(stem).or_insert((0, t.text.as_str()));
+            let e = stems.entry(stem).or_default();
             e.0 += 1;
+            *e.1.entry(t.text.as_str()).or_default() += 1;
         }
     }
-    let mut top: Vec<_> = stems.into_iter().filter(|(_, (n, _))| *n > 1).collect();
-    top.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+    let mut top: Vec<(usize, &str)> = stems
+        .into_values()
+        .filter(|(n, _)| *n > 1)
+        .map(|(n, forms)| {
+            (
+                n,
+                forms
+                    .into_iter()
+                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+                    .map_or("", |f| f.0),
+            )
+        })
+        .collect();
+    top.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     if !top.is_empty() {
         let words: Vec<String> = top
             .iter()
             .take(12)
-            .map(|(stem, (n, _))| format!("{stem} ×{n}"))
+            .map(|(n, form)| format!("{form} ×{n}"))
             .collect();
-        writeln!(out, "frequent stems: {}", words.join("، "))?;
+        writeln!(out, "frequent words: {}", words.join("، "))?;
     }
     writeln!(out)?;
     let width = a.sentences.len().to_string().len();

@@ -11,13 +11,14 @@ pub const fn is_tashkeel(c: char) -> bool {
     matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}')
 }
 
+/// Honorific and Quranic signs U+0610–U+061A (ؐ ؑ … small fatha/damma/kasra),
 /// Quranic annotation marks U+06D6–U+06DC, U+06DF–U+06E4, U+06E7–U+06E8,
 /// U+06EA–U+06ED and the Arabic small high/low marks U+08D3–U+08FF.
 #[inline]
 pub const fn is_quranic_mark(c: char) -> bool {
     matches!(
         c,
-        '\u{06D6}'..='\u{06DC}' | '\u{06DF}'..='\u{06E4}' | '\u{06E7}'..='\u{06E8}' | '\u{06EA}'..='\u{06ED}' | '\u{08D3}'..='\u{08FF}'
+        '\u{0610}'..='\u{061A}' | '\u{06D6}'..='\u{06DC}' | '\u{06DF}'..='\u{06E4}' | '\u{06E7}'..='\u{06E8}' | '\u{06EA}'..='\u{06ED}' | '\u{08D3}'..='\u{08FF}'
     )
 }
 

@@ -126,11 +126,13 @@ fn is_abbreviation_stop(text: &str, tokens: &[Token], sent_start: usize, i: usiz
     match prev.kind {
         TokenKind::Number => i - 1 == sent_start,
         TokenKind::Arabic | TokenKind::Latin | TokenKind::Word => {
-            let letters = p
+            // One letter (its marks and tatweel aside) and nothing else:
+            // `د.`, `دُ.`, `U.`; not `G20.`.
+            let base = p
                 .chars()
-                .filter(|&c| c.is_alphabetic() && !is_arabic_mark(c) && c != TATWEEL)
+                .filter(|&c| !is_arabic_mark(c) && c != TATWEEL)
                 .count();
-            letters == 1 || ABBREVIATIONS.contains(&p)
+            base == 1 || ABBREVIATIONS.contains(&p)
         }
         _ => false,
     }

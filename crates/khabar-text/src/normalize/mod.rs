@@ -9,7 +9,7 @@
 //!   |---|---|---|
 //!   | controls | removes ZWSP/ZWNJ/ZWJ/LRM/RLM U+200B–U+200F, ALM U+061C, embeddings/overrides U+202A–U+202E, isolates U+2066–U+2069, word joiner U+2060, BOM U+FEFF | not handled (the tokenizer drops some) |
 //!   | presentation forms | U+FB50–U+FDFF and U+FE70–U+FEFE (including the lam-alef ligatures ﻻ ﻷ ﻹ ﻵ) → their base letters by NFKC; the isolated/medial forms of the marks (U+FE70–U+FE7F) lose the space NFKC puts before them | not handled (ICU folding does it in other Lucene chains) |
-//!   | tashkeel | removes fathatan … sukun U+064B–U+0652 (as Lucene), and also maddah/hamza marks and the rest of U+0653–U+065F, superscript alef U+0670 and Quranic marks U+06D6–U+06ED, U+08D3–U+08FF | Lucene removes only U+064B–U+0652 and leaves superscript alef, which then breaks words like هٰذا |
+//!   | tashkeel | removes fathatan … sukun U+064B–U+0652 (as Lucene), and also maddah/hamza marks and the rest of U+0653–U+065F, superscript alef U+0670, honorific signs U+0610–U+061A and Quranic marks U+06D6–U+06ED, U+08D3–U+08FF | Lucene removes only U+064B–U+0652 and leaves superscript alef, which then breaks words like هٰذا |
 //!   | combining hamza | U+0654 after و or ي/ى composes to ؤ / ئ (the precomposed letters are kept, so decomposed input gives the same result); after alef it is dropped like the alef fold | not handled |
 //!   | tatweel | removes U+0640 | same |
 //!   | alef | أ إ آ ٱ (and wavy-hamza ٲ ٳ) → ا | Lucene folds أ إ آ, not the wasla ٱ |
@@ -116,7 +116,11 @@ const fn arabic_block_table(profile: Profile) -> [u32; 256] {
                 0x061C => DROP,
                 0x0654 => SLOW,
                 0x064B..=0x0653 | 0x0655..=0x065F | 0x0670 | 0x0640 => DROP,
-                0x06D6..=0x06DC | 0x06DF..=0x06E4 | 0x06E7..=0x06E8 | 0x06EA..=0x06ED => DROP,
+                0x0610..=0x061A
+                | 0x06D6..=0x06DC
+                | 0x06DF..=0x06E4
+                | 0x06E7..=0x06E8
+                | 0x06EA..=0x06ED => DROP,
                 0x0622 | 0x0623 | 0x0625 | 0x0671 | 0x0672 | 0x0673 => 0x0627,
                 0x0649 | 0x06CC => 0x064A,
                 0x0629 | 0x06C0 | 0x06BE | 0x06C1 | 0x06C2 | 0x06C3 => 0x0647,

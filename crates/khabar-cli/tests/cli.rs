@@ -1,0 +1,278 @@
+//! End-to-end tests of the `khabar` binary.
+
+use std::io::{Read, Write};
+use std::process::{Command, Output, Stdio};
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/pyongyang-aurus.txt"
+);
+const JSONL: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/news-sample.jsonl"
+);
+
+fn khabar() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_khabar"))
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = khabar()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn analyze_json_spans_slice_the_original() {
+    let text = std::fs::read_to_string(SAMPLE).unwrap();
+    let o = run(&["analyze", "--json", SAMPLE], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "one JSON document per input");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let tokens = v["tokens"].as_array().unwrap();
+    assert!(tokens.len() > 300);
+    for t in tokens {
+        let (s, e) = (
+            t["start"].as_u64().unwrap() as usize,
+            t["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[s..e], t["text"].as_str().unwrap());
+        assert!(t["kind"].is_string());
+    }
+    let sentences = v["sentences"].as_array().unwrap();
+    assert_eq!(
+        sentences.len(),
+        text.lines().filter(|l| !l.trim().is_empty()).count()
+    );
+    for s in sentences {
+        let (a, b) = (
+            s["start"].as_u64().unwrap() as usize,
+            s["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[a..b], s["text"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn analyze_conllu_is_well_formed() {
+    let o = run(&["analyze", "--conllu", SAMPLE], b"");
+    assert!(o.status.success());
+    let out = stdout(&o);
+    let mut sentences = 0;
+    let mut saw_cnn_no_space = false;
+    for line in out.lines() {
+        if line.starts_with("# sent_id = ") {
+            sentences += 1;
+        } else if !line.is_empty() && !line.starts_with('#') {
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cols.len(), 10, "{line}");
+            assert!(!cols[1].is_empty() && !cols[1].contains(' '));
+            if cols[1] == "CNN" {
+                saw_cnn_no_space = cols[9] == "SpaceAfter=No";
+            }
+        }
+    }
+    assert_eq!(sentences, 14);
+    assert!(saw_cnn_no_space, "`(CNN)--` has no space after CNN");
+    assert!(out.ends_with("\n\n"), "CoNLL-U ends with an empty line");
+}
+
+#[test]
+fn analyze_pretty_summarises() {
+    let o = run(&["analyze", SAMPLE], b"");
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.contains("14 sentences"), "{out}");
+    assert!(out.contains("بوتين ×"), "{out}");
+}
+
+#[test]
+fn invalid_utf8_is_an_input_error_naming_file_and_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, b"\xd8\xa8\xd9\x88\xff\xd8\xaa").unwrap();
+    let o = run(&["analyze", "--json", bad.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty(), "nothing printed as if valid");
+    let err = stderr(&o);
+    assert!(
+        err.contains("bad.txt") && err.contains("invalid UTF-8 at byte 4"),
+        "{err}"
+    );
+
+    let o = run(
+        &["analyze", "--json", "--lossy", bad.to_str().unwrap()],
+        b"",
+    );
+    assert!(o.status.success());
+    assert!(stdout(&o).contains('\u{FFFD}'));
+}
+
+#[test]
+fn empty_input_gives_valid_empty_output() {
+    let o = run(&["analyze", "--json", "-"], b"");
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["tokens"].as_array().unwrap().len(), 0);
+    let o = run(&["analyze", "--conllu"], b"");
+    assert!(o.status.success());
+    assert_eq!(
+        stdout(&o).lines().filter(|l| !l.starts_with('#')).count(),
+        0
+    );
+    let o = run(&["tokens"], b"");
+    assert!(o.status.success() && o.stdout.is_empty());
+    let o = run(&["normalize"], b"");
+    assert!(o.status.success() && o.stdout.is_empty());
+}
+
+#[test]
+fn normalize_reads_stdin() {
+    let o = run(&["normalize"], "أَحْمَدُ ﻻ ٢٠١٨ فاطمة\n".as_bytes());
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "احمد لا 2018 فاطمه\n");
+    let o = run(
+        &["normalize", "--profile", "display"],
+        "\u{200F}أَحْمَدُ ﻻ\n".as_bytes(),
+    );
+    assert_eq!(stdout(&o), "أَحْمَدُ لا\n");
+    let o = run(&["normalize"], b"ok\n\xffno\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("invalid UTF-8 at byte 3"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn tokens_one_per_line() {
+    let o = run(
+        &["tokens"],
+        "في تصريحات قبل المحادثات بين الاثنين،عن \"دعمه\"".as_bytes(),
+    );
+    assert!(o.status.success());
+    assert_eq!(
+        stdout(&o),
+        "في\nتصريحات\nقبل\nالمحادثات\nبين\nالاثنين\n،\nعن\n\"\nدعمه\n\"\n"
+    );
+    let o = run(&["tokens", "--offsets"], "كيم 24".as_bytes());
+    assert_eq!(stdout(&o), "0\t6\tarabic\tكيم\n7\t9\tnumber\t24\n");
+}
+
+#[test]
+fn jsonl_input_keeps_order_ids_and_reports_bad_lines() {
+    let good = std::fs::read_to_string(JSONL).unwrap();
+    let first_two: Vec<&str> = good.lines().take(2).collect();
+    let input = format!("{}\n{{\"id\": \"broken\"\n{}\n", first_two[0], first_two[1]);
+    let o = run(
+        &["analyze", "--json", "--input-format", "jsonl", "-"],
+        input.as_bytes(),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a skipped line makes the exit status 2"
+    );
+    assert!(stderr(&o).contains("<stdin>:2"), "{}", stderr(&o));
+    let ids: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].clone())
+        .collect();
+    let want: Vec<serde_json::Value> = first_two
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].clone())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(
+        ids.iter()
+            .map(|v| v.as_str().map(str::to_owned).unwrap_or(v.to_string()))
+            .collect::<Vec<_>>(),
+        want.iter()
+            .map(|v| v.as_str().map(str::to_owned).unwrap_or(v.to_string()))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn folders_and_many_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "بوتين في بيونغ يانغ.").unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(dir.path().join("sub/b.txt"), "كيم في موسكو.").unwrap();
+    std::fs::write(dir.path().join(".hidden"), "x").unwrap();
+    let o = run(&["analyze", "--json", dir.path().to_str().unwrap()], b"");
+    assert!(o.status.success());
+    let ids: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert!(
+        ids[0].ends_with("a.txt") && ids[1].ends_with("b.txt"),
+        "{ids:?}"
+    );
+    let o = run(&["analyze", "no/such/file.txt"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/file.txt"));
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_has_examples() {
+    let o = run(&["analyze", "--no-such-flag"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["--help"], b"");
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("Examples:"));
+}
+
+#[test]
+fn broken_pipe_is_not_an_error() {
+    let big = "كلمة ".repeat(2_000_000);
+    let mut child = khabar()
+        .arg("tokens")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(big.as_bytes());
+    });
+    let mut out = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    out.read_exact(&mut first).unwrap();
+    drop(out);
+    let status = child.wait().unwrap();
+    writer.join().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(status.success(), "exit {status:?}, stderr {err}");
+    assert!(err.is_empty(), "{err}");
+}
