@@ -244,6 +244,14 @@ fn report(e: &InputError) {
     eprintln!("khabar: {e}");
 }
 
+/// One analysed document, ready to write.
+struct Analysed {
+    name: String,
+    analysis: Analysis,
+    /// The JSON line, when writing JSON (serialised on the worker thread).
+    json: Vec<u8>,
+}
+
 fn analyze(format: Format, args: &InputArgs, out: &mut impl Write) -> Result<Status> {
     let sources = expand(&args.inputs)?;
     let pb = progress(&sources);
@@ -258,7 +266,7 @@ fn analyze(format: Format, args: &InputArgs, out: &mut impl Write) -> Result<Sta
         }
         let n = batch.len() as u64;
         // Analyse (and serialise JSON) in parallel; write in input order.
-        let results: Vec<Result<(String, String, Analysis, Vec<u8>), InputError>> = batch
+        let results: Vec<Result<Analysed, InputError>> = batch
             .into_par_iter()
             .map(|item| match item {
                 Item::Bad(e) => Err(e),
@@ -270,7 +278,7 @@ fn analyze(format: Format, args: &InputArgs, out: &mut impl Write) -> Result<Sta
                             .expect("an Analysis always serialises");
                         bytes.push(b'\n');
                     }
-                    Ok((name, doc.body, a, bytes))
+                    Ok(Analysed { name, analysis: a, json: bytes })
                 }
             })
             .collect();
@@ -280,8 +288,8 @@ fn analyze(format: Format, args: &InputArgs, out: &mut impl Write) -> Result<Sta
                     report(&e);
                     status = Status::InputErrors;
                 }
-                Ok((name, _body, a, bytes)) => match format {
-                    Format::Json => out.write_all(&bytes)?,
+                Ok(Analysed { name, analysis: a, json }) => match format {
+                    Format::Json => out.write_all(&json)?,
                     Format::Conllu => output::write_conllu(out, &name, &a, &mut sent_id)?,
                     Format::Pretty => output::write_pretty(out, &name, &a)?,
                 },
