@@ -278,7 +278,11 @@ fn analyze(format: Format, args: &InputArgs, out: &mut impl Write) -> Result<Sta
                             .expect("an Analysis always serialises");
                         bytes.push(b'\n');
                     }
-                    Ok(Analysed { name, analysis: a, json: bytes })
+                    Ok(Analysed {
+                        name,
+                        analysis: a,
+                        json: bytes,
+                    })
                 }
             })
             .collect();
@@ -288,7 +292,11 @@ fn analyze(format: Format, args: &InputArgs, out: &mut impl Write) -> Result<Sta
                     report(&e);
                     status = Status::InputErrors;
                 }
-                Ok(Analysed { name, analysis: a, json }) => match format {
+                Ok(Analysed {
+                    name,
+                    analysis: a,
+                    json,
+                }) => match format {
                     Format::Json => out.write_all(&json)?,
                     Format::Conllu => output::write_conllu(out, &name, &a, &mut sent_id)?,
                     Format::Pretty => output::write_pretty(out, &name, &a)?,
