@@ -5,18 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use khabar_text::{
-    light_stem, normalize_aligned, normalize_into, split_sentences, tokenize, Profile, TokenKind,
-};
+use khabar_text::{light_stem, normalize_aligned, normalize_into, split_sentences, tokenize, Profile, TokenKind};
 
 use crate::input::{expand, Documents, InputFormat, Item};
 use crate::peers;
 
 /// Where the news corpus usually is, relative to the working directory.
-pub const NEWS_CANDIDATES: &[&str] = &[
-    "../shared/data/news/saudinewsnet.jsonl.gz",
-    "shared/data/news/saudinewsnet.jsonl.gz",
-];
+pub const NEWS_CANDIDATES: &[&str] = &["../shared/data/news/saudinewsnet.jsonl.gz", "shared/data/news/saudinewsnet.jsonl.gz"];
 
 pub fn default_corpus() -> PathBuf {
     if let Some(dir) = std::env::var_os("KHABAR_DATA") {
@@ -25,11 +20,7 @@ pub fn default_corpus() -> PathBuf {
             return p;
         }
     }
-    NEWS_CANDIDATES
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .unwrap_or_else(|| PathBuf::from("examples"))
+    NEWS_CANDIDATES.iter().map(PathBuf::from).find(|p| p.exists()).unwrap_or_else(|| PathBuf::from("examples"))
 }
 
 pub struct BenchArgs {
@@ -80,22 +71,13 @@ pub fn run(args: BenchArgs, out: &mut impl Write) -> Result<()> {
         bail!("{}: no text to measure", corpus.display());
     }
     if let Some(path) = &args.write_corpus {
-        let mut f = std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("{}: cannot create", path.display()))?,
-        );
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("{}: cannot create", path.display()))?);
         for t in &texts {
             f.write_all(t.as_bytes())?;
             f.write_all(b"\n\n")?;
         }
         f.flush()?;
-        writeln!(
-            out,
-            "wrote {} documents ({:.1} MB) to {}",
-            texts.len(),
-            total as f64 / 1e6,
-            path.display()
-        )?;
+        writeln!(out, "wrote {} documents ({:.1} MB) to {}", texts.len(), total as f64 / 1e6, path.display())?;
     }
     writeln!(
         out,
@@ -107,15 +89,8 @@ pub fn run(args: BenchArgs, out: &mut impl Write) -> Result<()> {
     )?;
 
     let mut rows = Vec::new();
-    let (best, tokens) = best_of(args.runs, || {
-        texts.iter().map(|t| tokenize(t).count()).sum()
-    });
-    rows.push(Row {
-        name: "khabar",
-        what: "tokenise",
-        best,
-        tokens,
-    });
+    let (best, tokens) = best_of(args.runs, || texts.iter().map(|t| tokenize(t).count()).sum());
+    rows.push(Row { name: "khabar", what: "tokenise", best, tokens });
 
     let (best, tokens) = best_of(args.runs, || {
         let mut buf = String::new();
@@ -129,12 +104,7 @@ pub fn run(args: BenchArgs, out: &mut impl Write) -> Result<()> {
         }
         n
     });
-    rows.push(Row {
-        name: "khabar",
-        what: "tokenise + normalise tokens",
-        best,
-        tokens,
-    });
+    rows.push(Row { name: "khabar", what: "tokenise + normalise tokens", best, tokens });
 
     let (best, tokens) = best_of(args.runs, || {
         texts
@@ -146,12 +116,7 @@ pub fn run(args: BenchArgs, out: &mut impl Write) -> Result<()> {
             })
             .sum()
     });
-    rows.push(Row {
-        name: "khabar",
-        what: "normalise text (aligned) + tokenise",
-        best,
-        tokens,
-    });
+    rows.push(Row { name: "khabar", what: "normalise text (aligned) + tokenise", best, tokens });
 
     let (best, tokens) = best_of(args.runs, || {
         let mut buf = String::new();
@@ -173,58 +138,22 @@ pub fn run(args: BenchArgs, out: &mut impl Write) -> Result<()> {
         }
         n
     });
-    rows.push(Row {
-        name: "khabar",
-        what: "normalise + tokenise + sentences + stems",
-        best,
-        tokens,
-    });
+    rows.push(Row { name: "khabar", what: "normalise + tokenise + sentences + stems", best, tokens });
 
-    let (best, tokens) = best_of(args.runs, || {
-        texts.iter().map(|t| peers::charabia_count(t)).sum()
-    });
-    rows.push(Row {
-        name: "charabia 0.10",
-        what: "tokenize (normalise + segment)",
-        best,
-        tokens,
-    });
+    let (best, tokens) = best_of(args.runs, || texts.iter().map(|t| peers::charabia_count(t)).sum());
+    rows.push(Row { name: "charabia 0.10", what: "tokenize (normalise + segment)", best, tokens });
 
     let mut analyzer = peers::tantivy_default();
-    let (best, tokens) = best_of(args.runs, || {
-        texts
-            .iter()
-            .map(|t| peers::tantivy_count(&mut analyzer, t))
-            .sum()
-    });
-    rows.push(Row {
-        name: "tantivy 0.27",
-        what: "default tokenizer (simple + lowercase)",
-        best,
-        tokens,
-    });
+    let (best, tokens) = best_of(args.runs, || texts.iter().map(|t| peers::tantivy_count(&mut analyzer, t)).sum());
+    rows.push(Row { name: "tantivy 0.27", what: "default tokenizer (simple + lowercase)", best, tokens });
 
     let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::Arabic);
-    let (best, _) = best_of(args.runs, || {
-        texts
-            .iter()
-            .map(|t| peers::tantivy_stem_count(&mut analyzer, &stemmer, t))
-            .sum()
-    });
+    let (best, _) = best_of(args.runs, || texts.iter().map(|t| peers::tantivy_stem_count(&mut analyzer, &stemmer, t)).sum());
     let tokens = rows.last().map_or(0, |r| r.tokens);
-    rows.push(Row {
-        name: "tantivy + rust-stemmers",
-        what: "default tokenizer + Snowball Arabic",
-        best,
-        tokens,
-    });
+    rows.push(Row { name: "tantivy + rust-stemmers", what: "default tokenizer + Snowball Arabic", best, tokens });
 
     writeln!(out)?;
-    writeln!(
-        out,
-        "{:<24} {:<42} {:>10} {:>14} {:>12}",
-        "engine", "work", "MB/s", "tokens/s", "tokens"
-    )?;
+    writeln!(out, "{:<24} {:<42} {:>10} {:>14} {:>12}", "engine", "work", "MB/s", "tokens/s", "tokens")?;
     for r in &rows {
         let secs = r.best.as_secs_f64().max(1e-9);
         writeln!(

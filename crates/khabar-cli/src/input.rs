@@ -41,10 +41,7 @@ impl Source {
 
     fn looks_jsonl(&self) -> bool {
         let Source::File(p) = self else { return false };
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
+        let name = p.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
         let name = name.strip_suffix(".gz").unwrap_or(&name);
         name.ends_with(".jsonl") || name.ends_with(".ndjson")
     }
@@ -60,15 +57,9 @@ impl Source {
     pub fn open(&self) -> Result<Box<dyn BufRead + Send>> {
         let raw: Box<dyn Read + Send> = match self {
             Source::Stdin => Box::new(io::stdin()),
-            Source::File(p) => {
-                Box::new(File::open(p).with_context(|| format!("{}: cannot open", p.display()))?)
-            }
+            Source::File(p) => Box::new(File::open(p).with_context(|| format!("{}: cannot open", p.display()))?),
         };
-        let raw: Box<dyn Read + Send> = if self.is_gz() {
-            Box::new(MultiGzDecoder::new(raw))
-        } else {
-            raw
-        };
+        let raw: Box<dyn Read + Send> = if self.is_gz() { Box::new(MultiGzDecoder::new(raw)) } else { raw };
         Ok(Box::new(BufReader::with_capacity(1 << 20, raw)))
     }
 
@@ -99,10 +90,7 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<Source>> {
         } else if p.exists() {
             out.push(Source::File(p.clone()));
         } else {
-            anyhow::bail!(InputError(format!(
-                "{}: no such file or folder",
-                p.display()
-            )));
+            anyhow::bail!(InputError(format!("{}: no such file or folder", p.display())));
         }
     }
     Ok(out)
@@ -150,7 +138,10 @@ pub fn decode(bytes: Vec<u8>, what: &str, lossy: bool) -> Result<String, InputEr
                 .take(err.error_len().unwrap_or(e.as_bytes().len() - at).min(4))
                 .map(|b| format!("{b:#04x}"))
                 .collect();
-            Err(InputError(format!("{what}: invalid UTF-8 at byte {at} (bytes {}); use --lossy to replace invalid sequences with U+FFFD", bad.join(" "))))
+            Err(InputError(format!(
+                "{what}: invalid UTF-8 at byte {at} (bytes {}); use --lossy to replace invalid sequences with U+FFFD",
+                bad.join(" ")
+            )))
         }
     }
 }
@@ -174,14 +165,7 @@ pub struct Documents {
 
 impl Documents {
     pub fn new(sources: Vec<Source>, format: InputFormat, lossy: bool) -> Documents {
-        Documents {
-            sources: sources.into_iter(),
-            format,
-            lossy,
-            current: None,
-            pending: None,
-            bytes_read: 0,
-        }
+        Documents { sources: sources.into_iter(), format, lossy, current: None, pending: None, bytes_read: 0 }
     }
 
     fn next_item(&mut self) -> Option<Item> {
@@ -248,10 +232,7 @@ impl Documents {
                         Source::Stdin => None,
                         Source::File(_) => Some(name.clone()),
                     };
-                    Item::Doc {
-                        name,
-                        doc: Document::from_text(id, text),
-                    }
+                    Item::Doc { name, doc: Document::from_text(id, text) }
                 }
                 Err(e) => Item::Bad(e),
             });
@@ -285,9 +266,6 @@ mod tests {
     fn invalid_utf8_names_the_byte() {
         let e = decode(b"ab\xffcd".to_vec(), "x.txt", false).unwrap_err();
         assert!(e.0.contains("x.txt: invalid UTF-8 at byte 2"), "{}", e.0);
-        assert_eq!(
-            decode(b"ab\xffcd".to_vec(), "x.txt", true).unwrap(),
-            "ab\u{FFFD}cd"
-        );
+        assert_eq!(decode(b"ab\xffcd".to_vec(), "x.txt", true).unwrap(), "ab\u{FFFD}cd");
     }
 }

@@ -9,14 +9,14 @@ use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use khabar::{Analysis, Analyzer};
 use khabar_text::{normalize_into, tokenize, Profile};
 use rayon::prelude::*;
 
-use crate::input::{expand, Documents, InputError, InputFormat, Item, Source};
+use crate::input::{decode, expand, Documents, InputError, InputFormat, Item, Source};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -38,12 +38,10 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Analyse articles: tokens, sentences, normalised forms and stems.
-    #[command(
-        after_help = "Inputs are files, folders (every file under them), or - for standard input (the default).\n\
+    #[command(after_help = "Inputs are files, folders (every file under them), or - for standard input (the default).\n\
 Files ending in .jsonl or .ndjson (optionally .gz) are read as JSON lines with\n\
 {\"id\", \"title\", \"body\", \"published\", \"source\"} per line; offsets are into `body`.\n\n\
-Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON line), 1 on other errors."
-    )]
+Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON line), 1 on other errors.")]
     Analyze {
         /// Print one JSON Analysis per input (JSON lines); schema in docs/analysis-json.md.
         #[arg(long, conflicts_with = "conllu")]
@@ -76,6 +74,9 @@ Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON li
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Score khabar against gold data with the field's standard metrics.
+    #[command(subcommand)]
+    Eval(EvalCommand),
     /// Measure throughput of the text core next to charabia and tantivy on a corpus.
     Bench {
         /// Corpus: a file or folder, text or JSON lines (default: the SaudiNewsNet corpus in ../shared/data/news when present, else examples/).
@@ -90,6 +91,29 @@ Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON li
         /// Also write the corpus bodies as one plain-text file (for whole-process timings of `khabar tokens`).
         #[arg(long)]
         write_corpus: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// CoNLL 2018 metrics (Tokens, Sentences, Words, UPOS, Lemmas) against a gold CoNLL-U file.
+    ///
+    /// By default the raw text is taken from the gold `# text` lines (one sentence per line) and run
+    /// through the whole pipeline; `--system FILE` scores an existing CoNLL-U file instead. Scoring
+    /// agrees with the official conll18_ud_eval.py (heads ignored).
+    #[command(after_help = "Example:\n  khabar eval ud ../shared/data/ud-padt/ar_padt-ud-test.conllu")]
+    Ud {
+        /// The gold CoNLL-U file.
+        gold: PathBuf,
+        /// Score this CoNLL-U file instead of running khabar.
+        #[arg(long)]
+        system: Option<PathBuf>,
+        /// Compare lemmas exactly, as the official script does (default: tashkeel and tatweel removed on both sides).
+        #[arg(long)]
+        lemma_exact: bool,
+        /// Also write khabar's CoNLL-U output to this file.
+        #[arg(long)]
+        write_system: Option<PathBuf>,
     },
 }
 
@@ -133,11 +157,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
     match run(cli) {
@@ -158,21 +178,14 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
-    })
+    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
 }
 
 fn run(cli: Cli) -> Result<Status> {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let status = match cli.command {
-        Command::Analyze {
-            json,
-            conllu,
-            input,
-        } => {
+        Command::Analyze { json, conllu, input } => {
             let format = if json {
                 Format::Json
             } else if conllu {
@@ -182,31 +195,14 @@ fn run(cli: Cli) -> Result<Status> {
             };
             analyze(format, &input, &mut out)?
         }
-        Command::Normalize {
-            profile,
-            lossy,
-            inputs,
-        } => normalize_cmd(profile.into(), lossy, &inputs, &mut out)?,
-        Command::Tokens {
-            offsets,
-            engine,
-            input,
-        } => tokens_cmd(offsets, engine, &input, &mut out)?,
-        Command::Bench {
-            corpus,
-            max_mb,
-            runs,
-            write_corpus,
-        } => {
-            bench::run(
-                bench::BenchArgs {
-                    corpus,
-                    max_mb,
-                    runs,
-                    write_corpus,
-                },
-                &mut out,
-            )?;
+        Command::Normalize { profile, lossy, inputs } => normalize_cmd(profile.into(), lossy, &inputs, &mut out)?,
+        Command::Tokens { offsets, engine, input } => tokens_cmd(offsets, engine, &input, &mut out)?,
+        Command::Eval(EvalCommand::Ud { gold, system, lemma_exact, write_system }) => {
+            eval_ud(&gold, system.as_deref(), lemma_exact, write_system.as_deref(), &mut out)?;
+            Status::Ok
+        }
+        Command::Bench { corpus, max_mb, runs, write_corpus } => {
+            bench::run(bench::BenchArgs { corpus, max_mb, runs, write_corpus }, &mut out)?;
             Status::Ok
         }
     };
@@ -232,10 +228,8 @@ fn progress(sources: &[Source]) -> Option<ProgressBar> {
     }
     let pb = ProgressBar::new(sources.len() as u64);
     pb.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} {pos} documents ({per_sec}) {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ProgressStyle::with_template("{spinner} {elapsed_precise} {pos} documents ({per_sec}) {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     Some(pb)
 }
@@ -274,15 +268,10 @@ fn analyze(format: Format, args: &InputArgs, out: &mut impl Write) -> Result<Sta
                     let a = analyzer.analyze_document(&doc);
                     let mut bytes = Vec::new();
                     if format == Format::Json {
-                        serde_json::to_writer(&mut bytes, &a)
-                            .expect("an Analysis always serialises");
+                        serde_json::to_writer(&mut bytes, &a).expect("an Analysis always serialises");
                         bytes.push(b'\n');
                     }
-                    Ok(Analysed {
-                        name,
-                        analysis: a,
-                        json: bytes,
-                    })
+                    Ok(Analysed { name, analysis: a, json: bytes })
                 }
             })
             .collect();
@@ -292,11 +281,7 @@ fn analyze(format: Format, args: &InputArgs, out: &mut impl Write) -> Result<Sta
                     report(&e);
                     status = Status::InputErrors;
                 }
-                Ok(Analysed {
-                    name,
-                    analysis: a,
-                    json,
-                }) => match format {
+                Ok(Analysed { name, analysis: a, json }) => match format {
                     Format::Json => out.write_all(&json)?,
                     Format::Conllu => output::write_conllu(out, &name, &a, &mut sent_id)?,
                     Format::Pretty => output::write_pretty(out, &name, &a)?,
@@ -313,12 +298,49 @@ fn analyze(format: Format, args: &InputArgs, out: &mut impl Write) -> Result<Sta
     Ok(status)
 }
 
-fn normalize_cmd(
-    profile: Profile,
-    lossy: bool,
-    inputs: &[PathBuf],
+fn read_utf8(path: &std::path::Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    Ok(decode(bytes, &path.display().to_string(), false)?)
+}
+
+fn eval_ud(
+    gold_path: &std::path::Path,
+    system: Option<&std::path::Path>,
+    lemma_exact: bool,
+    write_system: Option<&std::path::Path>,
     out: &mut impl Write,
-) -> Result<Status> {
+) -> Result<()> {
+    use khabar::eval::ud::{evaluate, raw_text, LemmaCompare, UdFile};
+    let lemmas = if lemma_exact { LemmaCompare::Exact } else { LemmaCompare::IgnoreDiacritics };
+    let gold_text = read_utf8(gold_path)?;
+    let gold = UdFile::parse(&gold_text, lemmas).map_err(|e| InputError(format!("{}: {e}", gold_path.display())))?;
+    let (system_text, name) = match system {
+        Some(p) => (read_utf8(p)?, p.display().to_string()),
+        None => {
+            let raw = raw_text(&gold_text);
+            let analysis = Analyzer::default().analyze(&raw);
+            let mut buf = Vec::new();
+            let mut sent_id = 0;
+            output::write_conllu(&mut buf, "raw", &analysis, &mut sent_id)?;
+            (String::from_utf8(buf).context("CoNLL-U output is UTF-8")?, "khabar (raw text from # text lines)".to_owned())
+        }
+    };
+    if let Some(p) = write_system {
+        std::fs::write(p, &system_text).with_context(|| format!("{}: cannot write", p.display()))?;
+    }
+    let sys = UdFile::parse(&system_text, lemmas).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let scores = evaluate(&gold, &sys).map_err(|e| InputError(format!("{}: {e}", gold_path.display())))?;
+    writeln!(
+        out,
+        "gold: {}\nsystem: {name}\nlemmas: {}\n",
+        gold_path.display(),
+        if lemma_exact { "exact" } else { "tashkeel and tatweel removed" }
+    )?;
+    write!(out, "{scores}")?;
+    Ok(())
+}
+
+fn normalize_cmd(profile: Profile, lossy: bool, inputs: &[PathBuf], out: &mut impl Write) -> Result<Status> {
     let mut status = Status::Ok;
     let mut buf = String::new();
     for source in expand(inputs)? {
@@ -343,7 +365,10 @@ fn normalize_cmd(
             let text = match std::str::from_utf8(&line) {
                 Ok(t) => t,
                 Err(e) if !lossy => {
-                    report(&InputError(format!("{name}: invalid UTF-8 at byte {}; use --lossy to replace invalid sequences", offset + e.valid_up_to())));
+                    report(&InputError(format!(
+                        "{name}: invalid UTF-8 at byte {}; use --lossy to replace invalid sequences",
+                        offset + e.valid_up_to()
+                    )));
                     status = Status::InputErrors;
                     break;
                 }
@@ -365,12 +390,7 @@ fn normalize_cmd(
     Ok(status)
 }
 
-fn tokens_cmd(
-    offsets: bool,
-    engine: peers::Engine,
-    args: &InputArgs,
-    out: &mut impl Write,
-) -> Result<Status> {
+fn tokens_cmd(offsets: bool, engine: peers::Engine, args: &InputArgs, out: &mut impl Write) -> Result<Status> {
     let sources = expand(&args.inputs)?;
     let mut status = Status::Ok;
     let mut docs = Documents::new(sources, args.input_format, args.lossy);
@@ -394,13 +414,7 @@ fn tokens_cmd(
             }
             for t in tokenize(&text) {
                 if offsets {
-                    write!(
-                        out,
-                        "{}\t{}\t{}\t",
-                        t.span.start(),
-                        t.span.end(),
-                        t.kind.name()
-                    )?;
+                    write!(out, "{}\t{}\t{}\t", t.span.start(), t.span.end(), t.kind.name())?;
                 }
                 out.write_all(t.text(&text).as_bytes())?;
                 out.write_all(b"\n")?;

@@ -7,17 +7,8 @@ use khabar::Analysis;
 use khabar_text::TokenKind;
 
 /// CoNLL-U for one analysed text. `sent_id` numbers sentences across the run.
-pub fn write_conllu(
-    out: &mut impl Write,
-    name: &str,
-    a: &Analysis,
-    sent_id: &mut usize,
-) -> io::Result<()> {
-    writeln!(
-        out,
-        "# newdoc id = {}",
-        one_line(a.id.as_deref().unwrap_or(name))
-    )?;
+pub fn write_conllu(out: &mut impl Write, name: &str, a: &Analysis, sent_id: &mut usize) -> io::Result<()> {
+    writeln!(out, "# newdoc id = {}", one_line(a.id.as_deref().unwrap_or(name)))?;
     for (si, s) in a.sentences.iter().enumerate() {
         *sent_id += 1;
         writeln!(out, "# sent_id = {sent_id}")?;
@@ -25,21 +16,11 @@ pub fn write_conllu(
         let next_sentence_start = a.sentences.get(si + 1).map(|n| n.start);
         for (i, ti) in (s.token_start..s.token_end).enumerate() {
             let t = &a.tokens[ti];
-            let next_start = a
-                .tokens
-                .get(ti + 1)
-                .map(|n| n.start)
-                .filter(|_| ti + 1 < s.token_end)
-                .or(next_sentence_start);
+            let next_start = a.tokens.get(ti + 1).map(|n| n.start).filter(|_| ti + 1 < s.token_end).or(next_sentence_start);
             let no_space = next_start == Some(t.end);
             let (head, deprel) = if i == 0 { (0, "root") } else { (1, "dep") };
             let misc = if no_space { "SpaceAfter=No" } else { "_" };
-            writeln!(
-                out,
-                "{}\t{}\t_\t_\t_\t_\t{head}\t{deprel}\t_\t{misc}",
-                i + 1,
-                t.text
-            )?;
+            writeln!(out, "{}\t{}\t_\t_\t_\t_\t{head}\t{deprel}\t_\t{misc}", i + 1, t.text)?;
         }
         writeln!(out)?;
     }
@@ -48,9 +29,7 @@ pub fn write_conllu(
 
 /// Comment lines cannot hold line breaks or tabs.
 fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect()
+    s.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect()
 }
 
 /// The readable summary for a person.
@@ -62,23 +41,12 @@ pub fn write_pretty(out: &mut impl Write, name: &str, a: &Analysis) -> io::Resul
         *kinds.entry(t.kind.name()).or_default() += 1;
     }
     let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    writeln!(
-        out,
-        "{} bytes · {} sentences · {} tokens ({})",
-        a.length,
-        a.sentences.len(),
-        a.tokens.len(),
-        kinds.join(" · ")
-    )?;
+    writeln!(out, "{} bytes · {} sentences · {} tokens ({})", a.length, a.sentences.len(), a.tokens.len(), kinds.join(" · "))?;
 
     // The most frequent content words, counted by light stem and shown in
     // their most frequent surface form.
     let mut stems: HashMap<&str, (usize, HashMap<&str, usize>)> = HashMap::new();
-    for t in a
-        .tokens
-        .iter()
-        .filter(|t| t.kind == TokenKind::Arabic && !t.stopword)
-    {
+    for t in a.tokens.iter().filter(|t| t.kind == TokenKind::Arabic && !t.stopword) {
         if let Some(stem) = t.stem.as_deref().filter(|s| s.chars().count() > 2) {
             let e = stems.entry(stem).or_default();
             e.0 += 1;
@@ -88,23 +56,11 @@ pub fn write_pretty(out: &mut impl Write, name: &str, a: &Analysis) -> io::Resul
     let mut top: Vec<(usize, &str)> = stems
         .into_values()
         .filter(|(n, _)| *n > 1)
-        .map(|(n, forms)| {
-            (
-                n,
-                forms
-                    .into_iter()
-                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
-                    .map_or("", |f| f.0),
-            )
-        })
+        .map(|(n, forms)| (n, forms.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map_or("", |f| f.0)))
         .collect();
     top.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     if !top.is_empty() {
-        let words: Vec<String> = top
-            .iter()
-            .take(12)
-            .map(|(n, form)| format!("{form} ×{n}"))
-            .collect();
+        let words: Vec<String> = top.iter().take(12).map(|(n, form)| format!("{form} ×{n}")).collect();
         writeln!(out, "frequent words: {}", words.join("، "))?;
     }
     writeln!(out)?;

@@ -19,10 +19,7 @@ pub enum Engine {
 }
 
 pub fn tantivy_default() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .build()
+    TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser).build()
 }
 
 /// Count charabia's word tokens (separators are tokens in charabia too; they are not counted).
@@ -40,11 +37,7 @@ pub fn tantivy_count(analyzer: &mut TextAnalyzer, text: &str) -> usize {
 }
 
 /// tantivy default tokenizer followed by the Snowball Arabic stemmer.
-pub fn tantivy_stem_count(
-    analyzer: &mut TextAnalyzer,
-    stemmer: &rust_stemmers::Stemmer,
-    text: &str,
-) -> usize {
+pub fn tantivy_stem_count(analyzer: &mut TextAnalyzer, stemmer: &rust_stemmers::Stemmer, text: &str) -> usize {
     let mut stream = analyzer.token_stream(text);
     let mut bytes = 0;
     while stream.advance() {

@@ -3,27 +3,15 @@
 use std::io::{Read, Write};
 use std::process::{Command, Output, Stdio};
 
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../examples/pyongyang-aurus.txt"
-);
-const JSONL: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../examples/news-sample.jsonl"
-);
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/pyongyang-aurus.txt");
+const JSONL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/news-sample.jsonl");
 
 fn khabar() -> Command {
     Command::new(env!("CARGO_BIN_EXE_khabar"))
 }
 
 fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = khabar()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = khabar().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(stdin).unwrap();
     child.wait_with_output().unwrap()
 }
@@ -47,23 +35,14 @@ fn analyze_json_spans_slice_the_original() {
     let tokens = v["tokens"].as_array().unwrap();
     assert!(tokens.len() > 300);
     for t in tokens {
-        let (s, e) = (
-            t["start"].as_u64().unwrap() as usize,
-            t["end"].as_u64().unwrap() as usize,
-        );
+        let (s, e) = (t["start"].as_u64().unwrap() as usize, t["end"].as_u64().unwrap() as usize);
         assert_eq!(&text[s..e], t["text"].as_str().unwrap());
         assert!(t["kind"].is_string());
     }
     let sentences = v["sentences"].as_array().unwrap();
-    assert_eq!(
-        sentences.len(),
-        text.lines().filter(|l| !l.trim().is_empty()).count()
-    );
+    assert_eq!(sentences.len(), text.lines().filter(|l| !l.trim().is_empty()).count());
     for s in sentences {
-        let (a, b) = (
-            s["start"].as_u64().unwrap() as usize,
-            s["end"].as_u64().unwrap() as usize,
-        );
+        let (a, b) = (s["start"].as_u64().unwrap() as usize, s["end"].as_u64().unwrap() as usize);
         assert_eq!(&text[a..b], s["text"].as_str().unwrap());
     }
 }
@@ -110,15 +89,9 @@ fn invalid_utf8_is_an_input_error_naming_file_and_byte() {
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty(), "nothing printed as if valid");
     let err = stderr(&o);
-    assert!(
-        err.contains("bad.txt") && err.contains("invalid UTF-8 at byte 4"),
-        "{err}"
-    );
+    assert!(err.contains("bad.txt") && err.contains("invalid UTF-8 at byte 4"), "{err}");
 
-    let o = run(
-        &["analyze", "--json", "--lossy", bad.to_str().unwrap()],
-        b"",
-    );
+    let o = run(&["analyze", "--json", "--lossy", bad.to_str().unwrap()], b"");
     assert!(o.status.success());
     assert!(stdout(&o).contains('\u{FFFD}'));
 }
@@ -131,10 +104,7 @@ fn empty_input_gives_valid_empty_output() {
     assert_eq!(v["tokens"].as_array().unwrap().len(), 0);
     let o = run(&["analyze", "--conllu"], b"");
     assert!(o.status.success());
-    assert_eq!(
-        stdout(&o).lines().filter(|l| !l.starts_with('#')).count(),
-        0
-    );
+    assert_eq!(stdout(&o).lines().filter(|l| !l.starts_with('#')).count(), 0);
     let o = run(&["tokens"], b"");
     assert!(o.status.success() && o.stdout.is_empty());
     let o = run(&["normalize"], b"");
@@ -146,31 +116,18 @@ fn normalize_reads_stdin() {
     let o = run(&["normalize"], "أَحْمَدُ ﻻ ٢٠١٨ فاطمة\n".as_bytes());
     assert!(o.status.success());
     assert_eq!(stdout(&o), "احمد لا 2018 فاطمه\n");
-    let o = run(
-        &["normalize", "--profile", "display"],
-        "\u{200F}أَحْمَدُ ﻻ\n".as_bytes(),
-    );
+    let o = run(&["normalize", "--profile", "display"], "\u{200F}أَحْمَدُ ﻻ\n".as_bytes());
     assert_eq!(stdout(&o), "أَحْمَدُ لا\n");
     let o = run(&["normalize"], b"ok\n\xffno\n");
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("invalid UTF-8 at byte 3"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("invalid UTF-8 at byte 3"), "{}", stderr(&o));
 }
 
 #[test]
 fn tokens_one_per_line() {
-    let o = run(
-        &["tokens"],
-        "في تصريحات قبل المحادثات بين الاثنين،عن \"دعمه\"".as_bytes(),
-    );
+    let o = run(&["tokens"], "في تصريحات قبل المحادثات بين الاثنين،عن \"دعمه\"".as_bytes());
     assert!(o.status.success());
-    assert_eq!(
-        stdout(&o),
-        "في\nتصريحات\nقبل\nالمحادثات\nبين\nالاثنين\n،\nعن\n\"\nدعمه\n\"\n"
-    );
+    assert_eq!(stdout(&o), "في\nتصريحات\nقبل\nالمحادثات\nبين\nالاثنين\n،\nعن\n\"\nدعمه\n\"\n");
     let o = run(&["tokens", "--offsets"], "كيم 24".as_bytes());
     assert_eq!(stdout(&o), "0\t6\tarabic\tكيم\n7\t9\tnumber\t24\n");
 }
@@ -180,32 +137,17 @@ fn jsonl_input_keeps_order_ids_and_reports_bad_lines() {
     let good = std::fs::read_to_string(JSONL).unwrap();
     let first_two: Vec<&str> = good.lines().take(2).collect();
     let input = format!("{}\n{{\"id\": \"broken\"\n{}\n", first_two[0], first_two[1]);
-    let o = run(
-        &["analyze", "--json", "--input-format", "jsonl", "-"],
-        input.as_bytes(),
-    );
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "a skipped line makes the exit status 2"
-    );
+    let o = run(&["analyze", "--json", "--input-format", "jsonl", "-"], input.as_bytes());
+    assert_eq!(o.status.code(), Some(2), "a skipped line makes the exit status 2");
     assert!(stderr(&o).contains("<stdin>:2"), "{}", stderr(&o));
-    let ids: Vec<serde_json::Value> = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].clone())
-        .collect();
-    let want: Vec<serde_json::Value> = first_two
-        .iter()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].clone())
-        .collect();
+    let ids: Vec<serde_json::Value> =
+        stdout(&o).lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].clone()).collect();
+    let want: Vec<serde_json::Value> =
+        first_two.iter().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].clone()).collect();
     assert_eq!(ids.len(), 2);
     assert_eq!(
-        ids.iter()
-            .map(|v| v.as_str().map(str::to_owned).unwrap_or(v.to_string()))
-            .collect::<Vec<_>>(),
-        want.iter()
-            .map(|v| v.as_str().map(str::to_owned).unwrap_or(v.to_string()))
-            .collect::<Vec<_>>()
+        ids.iter().map(|v| v.as_str().map(str::to_owned).unwrap_or(v.to_string())).collect::<Vec<_>>(),
+        want.iter().map(|v| v.as_str().map(str::to_owned).unwrap_or(v.to_string())).collect::<Vec<_>>()
     );
 }
 
@@ -218,20 +160,10 @@ fn folders_and_many_files() {
     std::fs::write(dir.path().join(".hidden"), "x").unwrap();
     let o = run(&["analyze", "--json", dir.path().to_str().unwrap()], b"");
     assert!(o.status.success());
-    let ids: Vec<String> = stdout(&o)
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let ids: Vec<String> =
+        stdout(&o).lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_owned()).collect();
     assert_eq!(ids.len(), 2);
-    assert!(
-        ids[0].ends_with("a.txt") && ids[1].ends_with("b.txt"),
-        "{ids:?}"
-    );
+    assert!(ids[0].ends_with("a.txt") && ids[1].ends_with("b.txt"), "{ids:?}");
     let o = run(&["analyze", "no/such/file.txt"], b"");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no/such/file.txt"));
@@ -249,13 +181,7 @@ fn usage_errors_exit_2_and_help_has_examples() {
 #[test]
 fn broken_pipe_is_not_an_error() {
     let big = "كلمة ".repeat(2_000_000);
-    let mut child = khabar()
-        .arg("tokens")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = khabar().arg("tokens").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         let _ = stdin.write_all(big.as_bytes());
@@ -267,12 +193,7 @@ fn broken_pipe_is_not_an_error() {
     let status = child.wait().unwrap();
     writer.join().unwrap();
     let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     assert!(status.success(), "exit {status:?}, stderr {err}");
     assert!(err.is_empty(), "{err}");
 }

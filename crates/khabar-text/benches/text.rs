@@ -5,9 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use khabar_text::{
-    light_stem, normalize, normalize_aligned, split_sentences, tokenize, Profile, TokenKind,
-};
+use khabar_text::{light_stem, normalize, normalize_aligned, split_sentences, tokenize, Profile, TokenKind};
 
 fn corpus() -> String {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
@@ -29,25 +27,12 @@ fn corpus() -> String {
 fn bench(c: &mut Criterion) {
     let text = corpus();
     let n_tokens = tokenize(&text).count();
-    assert!(
-        n_tokens > 1000,
-        "the example corpus should have over 1000 tokens, has {n_tokens}"
-    );
+    assert!(n_tokens > 1000, "the example corpus should have over 1000 tokens, has {n_tokens}");
     let mut g = c.benchmark_group("text");
     g.throughput(Throughput::Bytes(text.len() as u64));
-    g.bench_function("tokenize", |b| {
-        b.iter(|| assert_eq!(tokenize(black_box(&text)).count(), n_tokens))
-    });
-    g.bench_function("normalize_search", |b| {
-        b.iter(|| normalize(black_box(&text), Profile::Search))
-    });
-    g.bench_function("normalize_aligned_search", |b| {
-        b.iter(|| {
-            normalize_aligned(black_box(&text), Profile::Search)
-                .normalized()
-                .len()
-        })
-    });
+    g.bench_function("tokenize", |b| b.iter(|| assert_eq!(tokenize(black_box(&text)).count(), n_tokens)));
+    g.bench_function("normalize_search", |b| b.iter(|| normalize(black_box(&text), Profile::Search)));
+    g.bench_function("normalize_aligned_search", |b| b.iter(|| normalize_aligned(black_box(&text), Profile::Search).normalized().len()));
     g.bench_function("normalize+tokenize+sentences+stems", |b| {
         b.iter(|| {
             let toks: Vec<_> = tokenize(black_box(&text)).collect();

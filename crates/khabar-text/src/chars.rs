@@ -111,19 +111,13 @@ pub fn is_number_separator(c: char) -> bool {
 /// ideographic space and the Ogham space mark.
 #[inline]
 pub fn is_other_space(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
-    )
+    matches!(c, '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}')
 }
 
 /// Line and paragraph breaks: LF, VT, FF, CR, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR.
 #[inline]
 pub fn is_line_break(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\u{000B}' | '\u{000C}' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}'
-    )
+    matches!(c, '\n' | '\u{000B}' | '\u{000C}' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}')
 }
 
 /// Whitespace for the tokeniser: Unicode whitespace plus the format controls

@@ -38,9 +38,7 @@ mod stem;
 mod stopwords;
 mod tokenize;
 
-pub use crate::chars::{
-    digit_value, is_arabic_letter, is_arabic_mark, is_format_control, is_tashkeel,
-};
+pub use crate::chars::{digit_value, is_arabic_letter, is_arabic_mark, is_format_control, is_tashkeel};
 pub use crate::normalize::{normalize, normalize_aligned, normalize_into, NormalizedText, Profile};
 pub use crate::sentence::{split_sentences, Sentence};
 pub use crate::span::{Span, SpanError};
@@ -65,23 +63,12 @@ pub struct Term {
 /// word and number of `text`: the chain Lucene's `ArabicAnalyzer` runs, but
 /// with khabar's tokeniser and folds, and with spans into the original.
 pub fn terms(text: &str) -> impl Iterator<Item = Term> + '_ {
-    tokenize(text)
-        .filter(|t| t.kind.is_word() || t.kind == TokenKind::Number || t.kind == TokenKind::Hashtag)
-        .map(move |token| {
-            let normalized = normalize(token.text(text), Profile::Search);
-            let stem = if token.kind == TokenKind::Arabic {
-                light_stem(&normalized).to_owned()
-            } else {
-                normalized.clone()
-            };
-            let stopword = is_stopword(&normalized);
-            Term {
-                token,
-                normalized,
-                stem,
-                stopword,
-            }
-        })
+    tokenize(text).filter(|t| t.kind.is_word() || t.kind == TokenKind::Number || t.kind == TokenKind::Hashtag).map(move |token| {
+        let normalized = normalize(token.text(text), Profile::Search);
+        let stem = if token.kind == TokenKind::Arabic { light_stem(&normalized).to_owned() } else { normalized.clone() };
+        let stopword = is_stopword(&normalized);
+        Term { token, normalized, stem, stopword }
+    })
 }
 
 #[cfg(test)]
@@ -98,10 +85,7 @@ mod tests {
             let (Some(input), Some(expected), Some(note)) = (f.next(), f.next(), f.next()) else {
                 continue;
             };
-            let got: Vec<String> = terms(input)
-                .filter(|t| !t.stopword)
-                .map(|t| t.stem)
-                .collect();
+            let got: Vec<String> = terms(input).filter(|t| !t.stopword).map(|t| t.stem).collect();
             let want: Vec<&str> = expected.split(' ').collect();
             assert_eq!(got, want, "{note}: {input}");
             n += 1;

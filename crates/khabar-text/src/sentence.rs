@@ -27,17 +27,13 @@ pub struct Sentence {
 
 /// Latin abbreviations that take a period without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Mt", "Gen", "Col", "Lt", "Sgt", "Capt",
-    "Gov", "Sen", "Rep", "Pres", "Inc", "Ltd", "Co", "Corp", "Bros", "vs", "etc", "No", "Vol",
-    "Fig", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "approx", "est",
-    "dept", "univ",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Mt", "Gen", "Col", "Lt", "Sgt", "Capt", "Gov", "Sen", "Rep", "Pres", "Inc", "Ltd",
+    "Co", "Corp", "Bros", "vs", "etc", "No", "Vol", "Fig", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "approx",
+    "est", "dept", "univ",
 ];
 
 fn is_stop(tok: &str) -> bool {
-    !tok.is_empty()
-        && tok
-            .chars()
-            .all(|c| matches!(c, '.' | '!' | '?' | '\u{061F}' | '\u{2026}' | '\u{06D4}'))
+    !tok.is_empty() && tok.chars().all(|c| matches!(c, '.' | '!' | '?' | '\u{061F}' | '\u{2026}' | '\u{06D4}'))
 }
 
 fn is_closing(tok: &str) -> bool {
@@ -57,17 +53,11 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut start = 0usize;
     let mut quotes = 0usize;
-    let gap = |a: usize, b: usize| {
-        text.get(tokens[a].span.end()..tokens[b].span.start())
-            .unwrap_or("")
-    };
+    let gap = |a: usize, b: usize| text.get(tokens[a].span.end()..tokens[b].span.start()).unwrap_or("");
     let push = |out: &mut Vec<Sentence>, from: usize, to: usize| {
         if from < to {
             let span = Span::new_unchecked(tokens[from].span.start(), tokens[to - 1].span.end());
-            out.push(Sentence {
-                span,
-                tokens: from..to,
-            });
+            out.push(Sentence { span, tokens: from..to });
         }
     };
     let mut i = 0usize;
@@ -81,18 +71,12 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
         if tokens[i].kind == TokenKind::Punct && is_straight_quote(t) {
             quotes += 1;
         }
-        if tokens[i].kind == TokenKind::Punct
-            && is_stop(t)
-            && !is_abbreviation_stop(text, tokens, start, i)
-        {
+        if tokens[i].kind == TokenKind::Punct && is_stop(t) && !is_abbreviation_stop(text, tokens, start, i) {
             let mut j = i + 1;
             while j < tokens.len() && !has_line_break(gap(j - 1, j)) {
                 let n = tokens[j].text(text);
                 let attached = gap(j - 1, j).is_empty();
-                if is_closing(n)
-                    || is_stop(n)
-                    || (is_straight_quote(n) && (attached || quotes % 2 == 1))
-                {
+                if is_closing(n) || is_stop(n) || (is_straight_quote(n) && (attached || quotes % 2 == 1)) {
                     if is_straight_quote(n) {
                         quotes += 1;
                     }
@@ -128,10 +112,7 @@ fn is_abbreviation_stop(text: &str, tokens: &[Token], sent_start: usize, i: usiz
         TokenKind::Arabic | TokenKind::Latin | TokenKind::Word => {
             // One letter (its marks and tatweel aside) and nothing else:
             // `د.`, `دُ.`, `U.`; not `G20.`.
-            let base = p
-                .chars()
-                .filter(|&c| !is_arabic_mark(c) && c != TATWEEL)
-                .count();
+            let base = p.chars().filter(|&c| !is_arabic_mark(c) && c != TATWEEL).count();
             base == 1 || ABBREVIATIONS.contains(&p)
         }
         _ => false,
@@ -145,72 +126,42 @@ mod tests {
 
     fn sents(text: &str) -> Vec<&str> {
         let toks: Vec<_> = tokenize(text).collect();
-        split_sentences(text, &toks)
-            .iter()
-            .map(|s| &text[s.span.range()])
-            .collect()
+        split_sentences(text, &toks).iter().map(|s| &text[s.span.range()]).collect()
     }
 
     #[test]
     fn stops_and_questions() {
-        assert_eq!(
-            sents("ذهب الرئيس. هل عاد؟ نعم! حسنا"),
-            vec!["ذهب الرئيس.", "هل عاد؟", "نعم!", "حسنا"]
-        );
+        assert_eq!(sents("ذهب الرئيس. هل عاد؟ نعم! حسنا"), vec!["ذهب الرئيس.", "هل عاد؟", "نعم!", "حسنا"]);
     }
 
     #[test]
     fn decimal_numbers_do_not_split() {
-        assert_eq!(
-            sents("نما الاقتصاد 3.5 بالمئة و٣٫٥ أيضا."),
-            vec!["نما الاقتصاد 3.5 بالمئة و٣٫٥ أيضا."]
-        );
+        assert_eq!(sents("نما الاقتصاد 3.5 بالمئة و٣٫٥ أيضا."), vec!["نما الاقتصاد 3.5 بالمئة و٣٫٥ أيضا."]);
     }
 
     #[test]
     fn closing_quotes_and_brackets_stay() {
-        assert_eq!(
-            sents("قال «انتهى الأمر.» ثم غادر."),
-            vec!["قال «انتهى الأمر.»", "ثم غادر."]
-        );
-        assert_eq!(
-            sents("قال \"انتهى.\" ثم غادر."),
-            vec!["قال \"انتهى.\"", "ثم غادر."]
-        );
-        assert_eq!(
-            sents("(وصل الوفد.) وبدأت المحادثات."),
-            vec!["(وصل الوفد.)", "وبدأت المحادثات."]
-        );
+        assert_eq!(sents("قال «انتهى الأمر.» ثم غادر."), vec!["قال «انتهى الأمر.»", "ثم غادر."]);
+        assert_eq!(sents("قال \"انتهى.\" ثم غادر."), vec!["قال \"انتهى.\"", "ثم غادر."]);
+        assert_eq!(sents("(وصل الوفد.) وبدأت المحادثات."), vec!["(وصل الوفد.)", "وبدأت المحادثات."]);
     }
 
     #[test]
     fn line_breaks_end_sentences() {
-        assert_eq!(
-            sents("سطر أول بلا نقطة\nسطر ثان\n\nفقرة"),
-            vec!["سطر أول بلا نقطة", "سطر ثان", "فقرة"]
-        );
+        assert_eq!(sents("سطر أول بلا نقطة\nسطر ثان\n\nفقرة"), vec!["سطر أول بلا نقطة", "سطر ثان", "فقرة"]);
         assert_eq!(sents("قال \"نعم\nلا\""), vec!["قال \"نعم", "لا\""]);
     }
 
     #[test]
     fn abbreviations() {
-        assert_eq!(
-            sents("التقى د. محمد بالوفد. ثم عاد."),
-            vec!["التقى د. محمد بالوفد.", "ثم عاد."]
-        );
-        assert_eq!(
-            sents("Mr. Smith met the U.S. envoy. He left."),
-            vec!["Mr. Smith met the U.S. envoy.", "He left."]
-        );
+        assert_eq!(sents("التقى د. محمد بالوفد. ثم عاد."), vec!["التقى د. محمد بالوفد.", "ثم عاد."]);
+        assert_eq!(sents("Mr. Smith met the U.S. envoy. He left."), vec!["Mr. Smith met the U.S. envoy.", "He left."]);
         assert_eq!(sents("1. البند الأول"), vec!["1. البند الأول"]);
     }
 
     #[test]
     fn ellipsis_and_runs() {
-        assert_eq!(
-            sents("انتظر... ماذا؟! لا أعرف"),
-            vec!["انتظر...", "ماذا؟!", "لا أعرف"]
-        );
+        assert_eq!(sents("انتظر... ماذا؟! لا أعرف"), vec!["انتظر...", "ماذا؟!", "لا أعرف"]);
     }
 
     #[test]

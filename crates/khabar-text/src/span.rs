@@ -77,10 +77,7 @@ impl Span {
             return Err(SpanError::Reversed { start, end });
         }
         if end > text.len() {
-            return Err(SpanError::OutOfBounds {
-                end,
-                len: text.len(),
-            });
+            return Err(SpanError::OutOfBounds { end, len: text.len() });
         }
         for offset in [start, end] {
             if !text.is_char_boundary(offset) {
@@ -93,10 +90,7 @@ impl Span {
     /// An empty span at `offset`.
     #[inline]
     pub const fn empty(offset: usize) -> Span {
-        Span {
-            start: offset,
-            end: offset,
-        }
+        Span { start: offset, end: offset }
     }
 
     /// Crate-internal constructor for ranges the caller has already proven valid.
@@ -139,10 +133,7 @@ impl Span {
     /// The smallest span covering both.
     #[inline]
     pub fn cover(&self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 
     /// The text this span marks, or `None` if it does not fit `text`.
@@ -166,18 +157,9 @@ mod tests {
     fn checked_rejects_bad_ranges() {
         let t = "سلام";
         assert!(Span::checked(t, 0, 2).is_ok());
-        assert_eq!(
-            Span::checked(t, 0, 1),
-            Err(SpanError::NotCharBoundary { offset: 1 })
-        );
-        assert_eq!(
-            Span::checked(t, 3, 2),
-            Err(SpanError::Reversed { start: 3, end: 2 })
-        );
-        assert_eq!(
-            Span::checked(t, 0, 9),
-            Err(SpanError::OutOfBounds { end: 9, len: 8 })
-        );
+        assert_eq!(Span::checked(t, 0, 1), Err(SpanError::NotCharBoundary { offset: 1 }));
+        assert_eq!(Span::checked(t, 3, 2), Err(SpanError::Reversed { start: 3, end: 2 }));
+        assert_eq!(Span::checked(t, 0, 9), Err(SpanError::OutOfBounds { end: 9, len: 8 }));
         assert_eq!(Span::new(2, 1), None);
     }
 

@@ -11,27 +11,9 @@
 //! strips ة and ية as Lucene does. Non-Arabic words come back unchanged.
 
 /// (affix, its length in characters); every affix letter is two bytes in UTF-8.
-const PREFIXES: [(&str, usize); 7] = [
-    ("ال", 2),
-    ("وال", 3),
-    ("بال", 3),
-    ("كال", 3),
-    ("فال", 3),
-    ("لل", 2),
-    ("و", 1),
-];
-const SUFFIXES: [(&str, usize); 10] = [
-    ("ها", 2),
-    ("ان", 2),
-    ("ات", 2),
-    ("ون", 2),
-    ("ين", 2),
-    ("يه", 2),
-    ("ية", 2),
-    ("ه", 1),
-    ("ة", 1),
-    ("ي", 1),
-];
+const PREFIXES: [(&str, usize); 7] = [("ال", 2), ("وال", 3), ("بال", 3), ("كال", 3), ("فال", 3), ("لل", 2), ("و", 1)];
+const SUFFIXES: [(&str, usize); 10] =
+    [("ها", 2), ("ان", 2), ("ات", 2), ("ون", 2), ("ين", 2), ("يه", 2), ("ية", 2), ("ه", 1), ("ة", 1), ("ي", 1)];
 
 /// The light10 stem of `word` (a subslice of it).
 ///

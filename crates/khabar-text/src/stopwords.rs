@@ -12,13 +12,8 @@ use crate::normalize::{normalize, Profile};
 
 const RAW: &str = include_str!("../data/stopwords-iso-ar.txt");
 
-static STOPWORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    RAW.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|w| normalize(w, Profile::Search))
-        .collect()
-});
+static STOPWORDS: LazyLock<HashSet<String>> =
+    LazyLock::new(|| RAW.lines().map(str::trim).filter(|l| !l.is_empty()).map(|w| normalize(w, Profile::Search)).collect());
 
 /// Whether a search-normalised word is an Arabic stopword.
 pub fn is_stopword(normalized_word: &str) -> bool {

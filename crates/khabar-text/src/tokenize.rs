@@ -21,19 +21,12 @@
 //! 8. everything else is one punctuation or symbol token per character, except
 //!    that a run of the same `.` `!` `?` `؟` `-` is one token (`...`, `--`).
 
-use crate::chars::{
-    is_arabic_letter, is_arabic_mark, is_digit, is_format_control, is_joiner, is_number_separator,
-    is_separator, TATWEEL,
-};
+use crate::chars::{is_arabic_letter, is_arabic_mark, is_digit, is_format_control, is_joiner, is_number_separator, is_separator, TATWEEL};
 use crate::span::Span;
 
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(rename_all = "lowercase")
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "lowercase"))]
 pub enum TokenKind {
     /// A word in Arabic script (diacritics and tatweel kept in its surface).
     Arabic,
@@ -164,8 +157,7 @@ fn is_latin_letter(c: char) -> bool {
 /// Punctuation (as opposed to other symbols).
 fn is_punct(c: char) -> bool {
     if c.is_ascii() {
-        return c.is_ascii_punctuation()
-            && !matches!(c, '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~');
+        return c.is_ascii_punctuation() && !matches!(c, '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~');
     }
     matches!(
         c,
@@ -202,22 +194,7 @@ impl<'t> Tokens<'t> {
         let mut parens = 0i32;
         for (i, c) in s[start..].char_indices() {
             let stop = is_separator(c)
-                || matches!(
-                    c,
-                    '"' | '<'
-                        | '>'
-                        | '«'
-                        | '»'
-                        | '“'
-                        | '”'
-                        | '\''
-                        | '['
-                        | ']'
-                        | '{'
-                        | '}'
-                        | '،'
-                        | '؛'
-                )
+                || matches!(c, '"' | '<' | '>' | '«' | '»' | '“' | '”' | '\'' | '[' | ']' | '{' | '}' | '،' | '؛')
                 || (c == ')' && parens == 0);
             if stop {
                 break;
@@ -246,8 +223,7 @@ impl<'t> Tokens<'t> {
     /// If an e-mail address starts at `start`, its end.
     fn scan_email(&self, start: usize) -> Option<usize> {
         let b = self.text.as_bytes();
-        let local_ok =
-            |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-');
+        let local_ok = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-');
         let mut i = start;
         while i < b.len() && i - start < 64 && local_ok(b[i]) {
             i += 1;
@@ -257,10 +233,7 @@ impl<'t> Tokens<'t> {
         }
         let dom_start = i + 1;
         let mut j = dom_start;
-        while j < b.len()
-            && j - dom_start < 255
-            && (b[j].is_ascii_alphanumeric() || b[j] == b'-' || b[j] == b'.')
-        {
+        while j < b.len() && j - dom_start < 255 && (b[j].is_ascii_alphanumeric() || b[j] == b'-' || b[j] == b'.') {
             j += 1;
         }
         // Trailing dots end the sentence.
@@ -311,9 +284,7 @@ impl<'t> Tokens<'t> {
             } else if is_joiner(c) {
                 // A joiner stays inside the word only between two Arabic characters.
                 match s[i + c.len_utf8()..].chars().next() {
-                    Some(n) if is_arabic_letter(n) || is_arabic_mark(n) || n == TATWEEL => {
-                        i += c.len_utf8()
-                    }
+                    Some(n) if is_arabic_letter(n) || is_arabic_mark(n) || n == TATWEEL => i += c.len_utf8(),
                     _ => break,
                 }
             } else {
@@ -347,9 +318,7 @@ impl<'t> Tokens<'t> {
         let mut end = start;
         let mut chars = s[start..].char_indices().peekable();
         while let Some((i, c)) = chars.next() {
-            let inside = (c.is_alphabetic() && !is_arabic_letter(c))
-                || c.is_ascii_digit()
-                || is_other_mark(c);
+            let inside = (c.is_alphabetic() && !is_arabic_letter(c)) || c.is_ascii_digit() || is_other_mark(c);
             if inside {
                 end = start + i + c.len_utf8();
             } else if matches!(c, '\'' | '\u{2019}') {
@@ -386,40 +355,21 @@ impl Iterator for Tokens<'_> {
             {
                 let end = self.scan_url(start);
                 (end, TokenKind::Url)
-            } else if let Some(end) = if c.is_ascii_alphanumeric() {
-                self.scan_email(start)
-            } else {
-                None
-            } {
+            } else if let Some(end) = if c.is_ascii_alphanumeric() { self.scan_email(start) } else { None } {
                 (end, TokenKind::Email)
             } else if (c == '@' || c == '#' || c == '\u{FF03}')
                 && char_at(s, start + c.len_utf8()).is_some_and(is_word_char)
                 && !s[..start].chars().next_back().is_some_and(is_word_char)
             {
                 // scan_tag assumes a one-byte sigil; the full-width # is three.
-                let end = if c == '\u{FF03}' {
-                    self.scan_tag(start + 2)
-                } else {
-                    self.scan_tag(start)
-                };
-                (
-                    end,
-                    if c == '@' {
-                        TokenKind::Mention
-                    } else {
-                        TokenKind::Hashtag
-                    },
-                )
+                let end = if c == '\u{FF03}' { self.scan_tag(start + 2) } else { self.scan_tag(start) };
+                (end, if c == '@' { TokenKind::Mention } else { TokenKind::Hashtag })
             } else if is_arabic_letter(c) || is_arabic_mark(c) || c == TATWEEL {
                 (self.scan_arabic(start), TokenKind::Arabic)
             } else if is_digit(c) {
                 (self.scan_number(start), TokenKind::Number)
             } else if c.is_alphabetic() {
-                let kind = if is_latin_letter(c) {
-                    TokenKind::Latin
-                } else {
-                    TokenKind::Word
-                };
+                let kind = if is_latin_letter(c) { TokenKind::Latin } else { TokenKind::Word };
                 (self.scan_word(start), kind)
             } else if is_punct(c) {
                 let mut end = start + c.len_utf8();
@@ -435,9 +385,7 @@ impl Iterator for Tokens<'_> {
                     match char_at(s, end) {
                         Some(m) if is_symbol_modifier(m) || is_other_mark(m) => end += m.len_utf8(),
                         Some('\u{200D}') => match char_at(s, end + 3) {
-                            Some(n) if !n.is_alphanumeric() && !is_separator(n) && !is_punct(n) => {
-                                end += 3 + n.len_utf8()
-                            }
+                            Some(n) if !n.is_alphanumeric() && !is_separator(n) && !is_punct(n) => end += 3 + n.len_utf8(),
                             _ => break,
                         },
                         _ => break,
@@ -449,10 +397,7 @@ impl Iterator for Tokens<'_> {
             let end = end.max(start + c.len_utf8());
             self.pos = end;
             debug_assert!(!is_format_control(c));
-            return Some(Token {
-                span: Span::new_unchecked(start, end),
-                kind,
-            });
+            return Some(Token { span: Span::new_unchecked(start, end), kind });
         }
     }
 }

@@ -5,9 +5,7 @@
 //! program output: the article has fourteen lines, each one sentence ending in
 //! a full stop, and no line break inside a sentence.
 
-use khabar_text::{
-    normalize, normalize_aligned, split_sentences, tokenize, Profile, Sentence, Token, TokenKind,
-};
+use khabar_text::{normalize, normalize_aligned, split_sentences, tokenize, Profile, Sentence, Token, TokenKind};
 
 const SAMPLE: &str = include_str!("../../../examples/pyongyang-aurus.txt");
 
@@ -25,10 +23,7 @@ fn words(s: &str) -> Vec<&str> {
 
 /// The token texts of sentence `i`.
 fn sentence_tokens(tokens: &[Token], sentences: &[Sentence], i: usize) -> Vec<&'static str> {
-    tokens[sentences[i].tokens.clone()]
-        .iter()
-        .map(|t| t.text(SAMPLE))
-        .collect()
+    tokens[sentences[i].tokens.clone()].iter().map(|t| t.text(SAMPLE)).collect()
 }
 
 /// (first words, last words) of each of the fourteen sentences, in order.
@@ -37,10 +32,7 @@ const SENTENCE_EDGES: [(&str, &str); 14] = [
     ("وفي لقطات نشرتها وكالة", "في السيارة \"أوروس\" الفاخرة."),
     ("وظهر بوتين وهو يستدير", "على مواقع التواصل الاجتماعي."),
     ("وتهدف الصور إلى تسليط", "للدولة المنعزلة هذا الأسبوع."),
-    (
-        "والأربعاء، قدم بوتين لكيم",
-        "زعيم كوريا الشمالية تلك السيارة.",
-    ),
+    ("والأربعاء، قدم بوتين لكيم", "زعيم كوريا الشمالية تلك السيارة."),
     ("ووفقا لمساعد بوتين، يوري أوشاكوف،", "أيضاً لكيم طقم شاي."),
     ("وأظهرت لقطات من وكالة", "في العلاقات بين البلدين."),
     ("وكانت رحلة بوتين بمثابة", "المشترك تجاه الغرب."),
@@ -48,14 +40,8 @@ const SENTENCE_EDGES: [(&str, &str); 14] = [
     ("وخلال الزيارة، أعلن الزعيمان", "في حربها في أوكرانيا."),
     ("وأعرب كيم، في تصريحات", "واستقرار أراضيها\"."),
     ("ومن جانبه، أشاد بوتين", "\"المساواة والاحترام المتبادل\"."),
-    (
-        "وأثارت العلاقة المزدهرة القلق",
-        "في بيونغ يانغ الخاضع لعقوبات مشددة.",
-    ),
-    (
-        "وبعد زيارته لكوريا الشمالية،",
-        "مع الدول الصديقة وسط عزلة غربية.",
-    ),
+    ("وأثارت العلاقة المزدهرة القلق", "في بيونغ يانغ الخاضع لعقوبات مشددة."),
+    ("وبعد زيارته لكوريا الشمالية،", "مع الدول الصديقة وسط عزلة غربية."),
 ];
 
 #[test]
@@ -67,14 +53,8 @@ fn fourteen_sentences_one_per_line() {
     for (i, s) in sentences.iter().enumerate() {
         let text = &SAMPLE[s.span.range()];
         let (first, last) = SENTENCE_EDGES[i];
-        assert!(
-            text.starts_with(first),
-            "sentence {i} should start with {first:?}: {text:?}"
-        );
-        assert!(
-            text.ends_with(last),
-            "sentence {i} should end with {last:?}: {text:?}"
-        );
+        assert!(text.starts_with(first), "sentence {i} should start with {first:?}: {text:?}");
+        assert!(text.ends_with(last), "sentence {i} should end with {last:?}: {text:?}");
         // One sentence per line: the sentence is exactly its line.
         assert_eq!(text, lines[i], "sentence {i}");
         assert!(!text.contains('\n'));
@@ -152,10 +132,7 @@ fn line_9_tanween_stays_in_the_word() {
     let w = s.iter().find(|t| t.text(SAMPLE) == "عامًا").unwrap();
     assert_eq!(w.kind, TokenKind::Arabic);
     // "عامًا": ain, alef, meem, fathatan U+064B, alef.
-    assert_eq!(
-        w.text(SAMPLE).chars().collect::<Vec<_>>(),
-        ['\u{0639}', '\u{0627}', '\u{0645}', '\u{064B}', '\u{0627}']
-    );
+    assert_eq!(w.text(SAMPLE).chars().collect::<Vec<_>>(), ['\u{0639}', '\u{0627}', '\u{0645}', '\u{064B}', '\u{0627}']);
 }
 
 #[test]
@@ -173,21 +150,7 @@ fn line_11_comma_glued_between_words_and_quoted_phrases() {
     let (tokens, sentences) = analyse();
     let got = sentence_tokens(&tokens, &sentences, 10);
     // Written out token by token: "الاثنين،عن" has no space around the comma.
-    let head = [
-        "وأعرب",
-        "كيم",
-        "،",
-        "في",
-        "تصريحات",
-        "قبل",
-        "المحادثات",
-        "بين",
-        "الاثنين",
-        "،",
-        "عن",
-        "\"",
-        "دعمه",
-    ];
+    let head = ["وأعرب", "كيم", "،", "في", "تصريحات", "قبل", "المحادثات", "بين", "الاثنين", "،", "عن", "\"", "دعمه"];
     assert_eq!(&got[..head.len()], head);
     let want = words(
         "وأعرب كيم ، في تصريحات قبل المحادثات بين الاثنين ، عن \" دعمه الكامل وتضامنه مع \
@@ -202,25 +165,12 @@ fn line_11_comma_glued_between_words_and_quoted_phrases() {
     assert_eq!(s[i].span.end(), s[i + 1].span.start());
     assert_eq!(s[i + 1].span.end(), s[i + 2].span.start());
     assert_eq!(&SAMPLE[s[i].span.start()..s[i + 2].span.end()], "الاثنين،عن");
-    assert_eq!(
-        [s[i].kind, s[i + 1].kind, s[i + 2].kind],
-        [TokenKind::Arabic, TokenKind::Punct, TokenKind::Arabic]
-    );
+    assert_eq!([s[i].kind, s[i + 1].kind, s[i + 2].kind], [TokenKind::Arabic, TokenKind::Punct, TokenKind::Arabic]);
     // The two quoted phrases: the text between each pair of quotes.
-    let q: Vec<usize> = s
-        .iter()
-        .filter(|t| t.text(SAMPLE) == "\"")
-        .map(|t| t.span.start())
-        .collect();
+    let q: Vec<usize> = s.iter().filter(|t| t.text(SAMPLE) == "\"").map(|t| t.span.start()).collect();
     assert_eq!(q.len(), 4);
-    assert_eq!(
-        &SAMPLE[q[0] + 1..q[1]],
-        "دعمه الكامل وتضامنه مع نضال الحكومة الروسية وجيشها وشعبها"
-    );
-    assert_eq!(
-        &SAMPLE[q[2] + 1..q[3]],
-        "لحماية سيادتها وسلامتها واستقرار أراضيها"
-    );
+    assert_eq!(&SAMPLE[q[0] + 1..q[1]], "دعمه الكامل وتضامنه مع نضال الحكومة الروسية وجيشها وشعبها");
+    assert_eq!(&SAMPLE[q[2] + 1..q[3]], "لحماية سيادتها وسلامتها واستقرار أراضيها");
     // The sentence ends with a quote then the full stop: `".`
     assert!(SAMPLE[sentences[10].span.range()].ends_with("\"."));
 }
@@ -230,9 +180,7 @@ fn every_span_slices_the_original() {
     let (tokens, sentences) = analyse();
     let mut prev_end = 0;
     for t in &tokens {
-        let text = SAMPLE
-            .get(t.span.range())
-            .expect("token span on char boundaries");
+        let text = SAMPLE.get(t.span.range()).expect("token span on char boundaries");
         assert_eq!(text, t.text(SAMPLE));
         assert!(!text.is_empty());
         assert!(!text.contains(char::is_whitespace), "{text:?}");
@@ -246,17 +194,9 @@ fn every_span_slices_the_original() {
         assert!(text.ends_with('.'));
     }
     // The only Latin word is CNN, and the only numbers are 24 (twice) and 2018.
-    let latin: Vec<&str> = tokens
-        .iter()
-        .filter(|t| t.kind == TokenKind::Latin)
-        .map(|t| t.text(SAMPLE))
-        .collect();
+    let latin: Vec<&str> = tokens.iter().filter(|t| t.kind == TokenKind::Latin).map(|t| t.text(SAMPLE)).collect();
     assert_eq!(latin, ["CNN"]);
-    let numbers: Vec<&str> = tokens
-        .iter()
-        .filter(|t| t.kind == TokenKind::Number)
-        .map(|t| t.text(SAMPLE))
-        .collect();
+    let numbers: Vec<&str> = tokens.iter().filter(|t| t.kind == TokenKind::Number).map(|t| t.text(SAMPLE)).collect();
     assert_eq!(numbers, ["24", "2018", "24"]);
 }
 

@@ -7,10 +7,7 @@
 //! joiners, both digit sets, number separators, Arabic and Latin punctuation,
 //! spaces, NBSP, line breaks, Latin letters, `@`, `#`, `http://`).
 
-use khabar_text::{
-    is_tashkeel, light_stem, normalize, normalize_aligned, split_sentences, tokenize, Profile,
-    Sentence, Token,
-};
+use khabar_text::{is_tashkeel, light_stem, normalize, normalize_aligned, split_sentences, tokenize, Profile, Sentence, Token};
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------- strategies
@@ -81,15 +78,8 @@ fn vocalised_arabic() -> impl Strategy<Value = String> {
         s
     });
     let word = prop::collection::vec(unit, 1..7).prop_map(|v| v.concat());
-    let sep = prop::sample::select(vec![
-        " ", " ", " ", "\n", "، ", "؛ ", "؟ ", ". ", "! ", "«", "» ", "\"", " (", ") ", "...", ".",
-        "،",
-    ]);
-    prop::collection::vec((word, sep), 0..20).prop_map(|v| {
-        v.into_iter()
-            .map(|(w, s)| format!("{w}{s}"))
-            .collect::<String>()
-    })
+    let sep = prop::sample::select(vec![" ", " ", " ", "\n", "، ", "؛ ", "؟ ", ". ", "! ", "«", "» ", "\"", " (", ") ", "...", ".", "،"]);
+    prop::collection::vec((word, sep), 0..20).prop_map(|v| v.into_iter().map(|(w, s)| format!("{w}{s}")).collect::<String>())
 }
 
 fn strip_tashkeel(s: &str) -> String {
@@ -97,10 +87,7 @@ fn strip_tashkeel(s: &str) -> String {
 }
 
 fn is_line_break(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\u{000B}' | '\u{000C}' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}'
-    )
+    matches!(c, '\n' | '\u{000B}' | '\u{000C}' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}')
 }
 
 // ---------------------------------------------------------------- checks
@@ -109,26 +96,12 @@ fn check_tokens(x: &str, tokens: &[Token]) -> Result<(), TestCaseError> {
     let mut prev_end = 0usize;
     for (i, t) in tokens.iter().enumerate() {
         let slice = x.get(t.span.range());
-        prop_assert!(
-            slice.is_some(),
-            "token {i} span {:?} does not slice the input on char boundaries",
-            t.span
-        );
+        prop_assert!(slice.is_some(), "token {i} span {:?} does not slice the input on char boundaries", t.span);
         let slice = slice.unwrap();
         prop_assert_eq!(slice, t.text(x));
         prop_assert!(!slice.is_empty(), "token {} is empty", i);
-        prop_assert!(
-            t.span.start() >= prev_end,
-            "token {} starts at {} before the previous end {}",
-            i,
-            t.span.start(),
-            prev_end
-        );
-        prop_assert!(
-            !slice.contains(char::is_whitespace),
-            "token {i} {slice:?} ({:?}) contains whitespace",
-            t.kind
-        );
+        prop_assert!(t.span.start() >= prev_end, "token {} starts at {} before the previous end {}", i, t.span.start(), prev_end);
+        prop_assert!(!slice.contains(char::is_whitespace), "token {i} {slice:?} ({:?}) contains whitespace", t.kind);
         prev_end = t.span.end();
     }
     Ok(())
@@ -142,32 +115,16 @@ fn check_sentences(x: &str, tokens: &[Token], sents: &[Sentence]) -> Result<(), 
     let mut next = 0usize;
     let mut prev_end = 0usize;
     for (i, s) in sents.iter().enumerate() {
-        prop_assert_eq!(
-            s.tokens.start,
-            next,
-            "sentence {} does not start where the last ended",
-            i
-        );
+        prop_assert_eq!(s.tokens.start, next, "sentence {} does not start where the last ended", i);
         prop_assert!(s.tokens.start < s.tokens.end, "sentence {} has no token", i);
         prop_assert!(s.tokens.end <= tokens.len());
         prop_assert_eq!(s.span.start(), tokens[s.tokens.start].span.start());
         prop_assert_eq!(s.span.end(), tokens[s.tokens.end - 1].span.end());
-        prop_assert!(
-            s.span.start() >= prev_end,
-            "sentence {} overlaps the one before",
-            i
-        );
+        prop_assert!(s.span.start() >= prev_end, "sentence {} overlaps the one before", i);
         let text = x.get(s.span.range());
-        prop_assert!(
-            text.is_some(),
-            "sentence {} span does not slice the input",
-            i
-        );
+        prop_assert!(text.is_some(), "sentence {} span does not slice the input", i);
         let text = text.unwrap();
-        prop_assert!(
-            !text.contains(is_line_break),
-            "sentence {i} {text:?} crosses a line break"
-        );
+        prop_assert!(!text.contains(is_line_break), "sentence {i} {text:?} crosses a line break");
         next = s.tokens.end;
         prev_end = s.span.end();
     }
@@ -181,20 +138,11 @@ fn check_normalize(x: &str, p: Profile) -> Result<(), TestCaseError> {
     prop_assert_eq!(&twice, &once, "{:?} not idempotent on {:?}", p, x);
 
     let aligned = normalize_aligned(x, p);
-    prop_assert_eq!(
-        aligned.normalized(),
-        once.as_str(),
-        "{:?}: aligned != plain",
-        p
-    );
+    prop_assert_eq!(aligned.normalized(), once.as_str(), "{:?}: aligned != plain", p);
     prop_assert_eq!(aligned.original(), x);
 
     let n = aligned.normalized();
-    let bounds: Vec<usize> = n
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(n.len()))
-        .collect();
+    let bounds: Vec<usize> = n.char_indices().map(|(i, _)| i).chain(std::iter::once(n.len())).collect();
     let mut prev_start = 0usize;
     for w in bounds.windows(2) {
         let (a, b) = (w[0], w[1]);
@@ -207,32 +155,14 @@ fn check_normalize(x: &str, p: Profile) -> Result<(), TestCaseError> {
             &n[a..b],
             span
         );
-        prop_assert!(
-            !span.is_empty(),
-            "{:?}: char at {}..{} maps to nothing",
-            p,
-            a,
-            b
-        );
-        prop_assert!(
-            span.start() >= prev_start,
-            "{:?}: alignment goes backwards at {}",
-            p,
-            a
-        );
+        prop_assert!(!span.is_empty(), "{:?}: char at {}..{} maps to nothing", p, a, b);
+        prop_assert!(span.start() >= prev_start, "{:?}: alignment goes backwards at {}", p, a);
         prev_start = span.start();
     }
     // Wider ranges: the whole text, and every run of three chars.
     for (a, b) in std::iter::once((0, n.len())).chain(bounds.windows(4).map(|w| (w[0], w[3]))) {
         let span = aligned.to_original(a, b).unwrap();
-        prop_assert!(
-            x.get(span.range()).is_some(),
-            "{:?}: {}..{} -> {:?}",
-            p,
-            a,
-            b,
-            span
-        );
+        prop_assert!(x.get(span.range()).is_some(), "{:?}: {}..{} -> {:?}", p, a, b, span);
     }
     // Ranges not on char boundaries are refused, not mis-mapped.
     for (i, c) in n.char_indices() {
@@ -251,12 +181,7 @@ fn is_subslice(outer: &str, inner: &str) -> bool {
 
 fn check_stem(word: &str) -> Result<(), TestCaseError> {
     let stem = light_stem(word);
-    prop_assert!(
-        is_subslice(word, stem),
-        "stem {:?} is not a subslice of {:?}",
-        stem,
-        word
-    );
+    prop_assert!(is_subslice(word, stem), "stem {:?} is not a subslice of {:?}", stem, word);
     prop_assert!(word.contains(stem));
     let (n, m) = (word.chars().count(), stem.chars().count());
     // Affixes are removed only when at least two letters remain.

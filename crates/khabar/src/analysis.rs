@@ -68,25 +68,13 @@ impl Analysis {
     /// Returns a description of the first violation.
     pub fn check_offsets(&self, text: &str) -> Result<(), String> {
         if self.length != text.len() {
-            return Err(format!(
-                "length {} but text has {} bytes",
-                self.length,
-                text.len()
-            ));
+            return Err(format!("length {} but text has {} bytes", self.length, text.len()));
         }
         let mut prev_end = 0;
         for (i, t) in self.tokens.iter().enumerate() {
-            let slice = text.get(t.start..t.end).ok_or_else(|| {
-                format!(
-                    "token {i} span {}..{} does not slice the text",
-                    t.start, t.end
-                )
-            })?;
+            let slice = text.get(t.start..t.end).ok_or_else(|| format!("token {i} span {}..{} does not slice the text", t.start, t.end))?;
             if slice != t.text {
-                return Err(format!(
-                    "token {i} text {:?} differs from the original {:?}",
-                    t.text, slice
-                ));
+                return Err(format!("token {i} text {:?} differs from the original {:?}", t.text, slice));
             }
             if t.start >= t.end {
                 return Err(format!("token {i} is empty"));
@@ -98,24 +86,14 @@ impl Analysis {
         }
         let mut next_token = 0;
         for (i, s) in self.sentences.iter().enumerate() {
-            let slice = text
-                .get(s.start..s.end)
-                .ok_or_else(|| format!("sentence {i} span does not slice the text"))?;
+            let slice = text.get(s.start..s.end).ok_or_else(|| format!("sentence {i} span does not slice the text"))?;
             if slice != s.text {
                 return Err(format!("sentence {i} text differs from the original"));
             }
-            if s.token_start != next_token
-                || s.token_end <= s.token_start
-                || s.token_end > self.tokens.len()
-            {
-                return Err(format!(
-                    "sentence {i} token range {}..{} is not contiguous",
-                    s.token_start, s.token_end
-                ));
+            if s.token_start != next_token || s.token_end <= s.token_start || s.token_end > self.tokens.len() {
+                return Err(format!("sentence {i} token range {}..{} is not contiguous", s.token_start, s.token_end));
             }
-            if self.tokens[s.token_start].start != s.start
-                || self.tokens[s.token_end - 1].end != s.end
-            {
+            if self.tokens[s.token_start].start != s.start || self.tokens[s.token_end - 1].end != s.end {
                 return Err(format!("sentence {i} span does not match its tokens"));
             }
             next_token = s.token_end;

@@ -9,11 +9,7 @@ use crate::error::{Error, Result};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     /// A stable identifier (file name for plain-text input).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_id"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de_id")]
     pub id: Option<String>,
     /// The headline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,11 +44,7 @@ fn de_id<'de, D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Option<
 impl Document {
     /// A document with only a body.
     pub fn from_text(id: Option<String>, body: impl Into<String>) -> Document {
-        Document {
-            id,
-            body: body.into(),
-            ..Document::default()
-        }
+        Document { id, body: body.into(), ..Document::default() }
     }
 
     /// Parse one JSON object (one line of a JSON-lines file).
@@ -60,10 +52,7 @@ impl Document {
     /// A document must have a `body` (or `text`) field; it may be empty.
     pub fn from_json(line: &str) -> Result<Document> {
         let value: serde_json::Value = serde_json::from_str(line)?;
-        let has_text = value
-            .get("body")
-            .or_else(|| value.get("text"))
-            .is_some_and(|b| b.is_string());
+        let has_text = value.get("body").or_else(|| value.get("text")).is_some_and(|b| b.is_string());
         let doc: Document = serde_json::from_value(value)?;
         if !has_text {
             return Err(Error::NoText { id: doc.id });
@@ -88,14 +77,8 @@ mod tests {
 
     #[test]
     fn rejects_bad_lines() {
-        assert!(matches!(
-            Document::from_json("{\"id\": 1"),
-            Err(Error::Json(_))
-        ));
-        assert!(matches!(
-            Document::from_json("{\"id\": \"x\"}"),
-            Err(Error::NoText { id: Some(_) })
-        ));
+        assert!(matches!(Document::from_json("{\"id\": 1"), Err(Error::Json(_))));
+        assert!(matches!(Document::from_json("{\"id\": \"x\"}"), Err(Error::NoText { id: Some(_) })));
         assert!(Document::from_json("[1]").is_err());
     }
 }

@@ -20,6 +20,7 @@
 mod analysis;
 mod document;
 mod error;
+pub mod eval;
 mod pipeline;
 
 pub use crate::analysis::{Analysis, SentenceRecord, TokenRecord};

@@ -1,8 +1,6 @@
 //! The analysis pipeline: text → [`Analysis`].
 
-use khabar_text::{
-    is_stopword, light_stem, normalize_into, split_sentences, tokenize, Profile, Token, TokenKind,
-};
+use khabar_text::{is_stopword, light_stem, normalize_into, split_sentences, tokenize, Profile, Token, TokenKind};
 
 use crate::analysis::{Analysis, SentenceRecord, TokenRecord};
 use crate::document::Document;
@@ -59,12 +57,7 @@ impl Analyzer {
                 token_end: s.tokens.end,
             })
             .collect();
-        Analysis {
-            id: None,
-            length: text.len(),
-            tokens: tokens_out,
-            sentences: sentences_out,
-        }
+        Analysis { id: None, length: text.len(), tokens: tokens_out, sentences: sentences_out }
     }
 
     /// Analyse a document's body, carrying its id.

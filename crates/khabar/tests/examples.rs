@@ -19,11 +19,7 @@ fn analyse(text: &str) -> Analysis {
 
 /// The (kind, norm) of the first token whose surface is `surface`.
 fn find(a: &Analysis, surface: &str) -> (TokenKind, String) {
-    let t = a
-        .tokens
-        .iter()
-        .find(|t| t.text == surface)
-        .unwrap_or_else(|| panic!("no token {surface:?}"));
+    let t = a.tokens.iter().find(|t| t.text == surface).unwrap_or_else(|| panic!("no token {surface:?}"));
     (t.kind, t.norm.clone())
 }
 
@@ -41,10 +37,7 @@ fn sample_article() {
 fn sabq_latin_registration_and_arabic_indic_digits() {
     let a = analyse(SABQ);
     // The title line is a sentence of its own (no stop, ended by the line break).
-    assert_eq!(
-        a.sentences[0].text,
-        "مصادر: ضحايا الطائرة من أسرة سعودية ثرية وقائدها أجنبي"
-    );
+    assert_eq!(a.sentences[0].text, "مصادر: ضحايا الطائرة من أسرة سعودية ثرية وقائدها أجنبي");
     // "برقم HZ IBN": the aircraft registration is two Latin words.
     assert_eq!(find(&a, "HZ"), (TokenKind::Latin, "hz".into()));
     assert_eq!(find(&a, "IBN"), (TokenKind::Latin, "ibn".into()));
@@ -56,10 +49,7 @@ fn sabq_latin_registration_and_arabic_indic_digits() {
     let next: Vec<&str> = a.tokens[i..i + 3].iter().map(|t| t.text.as_str()).collect();
     assert_eq!(next, ["18", ":", "02"]);
     // "تحطُّم" (written shadda then damma) keeps its marks in the surface, not in the norm.
-    assert_eq!(
-        find(&a, "تحط\u{0651}\u{064F}م"),
-        (TokenKind::Arabic, "تحطم".into())
-    );
+    assert_eq!(find(&a, "تحط\u{0651}\u{064F}م"), (TokenKind::Arabic, "تحطم".into()));
 }
 
 #[test]
@@ -83,21 +73,14 @@ fn alyaum_decimal_time_and_glued_sentences() {
     assert_eq!(find(&a, "4.16"), (TokenKind::Number, "4.16".into()));
     assert_eq!(find(&a, "٢"), (TokenKind::Number, "2".into()));
     // "فرق محافظة الخبر.وهرعت": a stop glued to the next word still ends the sentence.
-    let s = a
-        .sentences
-        .iter()
-        .position(|s| s.text.ends_with("فرق محافظة الخبر."))
-        .expect("sentence ending before the glued وهرعت");
+    let s = a.sentences.iter().position(|s| s.text.ends_with("فرق محافظة الخبر.")).expect("sentence ending before the glued وهرعت");
     assert!(a.sentences[s + 1].text.starts_with("وهرعت فرقة الإطفاء"));
     assert_eq!(a.sentences[s].end, a.sentences[s + 1].start);
 }
 
 #[test]
 fn news_sample_jsonl() {
-    let docs: Vec<Document> = JSONL
-        .lines()
-        .map(|l| Document::from_json(l).unwrap())
-        .collect();
+    let docs: Vec<Document> = JSONL.lines().map(|l| Document::from_json(l).unwrap()).collect();
     assert_eq!(docs.len(), 20);
     let mut sources: Vec<&str> = docs.iter().filter_map(|d| d.source.as_deref()).collect();
     sources.sort_unstable();

@@ -25,11 +25,7 @@ pub struct NormalizedText<'a> {
 impl<'a> NormalizedText<'a> {
     /// The identity normalisation of `original`.
     pub fn identity(original: &'a str) -> Self {
-        NormalizedText {
-            original,
-            normalized: original.to_owned(),
-            anchors: vec![(original.len(), original.len())],
-        }
+        NormalizedText { original, normalized: original.to_owned(), anchors: vec![(original.len(), original.len())] }
     }
 
     /// The input text.
@@ -55,11 +51,7 @@ impl<'a> NormalizedText<'a> {
     fn original_start(&self, n: usize) -> usize {
         // Last anchor with norm <= n; the implicit first anchor is (0, 0).
         let idx = self.anchors.partition_point(|&(norm, _)| norm <= n);
-        let (norm, orig) = if idx == 0 {
-            (0, 0)
-        } else {
-            self.anchors[idx - 1]
-        };
+        let (norm, orig) = if idx == 0 { (0, 0) } else { self.anchors[idx - 1] };
         orig + (n - norm)
     }
 
@@ -80,16 +72,9 @@ impl<'a> NormalizedText<'a> {
             return Some(Span::new_unchecked(orig_start, orig_start));
         }
         // The last normalised char of the range, and the original char it came from.
-        let last = norm[..end]
-            .char_indices()
-            .next_back()
-            .map(|(i, _)| i)
-            .unwrap_or(start);
+        let last = norm[..end].char_indices().next_back().map(|(i, _)| i).unwrap_or(start);
         let last_orig = self.original_start(last);
-        let last_len = self.original[last_orig..]
-            .chars()
-            .next()
-            .map_or(0, char::len_utf8);
+        let last_len = self.original[last_orig..].chars().next().map_or(0, char::len_utf8);
         Some(Span::new_unchecked(orig_start, last_orig + last_len))
     }
 }
@@ -107,12 +92,7 @@ pub(crate) struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     pub(crate) fn new(original: &'a str) -> Self {
-        Builder {
-            original,
-            out: String::with_capacity(original.len()),
-            anchors: Vec::new(),
-            cur_start: 0,
-        }
+        Builder { original, out: String::with_capacity(original.len()), anchors: Vec::new(), cur_start: 0 }
     }
 
     /// Start the output of the original character `c` at byte `start`.
@@ -188,10 +168,6 @@ impl<'a> Builder<'a> {
                 _ => self.anchors.push((n, end)),
             }
         }
-        NormalizedText {
-            original: self.original,
-            normalized: self.out,
-            anchors: self.anchors,
-        }
+        NormalizedText { original: self.original, normalized: self.out, anchors: self.anchors }
     }
 }

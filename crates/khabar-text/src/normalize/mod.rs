@@ -36,9 +36,7 @@ use aligned::Builder;
 pub use aligned::NormalizedText;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::chars::{
-    digit_value, is_arabic_mark, is_format_control, is_other_space, is_presentation_form, TATWEEL,
-};
+use crate::chars::{digit_value, is_arabic_mark, is_format_control, is_other_space, is_presentation_form, TATWEEL};
 
 /// Which normalisation to apply.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -66,9 +64,7 @@ impl core::str::FromStr for Profile {
         match s {
             "search" => Ok(Profile::Search),
             "display" => Ok(Profile::Display),
-            other => Err(format!(
-                "unknown normalisation profile {other:?} (expected `search` or `display`)"
-            )),
+            other => Err(format!("unknown normalisation profile {other:?} (expected `search` or `display`)")),
         }
     }
 }
@@ -116,11 +112,7 @@ const fn arabic_block_table(profile: Profile) -> [u32; 256] {
                 0x061C => DROP,
                 0x0654 => SLOW,
                 0x064B..=0x0653 | 0x0655..=0x065F | 0x0670 | 0x0640 => DROP,
-                0x0610..=0x061A
-                | 0x06D6..=0x06DC
-                | 0x06DF..=0x06E4
-                | 0x06E7..=0x06E8
-                | 0x06EA..=0x06ED => DROP,
+                0x0610..=0x061A | 0x06D6..=0x06DC | 0x06DF..=0x06E4 | 0x06E7..=0x06E8 | 0x06EA..=0x06ED => DROP,
                 0x0622 | 0x0623 | 0x0625 | 0x0671 | 0x0672 | 0x0673 => 0x0627,
                 0x0649 | 0x06CC => 0x064A,
                 0x0629 | 0x06C0 | 0x06BE | 0x06C1 | 0x06C2 | 0x06C3 => 0x0647,
@@ -326,15 +318,11 @@ fn fold_search<S: Sink>(out: &mut S, c: char) {
         },
         _ if is_arabic_mark(c) || c == TATWEEL => {}
         // Alef with hamza above/below, madda, wasla, wavy hamza.
-        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' | '\u{0672}' | '\u{0673}' => {
-            out.push('\u{0627}')
-        }
+        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' | '\u{0672}' | '\u{0673}' => out.push('\u{0627}'),
         // Alef maksura and Farsi yeh.
         '\u{0649}' | '\u{06CC}' => out.push('\u{064A}'),
         // Teh marbuta, heh with yeh above, heh doachashmee, heh goal (+hamza), teh marbuta goal.
-        '\u{0629}' | '\u{06C0}' | '\u{06BE}' | '\u{06C1}' | '\u{06C2}' | '\u{06C3}' => {
-            out.push('\u{0647}')
-        }
+        '\u{0629}' | '\u{06C0}' | '\u{06BE}' | '\u{06C1}' | '\u{06C2}' | '\u{06C3}' => out.push('\u{0647}'),
         // Keheh (Persian kaf) and swash kaf.
         '\u{06A9}' | '\u{06AA}' => out.push('\u{0643}'),
         '\u{066B}' => out.push('.'),

@@ -55,11 +55,7 @@ fn one_pair_per_rule() {
     ];
     for (rule, input, expected) in cases {
         assert_eq!(&search(input), expected, "rule {rule}");
-        assert_eq!(
-            normalize_aligned(input, Profile::Search).normalized(),
-            *expected,
-            "aligned, rule {rule}"
-        );
+        assert_eq!(normalize_aligned(input, Profile::Search).normalized(), *expected, "aligned, rule {rule}");
     }
 }
 
@@ -104,12 +100,7 @@ fn alignment_maps_back() {
     assert_eq!(back("01"), "٠١");
     assert_eq!(back("فاطمه"), "فاطمة");
     assert_eq!(n.to_original(0, 0).unwrap().range(), 3..3);
-    assert_eq!(
-        n.to_original(n.normalized().len(), n.normalized().len())
-            .unwrap()
-            .start(),
-        text.len()
-    );
+    assert_eq!(n.to_original(n.normalized().len(), n.normalized().len()).unwrap().start(), text.len());
     // Not on a char boundary of the normalised text.
     assert_eq!(n.to_original(1, 2), None);
     assert_eq!(n.to_original(4, 2), None);
@@ -124,15 +115,7 @@ fn identity_alignment() {
 
 #[test]
 fn idempotent_on_tricky_inputs() {
-    for s in [
-        "ي\u{0654}\u{0654}",
-        "ﹰﹱ",
-        "ﷺ ﷻ",
-        "İ",
-        "و\u{0640}\u{0654}",
-        "\u{0654}ا",
-        "ﻵ",
-    ] {
+    for s in ["ي\u{0654}\u{0654}", "ﹰﹱ", "ﷺ ﷻ", "İ", "و\u{0640}\u{0654}", "\u{0654}ا", "ﻵ"] {
         for p in [Profile::Search, Profile::Display] {
             let once = normalize(s, p);
             assert_eq!(normalize(&once, p), once, "{s:?} {p:?}");

@@ -10,18 +10,12 @@ fn texts(text: &str) -> Vec<&str> {
 
 #[test]
 fn arabic_words_keep_diacritics_and_tatweel() {
-    assert_eq!(
-        toks("وَصَلَ الرئيـــس"),
-        vec![("وَصَلَ", TokenKind::Arabic), ("الرئيـــس", TokenKind::Arabic)]
-    );
+    assert_eq!(toks("وَصَلَ الرئيـــس"), vec![("وَصَلَ", TokenKind::Arabic), ("الرئيـــس", TokenKind::Arabic)]);
 }
 
 #[test]
 fn presentation_forms_are_arabic_words() {
-    assert_eq!(
-        toks("ﻻ ﺑﺄﺱ"),
-        vec![("ﻻ", TokenKind::Arabic), ("ﺑﺄﺱ", TokenKind::Arabic)]
-    );
+    assert_eq!(toks("ﻻ ﺑﺄﺱ"), vec![("ﻻ", TokenKind::Arabic), ("ﺑﺄﺱ", TokenKind::Arabic)]);
 }
 
 #[test]
@@ -31,10 +25,7 @@ fn persian_joiner_inside_word_only() {
 
 #[test]
 fn bidi_controls_separate_and_vanish() {
-    assert_eq!(
-        texts("\u{200F}بوتين\u{202B}كيم\u{202C}"),
-        vec!["بوتين", "كيم"]
-    );
+    assert_eq!(texts("\u{200F}بوتين\u{202B}كيم\u{202C}"), vec!["بوتين", "كيم"]);
 }
 
 #[test]
@@ -46,10 +37,7 @@ fn punctuation_without_spaces() {
 
 #[test]
 fn quotes_and_brackets() {
-    assert_eq!(
-        texts("«أوروس» \"أوروس\" (أوروس)"),
-        vec!["«", "أوروس", "»", "\"", "أوروس", "\"", "(", "أوروس", ")"]
-    );
+    assert_eq!(texts("«أوروس» \"أوروس\" (أوروس)"), vec!["«", "أوروس", "»", "\"", "أوروس", "\"", "(", "أوروس", ")"]);
 }
 
 #[test]
@@ -83,29 +71,17 @@ fn latin_words() {
 fn urls() {
     assert_eq!(
         toks("انظر https://www.cnn.com/ar/a?b=1."),
-        vec![
-            ("انظر", TokenKind::Arabic),
-            ("https://www.cnn.com/ar/a?b=1", TokenKind::Url),
-            (".", TokenKind::Punct),
-        ]
+        vec![("انظر", TokenKind::Arabic), ("https://www.cnn.com/ar/a?b=1", TokenKind::Url), (".", TokenKind::Punct),]
     );
     assert_eq!(texts("(www.spa.gov.sa)"), vec!["(", "www.spa.gov.sa", ")"]);
-    assert_eq!(
-        toks("http://ar.wikipedia.org/wiki/بيونغ_يانغ"),
-        vec![("http://ar.wikipedia.org/wiki/بيونغ_يانغ", TokenKind::Url)]
-    );
+    assert_eq!(toks("http://ar.wikipedia.org/wiki/بيونغ_يانغ"), vec![("http://ar.wikipedia.org/wiki/بيونغ_يانغ", TokenKind::Url)]);
 }
 
 #[test]
 fn emails() {
     assert_eq!(
         toks("راسلنا: news.desk@example.com."),
-        vec![
-            ("راسلنا", TokenKind::Arabic),
-            (":", TokenKind::Punct),
-            ("news.desk@example.com", TokenKind::Email),
-            (".", TokenKind::Punct),
-        ]
+        vec![("راسلنا", TokenKind::Arabic), (":", TokenKind::Punct), ("news.desk@example.com", TokenKind::Email), (".", TokenKind::Punct),]
     );
     assert_eq!(texts("a@b"), vec!["a", "@", "b"]);
 }
@@ -114,24 +90,14 @@ fn emails() {
 fn mentions_and_hashtags() {
     assert_eq!(
         toks("@CNNArabic #قمة_العشرين #G20"),
-        vec![
-            ("@CNNArabic", TokenKind::Mention),
-            ("#قمة_العشرين", TokenKind::Hashtag),
-            ("#G20", TokenKind::Hashtag),
-        ]
+        vec![("@CNNArabic", TokenKind::Mention), ("#قمة_العشرين", TokenKind::Hashtag), ("#G20", TokenKind::Hashtag),]
     );
-    assert_eq!(
-        toks("# @"),
-        vec![("#", TokenKind::Punct), ("@", TokenKind::Punct)]
-    );
+    assert_eq!(toks("# @"), vec![("#", TokenKind::Punct), ("@", TokenKind::Punct)]);
 }
 
 #[test]
 fn symbols_and_emoji() {
-    assert_eq!(
-        toks("$ 👍🏽"),
-        vec![("$", TokenKind::Symbol), ("👍🏽", TokenKind::Symbol)]
-    );
+    assert_eq!(toks("$ 👍🏽"), vec![("$", TokenKind::Symbol), ("👍🏽", TokenKind::Symbol)]);
 }
 
 #[test]

@@ -1,0 +1,4 @@
+//! Evaluation, scored the way the field scores it so figures stand next to
+//! published ones.
+
+pub mod ud;
