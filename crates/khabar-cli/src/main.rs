@@ -4,6 +4,7 @@ mod bench;
 mod input;
 mod output;
 mod peers;
+mod search_cmd;
 
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -74,6 +75,10 @@ Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON li
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Index articles for Arabic-aware search (tantivy, on disk).
+    Index(search_cmd::IndexArgs),
+    /// Search an index built by `khabar index`.
+    Search(search_cmd::SearchArgs),
     /// Score khabar against gold data with the field's standard metrics.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -115,6 +120,8 @@ enum EvalCommand {
         #[arg(long)]
         write_system: Option<PathBuf>,
     },
+    /// Morphological search quality (recall, precision, F1, MAP) of khabar next to tantivy's default tokenizer and light10.
+    Search(search_cmd::EvalSearchArgs),
 }
 
 #[derive(clap::Args)]
@@ -197,6 +204,21 @@ fn run(cli: Cli) -> Result<Status> {
         }
         Command::Normalize { profile, lossy, inputs } => normalize_cmd(profile.into(), lossy, &inputs, &mut out)?,
         Command::Tokens { offsets, engine, input } => tokens_cmd(offsets, engine, &input, &mut out)?,
+        Command::Index(args) => {
+            if search_cmd::index(args, &mut out)? {
+                Status::InputErrors
+            } else {
+                Status::Ok
+            }
+        }
+        Command::Search(args) => {
+            search_cmd::search(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Eval(EvalCommand::Search(args)) => {
+            search_cmd::eval_search(args, &mut out)?;
+            Status::Ok
+        }
         Command::Eval(EvalCommand::Ud { gold, system, lemma_exact, write_system }) => {
             eval_ud(&gold, system.as_deref(), lemma_exact, write_system.as_deref(), &mut out)?;
             Status::Ok

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Every `start`/`end` is a byte offset into the analysed text (the document
 /// body), and every `text` is exactly the bytes of the text in that range.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     /// The document id, when the input had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,6 +19,38 @@ pub struct Analysis {
     pub tokens: Vec<TokenRecord>,
     /// Sentences in text order.
     pub sentences: Vec<SentenceRecord>,
+    /// Named entities in text order (people, places, organisations, other names).
+    #[serde(default)]
+    pub entities: Vec<EntityRecord>,
+}
+
+/// One syntactic word of a token (a token like وبالمفاوضات has three: و، ب، المفاوضات).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WordRecord {
+    /// The word as the treebank writes it (restored letters included: لل → ل + ال).
+    pub form: String,
+    /// Universal part of speech.
+    pub upos: String,
+    /// Lemma without diacritics.
+    pub lemma: String,
+}
+
+/// A named entity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntityRecord {
+    /// The original bytes of the name (attached clitics excluded: بوتين in لبوتين).
+    pub text: String,
+    /// Byte offset of the start of the name.
+    pub start: usize,
+    /// Byte offset of the end of the name.
+    pub end: usize,
+    /// `PER`, `LOC`, `ORG` or `MISC`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// One name shared by all mentions of the entity, stable across documents.
+    pub canonical: String,
+    /// Confidence in 0..=1.
+    pub score: f32,
 }
 
 /// One token.
@@ -40,6 +72,9 @@ pub struct TokenRecord {
     /// Whether `norm` is an Arabic stopword.
     #[serde(default, skip_serializing_if = "is_false")]
     pub stopword: bool,
+    /// The token's syntactic words (clitics split off), with part of speech and lemma.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<WordRecord>,
 }
 
 /// One sentence.
@@ -100,6 +135,12 @@ impl Analysis {
         }
         if next_token != self.tokens.len() {
             return Err("sentences do not cover all tokens".into());
+        }
+        for (i, e) in self.entities.iter().enumerate() {
+            let slice = text.get(e.start..e.end).ok_or_else(|| format!("entity {i} span does not slice the text"))?;
+            if slice != e.text || e.start >= e.end {
+                return Err(format!("entity {i} text differs from the original or is empty"));
+            }
         }
         Ok(())
     }

@@ -23,7 +23,7 @@ mod error;
 pub mod eval;
 mod pipeline;
 
-pub use crate::analysis::{Analysis, SentenceRecord, TokenRecord};
+pub use crate::analysis::{Analysis, EntityRecord, SentenceRecord, TokenRecord, WordRecord};
 pub use crate::document::Document;
 pub use crate::error::{Error, Result};
 pub use crate::pipeline::{Analyzer, AnalyzerOptions};

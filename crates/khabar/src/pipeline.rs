@@ -44,6 +44,7 @@ impl Analyzer {
                     stopword: t.kind == TokenKind::Arabic && is_stopword(&buf),
                     norm: buf.clone(),
                     stem,
+                    words: Vec::new(),
                 }
             })
             .collect();
@@ -57,7 +58,7 @@ impl Analyzer {
                 token_end: s.tokens.end,
             })
             .collect();
-        Analysis { id: None, length: text.len(), tokens: tokens_out, sentences: sentences_out }
+        Analysis { id: None, length: text.len(), tokens: tokens_out, sentences: sentences_out, entities: Vec::new() }
     }
 
     /// Analyse a document's body, carrying its id.
