@@ -5,6 +5,7 @@ mod input;
 mod output;
 mod peers;
 mod search_cmd;
+mod train_cmd;
 
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -79,6 +80,9 @@ Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON li
     Index(search_cmd::IndexArgs),
     /// Search an index built by `khabar index`.
     Search(search_cmd::SearchArgs),
+    /// Train a model from annotated data (writes a model file to embed or load).
+    #[command(subcommand)]
+    Train(TrainCommand),
     /// Score khabar against gold data with the field's standard metrics.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -97,6 +101,12 @@ Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON li
         #[arg(long)]
         write_corpus: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum TrainCommand {
+    /// Clitic segmentation, UPOS tagging and lemmatisation (averaged perceptrons), from UD Arabic-PADT.
+    Morph(train_cmd::TrainMorphArgs),
 }
 
 #[derive(Subcommand)]
@@ -119,6 +129,12 @@ enum EvalCommand {
         /// Also write khabar's CoNLL-U output to this file.
         #[arg(long)]
         write_system: Option<PathBuf>,
+        /// Use the gold tokens (surface tokens of the gold file) instead of khabar's tokeniser and sentence splitter.
+        #[arg(long, conflicts_with = "system")]
+        gold_tokenization: bool,
+        /// A morphology model file (from `khabar train morph`) instead of the embedded one.
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Morphological search quality (recall, precision, F1, MAP) of khabar next to tantivy's default tokenizer and light10.
     Search(search_cmd::EvalSearchArgs),
@@ -204,6 +220,10 @@ fn run(cli: Cli) -> Result<Status> {
         }
         Command::Normalize { profile, lossy, inputs } => normalize_cmd(profile.into(), lossy, &inputs, &mut out)?,
         Command::Tokens { offsets, engine, input } => tokens_cmd(offsets, engine, &input, &mut out)?,
+        Command::Train(TrainCommand::Morph(args)) => {
+            train_cmd::train_morph(args, &mut out)?;
+            Status::Ok
+        }
         Command::Index(args) => {
             if search_cmd::index(args, &mut out)? {
                 Status::InputErrors
@@ -219,8 +239,23 @@ fn run(cli: Cli) -> Result<Status> {
             search_cmd::eval_search(args, &mut out)?;
             Status::Ok
         }
-        Command::Eval(EvalCommand::Ud { gold, system, lemma_exact, write_system }) => {
-            eval_ud(&gold, system.as_deref(), lemma_exact, write_system.as_deref(), &mut out)?;
+        Command::Eval(EvalCommand::Ud { gold, system, lemma_exact, write_system, gold_tokenization, model }) => {
+            let analyzer = match model {
+                Some(p) => {
+                    let bytes = std::fs::read(&p).with_context(|| format!("{}: cannot read", p.display()))?;
+                    Analyzer::default().with_morph_model(
+                        khabar::morph::MorphModel::from_bytes(&bytes)
+                            .with_context(|| format!("{}: not a morphology model", p.display()))?,
+                    )
+                }
+                None => Analyzer::default(),
+            };
+            let mode = match (system, gold_tokenization) {
+                (Some(p), _) => UdSystem::File(p),
+                (None, true) => UdSystem::GoldTokens,
+                (None, false) => UdSystem::Raw,
+            };
+            eval_ud(&gold, mode, &analyzer, lemma_exact, write_system.as_deref(), &mut out)?;
             Status::Ok
         }
         Command::Bench { corpus, max_mb, runs, write_corpus } => {
@@ -281,6 +316,25 @@ fn analyze(format: Format, args: &InputArgs, out: &mut impl Write) -> Result<Sta
             break;
         }
         let n = batch.len() as u64;
+        // Long plain-text documents in CoNLL-U: analyse them piece by piece on
+        // all cores and stream the pieces out, instead of holding one huge Analysis.
+        let (long, batch): (Vec<Item>, Vec<Item>) = if format == Format::Conllu {
+            batch.into_iter().partition(|i| matches!(i, Item::Doc { doc, .. } if doc.body.len() > 4 * khabar::PIECE_BYTES))
+        } else {
+            (Vec::new(), batch)
+        };
+        for item in long {
+            if let Item::Doc { name, doc } = item {
+                let pieces = khabar::split_at_line_breaks(&doc.body, khabar::PIECE_BYTES);
+                writeln!(out, "# newdoc id = {}", doc.id.as_deref().unwrap_or(&name).replace(char::is_whitespace, " "))?;
+                for group in pieces.chunks(4 * rayon::current_num_threads().max(1)) {
+                    let parts: Vec<Analysis> = group.par_iter().map(|r| analyzer.analyze(&doc.body[r.clone()])).collect();
+                    for a in &parts {
+                        output::write_conllu_sentences(out, a, &mut sent_id)?;
+                    }
+                }
+            }
+        }
         // Analyse (and serialise JSON) in parallel; write in input order.
         let results: Vec<Result<Analysed, InputError>> = batch
             .into_par_iter()
@@ -325,9 +379,54 @@ fn read_utf8(path: &std::path::Path) -> Result<String> {
     Ok(decode(bytes, &path.display().to_string(), false)?)
 }
 
+/// What `khabar eval ud` scores.
+enum UdSystem {
+    /// khabar from the raw `# text` lines.
+    Raw,
+    /// khabar's morphology on the gold surface tokens.
+    GoldTokens,
+    /// An existing CoNLL-U file.
+    File(PathBuf),
+}
+
+/// The surface tokens of each sentence of a CoNLL-U file (multi-word token
+/// lines and the words outside them).
+fn gold_sentence_tokens(conllu: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    let mut covered_to = 0usize;
+    for line in conllu.lines() {
+        if line.is_empty() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            covered_to = 0;
+            continue;
+        }
+        if line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != 10 || cols[0].contains('.') {
+            continue;
+        }
+        if let Some((_, b)) = cols[0].split_once('-') {
+            covered_to = b.parse().unwrap_or(0);
+            cur.push(cols[1].to_owned());
+        } else if cols[0].parse::<usize>().is_ok_and(|id| id > covered_to) {
+            cur.push(cols[1].to_owned());
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 fn eval_ud(
     gold_path: &std::path::Path,
-    system: Option<&std::path::Path>,
+    mode: UdSystem,
+    analyzer: &Analyzer,
     lemma_exact: bool,
     write_system: Option<&std::path::Path>,
     out: &mut impl Write,
@@ -336,15 +435,25 @@ fn eval_ud(
     let lemmas = if lemma_exact { LemmaCompare::Exact } else { LemmaCompare::IgnoreDiacritics };
     let gold_text = read_utf8(gold_path)?;
     let gold = UdFile::parse(&gold_text, lemmas).map_err(|e| InputError(format!("{}: {e}", gold_path.display())))?;
-    let (system_text, name) = match system {
-        Some(p) => (read_utf8(p)?, p.display().to_string()),
-        None => {
-            let raw = raw_text(&gold_text);
-            let analysis = Analyzer::default().analyze(&raw);
+    let (system_text, name) = match mode {
+        UdSystem::File(p) => (read_utf8(&p)?, p.display().to_string()),
+        UdSystem::Raw => {
+            let analysis = analyzer.analyze_parallel(&raw_text(&gold_text));
+            let mut buf = Vec::new();
+            output::write_conllu(&mut buf, "raw", &analysis, &mut 0)?;
+            (String::from_utf8(buf).context("CoNLL-U output is UTF-8")?, "khabar (raw text from # text lines)".to_owned())
+        }
+        UdSystem::GoldTokens => {
+            // One sentence per line, tokens separated by single spaces: khabar's
+            // tokeniser is bypassed by analysing each gold sentence's tokens directly.
+            let sentences = gold_sentence_tokens(&gold_text);
+            let analyses: Vec<Analysis> = sentences.par_iter().map(|toks| analyzer.analyze_tokens(toks)).collect();
             let mut buf = Vec::new();
             let mut sent_id = 0;
-            output::write_conllu(&mut buf, "raw", &analysis, &mut sent_id)?;
-            (String::from_utf8(buf).context("CoNLL-U output is UTF-8")?, "khabar (raw text from # text lines)".to_owned())
+            for a in &analyses {
+                output::write_conllu_sentences(&mut buf, a, &mut sent_id)?;
+            }
+            (String::from_utf8(buf).context("CoNLL-U output is UTF-8")?, "khabar (gold tokenisation)".to_owned())
         }
     };
     if let Some(p) = write_system {

@@ -9,22 +9,59 @@ use khabar_text::TokenKind;
 /// CoNLL-U for one analysed text. `sent_id` numbers sentences across the run.
 pub fn write_conllu(out: &mut impl Write, name: &str, a: &Analysis, sent_id: &mut usize) -> io::Result<()> {
     writeln!(out, "# newdoc id = {}", one_line(a.id.as_deref().unwrap_or(name)))?;
+    write_conllu_sentences(out, a, sent_id)
+}
+
+/// The sentence blocks of [`write_conllu`] without the `# newdoc` line (for
+/// the later pieces of a long document).
+pub fn write_conllu_sentences(out: &mut impl Write, a: &Analysis, sent_id: &mut usize) -> io::Result<()> {
     for (si, s) in a.sentences.iter().enumerate() {
         *sent_id += 1;
         writeln!(out, "# sent_id = {sent_id}")?;
         writeln!(out, "# text = {}", one_line(&s.text))?;
         let next_sentence_start = a.sentences.get(si + 1).map(|n| n.start);
-        for (i, ti) in (s.token_start..s.token_end).enumerate() {
+        let mut id = 0usize;
+        for ti in s.token_start..s.token_end {
             let t = &a.tokens[ti];
             let next_start = a.tokens.get(ti + 1).map(|n| n.start).filter(|_| ti + 1 < s.token_end).or(next_sentence_start);
-            let no_space = next_start == Some(t.end);
-            let (head, deprel) = if i == 0 { (0, "root") } else { (1, "dep") };
-            let misc = if no_space { "SpaceAfter=No" } else { "_" };
-            writeln!(out, "{}\t{}\t_\t_\t_\t_\t{head}\t{deprel}\t_\t{misc}", i + 1, t.text)?;
+            let misc = if next_start == Some(t.end) { "SpaceAfter=No" } else { "_" };
+            let word_line = |out: &mut dyn Write, id: &mut usize, form: &str, lemma: &str, upos: &str, misc: &str| -> io::Result<()> {
+                *id += 1;
+                let (head, deprel) = if *id == 1 { (0, "root") } else { (1, "dep") };
+                writeln!(
+                    out,
+                    "{id}\t{}\t{}\t{}\t_\t_\t{head}\t{deprel}\t_\t{misc}",
+                    field(form, &t.text),
+                    field(lemma, "_"),
+                    field(upos, "_")
+                )
+            };
+            match t.words.as_slice() {
+                [] => word_line(out, &mut id, &t.text, "_", "_", misc)?,
+                [w] => word_line(out, &mut id, &t.text, &w.lemma, &w.upos, misc)?,
+                words => {
+                    writeln!(out, "{}-{}\t{}\t_\t_\t_\t_\t_\t_\t_\t{misc}", id + 1, id + words.len(), t.text)?;
+                    for w in words {
+                        word_line(out, &mut id, &w.form, &w.lemma, &w.upos, "_")?;
+                    }
+                }
+            }
         }
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// A CoNLL-U column: no tabs, line breaks or spaces, never empty.
+fn field<'a>(value: &'a str, fallback: &'a str) -> std::borrow::Cow<'a, str> {
+    if value.is_empty() {
+        return fallback.into();
+    }
+    if value.chars().any(char::is_whitespace) {
+        let v: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+        return if v.is_empty() { fallback.to_owned().into() } else { v.into() };
+    }
+    value.into()
 }
 
 /// Comment lines cannot hold line breaks or tabs.
@@ -43,14 +80,39 @@ pub fn write_pretty(out: &mut impl Write, name: &str, a: &Analysis) -> io::Resul
     let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
     writeln!(out, "{} bytes · {} sentences · {} tokens ({})", a.length, a.sentences.len(), a.tokens.len(), kinds.join(" · "))?;
 
-    // The most frequent content words, counted by light stem and shown in
-    // their most frequent surface form.
+    // Parts of speech of the syntactic words, when morphology ran.
+    let mut upos: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut n_words = 0;
+    for w in a.tokens.iter().flat_map(|t| &t.words) {
+        *upos.entry(w.upos.as_str()).or_default() += 1;
+        n_words += 1;
+    }
+    if n_words > 0 {
+        let mut by_count: Vec<_> = upos.into_iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let tags: Vec<String> = by_count.iter().map(|(t, n)| format!("{t} {n}")).collect();
+        writeln!(out, "{n_words} words after clitic splitting: {}", tags.join(" · "))?;
+    }
+
+    // The most frequent content words, shown in their most frequent form
+    // (without morphology: counted by light stem).
+    // With morphology: content words (clitics split off) counted by lemma.
     let mut stems: HashMap<&str, (usize, HashMap<&str, usize>)> = HashMap::new();
     for t in a.tokens.iter().filter(|t| t.kind == TokenKind::Arabic && !t.stopword) {
-        if let Some(stem) = t.stem.as_deref().filter(|s| s.chars().count() > 2) {
-            let e = stems.entry(stem).or_default();
+        if t.words.is_empty() {
+            if let Some(stem) = t.stem.as_deref().filter(|s| s.chars().count() > 2) {
+                let e = stems.entry(stem).or_default();
+                e.0 += 1;
+                *e.1.entry(t.text.as_str()).or_default() += 1;
+            }
+            continue;
+        }
+        for w in
+            t.words.iter().filter(|w| matches!(w.upos.as_str(), "NOUN" | "PROPN" | "ADJ" | "VERB" | "X") && w.lemma.chars().count() > 2)
+        {
+            let e = stems.entry(w.lemma.as_str()).or_default();
             e.0 += 1;
-            *e.1.entry(t.text.as_str()).or_default() += 1;
+            *e.1.entry(w.form.as_str()).or_default() += 1;
         }
     }
     let mut top: Vec<(usize, &str)> = stems

@@ -26,5 +26,6 @@ mod pipeline;
 pub use crate::analysis::{Analysis, EntityRecord, SentenceRecord, TokenRecord, WordRecord};
 pub use crate::document::Document;
 pub use crate::error::{Error, Result};
-pub use crate::pipeline::{Analyzer, AnalyzerOptions};
+pub use crate::pipeline::{split_at_line_breaks, Analyzer, AnalyzerOptions, PIECE_BYTES};
+pub use khabar_morph as morph;
 pub use khabar_text as text;

@@ -1,35 +1,148 @@
 //! The analysis pipeline: text → [`Analysis`].
 
-use khabar_text::{is_stopword, light_stem, normalize_into, split_sentences, tokenize, Profile, Token, TokenKind};
+use khabar_text::{is_stopword, light_stem, normalize_into, split_sentences, tokenize, Profile, Sentence, Span, Token, TokenKind};
 
-use crate::analysis::{Analysis, SentenceRecord, TokenRecord};
+use std::ops::Range;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use khabar_morph::MorphModel;
+
+use crate::analysis::{Analysis, SentenceRecord, TokenRecord, WordRecord};
 use crate::document::Document;
 
+/// The size of the pieces [`Analyzer::analyze_parallel`] cuts long texts into.
+pub const PIECE_BYTES: usize = 128 * 1024;
+
+/// Cut `text` into consecutive ranges of about `target` bytes, each ending
+/// just after a line break (or at the end of the text). A text without line
+/// breaks is one range.
+pub fn split_at_line_breaks(text: &str, target: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let want = start.saturating_add(target.max(1));
+        if want >= text.len() {
+            out.push(start..text.len());
+            break;
+        }
+        let end = match text.as_bytes()[want..].iter().position(|&b| b == b'\n') {
+            Some(i) => want + i + 1,
+            None => text.len(),
+        };
+        out.push(start..end);
+        start = end;
+    }
+    out
+}
+
 /// Options of an [`Analyzer`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct AnalyzerOptions {}
+pub struct AnalyzerOptions {
+    /// Split clitics, tag parts of speech and lemmatise (the embedded morphology model).
+    pub morphology: bool,
+}
+
+impl Default for AnalyzerOptions {
+    fn default() -> Self {
+        AnalyzerOptions { morphology: true }
+    }
+}
+
+impl AnalyzerOptions {
+    /// Only the text core: tokens, sentences, normalised forms and stems.
+    pub fn text_only() -> Self {
+        AnalyzerOptions { morphology: false }
+    }
+}
+
+/// Which morphology model an analyser uses.
+#[derive(Clone)]
+enum Morph {
+    Off,
+    Embedded(&'static MorphModel),
+    Custom(Arc<MorphModel>),
+}
+
+impl Morph {
+    fn model(&self) -> Option<&MorphModel> {
+        match self {
+            Morph::Off => None,
+            Morph::Embedded(m) => Some(m),
+            Morph::Custom(m) => Some(m),
+        }
+    }
+}
 
 /// Runs every layer of khabar over a text. Cheap to clone and `Sync`: one
 /// analyser can serve many threads.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone)]
 pub struct Analyzer {
-    #[allow(dead_code)]
-    options: AnalyzerOptions,
+    morph: Morph,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new(AnalyzerOptions::default())
+    }
+}
+
+impl core::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Analyzer").field("morphology", &self.morph.model().is_some()).finish()
+    }
 }
 
 impl Analyzer {
-    /// An analyser with the given options.
+    /// An analyser with the given options and the embedded models.
     pub fn new(options: AnalyzerOptions) -> Analyzer {
-        Analyzer { options }
+        let morph = if options.morphology { Morph::Embedded(MorphModel::embedded()) } else { Morph::Off };
+        Analyzer { morph }
+    }
+
+    /// Use this morphology model instead of the embedded one (for models trained with `khabar train morph`).
+    pub fn with_morph_model(mut self, model: MorphModel) -> Analyzer {
+        self.morph = Morph::Custom(Arc::new(model));
+        self
     }
 
     /// Analyse a plain text. Never fails and never panics.
     pub fn analyze(&self, text: &str) -> Analysis {
         let tokens: Vec<Token> = tokenize(text).collect();
         let sentences = split_sentences(text, &tokens);
+        self.analyze_tokenized(text, &tokens, &sentences)
+    }
+
+    /// Analyse one sentence given as its tokens (gold tokenisation): the text
+    /// is the tokens joined by single spaces, and khabar's tokeniser and
+    /// sentence splitter are bypassed. Empty tokens are skipped.
+    pub fn analyze_tokens<S: AsRef<str>>(&self, tokens: &[S]) -> Analysis {
+        let mut text = String::new();
+        let mut toks = Vec::with_capacity(tokens.len());
+        for t in tokens.iter().map(AsRef::as_ref).filter(|t| !t.is_empty()) {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            let start = text.len();
+            text.push_str(t);
+            let kind = tokenize(t).next().map_or(TokenKind::Symbol, |k| k.kind);
+            if let Some(span) = Span::new(start, text.len()) {
+                toks.push(Token { span, kind });
+            }
+        }
+        let sentences = match (toks.first(), toks.last()) {
+            (Some(a), Some(b)) => vec![Sentence { span: a.span.cover(b.span), tokens: 0..toks.len() }],
+            _ => Vec::new(),
+        };
+        self.analyze_tokenized(&text, &toks, &sentences)
+    }
+
+    /// The layers after tokenisation and sentence splitting.
+    fn analyze_tokenized(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Analysis {
         let mut buf = String::new();
-        let tokens_out = tokens
+        let mut tokens_out: Vec<TokenRecord> = tokens
             .iter()
             .map(|t| {
                 let surface = t.text(text);
@@ -48,6 +161,18 @@ impl Analyzer {
                 }
             })
             .collect();
+        if let Some(model) = self.morph.model() {
+            let mut surfaces: Vec<&str> = Vec::new();
+            for s in sentences {
+                surfaces.clear();
+                surfaces.extend(tokens[s.tokens.clone()].iter().map(|t| t.text(text)));
+                let analysed = model.analyze_sentence(&surfaces);
+                for (rec, words) in tokens_out[s.tokens.clone()].iter_mut().zip(analysed) {
+                    rec.words =
+                        words.into_iter().map(|w| WordRecord { form: w.form, upos: w.upos.as_str().to_owned(), lemma: w.lemma }).collect();
+                }
+            }
+        }
         let sentences_out = sentences
             .iter()
             .map(|s| SentenceRecord {
@@ -61,9 +186,43 @@ impl Analyzer {
         Analysis { id: None, length: text.len(), tokens: tokens_out, sentences: sentences_out, entities: Vec::new() }
     }
 
+    /// Analyse a long text on all cores: it is cut at line breaks (which no
+    /// sentence crosses) into pieces of about [`PIECE_BYTES`], the pieces are
+    /// analysed in parallel and the results joined, with offsets into `text`.
+    /// Gives the same result as [`Analyzer::analyze`].
+    pub fn analyze_parallel(&self, text: &str) -> Analysis {
+        let pieces = split_at_line_breaks(text, PIECE_BYTES);
+        if pieces.len() <= 1 {
+            return self.analyze(text);
+        }
+        let parts: Vec<(usize, Analysis)> = pieces.par_iter().map(|r| (r.start, self.analyze(&text[r.clone()]))).collect();
+        let mut out = Analysis { id: None, length: text.len(), ..Analysis::default() };
+        for (offset, part) in parts {
+            let base = out.tokens.len();
+            out.tokens.extend(part.tokens.into_iter().map(|mut t| {
+                t.start += offset;
+                t.end += offset;
+                t
+            }));
+            out.sentences.extend(part.sentences.into_iter().map(|mut s| {
+                s.start += offset;
+                s.end += offset;
+                s.token_start += base;
+                s.token_end += base;
+                s
+            }));
+            out.entities.extend(part.entities.into_iter().map(|mut e| {
+                e.start += offset;
+                e.end += offset;
+                e
+            }));
+        }
+        out
+    }
+
     /// Analyse a document's body, carrying its id.
     pub fn analyze_document(&self, doc: &Document) -> Analysis {
-        let mut a = self.analyze(&doc.body);
+        let mut a = if doc.body.len() > 2 * PIECE_BYTES { self.analyze_parallel(&doc.body) } else { self.analyze(&doc.body) };
         a.id = doc.id.clone();
         a
     }

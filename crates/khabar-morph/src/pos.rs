@@ -1,0 +1,453 @@
+//! Greedy left-to-right averaged-perceptron UPOS tagger over syntactic words.
+
+use crate::conllu::Sentence;
+use crate::norm::{key, prefix, shape, strip_marks, suffix};
+use crate::seg::{shuffle, stem_index};
+use crate::util::{quantise, Avg, Bloom, HashMap, H, R, W};
+use crate::{Result, Upos};
+
+const POS_BITS: u32 = 20;
+const NT: usize = Upos::ALL.len();
+
+/// Per-word context for tagging.
+pub struct WCtx {
+    /// normalised form
+    pub k: String,
+    /// 0 single-word token, 1 proclitic, 2 stem of a multi-word token, 3 enclitic
+    pub role: u8,
+    /// index of the token this word belongs to
+    pub tok: usize,
+}
+
+/// Build word contexts from per-token (words, stem index) lists; `toks` are clean surface tokens.
+pub fn contexts(seg: &[(Vec<String>, usize)]) -> Vec<WCtx> {
+    let mut v = Vec::new();
+    for (ti, (ws, stem)) in seg.iter().enumerate() {
+        for (i, w) in ws.iter().enumerate() {
+            let role = if ws.len() == 1 {
+                0
+            } else if i < *stem {
+                1
+            } else if i == *stem {
+                2
+            } else {
+                3
+            };
+            v.push(WCtx { k: key(w), role, tok: ti });
+        }
+    }
+    v
+}
+
+pub struct Tagger {
+    /// first (left-to-right) pass, quantised, and its scale
+    pub w: Vec<i16>,
+    pub s: f32,
+    /// second pass, which also sees the first pass's tags of the following words (may be empty)
+    pub w2: Vec<i16>,
+    pub s2: f32,
+    /// word key -> (mask of tags seen in training, most frequent tag)
+    pub dict: HashMap<String, (u32, u8)>,
+    /// word key -> distributional classes (coarse, fine) from unlabeled text (may be empty)
+    pub clusters: HashMap<String, (u16, u16)>,
+}
+
+fn class_of(c: &[u32; NT]) -> (u32, u8) {
+    let mut m = 0u32;
+    let mut top = 0usize;
+    for (t, &n) in c.iter().enumerate() {
+        if n > 0 {
+            m |= 1 << t;
+        }
+        if n > c[top] {
+            top = t;
+        }
+    }
+    if m == 0 {
+        (0, NT as u8)
+    } else {
+        (m, top as u8)
+    }
+}
+
+const BOS: &str = "<s>";
+const EOS: &str = "</s>";
+
+/// Per-word hashes computed once per sentence.
+#[derive(Clone, Copy)]
+pub struct WH {
+    k: u64,
+    sfx: [u64; 5],
+    pfx: [u64; 4],
+    tok: u64,
+    role: u64,
+    inlex: u64,
+    shape: u64,
+    len: u64,
+    c1: u64,
+    c2: u64,
+    /// hashes of inner character trigrams (used for unknown words), `ntri` of them
+    tri: [u64; 10],
+    ntri: u8,
+}
+
+impl WH {
+    fn boundary(k: &str) -> WH {
+        let h = H::new(0).s(k).fin();
+        WH { k: h, sfx: [h; 5], pfx: [h; 4], tok: h, role: 9, inlex: 2, shape: 9, len: 0, c1: 70000, c2: 70000, tri: [0; 10], ntri: 0 }
+    }
+}
+
+/// Hash the words of a sentence once.
+pub fn word_hashes(ws: &[WCtx], toks: &[String], lex: &Bloom, cl: &HashMap<String, (u16, u16)>) -> Vec<WH> {
+    ws.iter()
+        .map(|w| {
+            let k = w.k.as_str();
+            let c = if cl.is_empty() { None } else { cl.get(k) };
+            let mut tri = [0u64; 10];
+            let mut ntri = 0u8;
+            let offs: Vec<usize> = k.char_indices().map(|(i, _)| i).chain(std::iter::once(k.len())).collect();
+            let nc = offs.len() - 1;
+            let mut j = 0;
+            while j + 3 <= nc && (ntri as usize) < tri.len() {
+                tri[ntri as usize] = H::new(6).s(&k[offs[j]..offs[j + 3]]).fin();
+                ntri += 1;
+                j += 1;
+            }
+            let mut sfx = [0; 5];
+            for (n, x) in sfx.iter_mut().enumerate() {
+                *x = H::new(1).s(suffix(k, n + 1)).fin();
+            }
+            let mut pfx = [0; 4];
+            for (n, x) in pfx.iter_mut().enumerate() {
+                *x = H::new(2).s(prefix(k, n + 1)).fin();
+            }
+            WH {
+                k: H::new(0).s(k).fin(),
+                sfx,
+                pfx,
+                tok: H::new(3).s(toks.get(w.tok).map_or("", String::as_str)).fin(),
+                role: u64::from(w.role),
+                inlex: u64::from(lex.contains(k)),
+                shape: u64::from(shape(k)),
+                len: k.chars().count().min(10) as u64,
+                c1: c.map_or(65535, |c| u64::from(c.0)),
+                c2: c.map_or(65535, |c| u64::from(c.1)),
+                tri,
+                ntri,
+            }
+        })
+        .collect()
+}
+
+/// Debug switch for experiments.
+pub static NO_CLUSTERS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn feats(hs: &[WH], amb: &[(u32, u8)], right: Option<&[u8]>, i: usize, t1: u8, t2: u8, out: &mut Vec<u64>) {
+    static BOS_H: std::sync::LazyLock<WH> = std::sync::LazyLock::new(|| WH::boundary(BOS));
+    static EOS_H: std::sync::LazyLock<WH> = std::sync::LazyLock::new(|| WH::boundary(EOS));
+    out.clear();
+    let w = &hs[i];
+    let p1 = if i > 0 { &hs[i - 1] } else { &*BOS_H };
+    let p2 = if i > 1 { &hs[i - 2] } else { &*BOS_H };
+    let n1 = hs.get(i + 1).unwrap_or(&*EOS_H);
+    let n2 = hs.get(i + 2).unwrap_or(&*EOS_H);
+    let (t1, t2) = (u64::from(t1), u64::from(t2));
+    let k = w.k;
+    let role = w.role;
+    out.push(H::new(40).fin());
+    out.push(H::new(41).u(k).fin());
+    for n in 0..4 {
+        out.push(H::new(42 + n as u32).u(w.sfx[n]).fin());
+    }
+    for n in 0..3 {
+        out.push(H::new(46 + n as u32).u(w.pfx[n]).fin());
+    }
+    out.push(H::new(49).u(role).fin());
+    out.push(H::new(50).u(role).u(k).fin());
+    if role != 0 {
+        out.push(H::new(51).u(w.tok).u(role).fin());
+    }
+    out.push(H::new(53).u(p1.k).fin());
+    out.push(H::new(54).u(p2.k).fin());
+    out.push(H::new(55).u(n1.k).fin());
+    out.push(H::new(56).u(n2.k).fin());
+    out.push(H::new(57).u(t1).fin());
+    out.push(H::new(58).u(t1).u(t2).fin());
+    out.push(H::new(59).u(t1).u(k).fin());
+    out.push(H::new(60).u(w.shape).fin());
+    out.push(H::new(61).u(w.len).fin());
+    out.push(H::new(62).u(p1.sfx[1]).fin());
+    out.push(H::new(63).u(n1.sfx[1]).fin());
+    out.push(H::new(64).u(n1.pfx[1]).fin());
+    out.push(H::new(65).u(k).u(n1.k).fin());
+    out.push(H::new(66).u(p1.k).u(k).fin());
+    out.push(H::new(67).u(n1.role).u(role).fin());
+    out.push(H::new(68).u(t1).u(w.sfx[1]).fin());
+    out.push(H::new(69).u(w.pfx[1]).u(w.sfx[1]).fin());
+    out.push(H::new(70).u(t1).u(n1.k).fin());
+    let inlex = w.inlex;
+    out.push(H::new(71).u(inlex).fin());
+    out.push(H::new(72).u(inlex).u(w.sfx[1]).fin());
+    out.push(H::new(73).u(inlex).u(w.pfx[1]).u(role).fin());
+    out.push(H::new(74).u(k).u(n1.pfx[0]).fin());
+    out.push(H::new(75).u(w.sfx[4]).fin());
+    out.push(H::new(76).u(w.pfx[3]).fin());
+    out.push(H::new(77).u(t1).u(t2).u(w.sfx[0]).fin());
+    out.push(H::new(78).u(p1.sfx[0]).u(w.sfx[1]).fin());
+    out.push(H::new(79).u(inlex).u(n1.inlex).u(t1).fin());
+    out.push(H::new(80).u(p1.pfx[1]).u(w.pfx[1]).u(t1).fin());
+    out.push(H::new(81).u(w.pfx[1]).u(n1.pfx[1]).u(w.sfx[0]).u(n1.sfx[0]).fin());
+    out.push(H::new(82).u(w.sfx[2]).u(t1).fin());
+    out.push(H::new(83).u(w.sfx[1]).u(n1.k).fin());
+    let (m, top) = amb[i];
+    let nm = amb.get(i + 1).map_or(1 << 20, |x| x.0);
+    out.push(H::new(84).u(u64::from(m)).fin());
+    out.push(H::new(85).u(u64::from(m)).u(u64::from(top)).fin());
+    out.push(H::new(86).u(u64::from(m)).u(t1).fin());
+    out.push(H::new(87).u(u64::from(nm)).fin());
+    out.push(H::new(88).u(u64::from(m)).u(u64::from(nm)).fin());
+    if m == 0 {
+        out.push(H::new(89).u(w.sfx[1]).u(role).fin());
+        for &t in &w.tri[..usize::from(w.ntri)] {
+            out.push(H::new(110).u(t).fin());
+        }
+    }
+    if w.c1 != 70000 && !NO_CLUSTERS.load(std::sync::atomic::Ordering::Relaxed) {
+        out.push(H::new(100).u(w.c2).fin());
+        out.push(H::new(101).u(w.c1).u(w.sfx[1]).fin());
+        out.push(H::new(102).u(w.c2).u(t1).fin());
+        out.push(H::new(103).u(n1.c1).fin());
+        out.push(H::new(104).u(p1.c1).u(w.c1).fin());
+        out.push(H::new(105).u(w.c2).u(role).fin());
+        out.push(H::new(106).u(n1.c2).u(w.c1).fin());
+    }
+    if let Some(r) = right {
+        let r0 = u64::from(r[i]);
+        let r1 = r.get(i + 1).map_or(99, |&x| u64::from(x));
+        let r2 = r.get(i + 2).map_or(99, |&x| u64::from(x));
+        out.push(H::new(90).u(r1).fin());
+        out.push(H::new(91).u(r1).u(r2).fin());
+        out.push(H::new(92).u(r0).fin());
+        out.push(H::new(93).u(r1).u(w.sfx[1]).fin());
+        out.push(H::new(94).u(t1).u(r1).fin());
+        out.push(H::new(95).u(r0).u(r1).u(k).fin());
+    }
+}
+
+fn scores<T: Copy + Into<f32>>(w: &[T], f: &[u64], sc: &mut [f32; NT]) {
+    let mask = (1usize << POS_BITS) - 1;
+    *sc = [0.0; NT];
+    for &h in f {
+        let row = (h as usize & mask) * NT;
+        for (s, &x) in sc.iter_mut().zip(&w[row..row + NT]) {
+            *s += x.into();
+        }
+    }
+}
+
+/// Greedy decoding with one weight vector.
+fn decode<T: Copy + Into<f32>>(w: &[T], hs: &[WH], amb: &[(u32, u8)], right: Option<&[u8]>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hs.len());
+    let mut f = Vec::with_capacity(64);
+    let mut sc = [0f32; NT];
+    let (mut t1, mut t2) = (NT as u8, NT as u8);
+    for i in 0..hs.len() {
+        feats(hs, amb, right, i, t1, t2, &mut f);
+        scores(w, &f, &mut sc);
+        let best = argmax(&sc) as u8;
+        out.push(best);
+        t2 = t1;
+        t1 = best;
+    }
+    out
+}
+
+impl Tagger {
+    pub fn empty() -> Tagger {
+        Tagger { w: vec![0; (1 << POS_BITS) * NT], s: 1.0, w2: Vec::new(), s2: 1.0, dict: HashMap::default(), clusters: HashMap::default() }
+    }
+
+    /// Tag words; `toks` are the clean surface tokens.
+    pub fn tag(&self, ws: &[WCtx], toks: &[String], lex: &Bloom) -> Vec<Upos> {
+        let amb: Vec<(u32, u8)> = ws.iter().map(|w| self.dict.get(&w.k).copied().unwrap_or((0, NT as u8))).collect();
+        let hs = word_hashes(ws, toks, lex, &self.clusters);
+        let mut t = decode(&self.w, &hs, &amb, None);
+        if !self.w2.is_empty() {
+            t = decode(&self.w2, &hs, &amb, Some(&t));
+        }
+        t.into_iter().map(|x| Upos::ALL[usize::from(x).min(NT - 1)]).collect()
+    }
+
+    pub fn write(&self, w: &mut W) {
+        w.weights_q(&self.w, self.s);
+        w.weights_q(&self.w2, self.s2);
+        let mut d: Vec<_> = self.dict.iter().collect();
+        d.sort_by(|a, b| a.0.cmp(b.0));
+        w.u32(d.len() as u32);
+        for (k, (m, t)) in d {
+            w.str(k);
+            w.u32(*m);
+            w.u32(u32::from(*t));
+        }
+        let mut c: Vec<_> = self.clusters.iter().collect();
+        c.sort_by(|a, b| a.0.cmp(b.0));
+        w.u32(c.len() as u32);
+        for (k, (a, b)) in c {
+            w.str(k);
+            w.u32(u32::from(*a) << 16 | u32::from(*b));
+        }
+    }
+    pub fn read(r: &mut R) -> Result<Tagger> {
+        let (w, s) = r.weights_q()?;
+        let (w2, s2) = r.weights_q()?;
+        if w.len() != (1 << POS_BITS) * NT || !(w2.is_empty() || w2.len() == w.len()) {
+            return Err(crate::Error::Model("bad tagger weights".into()));
+        }
+        let n = r.len()?;
+        let mut dict = HashMap::with_capacity_and_hasher(n, Default::default());
+        for _ in 0..n {
+            let k = r.str()?;
+            let m = r.u32()?;
+            let t = r.u32()?.min(NT as u32) as u8;
+            dict.insert(k, (m, t));
+        }
+        let n = r.len()?;
+        let mut clusters = HashMap::with_capacity_and_hasher(n, Default::default());
+        for _ in 0..n {
+            let k = r.str()?;
+            let x = r.u32()?;
+            clusters.insert(k, ((x >> 16) as u16, (x & 0xffff) as u16));
+        }
+        Ok(Tagger { w, s, w2, s2, dict, clusters })
+    }
+}
+
+fn argmax(sc: &[f32]) -> usize {
+    let mut b = 0;
+    for i in 1..sc.len() {
+        if sc[i] > sc[b] {
+            b = i;
+        }
+    }
+    b
+}
+
+/// Gold word contexts, gold tags and clean tokens of a sentence.
+pub fn gold_contexts(s: &Sentence) -> (Vec<WCtx>, Vec<Upos>, Vec<String>) {
+    let seg: Vec<(Vec<String>, usize)> = s
+        .tokens
+        .iter()
+        .map(|t| {
+            let ws: Vec<String> = t.words.iter().map(|w| w.form.clone()).collect();
+            let si = stem_index(&ws);
+            (ws, si)
+        })
+        .collect();
+    let toks = s.tokens.iter().map(|t| strip_marks(&t.surface)).collect();
+    let tags = s.tokens.iter().flat_map(|t| t.words.iter().map(|w| w.upos)).collect();
+    (contexts(&seg), tags, toks)
+}
+
+/// Train the tagger on gold segmentation.
+pub fn train_pos(
+    sents: &[Sentence],
+    lex: &Bloom,
+    clusters: HashMap<String, (u16, u16)>,
+    epochs: usize,
+    two_pass: bool,
+    log: &dyn Fn(&str),
+) -> Tagger {
+    let data: Vec<_> = sents.iter().map(gold_contexts).collect();
+    const F: usize = crate::seg::FOLDS;
+    let mut counts: HashMap<String, Vec<[u32; NT]>> = HashMap::default();
+    for (si, (ws, gold, _)) in data.iter().enumerate() {
+        for (w, g) in ws.iter().zip(gold) {
+            let e = counts.entry(w.k.clone()).or_insert_with(|| vec![[0; NT]; F + 1]);
+            e[0][g.index()] += 1;
+            e[si % F + 1][g.index()] += 1;
+        }
+    }
+    let ambs: Vec<Vec<(u32, u8)>> = data
+        .iter()
+        .enumerate()
+        .map(|(si, (ws, _, _))| {
+            ws.iter()
+                .map(|w| {
+                    let e = &counts[&w.k];
+                    let mut c = e[0];
+                    for (x, y) in c.iter_mut().zip(&e[si % F + 1]) {
+                        *x -= y;
+                    }
+                    class_of(&c)
+                })
+                .collect()
+        })
+        .collect();
+    let dict: HashMap<String, (u32, u8)> = counts.iter().map(|(k, v)| (k.clone(), class_of(&v[0]))).collect();
+    type Data = (Vec<WCtx>, Vec<Upos>, Vec<String>);
+    let hss: Vec<Vec<WH>> = data.iter().map(|(ws, _, toks)| word_hashes(ws, toks, lex, &clusters)).collect();
+    let fit = |idx: &[usize], right: Option<&Vec<Vec<u8>>>, name: &str| -> Vec<f32> {
+        let mask = (1usize << POS_BITS) - 1;
+        let mut avg = Avg::new((1 << POS_BITS) * NT);
+        let mut order: Vec<usize> = idx.to_vec();
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut f = Vec::with_capacity(64);
+        let mut sc = [0f32; NT];
+        for ep in 0..epochs {
+            shuffle(&mut order, &mut rng);
+            let (mut err, mut n) = (0usize, 0usize);
+            for &si in &order {
+                let (ws, gold, _): &Data = &data[si];
+                let hs = &hss[si];
+                let amb = &ambs[si];
+                let r = right.map(|r| r[si].as_slice());
+                let (mut t1, mut t2) = (NT as u8, NT as u8);
+                #[allow(clippy::needless_range_loop)]
+                for i in 0..ws.len() {
+                    feats(hs, amb, r, i, t1, t2, &mut f);
+                    scores(&avg.w, &f, &mut sc);
+                    let p = argmax(&sc);
+                    let g = gold[i].index();
+                    if p != g {
+                        err += 1;
+                        for &h in &f {
+                            let row = (h as usize & mask) * NT;
+                            avg.upd(row + g, 1.0);
+                            avg.upd(row + p, -1.0);
+                        }
+                    }
+                    avg.tick();
+                    n += 1;
+                    t2 = t1;
+                    t1 = p as u8;
+                }
+            }
+            if ep + 1 == epochs {
+                log(&format!("tagger {name}: epoch {} train accuracy {:.2}%", ep + 1, 100.0 * (n - err) as f64 / n.max(1) as f64));
+            }
+        }
+        avg.averaged()
+    };
+    let all: Vec<usize> = (0..data.len()).collect();
+    let w = fit(&all, None, "pass 1");
+    if !two_pass {
+        let (w, s) = quantise(&w);
+        return Tagger { w, s, w2: Vec::new(), s2: 1.0, dict, clusters };
+    }
+    // jackknifed first-pass tags for training the second pass
+    let mut right: Vec<Vec<u8>> = vec![Vec::new(); data.len()];
+    for k in 0..F {
+        let idx: Vec<usize> = all.iter().copied().filter(|i| i % F != k).collect();
+        let wk = fit(&idx, None, &format!("pass 1, fold {}", k + 1));
+        for si in all.iter().copied().filter(|i| i % F == k) {
+            let (ws, _, toks) = &data[si];
+            let _ = (ws, toks);
+            right[si] = decode(&wk, &hss[si], &ambs[si], None);
+        }
+    }
+    let w2 = fit(&all, Some(&right), "pass 2");
+    let (w, s) = quantise(&w);
+    let (w2, s2) = quantise(&w2);
+    Tagger { w, s, w2, s2, dict, clusters }
+}
