@@ -165,9 +165,21 @@ impl Lemmatizer {
                         continue;
                     }
                     if let Some(l) = apply(r, &f) {
+                        // A content word's lemma has no definite article.
+                        if !al && matches!(upos, Upos::NOUN | Upos::ADJ | Upos::PROPN | Upos::X) {
+                            if let Some(b) = l.strip_prefix("ال").filter(|b| b.chars().count() > 2) {
+                                return b.to_owned();
+                            }
+                        }
                         return l;
                     }
                 }
+            }
+        }
+        // No rule fits: a content word keeps no definite article in its lemma.
+        if matches!(upos, Upos::NOUN | Upos::ADJ | Upos::PROPN | Upos::X) {
+            if let Some(b) = f.strip_prefix("ال").filter(|b| b.chars().count() > 2) {
+                return b.to_owned();
             }
         }
         f
