@@ -107,6 +107,8 @@ Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON li
 enum TrainCommand {
     /// Clitic segmentation, UPOS tagging and lemmatisation (averaged perceptrons), from UD Arabic-PADT.
     Morph(train_cmd::TrainMorphArgs),
+    /// Named entities (PER, LOC, ORG, MISC): two-pass averaged perceptron with gazetteers and corpus statistics.
+    Ner(train_cmd::TrainNerArgs),
 }
 
 #[derive(Subcommand)]
@@ -133,6 +135,19 @@ enum EvalCommand {
         #[arg(long, conflicts_with = "system")]
         gold_tokenization: bool,
         /// A morphology model file (from `khabar train morph`) instead of the embedded one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
+    /// Entity-level precision, recall and F1 on a `token tag` BIO file (CoNLL-2003 rules: exact span and type).
+    ///
+    /// Sentences are joined with single spaces and analysed as one text; an entity maps to the gold
+    /// tokens its span overlaps (بوتين inside لبوتين maps to that token). Prints per-type figures,
+    /// micro-averages over PER/LOC/ORG, and over all four types (MISC included).
+    #[command(after_help = "Example:\n  khabar eval ner ../shared/data/ner/anercorp/ANERCorp_CamelLab_test.txt")]
+    Ner {
+        /// The gold BIO file (`token tag` per line, blank line between sentences).
+        gold: PathBuf,
+        /// An NER model file (from `khabar train ner`) instead of the embedded one.
         #[arg(long)]
         model: Option<PathBuf>,
     },
@@ -224,6 +239,10 @@ fn run(cli: Cli) -> Result<Status> {
             train_cmd::train_morph(args, &mut out)?;
             Status::Ok
         }
+        Command::Train(TrainCommand::Ner(args)) => {
+            train_cmd::train_ner(args, &mut out)?;
+            Status::Ok
+        }
         Command::Index(args) => {
             if search_cmd::index(args, &mut out)? {
                 Status::InputErrors
@@ -233,6 +252,21 @@ fn run(cli: Cli) -> Result<Status> {
         }
         Command::Search(args) => {
             search_cmd::search(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Eval(EvalCommand::Ner { gold, model }) => {
+            let model = match model {
+                Some(p) => {
+                    let bytes = std::fs::read(&p).with_context(|| format!("{}: cannot read", p.display()))?;
+                    khabar::ner::NerModel::from_bytes(&bytes).with_context(|| format!("{}: not an NER model", p.display()))?
+                }
+                None => khabar::ner::NerModel::embedded().clone(),
+            };
+            if !gold.exists() {
+                return Err(InputError(format!("{}: no such file", gold.display())).into());
+            }
+            let report = khabar::ner::evaluate(&model, &gold).with_context(|| format!("{}: cannot score", gold.display()))?;
+            writeln!(out, "gold: {}\n\n{report}", gold.display())?;
             Status::Ok
         }
         Command::Eval(EvalCommand::Search(args)) => {
@@ -311,7 +345,7 @@ fn analyze(format: Format, args: &InputArgs, out: &mut impl Write) -> Result<Sta
     let mut status = Status::Ok;
     let mut sent_id = 0usize;
     loop {
-        let batch = docs.batch(512, 64 << 20);
+        let batch = docs.batch(256, 16 << 20);
         if batch.is_empty() {
             break;
         }

@@ -15,6 +15,7 @@ pub fn write_conllu(out: &mut impl Write, name: &str, a: &Analysis, sent_id: &mu
 /// The sentence blocks of [`write_conllu`] without the `# newdoc` line (for
 /// the later pieces of a long document).
 pub fn write_conllu_sentences(out: &mut impl Write, a: &Analysis, sent_id: &mut usize) -> io::Result<()> {
+    let mut ent_cursor = 0usize;
     for (si, s) in a.sentences.iter().enumerate() {
         *sent_id += 1;
         writeln!(out, "# sent_id = {sent_id}")?;
@@ -24,7 +25,14 @@ pub fn write_conllu_sentences(out: &mut impl Write, a: &Analysis, sent_id: &mut 
         for ti in s.token_start..s.token_end {
             let t = &a.tokens[ti];
             let next_start = a.tokens.get(ti + 1).map(|n| n.start).filter(|_| ti + 1 < s.token_end).or(next_sentence_start);
-            let misc = if next_start == Some(t.end) { "SpaceAfter=No" } else { "_" };
+            let ne = entity_tag(a, ti, &mut ent_cursor);
+            let misc = match (next_start == Some(t.end), ne) {
+                (true, Some(tag)) => format!("NE={tag}|SpaceAfter=No"),
+                (false, Some(tag)) => format!("NE={tag}"),
+                (true, None) => "SpaceAfter=No".to_owned(),
+                (false, None) => "_".to_owned(),
+            };
+            let misc = misc.as_str();
             let word_line = |out: &mut dyn Write, id: &mut usize, form: &str, lemma: &str, upos: &str, misc: &str| -> io::Result<()> {
                 *id += 1;
                 let (head, deprel) = if *id == 1 { (0, "root") } else { (1, "dep") };
@@ -50,6 +58,21 @@ pub fn write_conllu_sentences(out: &mut impl Write, a: &Analysis, sent_id: &mut 
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// The BIO tag of token `ti` (`B-PER`, `I-LOC`, …): `B` on the first token an
+/// entity overlaps, `I` on the following ones. `cursor` walks the entities in order.
+fn entity_tag(a: &Analysis, ti: usize, cursor: &mut usize) -> Option<String> {
+    let t = &a.tokens[ti];
+    while *cursor < a.entities.len() && a.entities[*cursor].end <= t.start {
+        *cursor += 1;
+    }
+    let e = a.entities.get(*cursor)?;
+    if e.start >= t.end {
+        return None;
+    }
+    let first = ti == 0 || a.tokens[ti - 1].end <= e.start;
+    Some(format!("{}-{}", if first { "B" } else { "I" }, e.kind))
 }
 
 /// A CoNLL-U column: no tabs, line breaks or spaces, never empty.
@@ -79,6 +102,27 @@ pub fn write_pretty(out: &mut impl Write, name: &str, a: &Analysis) -> io::Resul
     }
     let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
     writeln!(out, "{} bytes · {} sentences · {} tokens ({})", a.length, a.sentences.len(), a.tokens.len(), kinds.join(" · "))?;
+
+    // Entities grouped by type, each canonical name with its mention count.
+    if !a.entities.is_empty() {
+        let mut by_type: BTreeMap<&str, HashMap<&str, usize>> = BTreeMap::new();
+        for e in &a.entities {
+            *by_type.entry(e.kind.as_str()).or_default().entry(e.canonical.as_str()).or_default() += 1;
+        }
+        for kind in ["PER", "LOC", "ORG", "MISC"] {
+            let Some(names) = by_type.get(kind) else { continue };
+            let mut names: Vec<_> = names.iter().collect();
+            names.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let label = match kind {
+                "PER" => "people",
+                "LOC" => "places",
+                "ORG" => "organisations",
+                _ => "other names",
+            };
+            let list: Vec<String> = names.iter().map(|(n, c)| if **c > 1 { format!("{n} ×{c}") } else { (**n).to_owned() }).collect();
+            writeln!(out, "{label} ({kind}): {}", list.join("، "))?;
+        }
+    }
 
     // Parts of speech of the syntactic words, when morphology ran.
     let mut upos: BTreeMap<&str, usize> = BTreeMap::new();

@@ -67,3 +67,76 @@ pub fn train_morph(args: TrainMorphArgs, out: &mut dyn Write) -> Result<()> {
     }
     Ok(())
 }
+
+/// Arguments of `khabar train ner`.
+#[derive(clap::Args)]
+#[command(after_help = "Example (the command that made models/ner.bin, see models/NER.md):\n  \
+D=../shared/data\n  \
+khabar train ner --train $D/ner/anercorp/ANERCorp_CamelLab_train.txt --gazetteers $D/gazetteers \\\n    \
+--corpus $D/news/saudinewsnet.jsonl.gz --test $D/ner/anercorp/ANERCorp_CamelLab_test.txt --out models/ner.bin")]
+pub struct TrainNerArgs {
+    /// Training files (`token tag` BIO, blank line between sentences); the last `--dev-fraction` of their sentences is the dev set. Repeatable.
+    #[arg(long, required = true)]
+    pub train: Vec<PathBuf>,
+    /// Extra training data: BIO files or folders of them (e.g. AQMAR); every 7th file is held out for a cross-domain figure.
+    #[arg(long)]
+    pub extra: Vec<PathBuf>,
+    /// A separate dev file instead of holding out part of the training files.
+    #[arg(long)]
+    pub dev: Option<PathBuf>,
+    /// Share of training sentences held out as dev.
+    #[arg(long, default_value_t = 0.1)]
+    pub dev_fraction: f64,
+    /// Gazetteer folder (anergazet/, iso_codes_ar/, cldr_ar_localenames/, world_countries/).
+    #[arg(long)]
+    pub gazetteers: Option<PathBuf>,
+    /// Unlabelled news (JSON lines, optionally .gz) for corpus word statistics.
+    #[arg(long)]
+    pub corpus: Option<PathBuf>,
+    /// Maximum epochs (the best on dev is kept).
+    #[arg(long, default_value_t = 12)]
+    pub epochs: usize,
+    /// A test file scored after training, for the report only (never used for any choice).
+    #[arg(long)]
+    pub test: Option<PathBuf>,
+    /// Where to write the model.
+    #[arg(long, default_value = "models/ner.bin")]
+    pub out: PathBuf,
+}
+
+pub fn train_ner(args: TrainNerArgs, out: &mut dyn Write) -> Result<()> {
+    use khabar::ner::{train_with_report, NerModel, TrainOptions as NerOptions};
+    let opts = NerOptions {
+        train: args.train,
+        extra: args.extra,
+        dev: args.dev,
+        dev_fraction: args.dev_fraction,
+        gazetteers: args.gazetteers,
+        corpus: args.corpus,
+        epochs: args.epochs,
+        test: args.test,
+        verbose: true,
+        ..NerOptions::default()
+    };
+    let t0 = Instant::now();
+    let (model, report) = train_with_report(&opts).context("training the NER model")?;
+    let secs = t0.elapsed().as_secs_f64();
+    let bytes = model.to_bytes();
+    NerModel::from_bytes(&bytes).context("the written model must decode")?;
+    std::fs::write(&args.out, &bytes).with_context(|| format!("{}: cannot write", args.out.display()))?;
+    writeln!(
+        out,
+        "trained in {secs:.1} s (best epoch {}); wrote {} ({:.2} MB)",
+        report.best_epoch,
+        args.out.display(),
+        bytes.len() as f64 / 1e6
+    )?;
+    writeln!(out, "\ndev:\n{}", report.dev)?;
+    if let Some(x) = &report.extra_heldout {
+        writeln!(out, "held-out extra files (cross-domain):\n{x}")?;
+    }
+    if let Some(t) = &report.test {
+        writeln!(out, "test (report only):\n{t}")?;
+    }
+    Ok(())
+}

@@ -28,4 +28,5 @@ pub use crate::document::Document;
 pub use crate::error::{Error, Result};
 pub use crate::pipeline::{split_at_line_breaks, Analyzer, AnalyzerOptions, PIECE_BYTES};
 pub use khabar_morph as morph;
+pub use khabar_ner as ner;
 pub use khabar_text as text;

@@ -8,8 +8,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use khabar_morph::MorphModel;
+use khabar_ner::NerModel;
 
-use crate::analysis::{Analysis, SentenceRecord, TokenRecord, WordRecord};
+use crate::analysis::{Analysis, EntityRecord, SentenceRecord, TokenRecord, WordRecord};
 use crate::document::Document;
 
 /// The size of the pieces [`Analyzer::analyze_parallel`] cuts long texts into.
@@ -43,18 +44,20 @@ pub fn split_at_line_breaks(text: &str, target: usize) -> Vec<Range<usize>> {
 pub struct AnalyzerOptions {
     /// Split clitics, tag parts of speech and lemmatise (the embedded morphology model).
     pub morphology: bool,
+    /// Find people, places, organisations and other names (the embedded NER model).
+    pub entities: bool,
 }
 
 impl Default for AnalyzerOptions {
     fn default() -> Self {
-        AnalyzerOptions { morphology: true }
+        AnalyzerOptions { morphology: true, entities: true }
     }
 }
 
 impl AnalyzerOptions {
     /// Only the text core: tokens, sentences, normalised forms and stems.
     pub fn text_only() -> Self {
-        AnalyzerOptions { morphology: false }
+        AnalyzerOptions { morphology: false, entities: false }
     }
 }
 
@@ -81,6 +84,8 @@ impl Morph {
 #[derive(Clone)]
 pub struct Analyzer {
     morph: Morph,
+    ner: Option<Arc<NerModel>>,
+    embedded_ner: bool,
 }
 
 impl Default for Analyzer {
@@ -91,7 +96,10 @@ impl Default for Analyzer {
 
 impl core::fmt::Debug for Analyzer {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Analyzer").field("morphology", &self.morph.model().is_some()).finish()
+        f.debug_struct("Analyzer")
+            .field("morphology", &self.morph.model().is_some())
+            .field("entities", &self.ner_model().is_some())
+            .finish()
     }
 }
 
@@ -99,7 +107,22 @@ impl Analyzer {
     /// An analyser with the given options and the embedded models.
     pub fn new(options: AnalyzerOptions) -> Analyzer {
         let morph = if options.morphology { Morph::Embedded(MorphModel::embedded()) } else { Morph::Off };
-        Analyzer { morph }
+        Analyzer { morph, ner: None, embedded_ner: options.entities }
+    }
+
+    /// Use this NER model instead of the embedded one (for models trained with `khabar train ner`).
+    pub fn with_ner_model(mut self, model: NerModel) -> Analyzer {
+        self.ner = Some(Arc::new(model));
+        self.embedded_ner = false;
+        self
+    }
+
+    fn ner_model(&self) -> Option<&NerModel> {
+        match &self.ner {
+            Some(m) => Some(m),
+            None if self.embedded_ner => Some(NerModel::embedded()),
+            None => None,
+        }
     }
 
     /// Use this morphology model instead of the embedded one (for models trained with `khabar train morph`).
@@ -173,6 +196,21 @@ impl Analyzer {
                 }
             }
         }
+        let entities = match self.ner_model() {
+            Some(m) => m
+                .entities_with(text, tokens, sentences)
+                .into_iter()
+                .map(|e| EntityRecord {
+                    text: e.text,
+                    start: e.start,
+                    end: e.end,
+                    kind: e.kind.name().to_owned(),
+                    canonical: e.canonical,
+                    score: e.score,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         let sentences_out = sentences
             .iter()
             .map(|s| SentenceRecord {
@@ -183,7 +221,7 @@ impl Analyzer {
                 token_end: s.tokens.end,
             })
             .collect();
-        Analysis { id: None, length: text.len(), tokens: tokens_out, sentences: sentences_out, entities: Vec::new() }
+        Analysis { id: None, length: text.len(), tokens: tokens_out, sentences: sentences_out, entities }
     }
 
     /// Analyse a long text on all cores: it is cut at line breaks (which no

@@ -1,0 +1,102 @@
+//! Train the NER model, print dev / held-out / test scores and write models/ner.bin.
+//!
+//! Usage: khabar-ner-train [--out models/ner.bin] [--epochs N] [--bits B] [--no-doc]
+//!        [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-corpus] [--with-aqmar] [--no-gazetteers]
+//!        [--data /work/shared/data] [--speed FILE]
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use khabar_ner::{train_with_report, NerModel, TrainOptions};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut out = PathBuf::from("models/ner.bin");
+    let mut opts = TrainOptions { verbose: true, ..TrainOptions::default() };
+    let mut data = PathBuf::from("/work/shared/data");
+    let mut no_extra = true;
+    let mut no_gaz = false;
+    let mut speed: Option<PathBuf> = None;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--out" => out = args.next().map(PathBuf::from).unwrap_or(out),
+            "--epochs" => opts.epochs = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.epochs),
+            "--bits" => opts.bits = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.bits),
+            "--doc-sentences" => opts.doc_sentences = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.doc_sentences),
+            "--no-doc" => opts.doc_features = false,
+            "--one-pass" => opts.two_pass = false,
+            "--no-refit" => opts.refit_with_dev = false,
+            "--simhash" => opts.simhash = true,
+            "--seeds" => opts.seeds = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.seeds),
+            "--no-corpus" => opts.corpus = None,
+            "--corpus-min" => opts.corpus_min = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.corpus_min),
+            "--no-extra" => no_extra = true,
+            "--with-aqmar" => no_extra = false,
+            "--no-gazetteers" => no_gaz = true,
+            "--data" => data = args.next().map(PathBuf::from).unwrap_or(data),
+            "--speed" => speed = args.next().map(PathBuf::from),
+            _ => {
+                eprintln!("unknown argument {a}");
+                std::process::exit(2);
+            }
+        }
+    }
+    opts.train = vec![data.join("ner/anercorp/ANERCorp_CamelLab_train.txt")];
+    opts.extra = if no_extra { vec![] } else { vec![data.join("ner/aqmar/articles")] };
+    opts.gazetteers = if no_gaz { None } else { Some(data.join("gazetteers")) };
+    opts.test = Some(data.join("ner/anercorp/ANERCorp_CamelLab_test.txt"));
+    if opts.corpus.is_some() {
+        opts.corpus = Some(data.join("news/saudinewsnet.jsonl.gz"));
+    }
+    let (model, rep) = match train_with_report(&opts) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!(
+        "training: {} sentences, {} tokens, best epoch {}, {:.1}s",
+        rep.train_sentences, rep.train_tokens, rep.best_epoch, rep.seconds
+    );
+    println!("== dev (last 10% of ANERCorp train)\n{}", rep.dev);
+    if let Some(h) = &rep.extra_heldout {
+        println!("== AQMAR held-out articles (every 7th file, cross-domain)\n{h}");
+    } else if let Ok(h) = khabar_ner::evaluate(&model, &data.join("ner/aqmar/articles")) {
+        println!("== AQMAR, all 28 articles (not trained on; cross-domain: Wikipedia)\n{h}");
+    }
+    if let Some(t) = &rep.test {
+        println!("== ANERCorp test\n{t}");
+    }
+    let bytes = model.to_bytes();
+    if let Err(e) = std::fs::write(&out, &bytes) {
+        eprintln!("error: {}: {e}", out.display());
+        std::process::exit(1);
+    }
+    println!("wrote {} ({} bytes)", out.display(), bytes.len());
+    // round trip + speed
+    let m2 = match NerModel::from_bytes(&bytes) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: reload: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Some(t) = opts.test.as_ref().and_then(|p| khabar_ner::evaluate(&m2, p).ok()) {
+        println!("reloaded (quantised) model, ANERCorp test micro F1 {:.4}, all-four F1 {:.4}", t.micro.f1(), t.all_four.f1());
+    }
+    if let Some(p) = speed {
+        if let Ok(text) = std::fs::read_to_string(&p) {
+            let toks: Vec<_> = khabar_text::tokenize(&text).collect();
+            let sents = khabar_text::split_sentences(&text, &toks);
+            let mut best = f64::MAX;
+            let mut n = 0;
+            for _ in 0..3 {
+                let t = Instant::now();
+                n = m2.entities_with(&text, &toks, &sents).len();
+                best = best.min(t.elapsed().as_secs_f64());
+            }
+            println!("speed: {} tokens, {} entities, {:.0} tokens/s (entities_with, best of 3)", toks.len(), n, toks.len() as f64 / best);
+        }
+    }
+}

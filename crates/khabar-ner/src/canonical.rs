@@ -1,0 +1,241 @@
+//! Canonical names: one name per entity within a document, stable across
+//! documents.
+//!
+//! Rule (it depends only on the mention strings, never on document order):
+//!
+//! 1. Each mention gets a *display form*: its text with diacritics, tatweel
+//!    and format controls removed, whitespace collapsed to one space, and
+//!    the article put back when it was elided after ل (للعراق → العراق).
+//!    Attached proclitics are already outside the entity span.
+//! 2. Its *key* is the display form search-normalised (alef/hamza, yeh,
+//!    teh marbuta folded), with spaces, hyphens and a leading article
+//!    removed: بيونغ يانغ, بيونغيانغ and بيونغ-يانغ share the key بيونغيانغ.
+//! 3. Mentions of one type with one key form a group. A one-word PER group
+//!    whose key equals the key of the last word of a multi-word PER group of
+//!    the same document joins it (بوتين → فلاديمير بوتين); if several
+//!    multi-word groups qualify, the one with most mentions, then the longest
+//!    key, then the smallest key wins. Failing that, a one-word PER group equal
+//!    to the first word of exactly one multi-word PER group joins it
+//!    (كيم → كيم جونغ أون); a first name shared by two full names stays apart.
+//! 4. A group's canonical is the display form of its members with the most
+//!    words, then the most frequent, then the smallest string (byte order),
+//!    so the same set of mention strings always gives the same canonical.
+
+use std::collections::BTreeMap;
+
+use khabar_text::{is_arabic_mark, is_format_control, normalize, Profile};
+
+use crate::{Entity, EntityType};
+
+/// The display form of a mention (rule 1).
+pub fn display_form(text: &str, elided_article: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    if elided_article {
+        out.push_str("ال");
+    }
+    let mut space = false;
+    for c in text.chars() {
+        if is_arabic_mark(c) || c == '\u{0640}' || is_format_control(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    out
+}
+
+/// The matching key of a display form (rule 2).
+pub fn key(display: &str) -> String {
+    let n = normalize(display, Profile::Search);
+    let k: String = n.chars().filter(|&c| !(c.is_whitespace() || c == '-' || c == '\u{2010}' || c == '_')).collect();
+    match k.strip_prefix("ال") {
+        Some(rest) if rest.chars().count() >= 3 => rest.to_string(),
+        _ => k,
+    }
+}
+
+/// Fill `canonical` of every entity (`elided[i]` tells whether entity i lost an elided article).
+pub fn assign(ents: &mut [Entity], elided: &[bool]) {
+    let n = ents.len();
+    let disp: Vec<String> = (0..n).map(|i| display_form(&ents[i].text, elided.get(i).copied().unwrap_or(false))).collect();
+    let keys: Vec<String> = disp.iter().map(|d| key(d)).collect();
+    // groups by (type, key)
+    let mut groups: BTreeMap<(EntityType, String), Vec<usize>> = BTreeMap::new();
+    for i in 0..n {
+        groups.entry((ents[i].kind, keys[i].clone())).or_default().push(i);
+    }
+    let canon_of = |members: &[usize]| -> String {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for &m in members {
+            *counts.entry(disp[m].as_str()).or_insert(0) += 1;
+        }
+        let mut best: Option<(&str, usize, usize)> = None;
+        for (&d, &c) in &counts {
+            let words = d.split(' ').count();
+            let better = match best {
+                None => true,
+                Some((bd, bw, bc)) => (words, c) > (bw, bc) || ((words, c) == (bw, bc) && d < bd),
+            };
+            if better {
+                best = Some((d, words, c));
+            }
+        }
+        best.map(|b| b.0.to_string()).unwrap_or_default()
+    };
+    // PER short-name merging
+    let mut last_word: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut first_word: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for ((t, k), members) in &groups {
+        if *t != EntityType::Per {
+            continue;
+        }
+        for &m in members {
+            if let (Some(fw), Some(lw)) = (disp[m].split(' ').next(), disp[m].rsplit(' ').next()) {
+                if disp[m].contains(' ') {
+                    let (fk, lk) = (key(fw), key(lw));
+                    let l = last_word.entry(lk).or_default();
+                    if !l.contains(k) {
+                        l.push(k.clone());
+                    }
+                    let f = first_word.entry(fk).or_default();
+                    if !f.contains(k) {
+                        f.push(k.clone());
+                    }
+                }
+            }
+        }
+    }
+    let pick = |cands: &Vec<String>, k: &String| -> Option<String> {
+        cands
+            .iter()
+            .filter(|c| *c != k)
+            .max_by(|a, b| {
+                let ga = &groups[&(EntityType::Per, (*a).clone())];
+                let gb = &groups[&(EntityType::Per, (*b).clone())];
+                (ga.len(), a.len()).cmp(&(gb.len(), b.len())).then_with(|| b.cmp(a))
+            })
+            .cloned()
+    };
+    let mut target: BTreeMap<(EntityType, String), (EntityType, String)> = BTreeMap::new();
+    for ((t, k), members) in &groups {
+        if *t != EntityType::Per || members.iter().any(|&m| disp[m].contains(' ')) {
+            continue;
+        }
+        // the last word of a full name (بوتين → فلاديمير بوتين); failing that, the
+        // first word of exactly one full name (كيم → كيم جونغ أون)
+        let best = match last_word.get(k).and_then(|c| pick(c, k)) {
+            Some(b) => Some(b),
+            None => first_word.get(k).filter(|c| c.len() == 1).and_then(|c| pick(c, k)),
+        };
+        if let Some(b) = best {
+            target.insert((*t, k.clone()), (EntityType::Per, b));
+        }
+    }
+    let mut merged: BTreeMap<(EntityType, String), Vec<usize>> = BTreeMap::new();
+    for (g, members) in groups {
+        let t = target.get(&g).cloned().unwrap_or(g);
+        merged.entry(t).or_default().extend(members);
+    }
+    for members in merged.values() {
+        // the canonical comes from the full names (members with the most words)
+        let c = canon_of(members);
+        for &m in members {
+            ents[m].canonical = c.clone();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ent(text: &str, kind: EntityType) -> Entity {
+        Entity { start: 0, end: text.len(), text: text.to_string(), kind, canonical: String::new(), score: 1.0 }
+    }
+
+    #[test]
+    fn short_and_full_names_share_one_canonical() {
+        // بوتين / فلاديمير بوتين / لبوتين (the span of لبوتين is بوتين: the clitic is outside)
+        let mut e = vec![
+            ent("بوتين", EntityType::Per),
+            ent("فلاديمير بوتين", EntityType::Per),
+            ent("بوتين", EntityType::Per),
+            ent("بوتينُ", EntityType::Per),
+        ];
+        assign(&mut e, &[false; 4]);
+        for x in &e {
+            assert_eq!(x.canonical, "فلاديمير بوتين");
+        }
+    }
+
+    #[test]
+    fn transliteration_variants_share_one_canonical() {
+        let mut e = vec![
+            ent("بيونغ يانغ", EntityType::Loc),
+            ent("بيونغيانغ", EntityType::Loc),
+            ent("بيونغ-يانغ", EntityType::Loc),
+            ent("بيونغ يانغ", EntityType::Loc),
+        ];
+        assign(&mut e, &[false; 4]);
+        for x in &e {
+            assert_eq!(x.canonical, "بيونغ يانغ");
+        }
+    }
+
+    #[test]
+    fn spelling_variants_and_elided_article() {
+        // أمريكا / امريكا share a key; للعراق (span عراق, article elided) joins العراق
+        let mut e = vec![
+            ent("أمريكا", EntityType::Loc),
+            ent("امريكا", EntityType::Loc),
+            ent("أمريكا", EntityType::Loc),
+            ent("العراق", EntityType::Loc),
+            ent("عراق", EntityType::Loc),
+        ];
+        assign(&mut e, &[false, false, false, false, true]);
+        assert_eq!(e[0].canonical, "أمريكا");
+        assert_eq!(e[1].canonical, "أمريكا");
+        assert_eq!(e[3].canonical, "العراق");
+        assert_eq!(e[4].canonical, "العراق");
+    }
+
+    #[test]
+    fn canonical_does_not_depend_on_order() {
+        let names = ["كيم", "كيم جونغ أون", "جونغ أون"];
+        let mut a: Vec<Entity> = names.iter().map(|n| ent(n, EntityType::Per)).collect();
+        let mut b: Vec<Entity> = names.iter().rev().map(|n| ent(n, EntityType::Per)).collect();
+        assign(&mut a, &[false; 3]);
+        assign(&mut b, &[false; 3]);
+        let ca: Vec<&str> = a.iter().map(|x| x.canonical.as_str()).collect();
+        let mut cb: Vec<&str> = b.iter().map(|x| x.canonical.as_str()).collect();
+        cb.reverse();
+        assert_eq!(ca, cb);
+        // كيم is the first word of exactly one full name: it joins it
+        assert_eq!(a[0].canonical, "كيم جونغ أون");
+        assert_eq!(a[1].canonical, "كيم جونغ أون");
+        // جونغ أون is two words, not a one-word mention: it stays its own group
+        assert_eq!(a[2].canonical, "جونغ أون");
+    }
+
+    #[test]
+    fn types_are_kept_apart() {
+        let mut e = vec![ent("واشنطن", EntityType::Loc), ent("واشنطن", EntityType::Per), ent("جورج واشنطن", EntityType::Per)];
+        assign(&mut e, &[false; 3]);
+        assert_eq!(e[0].canonical, "واشنطن");
+        assert_eq!(e[1].canonical, "جورج واشنطن");
+    }
+
+    #[test]
+    fn shared_first_name_stays_apart() {
+        let mut e = vec![ent("محمد", EntityType::Per), ent("محمد مرسي", EntityType::Per), ent("محمد البرادعي", EntityType::Per)];
+        assign(&mut e, &[false; 3]);
+        assert_eq!(e[0].canonical, "محمد");
+    }
+}

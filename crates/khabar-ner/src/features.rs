@@ -1,0 +1,671 @@
+//! Token analysis and hashed features.
+
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small fast hasher (FxHash) for the many short-string and u64 lookups.
+#[derive(Clone, Copy, Default)]
+pub struct FxHasher {
+    h: u64,
+}
+
+const FX_K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.h = (self.h.rotate_left(5) ^ w).wrapping_mul(FX_K);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            self.add(u64::from_le_bytes(a));
+        }
+        let r = chunks.remainder();
+        if !r.is_empty() {
+            let mut a = [0u8; 8];
+            a[..r.len()].copy_from_slice(r);
+            self.add(u64::from_le_bytes(a));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.h
+    }
+}
+
+/// HashMap with [`FxHasher`].
+pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+use khabar_text::{normalize_into, Profile, Token, TokenKind};
+
+use crate::clitic::{self, Clitics};
+
+/// Gazetteer type bits.
+pub const G_PER: u8 = 1;
+pub const G_LOC: u8 = 2;
+pub const G_ORG: u8 = 4;
+pub const G_COUNTRY: u8 = 8;
+
+/// Longest gazetteer phrase, in words.
+pub const GAZ_MAX: usize = 4;
+
+/// FNV-1a.
+#[inline]
+pub fn fnv(s: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in s {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[inline]
+pub fn mix(tid: u64, h: u64) -> u64 {
+    let mut z = h ^ tid.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[inline]
+fn pair(a: u64, b: u64) -> u64 {
+    a.rotate_left(23) ^ b.wrapping_mul(0x2545_F491_4F6C_DD1D)
+}
+
+/// Gazetteer: normalised phrase (words joined by one space) → type bits.
+#[derive(Clone, Debug, Default)]
+pub struct Gazetteer {
+    pub map: HashMap<String, u8>,
+    /// First words of the multi-word entries.
+    pub firsts: HashMap<String, u8>,
+}
+
+impl Gazetteer {
+    pub fn insert(&mut self, phrase: &str, bits: u8) {
+        let mut norm = String::new();
+        normalize_into(phrase.trim(), Profile::Search, &mut norm);
+        let words: Vec<&str> = norm.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect();
+        if words.is_empty() || words.len() > GAZ_MAX {
+            return;
+        }
+        if words.iter().any(|w| !w.chars().all(khabar_text::is_arabic_letter)) {
+            return;
+        }
+        let key = words.join(" ");
+        if key.chars().count() < 2 {
+            return;
+        }
+        if words.len() > 1 {
+            self.firsts.insert(words[0].to_string(), 1);
+        }
+        *self.map.entry(key).or_insert(0) |= bits;
+    }
+
+    /// Insert an already normalised phrase (from a model file).
+    pub fn insert_normalised(&mut self, key: &str, bits: u8) {
+        if let Some((first, _)) = key.split_once(' ') {
+            self.firsts.insert(first.to_string(), 1);
+        }
+        self.map.insert(key.to_string(), bits);
+    }
+}
+
+/// Generic trigger words (search-normalised, without the article). Category:
+/// 1 person title/role, 2 place noun, 3 organisation noun, 4 speech verb.
+pub const TRIGGERS: &[(&str, u8)] = &[
+    ("رييس", 1),
+    ("رييسه", 1),
+    ("سيد", 1),
+    ("سيده", 1),
+    ("ملك", 1),
+    ("ملكه", 1),
+    ("امير", 1),
+    ("اميره", 1),
+    ("شيخ", 1),
+    ("وزير", 1),
+    ("وزيره", 1),
+    ("دكتور", 1),
+    ("نايب", 1),
+    ("جنرال", 1),
+    ("عقيد", 1),
+    ("عميد", 1),
+    ("لواء", 1),
+    ("مستشار", 1),
+    ("لاعب", 1),
+    ("مدرب", 1),
+    ("زعيم", 1),
+    ("بابا", 1),
+    ("امين", 1),
+    ("متحدث", 1),
+    ("سفير", 1),
+    ("مبعوث", 1),
+    ("مدير", 1),
+    ("قايد", 1),
+    ("نجم", 1),
+    ("فنان", 1),
+    ("فنانه", 1),
+    ("كاتب", 1),
+    ("مؤلف", 1),
+    ("شاعر", 1),
+    ("مغني", 1),
+    ("اللاعب", 1),
+    ("رييسا", 1),
+    ("الرييس", 1),
+    ("النايب", 1),
+    ("المستشاره", 1),
+    ("مستشاره", 1),
+    ("مراسل", 1),
+    ("زوجه", 1),
+    ("ابن", 1),
+    ("بن", 1),
+    ("بنت", 1),
+    ("ابو", 1),
+    ("ام", 1),
+    ("مدينه", 2),
+    ("عاصمه", 2),
+    ("بلده", 2),
+    ("قريه", 2),
+    ("ولايه", 2),
+    ("محافظه", 2),
+    ("منطقه", 2),
+    ("جزيره", 2),
+    ("جزر", 2),
+    ("نهر", 2),
+    ("جبل", 2),
+    ("اقليم", 2),
+    ("دوله", 2),
+    ("بلاد", 2),
+    ("مقاطعه", 2),
+    ("شمال", 2),
+    ("جنوب", 2),
+    ("شرق", 2),
+    ("غرب", 2),
+    ("وسط", 2),
+    ("بحر", 2),
+    ("مخيم", 2),
+    ("حي", 2),
+    ("ميناء", 2),
+    ("مطار", 2),
+    ("عاصمتها", 2),
+    ("شركه", 3),
+    ("وكاله", 3),
+    ("جامعه", 3),
+    ("حزب", 3),
+    ("منظمه", 3),
+    ("حركه", 3),
+    ("مجلس", 3),
+    ("وزاره", 3),
+    ("بنك", 3),
+    ("جمعيه", 3),
+    ("اتحاد", 3),
+    ("صحيفه", 3),
+    ("نادي", 3),
+    ("مؤسسه", 3),
+    ("هييه", 3),
+    ("جبهه", 3),
+    ("مجموعه", 3),
+    ("منتخب", 3),
+    ("فريق", 3),
+    ("محكمه", 3),
+    ("لجنه", 3),
+    ("مركز", 3),
+    ("معهد", 3),
+    ("قناه", 3),
+    ("تلفزيون", 3),
+    ("اذاعه", 3),
+    ("جيش", 3),
+    ("مصرف", 3),
+    ("قال", 4),
+    ("قالت", 4),
+    ("اضاف", 4),
+    ("اضافت", 4),
+    ("اكد", 4),
+    ("اكدت", 4),
+    ("اعلن", 4),
+    ("اعلنت", 4),
+    ("صرح", 4),
+    ("اوضح", 4),
+    ("اشار", 4),
+    ("التقي", 4),
+    ("استقبل", 4),
+    ("بحث", 4),
+];
+
+/// Per-token analysis used for features, spans and canonical names.
+#[derive(Clone, Debug, Default)]
+pub struct TokInfo {
+    pub kind_code: u8,
+    pub clit: Clitics,
+    /// Search-normalised full surface.
+    pub norm: String,
+    /// Normalised form after conjunction + preposition (keeps the article).
+    pub prep: String,
+    /// Normalised core (every proclitic removed).
+    pub core: String,
+    pub h_norm: u64,
+    pub h_prep: u64,
+    pub h_core: u64,
+    pub h_shape: u64,
+    pub trigger: u8,
+    /// Gazetteer match bits: low nibble B-, high nibble I-.
+    pub gaz: u8,
+    /// Gazetteer bits of the single word (any form).
+    pub gaz1: u8,
+    pub char_len: usize,
+    /// Corpus statistics code of the core (0: unseen), see [`corpus_code`].
+    pub cstat: u32,
+    /// Hashes of the core's prefixes (1–3 letters) and suffixes (1–3 letters); 0 if none.
+    pub affix: [u64; 6],
+    /// Hash of the core's last two letters (cores of 3+ letters), else 0.
+    pub suf2: u64,
+}
+
+/// Corpus lexicon: normalised core → packed statistics code.
+pub type CorpusLex = HashMap<String, u32>;
+
+fn ratio5(k: u32, n: u32) -> u32 {
+    if k == 0 {
+        0
+    } else {
+        let r = k as f64 / n.max(1) as f64;
+        if r < 0.02 {
+            1
+        } else if r < 0.1 {
+            2
+        } else if r < 0.3 {
+            3
+        } else {
+            4
+        }
+    }
+}
+
+/// Pack counts [total, with article, after a person trigger, after a place
+/// trigger, after an organisation trigger, with another proclitic, next to a
+/// gazetteer person name, after a place preposition] into a code.
+pub fn corpus_code(c: &[u32; 8]) -> u32 {
+    let n = c[0];
+    let fb = match n {
+        0..=4 => 1,
+        5..=19 => 2,
+        20..=99 => 3,
+        100..=499 => 4,
+        500..=1999 => 5,
+        _ => 6,
+    };
+    fb | ratio5(c[1], n) << 3
+        | ratio5(c[2], n) << 6
+        | ratio5(c[3], n) << 9
+        | ratio5(c[4], n) << 12
+        | ratio5(c[5], n) << 15
+        | ratio5(c[6], n) << 18
+        | ratio5(c[7], n) << 21
+}
+
+fn kind_code(k: TokenKind) -> u8 {
+    match k {
+        TokenKind::Arabic => 0,
+        TokenKind::Latin => 1,
+        TokenKind::Word => 2,
+        TokenKind::Number => 3,
+        TokenKind::Punct => 4,
+        TokenKind::Symbol => 5,
+        TokenKind::Url => 6,
+        TokenKind::Email => 7,
+        TokenKind::Mention => 8,
+        TokenKind::Hashtag => 9,
+    }
+}
+
+/// Analyse a run of tokens (one sentence) of `text`.
+pub fn analyse_tokens(
+    text: &str,
+    tokens: &[Token],
+    gaz: &Gazetteer,
+    trig: &HashMap<&'static str, u8>,
+    lex: &CorpusLex,
+    out: &mut Vec<TokInfo>,
+) {
+    out.clear();
+    for t in tokens {
+        let surface = t.text(text);
+        let mut ti = TokInfo { kind_code: kind_code(t.kind), ..Default::default() };
+        normalize_into(surface, Profile::Search, &mut ti.norm);
+        ti.char_len = ti.norm.chars().count();
+        if t.kind == TokenKind::Arabic {
+            ti.clit = clitic::analyse(surface);
+            normalize_into(&surface[ti.clit.prep..], Profile::Search, &mut ti.prep);
+            normalize_into(&surface[ti.clit.core()..], Profile::Search, &mut ti.core);
+        } else if t.kind == TokenKind::Number {
+            ti.norm.clear();
+            ti.norm.push_str(if ti.char_len <= 2 {
+                "<N2>"
+            } else if ti.char_len == 4 {
+                "<N4>"
+            } else {
+                "<N>"
+            });
+            ti.prep.push_str(&ti.norm);
+            ti.core.push_str(&ti.norm);
+        } else {
+            ti.prep.push_str(&ti.norm);
+            ti.core.push_str(&ti.norm);
+        }
+        ti.h_norm = fnv(ti.norm.as_bytes());
+        ti.h_prep = fnv(ti.prep.as_bytes());
+        ti.h_core = fnv(ti.core.as_bytes());
+        if t.kind == TokenKind::Arabic {
+            let core = ti.core.as_str();
+            let cl = core.chars().count();
+            if cl >= 2 {
+                for k in 1..=3usize.min(cl - 1) {
+                    let pe = core.char_indices().nth(k).map_or(core.len(), |x| x.0);
+                    ti.affix[k - 1] = fnv(&core.as_bytes()[..pe]);
+                    let ss = core.char_indices().nth(cl - k).map_or(0, |x| x.0);
+                    ti.affix[2 + k] = fnv(&core.as_bytes()[ss..]);
+                }
+            }
+            if cl >= 3 {
+                let ss = core.char_indices().nth(cl - 2).map_or(0, |x| x.0);
+                ti.suf2 = fnv(&core.as_bytes()[ss..]);
+            }
+        }
+        let lb = ti.char_len.min(8) as u64;
+        ti.h_shape = (ti.kind_code as u64) << 8 | lb << 4 | ti.clit.pattern as u64;
+        ti.trigger = trig.get(ti.core.as_str()).or_else(|| trig.get(ti.norm.as_str())).copied().unwrap_or(0);
+        if t.kind == TokenKind::Arabic {
+            let mut g = 0u8;
+            for f in [&ti.norm, &ti.prep, &ti.core] {
+                if let Some(&b) = gaz.map.get(f.as_str()) {
+                    g |= b;
+                }
+            }
+            ti.gaz1 = g;
+            ti.cstat = lex.get(ti.core.as_str()).copied().unwrap_or(0);
+        }
+        out.push(ti);
+    }
+    // multi-word gazetteer matches (longest first from each start)
+    let n = out.len();
+    let mut key = String::new();
+    let mut i = 0;
+    while i < n {
+        if out[i].kind_code != 0 {
+            i += 1;
+            continue;
+        }
+        let mut matched = 0usize;
+        let mut bits = 0u8;
+        'len: for len in (2..=GAZ_MAX.min(n - i)).rev() {
+            if out[i + 1..i + len].iter().any(|t| t.kind_code != 0) {
+                continue;
+            }
+            for first in 0..2 {
+                let fw = if first == 0 { &out[i].prep } else { &out[i].core };
+                if !gaz.firsts.contains_key(fw.as_str()) {
+                    continue;
+                }
+                key.clear();
+                key.push_str(fw);
+                for t in &out[i + 1..i + len] {
+                    key.push(' ');
+                    key.push_str(&t.norm);
+                }
+                if let Some(&b) = gaz.map.get(key.as_str()) {
+                    matched = len;
+                    bits = b;
+                    break 'len;
+                }
+            }
+        }
+        if matched == 0 {
+            if out[i].gaz1 != 0 {
+                out[i].gaz |= out[i].gaz1 & 0x0f;
+            }
+            i += 1;
+        } else {
+            out[i].gaz |= bits & 0x0f;
+            for t in &mut out[i + 1..i + matched] {
+                t.gaz |= (bits & 0x0f) << 4;
+            }
+            i += matched;
+        }
+    }
+}
+
+/// Feature hashes of token `i` (appended to `out`).
+pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>, out: &mut Vec<u64>) {
+    let t = &toks[i];
+    let empty = TokInfo::default();
+    let at = |d: isize| -> &TokInfo {
+        let j = i as isize + d;
+        if j < 0 || j as usize >= toks.len() {
+            &empty
+        } else {
+            &toks[j as usize]
+        }
+    };
+    let bos: u64 = 0x1111;
+    let hc = |d: isize| -> u64 {
+        let j = i as isize + d;
+        if j < 0 || j as usize >= toks.len() {
+            bos ^ (d as u64)
+        } else {
+            toks[j as usize].h_core
+        }
+    };
+    let hn = |d: isize| -> u64 {
+        let j = i as isize + d;
+        if j < 0 || j as usize >= toks.len() {
+            bos ^ (d as u64)
+        } else {
+            toks[j as usize].h_norm
+        }
+    };
+    out.push(mix(1, 0));
+    out.push(mix(2, t.h_norm));
+    out.push(mix(3, t.h_core));
+    out.push(mix(4, t.h_prep));
+    // affixes of the core
+    for k in 0..3 {
+        if t.affix[k] != 0 {
+            out.push(mix(11 + k as u64, t.affix[k]));
+        }
+        if t.affix[3 + k] != 0 {
+            out.push(mix(21 + k as u64, t.affix[3 + k]));
+        }
+    }
+    out.push(mix(5, t.h_shape));
+    out.push(mix(6, pair(t.h_shape, at(-1).h_shape)));
+    // neighbours
+    out.push(mix(30, hc(-1)));
+    out.push(mix(31, hc(-2)));
+    out.push(mix(32, hc(1)));
+    out.push(mix(33, hc(2)));
+    out.push(mix(34, hn(-1)));
+    out.push(mix(35, hn(1)));
+    out.push(mix(36, pair(hc(-1), t.h_core)));
+    out.push(mix(37, pair(t.h_core, hc(1))));
+    out.push(mix(38, pair(hc(-2), hc(-1))));
+    out.push(mix(39, pair(hc(1), hc(2))));
+    // suffix of the next core (nisba adjectives: الفرنسي ...)
+    let suf2 = |x: &TokInfo| -> u64 { x.suf2 };
+    out.push(mix(40, suf2(at(1))));
+    out.push(mix(41, suf2(at(-1))));
+    // gazetteers
+    for b in 0..8u64 {
+        if t.gaz & (1 << b) != 0 {
+            out.push(mix(50 + b, 0));
+            out.push(mix(60 + b, at(-1).gaz as u64));
+        }
+    }
+    out.push(mix(70, pair(at(-1).gaz as u64, at(1).gaz as u64)));
+    for b in 0..4u64 {
+        if t.gaz1 & (1 << b) != 0 {
+            out.push(mix(71 + b, 0));
+        }
+    }
+    // triggers
+    out.push(mix(80, at(-1).trigger as u64));
+    out.push(mix(81, (at(-2).trigger as u64) << 4 | at(-1).trigger as u64));
+    out.push(mix(82, at(1).trigger as u64));
+    out.push(mix(83, pair(at(-1).trigger as u64, t.gaz as u64)));
+    // corpus statistics of the core and its neighbours
+    let cs = t.cstat;
+    out.push(mix(150, (cs & 0xFF_FFFF) as u64));
+    for (k, sh) in [3u32, 6, 9, 12, 15, 18, 21].iter().enumerate() {
+        out.push(mix(151 + k as u64, ((cs >> sh) & 7) as u64));
+    }
+    out.push(mix(147, (cs & 7) as u64));
+    out.push(mix(158, ((cs >> 3) & 7) as u64 | (((cs >> 6) & 7) as u64 * 8)));
+    out.push(mix(159, ((at(-1).cstat >> 3) & 7) as u64 | (((at(1).cstat >> 3) & 7) as u64 * 8)));
+    out.push(mix(160, ((at(-1).cstat >> 6) & 7) as u64 | (((at(1).cstat >> 6) & 7) as u64 * 8)));
+    out.push(mix(161, ((at(-1).cstat >> 18) & 7) as u64 | (((at(1).cstat >> 18) & 7) as u64 * 8)));
+    // distributional code: bits 24..31 of the lexicon code (bit 31 = present)
+    let sim = |x: &TokInfo| -> u64 { (x.cstat >> 24) as u64 };
+    let sc = sim(t);
+    if sc != 0 {
+        out.push(mix(170, sc >> 4));
+        out.push(mix(171, sc >> 2));
+        out.push(mix(172, sc));
+        out.push(mix(173, sc << 4 | (cs & 7) as u64));
+    }
+    if sc != 0 || sim(at(-1)) != 0 || sim(at(1)) != 0 {
+        out.push(mix(174, sim(at(-1)) << 8 | sc));
+        out.push(mix(175, sc << 8 | sim(at(1))));
+    }
+    // document-level: triggers seen before this core anywhere in the document
+    if let Some(doc) = doc {
+        if t.kind_code == 0 {
+            let d = doc.get(&t.h_core).copied().unwrap_or(0);
+            out.push(mix(90, d as u64));
+        }
+    }
+}
+
+/// Document features: for every core, the set of trigger categories seen
+/// right before one of its occurrences (bits 0..3) and whether it occurs
+/// after a gazetteer PER/LOC/ORG word (bits 4..6).
+pub fn doc_features(sents: &[Vec<TokInfo>]) -> HashMap<u64, u8> {
+    let mut m: HashMap<u64, u8> = HashMap::default();
+    for s in sents {
+        for i in 1..s.len() {
+            if s[i].kind_code != 0 {
+                continue;
+            }
+            let mut b = 0u8;
+            let tr = s[i - 1].trigger;
+            if (1..=4).contains(&tr) {
+                b |= 1 << (tr - 1);
+            }
+            let g = s[i - 1].gaz & 0x0f;
+            if g & G_PER != 0 {
+                b |= 16;
+            }
+            if b != 0 {
+                *m.entry(s[i].h_core).or_insert(0) |= b;
+            }
+        }
+    }
+    m
+}
+
+/// First-pass label statistics of a document: for every core, how often it
+/// occurs and how often the first pass tagged it with each type.
+pub type LabelStats = HashMap<u64, [u16; 5]>;
+
+/// Collect [`LabelStats`] from first-pass labels.
+pub fn label_stats(sents: &[Vec<TokInfo>], labels: &[Vec<usize>]) -> LabelStats {
+    let mut m: LabelStats = HashMap::default();
+    for (s, l) in sents.iter().zip(labels) {
+        for (t, &y) in s.iter().zip(l) {
+            if t.kind_code > 2 {
+                continue;
+            }
+            let e = m.entry(t.h_core).or_insert([0; 5]);
+            e[0] = e[0].saturating_add(1);
+            if y != 0 {
+                let ty = (y - 1) / 2;
+                e[1 + ty] = e[1 + ty].saturating_add(1);
+            }
+        }
+    }
+    m
+}
+
+fn ratio_bucket(k: u16, n: u16) -> u64 {
+    if k == 0 {
+        0
+    } else if k == n {
+        3
+    } else if 2 * k >= n {
+        2
+    } else {
+        1
+    }
+}
+
+/// Second-pass features of token `i`: the first-pass labels around it and the
+/// document statistics of its core and its neighbours' cores.
+pub fn stack_features(toks: &[TokInfo], labels: &[usize], i: usize, stats: &LabelStats, out: &mut Vec<u64>) {
+    let lab = |d: isize| -> u64 {
+        let j = i as isize + d;
+        if j < 0 || j as usize >= labels.len() {
+            99
+        } else {
+            labels[j as usize] as u64
+        }
+    };
+    out.push(mix(100, lab(0)));
+    out.push(mix(101, lab(-1) << 8 | lab(1)));
+    out.push(mix(102, lab(-1) << 8 | lab(0)));
+    out.push(mix(103, lab(0) << 8 | lab(1)));
+    let st = |j: isize| -> Option<[u16; 5]> {
+        let j = i as isize + j;
+        if j < 0 || j as usize >= toks.len() {
+            return None;
+        }
+        stats.get(&toks[j as usize].h_core).copied()
+    };
+    if let Some(s) = st(0) {
+        let n = s[0].max(1);
+        for t in 0..4 {
+            let b = ratio_bucket(s[1 + t], n);
+            if b > 0 {
+                out.push(mix(110 + t as u64, b));
+                out.push(mix(120 + t as u64, b << 8 | lab(0)));
+            }
+        }
+        out.push(mix(115, (n as u64).min(5)));
+    }
+    for (d, base) in [(-1isize, 130u64), (1, 140)] {
+        if let Some(s) = st(d) {
+            let n = s[0].max(1);
+            for t in 0..4 {
+                let b = ratio_bucket(s[1 + t], n);
+                if b > 0 {
+                    out.push(mix(base + t as u64, b));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,521 @@
+//! # khabar-ner
+//!
+//! Named entities (people, places, organisations, other names) in Arabic news
+//! text, each with a canonical name so that the mentions of one entity count
+//! as one.
+//!
+//! The tagger is an averaged structured perceptron (first-order, Viterbi over
+//! BIO labels with transition constraints) over hashed features: the token,
+//! its search-normalised form, its core with proclitics removed (و ف ب ل ك ال
+//! and combinations), affixes, shape, ±2 neighbours, gazetteer matches
+//! (single and multi-word), generic trigger words and a document-level
+//! feature (trigger words seen before the same word elsewhere in the text).
+//!
+//! Entity spans exclude attached proclitics: in لبوتين the entity is بوتين.
+//!
+//! ```no_run
+//! let m = khabar_ner::NerModel::embedded();
+//! for e in m.entities("التقى الرئيس فلاديمير بوتين نظيره في بيونغ يانغ") {
+//!     println!("{} {:?} {}", e.text, e.kind, e.canonical);
+//! }
+//! ```
+
+#![allow(clippy::needless_range_loop)]
+
+mod canonical;
+mod clitic;
+mod data;
+mod eval;
+mod features;
+mod model;
+mod train;
+
+use std::collections::HashSet;
+
+use crate::features::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use khabar_text::{split_sentences, tokenize, Sentence, Token, TokenKind};
+use serde::{Deserialize, Serialize};
+
+pub use crate::canonical::{display_form, key as canonical_key};
+pub use crate::clitic::{analyse as analyse_clitics, Clitics};
+pub use crate::data::{parse_bio, parse_tag, read_bio, GoldSentence, Tag};
+pub use crate::eval::{evaluate, evaluate_sentences, gold_text, score_entities, EvalReport, Prf};
+pub use crate::train::{train, train_with_report, TrainOptions, TrainReport};
+
+use crate::features::{analyse_tokens, doc_features, label_stats, stack_features, token_features, Gazetteer, TokInfo, TRIGGERS};
+use crate::model::{label_type, Weights, NL, O};
+
+/// Errors of this crate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A model could not be decoded.
+    #[error("bad NER model: {0}")]
+    Model(String),
+    /// Training or evaluation data is unusable.
+    #[error("bad data: {0}")]
+    Data(String),
+}
+
+impl Error {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io { path: path.to_path_buf(), source }
+    }
+}
+
+/// Result with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Entity types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum EntityType {
+    /// A person.
+    #[serde(rename = "PER")]
+    Per,
+    /// A place (countries, cities, regions, geographic features).
+    #[serde(rename = "LOC")]
+    Loc,
+    /// An organisation.
+    #[serde(rename = "ORG")]
+    Org,
+    /// Another name (events, products, nationalities, works, …).
+    #[serde(rename = "MISC")]
+    Misc,
+}
+
+impl EntityType {
+    /// All four, in label order.
+    pub const ALL: [EntityType; 4] = [EntityType::Per, EntityType::Loc, EntityType::Org, EntityType::Misc];
+
+    /// `PER`, `LOC`, `ORG`, `MISC`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EntityType::Per => "PER",
+            EntityType::Loc => "LOC",
+            EntityType::Org => "ORG",
+            EntityType::Misc => "MISC",
+        }
+    }
+
+    fn from_index(i: usize) -> Self {
+        Self::ALL[i.min(3)]
+    }
+}
+
+impl std::fmt::Display for EntityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A named-entity mention.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    /// Byte offset of the start (after any attached proclitic) in the original text.
+    pub start: usize,
+    /// Byte offset of the end.
+    pub end: usize,
+    /// Exactly `text[start..end]`.
+    pub text: String,
+    /// Its type.
+    pub kind: EntityType,
+    /// The canonical name shared by every mention of the entity in the text.
+    ///
+    /// Rule (depends only on the mention strings, not on their order): mentions
+    /// of one type whose search-normalised form without spaces, hyphens and a
+    /// leading article is equal form a group (بيونغ يانغ = بيونغيانغ,
+    /// أمريكا = امريكا); a one-word PER joins the multi-word PER whose last word
+    /// it is (بوتين → فلاديمير بوتين), or else the only multi-word PER whose
+    /// first word it is (كيم → كيم جونغ أون); the canonical is the member with
+    /// the most words, then the most frequent, then the smallest string, with
+    /// diacritics and tatweel removed and an article elided after ل restored
+    /// (للعراق → العراق).
+    pub canonical: String,
+    /// Confidence in (0, 1).
+    pub score: f32,
+}
+
+/// A trained NER model: weights, gazetteer and the known-name list used to
+/// decide where a name starts inside a clitic-bearing word.
+#[derive(Clone, Debug)]
+pub struct NerModel {
+    pub(crate) w: Weights,
+    /// Second pass (stacked on the first pass's labels and document statistics).
+    pub(crate) w2: Option<Weights>,
+    pub(crate) gaz: Gazetteer,
+    /// Search-normalised words seen inside entities in training (without clitics).
+    pub(crate) known: HashSet<String>,
+    pub(crate) use_doc: bool,
+    pub(crate) trig: HashMap<&'static str, u8>,
+    /// Corpus statistics of words (from unlabelled news).
+    pub(crate) lex: features::CorpusLex,
+    /// Corpus counts of whole normalised words (for clitic decisions).
+    pub(crate) forms: features::CorpusLex,
+}
+
+static EMBEDDED_BYTES: &[u8] = include_bytes!("../../../models/ner.bin");
+static EMBEDDED: LazyLock<NerModel> = LazyLock::new(|| NerModel::from_bytes(EMBEDDED_BYTES).unwrap_or_else(|_| NerModel::empty()));
+
+pub(crate) fn trigger_map() -> HashMap<&'static str, u8> {
+    TRIGGERS.iter().copied().collect()
+}
+
+impl NerModel {
+    /// The model shipped in `models/ner.bin`, decoded on first use. If that
+    /// file is missing or damaged this is an empty model (finds nothing).
+    pub fn embedded() -> &'static NerModel {
+        &EMBEDDED
+    }
+
+    /// A copy without weights (for training-time evaluation).
+    pub(crate) fn clone_light(&self) -> NerModel {
+        NerModel {
+            w: Weights::new(8),
+            w2: None,
+            gaz: self.gaz.clone(),
+            known: self.known.clone(),
+            use_doc: self.use_doc,
+            trig: self.trig.clone(),
+            lex: self.lex.clone(),
+            forms: self.forms.clone(),
+        }
+    }
+
+    /// A model with no weights (finds nothing).
+    pub fn empty() -> NerModel {
+        NerModel {
+            w: Weights::new(8),
+            w2: None,
+            gaz: Gazetteer::default(),
+            known: HashSet::new(),
+            use_doc: false,
+            trig: trigger_map(),
+            lex: HashMap::default(),
+            forms: HashMap::default(),
+        }
+    }
+
+    /// Decode a model written by [`NerModel::to_bytes`] (gzip-compressed or raw).
+    pub fn from_bytes(b: &[u8]) -> Result<NerModel> {
+        let raw = model::gunzip(b)?;
+        let mut r = model::Reader::new(&raw);
+        if r.take(6)? != b"KNER2\0" {
+            return Err(Error::Model("not a khabar NER model (bad magic)".into()));
+        }
+        let w = Weights::read_raw(&mut r)?;
+        let w2 = if r.take(1)?[0] == 1 { Some(Weights::read_raw(&mut r)?) } else { None };
+        let m = r.u64()? as usize;
+        let extra = r.take(m)?.to_vec();
+        let text = String::from_utf8(extra).map_err(|_| Error::Model("extra section is not UTF-8".into()))?;
+        let mut gaz = Gazetteer::default();
+        let mut known = HashSet::new();
+        let mut use_doc = false;
+        let mut lex = HashMap::default();
+        let mut forms = HashMap::default();
+        let mut section = "";
+        for line in text.lines() {
+            match line {
+                "#G" | "#K" | "#O" | "#C" | "#F" => {
+                    section = line;
+                    continue;
+                }
+                _ => {}
+            }
+            match section {
+                "#G" => {
+                    if let Some((b, p)) = line.split_once('\t') {
+                        if let Ok(bits) = b.parse::<u8>() {
+                            gaz.insert_normalised(p, bits);
+                        }
+                    }
+                }
+                "#K" => {
+                    known.insert(line.to_string());
+                }
+                "#F" => {
+                    if let Some((w, c)) = line.split_once('\t') {
+                        if let Ok(c) = c.parse::<u32>() {
+                            forms.insert(w.to_string(), c);
+                        }
+                    }
+                }
+                "#C" => {
+                    if let Some((w, c)) = line.split_once('\t') {
+                        if let Ok(c) = c.parse::<u32>() {
+                            lex.insert(w.to_string(), c);
+                        }
+                    }
+                }
+                "#O" if line == "doc" => use_doc = true,
+                _ => {}
+            }
+        }
+        Ok(NerModel { w, w2, gaz, known, use_doc, trig: trigger_map(), lex, forms })
+    }
+
+    /// Encode (gzip-compressed; weights quantised to 16 bits).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut extra = String::new();
+        extra.push_str("#O\n");
+        if self.use_doc {
+            extra.push_str("doc\n");
+        }
+        extra.push_str("#G\n");
+        let mut g: Vec<_> = self.gaz.map.iter().collect();
+        g.sort();
+        for (p, b) in g {
+            extra.push_str(&format!("{b}\t{p}\n"));
+        }
+        extra.push_str("#C\n");
+        let mut c: Vec<_> = self.lex.iter().collect();
+        c.sort();
+        for (w, code) in c {
+            extra.push_str(&format!("{w}\t{code}\n"));
+        }
+        extra.push_str("#F\n");
+        let mut f: Vec<_> = self.forms.iter().collect();
+        f.sort();
+        for (w, n) in f {
+            extra.push_str(&format!("{w}\t{n}\n"));
+        }
+        extra.push_str("#K\n");
+        let mut k: Vec<_> = self.known.iter().collect();
+        k.sort();
+        for w in k {
+            extra.push_str(w);
+            extra.push('\n');
+        }
+        let mut raw = Vec::new();
+        raw.extend_from_slice(b"KNER2\0");
+        self.w.write_raw(&mut raw);
+        match &self.w2 {
+            Some(w2) => {
+                raw.push(1);
+                w2.write_raw(&mut raw);
+            }
+            None => raw.push(0),
+        }
+        raw.extend_from_slice(&(extra.len() as u64).to_le_bytes());
+        raw.extend_from_slice(extra.as_bytes());
+        model::gzip(&raw)
+    }
+
+    /// Entities of a whole text (tokenises with `khabar_text::tokenize`,
+    /// splits sentences with `khabar_text::split_sentences`). Never panics.
+    pub fn entities(&self, text: &str) -> Vec<Entity> {
+        let tokens: Vec<Token> = tokenize(text).collect();
+        let sentences = split_sentences(text, &tokens);
+        self.entities_with(text, &tokens, &sentences)
+    }
+
+    /// Same as [`NerModel::entities`], reusing the caller's tokens and sentences.
+    pub fn entities_with(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
+        let mut infos: Vec<Vec<TokInfo>> = Vec::with_capacity(sentences.len());
+        let mut ranges = Vec::with_capacity(sentences.len());
+        for s in sentences {
+            let r = s.tokens.start.min(tokens.len())..s.tokens.end.min(tokens.len());
+            if r.start >= r.end {
+                continue;
+            }
+            let mut v = Vec::new();
+            analyse_tokens(text, &tokens[r.clone()], &self.gaz, &self.trig, &self.lex, &mut v);
+            infos.push(v);
+            ranges.push(r);
+        }
+        let labels = self.tag_infos(&infos);
+        // words tagged as names in the document without a proclitic (for clitic decisions)
+        let mut doc_words: HashMap<&str, u32> = HashMap::default();
+        for (s, (labs, _)) in infos.iter().zip(&labels) {
+            for (t, &l) in s.iter().zip(labs) {
+                if t.kind_code == 0 && l != O && t.clit.pattern == 0 {
+                    *doc_words.entry(t.norm.as_str()).or_insert(0) += 1;
+                }
+            }
+        }
+        let mut ents = Vec::new();
+        let mut elided = Vec::new();
+        for ((s, r), (labs, margins)) in infos.iter().zip(&ranges).zip(&labels) {
+            let toks = &tokens[r.clone()];
+            let mut i = 0;
+            while i < s.len() {
+                let l = labs[i];
+                if l == O {
+                    i += 1;
+                    continue;
+                }
+                let ty = label_type(l);
+                let mut j = i + 1;
+                while j < s.len() && labs[j] == model::i_of(ty) {
+                    j += 1;
+                }
+                // trim non-word tokens at both ends
+                let mut a = i;
+                let mut b = j;
+                while a < b && !is_content(toks[a].kind) {
+                    a += 1;
+                }
+                while b > a && !is_content(toks[b - 1].kind) {
+                    b -= 1;
+                }
+                if a < b {
+                    let (off, el) = self.core_offset(text, &toks[a], &s[a], &doc_words);
+                    let start = toks[a].span.start() + off;
+                    let end = toks[b - 1].span.end();
+                    if let Some(t) = text.get(start..end) {
+                        if !t.is_empty() {
+                            let m: f32 = margins[a..b].iter().sum::<f32>() / (b - a) as f32;
+                            ents.push(Entity {
+                                start,
+                                end,
+                                text: t.to_string(),
+                                kind: EntityType::from_index(ty),
+                                canonical: String::new(),
+                                score: 0.5 + 0.5 * m / (m.abs() + 5.0),
+                            });
+                            elided.push(el);
+                        }
+                    }
+                }
+                i = j;
+            }
+        }
+        canonical::assign(&mut ents, &elided);
+        ents
+    }
+
+    /// Where the name starts inside its first token (bytes), and whether the article was elided (لل).
+    fn core_offset(&self, text: &str, tok: &Token, info: &TokInfo, doc_words: &HashMap<&str, u32>) -> (usize, bool) {
+        if tok.kind != TokenKind::Arabic {
+            return (0, false);
+        }
+        let c = info.clit;
+        if c.pattern & 4 != 0 {
+            return if c.elided_article { (c.article, true) } else { (c.prep, false) };
+        }
+        if c.pattern == 0 {
+            return (0, false);
+        }
+        let surface = tok.text(text);
+        // ك before a name is rare and its stripped forms collide with names (كلاوس/لاوس)
+        let prep_ok = !surface[c.conj..].starts_with('ك');
+        for off in [c.prep, c.conj] {
+            if off == 0 || off >= surface.len() || (off == c.prep && off != c.conj && !prep_ok) {
+                continue;
+            }
+            let rest = khabar_text::normalize(&surface[off..], khabar_text::Profile::Search);
+            // strip when the rest is a name of this document, or a known name that is
+            // clearly more common on its own than the whole word (لبوتين → بوتين, but
+            // بيونغ stays whole although يونغ is a name)
+            let full_n = self.forms.get(info.norm.as_str()).copied().unwrap_or(0);
+            let rest_n = self.forms.get(rest.as_str()).copied().unwrap_or(0);
+            let full_known = self.known.contains(info.norm.as_str()) || self.gaz.map.contains_key(info.norm.as_str());
+            if doc_words.contains_key(rest.as_str()) || (!full_known && self.is_known(&rest, doc_words) && rest_n >= 5 * full_n) {
+                return (off, false);
+            }
+        }
+        (0, false)
+    }
+
+    fn is_known(&self, w: &str, doc_names: &HashMap<&str, u32>) -> bool {
+        self.known.contains(w) || self.gaz.map.get(w).is_some_and(|&b| b != 0) || doc_names.contains_key(w)
+    }
+
+    /// Labels and per-token margins (label score minus O score) of analysed sentences.
+    pub(crate) fn tag_infos(&self, infos: &[Vec<TokInfo>]) -> Vec<(Vec<usize>, Vec<f32>)> {
+        // first-pass features, kept for the second pass
+        let doc = if self.use_doc { Some(doc_features(infos)) } else { None };
+        let mut feats: Vec<u64> = Vec::new();
+        let mut offs: Vec<usize> = vec![0];
+        for s in infos {
+            for i in 0..s.len() {
+                token_features(s, i, doc.as_ref(), &mut feats);
+                offs.push(feats.len());
+            }
+        }
+        let mut em: Vec<[f32; NL]> = Vec::new();
+        let mut first = Vec::with_capacity(infos.len());
+        let mut k = 0;
+        for s in infos {
+            em.clear();
+            for _ in 0..s.len() {
+                let mut e = [0f32; NL];
+                self.w.emit(&feats[offs[k]..offs[k + 1]], &mut e);
+                em.push(e);
+                k += 1;
+            }
+            let mut labs = Vec::new();
+            self.w.viterbi(&em, &mut labs);
+            let margins = labs.iter().zip(&em).map(|(&l, e)| e[l] - e[O]).collect();
+            first.push((labs, margins));
+        }
+        let Some(w2) = &self.w2 else { return first };
+        let labels: Vec<Vec<usize>> = first.into_iter().map(|x| x.0).collect();
+        let stats = label_stats(infos, &labels);
+        let mut extra: Vec<u64> = Vec::with_capacity(32);
+        let mut out = Vec::with_capacity(infos.len());
+        let mut k = 0;
+        for (si, s) in infos.iter().enumerate() {
+            em.clear();
+            for i in 0..s.len() {
+                extra.clear();
+                stack_features(s, &labels[si], i, &stats, &mut extra);
+                let mut e = [0f32; NL];
+                let mut e2 = [0f32; NL];
+                w2.emit(&feats[offs[k]..offs[k + 1]], &mut e);
+                w2.emit(&extra, &mut e2);
+                for j in 0..NL {
+                    e[j] += e2[j];
+                }
+                em.push(e);
+                k += 1;
+            }
+            let mut labs = Vec::new();
+            w2.viterbi(&em, &mut labs);
+            let margins = labs.iter().zip(&em).map(|(&l, e)| e[l] - e[O]).collect();
+            out.push((labs, margins));
+        }
+        out
+    }
+}
+
+/// One tagging pass; `first` holds the first pass's labels for a second pass.
+pub(crate) fn tag_pass(w: &Weights, infos: &[Vec<TokInfo>], use_doc: bool, first: Option<&Vec<Vec<usize>>>) -> Vec<(Vec<usize>, Vec<f32>)> {
+    let doc = if use_doc { Some(doc_features(infos)) } else { None };
+    let stats = first.map(|l| label_stats(infos, l));
+    let mut feats = Vec::with_capacity(96);
+    let mut em: Vec<[f32; NL]> = Vec::new();
+    let mut out = Vec::with_capacity(infos.len());
+    for (si, s) in infos.iter().enumerate() {
+        em.clear();
+        for i in 0..s.len() {
+            feats.clear();
+            token_features(s, i, doc.as_ref(), &mut feats);
+            if let (Some(st), Some(l)) = (&stats, first) {
+                stack_features(s, &l[si], i, st, &mut feats);
+            }
+            let mut e = [0f32; NL];
+            w.emit(&feats, &mut e);
+            em.push(e);
+        }
+        let mut labs = Vec::new();
+        w.viterbi(&em, &mut labs);
+        let margins = labs.iter().zip(&em).map(|(&l, e)| e[l] - e[O]).collect();
+        out.push((labs, margins));
+    }
+    out
+}
+
+fn is_content(k: TokenKind) -> bool {
+    k.is_word() || k == TokenKind::Number || k == TokenKind::Hashtag || k == TokenKind::Mention
+}

@@ -1,0 +1,709 @@
+//! Training: ANERCorp train (minus a dev tail) + optional extra data (AQMAR).
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use khabar_text::{tokenize, Token, TokenKind};
+use rayon::prelude::*;
+
+use crate::data::{bio_files, load_gazetteers, read_bio, GoldSentence};
+use crate::eval::{evaluate_sentences, EvalReport};
+use crate::features::{
+    analyse_tokens, corpus_code, doc_features, label_stats, stack_features, token_features, CorpusLex, Gazetteer, TokInfo, G_PER,
+};
+use crate::model::{b_of, i_of, Trainer, Weights, NL, O};
+use crate::{trigger_map, Error, NerModel, Result};
+
+/// What to train on and how.
+#[derive(Clone, Debug)]
+pub struct TrainOptions {
+    /// Main training files (BIO). The dev part is held out from their end.
+    pub train: Vec<PathBuf>,
+    /// Extra training data: BIO files or directories of them (e.g. AQMAR articles).
+    pub extra: Vec<PathBuf>,
+    /// Hold out every k-th file of the extra directories (sorted by name) for
+    /// a cross-domain figure (0: hold out nothing).
+    pub extra_holdout_every: usize,
+    /// Dev file; if `None`, the last `dev_fraction` of the train sentences.
+    pub dev: Option<PathBuf>,
+    /// Fraction of train sentences held out as dev when `dev` is `None`.
+    pub dev_fraction: f64,
+    /// Maximum epochs (the epoch with the best dev F1 is kept).
+    pub epochs: usize,
+    /// Gazetteer directory (layout of /work/shared/data/gazetteers); `None`: no gazetteers.
+    pub gazetteers: Option<PathBuf>,
+    /// log2 of the feature table rows (8–22; models with more cannot be loaded).
+    pub bits: u32,
+    /// Document-level features.
+    pub doc_features: bool,
+    /// Sentences per pseudo-document in training (the evaluation text is one document).
+    pub doc_sentences: usize,
+    /// Shuffling seed.
+    pub seed: u64,
+    /// Unlabelled news (JSON lines, gzip, with a `body` field) for corpus word statistics.
+    pub corpus: Option<PathBuf>,
+    /// Minimum corpus count of a word kept in the lexicon.
+    pub corpus_min: u32,
+    /// After choosing epochs on dev, train again on train + dev with those epochs.
+    pub refit_with_dev: bool,
+    /// Add distributional SimHash codes of words (from the corpus) as features.
+    /// Off by default: on dev it did not help (0.766 vs 0.784).
+    pub simhash: bool,
+    /// Shuffling seeds whose weight tables are averaged (1: a single model).
+    pub seeds: usize,
+    /// Stack a second pass on jackknifed first-pass labels and document label statistics.
+    pub two_pass: bool,
+    /// Print progress to stderr.
+    pub verbose: bool,
+    /// Optional test file scored after training (report only, never used for choices).
+    pub test: Option<PathBuf>,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        let d = PathBuf::from("/work/shared/data");
+        TrainOptions {
+            train: vec![d.join("ner/anercorp/ANERCorp_CamelLab_train.txt")],
+            extra: Vec::new(),
+            extra_holdout_every: 7,
+            dev: None,
+            dev_fraction: 0.1,
+            epochs: 12,
+            gazetteers: Some(d.join("gazetteers")),
+            bits: 20,
+            doc_features: true,
+            doc_sentences: 1000,
+            seed: 42,
+            two_pass: true,
+            seeds: 1,
+            simhash: false,
+            refit_with_dev: true,
+            corpus: Some(d.join("news/saudinewsnet.jsonl.gz")),
+            corpus_min: 3,
+            verbose: false,
+            test: Some(d.join("ner/anercorp/ANERCorp_CamelLab_test.txt")),
+        }
+    }
+}
+
+/// What training measured.
+#[derive(Clone, Debug, Default)]
+pub struct TrainReport {
+    /// Dev scores of the kept epoch.
+    pub dev: EvalReport,
+    /// Kept epoch (1-based).
+    pub best_epoch: usize,
+    /// Scores on the held-out extra files (cross-domain), if any.
+    pub extra_heldout: Option<EvalReport>,
+    /// Test scores, if a test file was given.
+    pub test: Option<EvalReport>,
+    /// Training sentences and tokens.
+    pub train_sentences: usize,
+    /// Training tokens.
+    pub train_tokens: usize,
+    /// Seconds spent training (features + epochs).
+    pub seconds: f64,
+}
+
+struct DocData {
+    infos: Vec<Vec<TokInfo>>,
+    gold: Vec<Vec<usize>>,
+    /// Jackknife fold of each sentence.
+    fold: Vec<usize>,
+}
+
+/// Features of every token of every sentence of a document.
+type DocFeats = Vec<Vec<Vec<u64>>>;
+
+/// Khabar tokens of a gold sentence joined with spaces, and their projected labels.
+fn project(s: &GoldSentence) -> (String, Vec<Token>, Vec<usize>) {
+    let text = s.tokens.join(" ");
+    let toks: Vec<Token> = tokenize(&text).collect();
+    let mut starts = Vec::with_capacity(s.tokens.len());
+    let mut p = 0;
+    for t in &s.tokens {
+        starts.push(p);
+        p += t.len() + 1;
+    }
+    let mut labels = Vec::with_capacity(toks.len());
+    let mut last_g = usize::MAX;
+    for t in &toks {
+        let g = starts.partition_point(|&x| x <= t.span.start()).saturating_sub(1);
+        let tag = s.tags.get(g).copied().flatten();
+        let l = match tag {
+            None => O,
+            Some((b, ty)) => {
+                let ty = (ty as usize).min(3);
+                if g == last_g {
+                    i_of(ty)
+                } else if b {
+                    b_of(ty)
+                } else {
+                    i_of(ty)
+                }
+            }
+        };
+        labels.push(l);
+        last_g = g;
+    }
+    // repair: an I- must follow its B-/I-
+    for i in 0..labels.len() {
+        let l = labels[i];
+        if l != O && !crate::model::is_b(l) {
+            let ok = i > 0 && labels[i - 1] != O && crate::model::label_type(labels[i - 1]) == crate::model::label_type(l);
+            if !ok {
+                labels[i] = b_of(crate::model::label_type(l));
+            }
+        }
+    }
+    (text, toks, labels)
+}
+
+const FOLDS: usize = 4;
+const FOLD_BLOCK: usize = 50;
+
+fn build_docs(docs: &[Vec<GoldSentence>], gaz: &Gazetteer, lex: &CorpusLex) -> Vec<DocData> {
+    let trig = trigger_map();
+    let mut base = vec![0usize; docs.len()];
+    let mut acc = 0;
+    for (i, d) in docs.iter().enumerate() {
+        base[i] = acc;
+        acc += d.len();
+    }
+    docs.par_iter()
+        .zip(base.par_iter())
+        .map(|(doc, &b)| {
+            let mut infos = Vec::with_capacity(doc.len());
+            let mut gold = Vec::with_capacity(doc.len());
+            let mut fold = Vec::with_capacity(doc.len());
+            for (k, s) in doc.iter().enumerate() {
+                let (text, toks, labels) = project(s);
+                let mut v = Vec::new();
+                analyse_tokens(&text, &toks, gaz, &trig, lex, &mut v);
+                infos.push(v);
+                gold.push(labels);
+                fold.push(((b + k) / FOLD_BLOCK) % FOLDS);
+            }
+            DocData { infos, gold, fold }
+        })
+        .collect()
+}
+
+fn features(docs: &[DocData], use_doc: bool, first: Option<&Vec<Vec<Vec<usize>>>>) -> Vec<DocFeats> {
+    docs.par_iter()
+        .enumerate()
+        .map(|(di, d)| {
+            let dm = if use_doc { Some(doc_features(&d.infos)) } else { None };
+            let stats = first.map(|f| label_stats(&d.infos, &f[di]));
+            d.infos
+                .iter()
+                .enumerate()
+                .map(|(si, s)| {
+                    (0..s.len())
+                        .map(|i| {
+                            let mut f = Vec::with_capacity(80);
+                            token_features(s, i, dm.as_ref(), &mut f);
+                            if let (Some(st), Some(fl)) = (&stats, first) {
+                                stack_features(s, &fl[di][si], i, st, &mut f);
+                            }
+                            f
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Train weights on the (doc, sentence) pairs selected by `keep`; with `dev`,
+/// keep the epoch with the best dev score (stopping after 3 epochs without gain).
+fn fit(
+    docs: &[DocData],
+    feats: &[DocFeats],
+    keep: &dyn Fn(usize, usize) -> bool,
+    opts: &TrainOptions,
+    epochs: usize,
+    dev: Option<&dyn Fn(&Weights) -> EvalReport>,
+    label: &str,
+) -> (Weights, usize, Option<EvalReport>) {
+    let mut order: Vec<(usize, usize)> = Vec::new();
+    for (di, d) in docs.iter().enumerate() {
+        for si in 0..d.infos.len() {
+            if !d.infos[si].is_empty() && keep(di, si) {
+                order.push((di, si));
+            }
+        }
+    }
+    let mut tr = Trainer::new(opts.bits);
+    let mut rng = opts.seed | 1;
+    let mut em: Vec<[f32; NL]> = Vec::new();
+    let mut pred = Vec::new();
+    let mut best: Option<(f64, usize, Weights, EvalReport)> = None;
+    let mut since_best = 0;
+    for epoch in 1..=epochs.max(1) {
+        for i in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+        let mut errs = 0;
+        for &(di, si) in &order {
+            if tr.step(&feats[di][si], &docs[di].gold[si], &mut em, &mut pred) {
+                errs += 1;
+            }
+        }
+        if let Some(dev) = dev {
+            let w = tr.averaged();
+            let rep = dev(&w);
+            let f = rep.micro.f1();
+            if opts.verbose {
+                eprintln!(
+                    "{label} epoch {epoch}: {errs} sentences wrong; dev micro P/R/F1 {:.4}/{:.4}/{:.4}",
+                    rep.micro.precision(),
+                    rep.micro.recall(),
+                    f
+                );
+            }
+            if best.as_ref().is_none_or(|b| f > b.0) {
+                best = Some((f, epoch, w, rep));
+                since_best = 0;
+            } else {
+                since_best += 1;
+                if since_best >= 3 {
+                    break;
+                }
+            }
+        }
+    }
+    match best {
+        Some((_, e, w, rep)) => (w, e, Some(rep)),
+        None => (tr.averaged(), epochs.max(1), None),
+    }
+}
+
+/// [`fit`] with `opts.seeds` shuffling seeds, the weight tables averaged.
+/// `epochs` gives each seed's epoch count (with `dev`: the maximum, each seed
+/// stopping on its own). Returns the averaged weights and each seed's epochs.
+#[allow(clippy::too_many_arguments)]
+fn fit_ens(
+    docs: &[DocData],
+    feats: &[DocFeats],
+    keep: &dyn Fn(usize, usize) -> bool,
+    opts: &TrainOptions,
+    epochs: &[usize],
+    dev: Option<&dyn Fn(&Weights) -> EvalReport>,
+    label: &str,
+) -> (Weights, Vec<usize>) {
+    let n = opts.seeds.max(1);
+    let mut sum: Option<Weights> = None;
+    let mut used = Vec::with_capacity(n);
+    for k in 0..n {
+        let o = TrainOptions { seed: opts.seed.wrapping_add(k as u64 * 7919), ..opts.clone() };
+        let e = epochs.get(k).copied().unwrap_or(epochs.last().copied().unwrap_or(1));
+        let (w, ek, _) = fit(docs, feats, keep, &o, e, dev, label);
+        used.push(ek);
+        match &mut sum {
+            None => sum = Some(w),
+            Some(acc) => {
+                for (a, b) in acc.w.iter_mut().zip(&w.w) {
+                    *a += b;
+                }
+                for (a, b) in acc.trans.iter_mut().zip(&w.trans) {
+                    *a += b;
+                }
+            }
+        }
+    }
+    let mut w = sum.unwrap_or_else(|| Weights::new(opts.bits));
+    let inv = 1.0 / n as f32;
+    w.w.iter_mut().for_each(|x| *x *= inv);
+    w.trans.iter_mut().for_each(|x| *x *= inv);
+    (w, used)
+}
+
+/// Known names: normalised entity words of the training data, keeping a
+/// clitic-bearing form out when its stripped form is itself a known name.
+fn known_words(sents: &[GoldSentence]) -> HashSet<String> {
+    let mut all = HashSet::new();
+    for s in sents {
+        let (text, toks, labels) = project(s);
+        for (t, &l) in toks.iter().zip(&labels) {
+            if l != O && t.kind == TokenKind::Arabic {
+                all.insert(khabar_text::normalize(t.text(&text), khabar_text::Profile::Search));
+            }
+        }
+    }
+    let mut known = HashSet::new();
+    for w in &all {
+        let c = crate::clitic::analyse(w);
+        let mut stripped_known = false;
+        for off in [c.prep, c.conj] {
+            if off > 0 && all.contains(&w[off..]) {
+                stripped_known = true;
+            }
+        }
+        if !stripped_known {
+            known.insert(w.clone());
+        }
+    }
+    known
+}
+
+/// Train a model; see [`TrainOptions`].
+pub fn train(opts: &TrainOptions) -> Result<NerModel> {
+    train_with_report(opts).map(|x| x.0)
+}
+
+/// Train a model and report dev / held-out / test scores.
+pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)> {
+    let t0 = Instant::now();
+    let mut train = Vec::new();
+    for p in &opts.train {
+        train.extend(read_bio(p)?);
+    }
+    if train.is_empty() {
+        return Err(Error::Data("no training sentences".into()));
+    }
+    let dev = match &opts.dev {
+        Some(p) => read_bio(p)?,
+        None => {
+            let k = ((train.len() as f64) * opts.dev_fraction.clamp(0.0, 0.9)).round() as usize;
+            train.split_off(train.len() - k)
+        }
+    };
+    let mut docs: Vec<Vec<GoldSentence>> = train.chunks(opts.doc_sentences.max(1)).map(|c| c.to_vec()).collect();
+    let mut heldout: Vec<GoldSentence> = Vec::new();
+    let mut all_train: Vec<GoldSentence> = train.clone();
+    for p in &opts.extra {
+        let files = if p.is_dir() { bio_files(p)? } else { vec![p.clone()] };
+        for (i, f) in files.iter().enumerate() {
+            let s = read_bio(f)?;
+            if opts.extra_holdout_every > 0 && i % opts.extra_holdout_every == opts.extra_holdout_every - 1 {
+                heldout.extend(s);
+            } else {
+                all_train.extend(s.iter().cloned());
+                docs.push(s);
+            }
+        }
+    }
+    let gaz = match &opts.gazetteers {
+        Some(d) => load_gazetteers(d)?,
+        None => Gazetteer::default(),
+    };
+    if opts.verbose {
+        eprintln!(
+            "train: {} sentences in {} documents; dev {} sentences; extra held out {}; gazetteer {} entries",
+            all_train.len(),
+            docs.len(),
+            dev.len(),
+            heldout.len(),
+            gaz.map.len()
+        );
+    }
+    let known = known_words(&all_train);
+    let (mut lex, forms, sim) = match &opts.corpus {
+        Some(p) => corpus_lex(p, opts.corpus_min, &gaz, opts.simhash)?,
+        None => (CorpusLex::default(), CorpusLex::default(), CorpusLex::default()),
+    };
+    // distributional codes ride in the high bits of the lexicon code
+    for (w, c) in &sim {
+        if let Some(x) = lex.get_mut(w) {
+            *x |= c << 24;
+        }
+    }
+    if opts.verbose {
+        eprintln!("corpus lexicon: {} words ({:.1}s)", lex.len(), t0.elapsed().as_secs_f64());
+    }
+    let data = build_docs(&docs, &gaz, &lex);
+    let ntok: usize = data.iter().flat_map(|d| d.gold.iter()).map(|g| g.len()).sum();
+    let nsent: usize = data.iter().map(|d| d.gold.len()).sum();
+    let f1 = features(&data, opts.doc_features, None);
+    if opts.verbose {
+        eprintln!("features built: {} tokens in {:.1}s", ntok, t0.elapsed().as_secs_f64());
+    }
+    let mut model = NerModel { w: Weights::new(8), w2: None, gaz, known, use_doc: opts.doc_features, trig: trigger_map(), lex, forms };
+    let all = |_: usize, _: usize| true;
+    let (w1, e1, rep1) = {
+        let dev_eval = |w: &Weights| {
+            let m = NerModel { w: w.clone(), w2: None, ..model.clone_light() };
+            evaluate_sentences(&m, &dev)
+        };
+        let (w, es) = fit_ens(&data, &f1, &all, opts, &[opts.epochs], Some(&dev_eval), "pass 1");
+        let rep = dev_eval(&w);
+        if opts.verbose {
+            eprintln!("pass 1 ({} seeds, epochs {es:?}): dev micro F1 {:.4}", opts.seeds.max(1), rep.micro.f1());
+        }
+        (w, es, Some(rep))
+    };
+    model.w = w1;
+    let mut best_epoch = e1[0];
+    let mut e2_used: Vec<usize> = Vec::new();
+    let mut dev_rep = rep1.unwrap_or_default();
+    if opts.two_pass {
+        let first = jackknife(&data, &f1, opts, e1[0], t0);
+        drop(f1);
+        let f2 = features(&data, opts.doc_features, Some(&first));
+        let dev_eval = |w: &Weights| {
+            let m = NerModel { w: model.w.clone(), w2: Some(w.clone()), ..model.clone_light() };
+            evaluate_sentences(&m, &dev)
+        };
+        let (w2, e2) = fit_ens(&data, &f2, &all, opts, &[opts.epochs], Some(&dev_eval), "pass 2");
+        let rep2 = dev_eval(&w2);
+        if opts.verbose {
+            eprintln!("pass 2 ({} seeds, epochs {e2:?}): dev micro F1 {:.4}", opts.seeds.max(1), rep2.micro.f1());
+        }
+        if rep2.micro.f1() > dev_rep.micro.f1() {
+            model.w2 = Some(w2);
+            best_epoch = e2[0];
+            e2_used = e2;
+            dev_rep = rep2;
+        } else if opts.verbose {
+            eprintln!("pass 2 did not beat pass 1 on dev; keeping one pass");
+        }
+    }
+    let (mut ntok, mut nsent) = (ntok, nsent);
+    if opts.refit_with_dev && !dev.is_empty() {
+        // same settings, dev sentences added (as one more document)
+        let mut docs = docs;
+        docs.push(dev.clone());
+        let mut all_train = all_train;
+        all_train.extend(dev.iter().cloned());
+        model.known = known_words(&all_train);
+        let data = build_docs(&docs, &model.gaz, &model.lex);
+        ntok = data.iter().flat_map(|d| d.gold.iter()).map(|g| g.len()).sum();
+        nsent = data.iter().map(|d| d.gold.len()).sum();
+        let f1 = features(&data, opts.doc_features, None);
+        let (w1, _) = fit_ens(&data, &f1, &all, opts, &e1, None, "refit pass 1");
+        if model.w2.is_some() {
+            let first = jackknife(&data, &f1, opts, e1[0], t0);
+            drop(f1);
+            let f2 = features(&data, opts.doc_features, Some(&first));
+            let (w2, _) = fit_ens(&data, &f2, &all, opts, &e2_used, None, "refit pass 2");
+            model.w2 = Some(w2);
+        }
+        model.w = w1;
+        if opts.verbose {
+            eprintln!("refit on train + dev: {} sentences ({:.1}s)", nsent, t0.elapsed().as_secs_f64());
+        }
+    }
+    let seconds = t0.elapsed().as_secs_f64();
+    let extra_heldout = if heldout.is_empty() { None } else { Some(evaluate_sentences(&model, &heldout)) };
+    let test = match &opts.test {
+        Some(p) => Some(crate::eval::evaluate(&model, p)?),
+        None => None,
+    };
+    let report = TrainReport { dev: dev_rep, best_epoch, extra_heldout, test, train_sentences: nsent, train_tokens: ntok, seconds };
+    Ok((model, report))
+}
+
+/// First-pass labels of every training sentence from a model trained without
+/// its fold (contiguous blocks of sentences), so the second pass learns from
+/// labels as noisy as the ones it will see.
+fn jackknife(data: &[DocData], f1: &[DocFeats], opts: &TrainOptions, epochs: usize, t0: Instant) -> Vec<Vec<Vec<usize>>> {
+    let mut first: Vec<Vec<Vec<usize>>> = data.iter().map(|d| vec![Vec::new(); d.infos.len()]).collect();
+    for k in 0..FOLDS {
+        let keep = |di: usize, si: usize| data[di].fold[si] != k;
+        let (wk, _, _) = fit(data, f1, &keep, opts, epochs, None, "fold");
+        let labs: Vec<Vec<(Vec<usize>, Vec<f32>)>> =
+            data.par_iter().map(|d| crate::tag_pass(&wk, &d.infos, opts.doc_features, None)).collect();
+        for (di, d) in data.iter().enumerate() {
+            for si in 0..d.infos.len() {
+                if d.fold[si] == k {
+                    first[di][si] = labs[di][si].0.clone();
+                }
+            }
+        }
+        if opts.verbose {
+            eprintln!("fold {k} tagged ({:.1}s)", t0.elapsed().as_secs_f64());
+        }
+    }
+    first
+}
+
+/// Word statistics of an unlabelled news corpus: for each normalised core
+/// (proclitics and article removed), how often it occurs, with the article,
+/// after a person / place / organisation trigger word, with another proclitic.
+/// Also returns the counts of whole normalised words (count ≥ `min`), used to
+/// decide whether a name starts after a proclitic-looking letter.
+/// With `simhash`, also distributional codes (see [`simhash_codes`]).
+pub fn corpus_lex(path: &std::path::Path, min: u32, gaz: &Gazetteer, simhash: bool) -> Result<(CorpusLex, CorpusLex, CorpusLex)> {
+    use std::io::BufRead;
+    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let rd = std::io::BufReader::new(flate2::read::GzDecoder::new(f));
+    let mut bodies = Vec::new();
+    for line in rd.lines() {
+        let line = line.map_err(|e| Error::io(path, e))?;
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+            if let Some(b) = v.get("body").and_then(|b| b.as_str()) {
+                bodies.push(b.to_string());
+            }
+        }
+    }
+    let trig = trigger_map();
+    let none = CorpusLex::default();
+    let counts = bodies
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut m: crate::features::HashMap<String, [u32; 8]> = Default::default();
+            let mut v = Vec::new();
+            for b in chunk {
+                let toks: Vec<Token> = tokenize(b).collect();
+                analyse_tokens(b, &toks, gaz, &trig, &none, &mut v);
+                for i in 0..v.len() {
+                    let t = &v[i];
+                    if t.kind_code != 0 {
+                        continue;
+                    }
+                    if t.clit.pattern != 0 {
+                        let mut k = String::with_capacity(t.norm.len() + 1);
+                        k.push('=');
+                        k.push_str(&t.norm);
+                        m.entry(k).or_insert([0; 8])[0] += 1;
+                    }
+                    let e = m.entry(t.core.clone()).or_insert([0; 8]);
+                    e[0] += 1;
+                    if t.clit.pattern & 4 != 0 {
+                        e[1] += 1;
+                    } else if t.clit.pattern != 0 {
+                        e[5] += 1;
+                    }
+                    let near_per = (i > 0 && v[i - 1].gaz1 & G_PER != 0) || (i + 1 < v.len() && v[i + 1].gaz1 & G_PER != 0);
+                    if near_per {
+                        e[6] += 1;
+                    }
+                    if i > 0
+                        && matches!(v[i - 1].norm.as_str(), "في" | "الي" | "من" | "بين" | "نحو" | "داخل" | "شمال" | "جنوب" | "شرق" | "غرب")
+                    {
+                        e[7] += 1;
+                    }
+                    if i > 0 {
+                        match v[i - 1].trigger {
+                            1 => e[2] += 1,
+                            2 => e[3] += 1,
+                            3 => e[4] += 1,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            m
+        })
+        .reduce(crate::features::HashMap::default, |mut a, b| {
+            for (k, c) in b {
+                let e = a.entry(k).or_insert([0; 8]);
+                for j in 0..8 {
+                    e[j] += c[j];
+                }
+            }
+            a
+        });
+    let mut lex = CorpusLex::default();
+    let mut forms = CorpusLex::default();
+    for (k, c) in counts {
+        if c[0] < min {
+            continue;
+        }
+        if let Some(f) = k.strip_prefix('=') {
+            forms.insert(f.to_string(), c[0]);
+        } else {
+            // a word without proclitics is its own core: its whole-word count is c[0] minus clitic-bearing uses
+            let bare = c[0].saturating_sub(c[1] + c[5]);
+            if bare >= min {
+                forms.insert(k.clone(), forms.get(&k).copied().unwrap_or(0) + bare);
+            }
+            lex.insert(k, corpus_code(&c));
+        }
+    }
+    let sim = if simhash { simhash_codes(&bodies, gaz, &lex) } else { CorpusLex::default() };
+    Ok((lex, forms, sim))
+}
+
+/// Distributional codes: for every core seen at least 20 times, a 7-bit
+/// SimHash of its left and right neighbours (normalised words ranked 20–2000
+/// by frequency, one weight per occurrence), so that words used in similar
+/// contexts (names after the same verbs, places after the same prepositions)
+/// share code prefixes — a cheap stand-in for Brown clusters.
+fn simhash_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> CorpusLex {
+    const BITS: usize = 7;
+    let trig = trigger_map();
+    let none = CorpusLex::default();
+    // context vocabulary
+    let freq = bodies
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut m: crate::features::HashMap<String, u32> = Default::default();
+            for b in chunk {
+                for t in tokenize(b) {
+                    if t.kind == TokenKind::Arabic {
+                        *m.entry(khabar_text::normalize(t.text(b), khabar_text::Profile::Search)).or_insert(0) += 1;
+                    }
+                }
+            }
+            m
+        })
+        .reduce(crate::features::HashMap::default, |mut a, b| {
+            for (k, c) in b {
+                *a.entry(k).or_insert(0) += c;
+            }
+            a
+        });
+    let mut byf: Vec<(&String, &u32)> = freq.iter().collect();
+    byf.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let ctx: crate::features::HashMap<&str, u64> =
+        byf.iter().skip(20).take(2000).map(|(w, _)| (w.as_str(), crate::features::fnv(w.as_bytes()))).collect();
+    let acc = bodies
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut m: crate::features::HashMap<String, [f32; BITS]> = Default::default();
+            let mut v = Vec::new();
+            for b in chunk {
+                let toks: Vec<Token> = tokenize(b).collect();
+                analyse_tokens(b, &toks, gaz, &trig, &none, &mut v);
+                for i in 0..v.len() {
+                    if v[i].kind_code != 0 || (lex.get(v[i].core.as_str()).copied().unwrap_or(0) & 7) < 3 {
+                        continue;
+                    }
+                    let mut add = [0f32; BITS];
+                    let mut any = false;
+                    for (j, side) in [(i.wrapping_sub(1), 0x5151u64), (i + 1, 0xA2A2u64)] {
+                        if let Some(h) = v.get(j).and_then(|t| ctx.get(t.norm.as_str())) {
+                            let r = crate::features::mix(side, *h);
+                            for (k, a) in add.iter_mut().enumerate() {
+                                *a += if r >> k & 1 == 1 { 1.0 } else { -1.0 };
+                            }
+                            any = true;
+                        }
+                    }
+                    if any {
+                        let e = m.entry(v[i].core.clone()).or_insert([0.0; BITS]);
+                        for k in 0..BITS {
+                            e[k] += add[k];
+                        }
+                    }
+                }
+            }
+            m
+        })
+        .reduce(crate::features::HashMap::default, |mut a, b| {
+            for (k, c) in b {
+                let e = a.entry(k).or_insert([0.0; BITS]);
+                for j in 0..BITS {
+                    e[j] += c[j];
+                }
+            }
+            a
+        });
+    acc.into_iter()
+        .map(|(w, a)| {
+            let mut code = 1u32 << BITS; // presence bit
+            for (k, &x) in a.iter().enumerate() {
+                if x > 0.0 {
+                    code |= 1 << k;
+                }
+            }
+            (w, code)
+        })
+        .collect()
+}

@@ -1,0 +1,97 @@
+//! Tests of the embedded model (no data needed) and, when the data is there,
+//! of its ANERCorp test score.
+
+use khabar_ner::{EntityType, NerModel};
+
+#[test]
+fn embedded_model_finds_person_and_place() {
+    let m = NerModel::embedded();
+    let text = "التقى الرئيس الفرنسي إيمانويل ماكرون نظيره الأمريكي في واشنطن";
+    let ents = m.entities(text);
+    assert!(ents.iter().any(|e| e.kind == EntityType::Per && e.text.contains("ماكرون")), "{ents:?}");
+    assert!(ents.iter().any(|e| e.kind == EntityType::Loc && e.text == "واشنطن"), "{ents:?}");
+    for e in &ents {
+        assert_eq!(&text[e.start..e.end], e.text);
+        assert!(e.score > 0.0 && e.score < 1.0);
+    }
+}
+
+#[test]
+fn spans_exclude_clitics_and_mentions_share_canonicals() {
+    let m = NerModel::embedded();
+    let text =
+        "وصل الرئيس الروسي فلاديمير بوتين إلى موسكو. وقال بوتين إن روسيا مستعدة. ونقلت الوكالة عن مصادر مقربة لبوتين أن الزيارة ناجحة.";
+    let ents = m.entities(text);
+    let per: Vec<_> = ents.iter().filter(|e| e.kind == EntityType::Per).collect();
+    assert!(per.len() >= 2, "{ents:?}");
+    for e in &per {
+        assert!(!e.text.starts_with('ل'), "clitic inside the span: {e:?}");
+        assert_eq!(e.canonical, "فلاديمير بوتين", "{e:?}");
+    }
+}
+
+#[test]
+fn never_panics_on_odd_input() {
+    let m = NerModel::embedded();
+    for t in ["", " ", "\n\n", "،،،", "ال", "و", "لل", "A", "١٢٣", "🙂 بوتين 🙂", "ـــ", "\u{200f}بوتين\u{200e}", "a\u{0301}b"]
+    {
+        let _ = m.entities(t);
+    }
+    let long = "كلمة ".repeat(5000);
+    let _ = m.entities(&long);
+}
+
+#[test]
+fn never_panics_on_random_text() {
+    // pseudo-random mixes of Arabic letters, marks, tatweel, clitic letters,
+    // Latin, digits, punctuation, spaces, line breaks, controls and emoji
+    let alphabet: Vec<char> = "ابتثجحخدذرسشصضطظعغفقكلمنهويىةءأإآؤئ\u{064B}\u{064E}\u{0651}\u{0670}\u{0640}وفبلكال abcXYZ019٠٩.,،؛؟!«»()-\n\t\u{200F}\u{200C}\u{FEFB}🙂"
+        .chars()
+        .collect();
+    let m = NerModel::embedded();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..300 {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let len = (x >> 33) as usize % 120;
+        let mut s = String::new();
+        for _ in 0..len {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s.push(alphabet[(x >> 33) as usize % alphabet.len()]);
+        }
+        for e in m.entities(&s) {
+            assert_eq!(s.get(e.start..e.end), Some(e.text.as_str()));
+            assert!(!e.text.is_empty());
+            assert!(!e.canonical.is_empty());
+        }
+    }
+}
+
+#[test]
+fn model_round_trips() {
+    let m = NerModel::embedded();
+    let b = m.to_bytes();
+    let m2 = NerModel::from_bytes(&b).expect("decode");
+    let text = "قال وزير الخارجية الأمريكي في بيروت إن واشنطن تدعم لبنان";
+    assert_eq!(m.entities(text), m2.entities(text));
+    assert!(NerModel::from_bytes(b"not a model").is_err());
+    assert!(NerModel::from_bytes(&b[..b.len() / 2]).is_err());
+}
+
+/// ANERCorp test F1 must stay above a floor a little under the measured figure.
+/// Skips when the data is absent, unless CI=true.
+#[test]
+fn anercorp_test_floor() {
+    let p = std::path::Path::new("/work/shared/data/ner/anercorp/ANERCorp_CamelLab_test.txt");
+    if !p.exists() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("ANERCorp test data missing at {} (CI=true)", p.display());
+        }
+        eprintln!("skipping: {} not found", p.display());
+        return;
+    }
+    let r = khabar_ner::evaluate(NerModel::embedded(), p).expect("evaluate");
+    eprintln!("{r}");
+    assert!(r.micro.f1() >= FLOOR, "micro F1 {:.4} < {FLOOR}", r.micro.f1());
+}
+
+const FLOOR: f64 = 0.70;
