@@ -51,6 +51,12 @@ Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON li
         /// Print CoNLL-U (one token per line, `# sent_id`, `# text`, SpaceAfter=No).
         #[arg(long)]
         conllu: bool,
+        /// Skip clitic segmentation, parts of speech and lemmas.
+        #[arg(long)]
+        no_morphology: bool,
+        /// Skip named entities.
+        #[arg(long)]
+        no_entities: bool,
         #[command(flatten)]
         input: InputArgs,
     },
@@ -223,7 +229,7 @@ fn run(cli: Cli) -> Result<Status> {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let status = match cli.command {
-        Command::Analyze { json, conllu, input } => {
+        Command::Analyze { json, conllu, no_morphology, no_entities, input } => {
             let format = if json {
                 Format::Json
             } else if conllu {
@@ -231,7 +237,10 @@ fn run(cli: Cli) -> Result<Status> {
             } else {
                 Format::Pretty
             };
-            analyze(format, &input, &mut out)?
+            let mut options = khabar::AnalyzerOptions::default();
+            options.morphology = !no_morphology;
+            options.entities = !no_entities;
+            analyze(format, Analyzer::new(options), &input, &mut out)?
         }
         Command::Normalize { profile, lossy, inputs } => normalize_cmd(profile.into(), lossy, &inputs, &mut out)?,
         Command::Tokens { offsets, engine, input } => tokens_cmd(offsets, engine, &input, &mut out)?,
@@ -337,10 +346,9 @@ struct Analysed {
     json: Vec<u8>,
 }
 
-fn analyze(format: Format, args: &InputArgs, out: &mut impl Write) -> Result<Status> {
+fn analyze(format: Format, analyzer: Analyzer, args: &InputArgs, out: &mut impl Write) -> Result<Status> {
     let sources = expand(&args.inputs)?;
     let pb = progress(&sources);
-    let analyzer = Analyzer::default();
     let mut docs = Documents::new(sources, args.input_format, args.lossy);
     let mut status = Status::Ok;
     let mut sent_id = 0usize;
