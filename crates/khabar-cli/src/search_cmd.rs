@@ -1,45 +1,348 @@
-//! `khabar index`, `khabar search` and `khabar eval search` (stub: being written).
+//! `khabar index`, `khabar search` and `khabar eval search`: Arabic search on
+//! tantivy with khabar's analysis behind every field and query (crate
+//! `khabar-index`; design in docs/search.md).
 
-use std::io::Write;
+use std::collections::HashSet;
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
+use std::time::Instant;
 
-use anyhow::{bail, Result};
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use khabar::{Analysis, Analyzer};
+use khabar_index::{parse_date, SearchIndex, SearchRequest, SearchResults};
+use rayon::prelude::*;
+use tantivy::TantivyDocument;
+
+use crate::input::{expand, Documents, InputError, InputFormat, Item};
 
 /// Arguments of `khabar index`.
 #[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  khabar index --index news.idx ../shared/data/news/saudinewsnet.jsonl.gz\n  khabar index --index news.idx folder/ more.jsonl\n\n\
+A document whose id is already in the index replaces it (upsert). A document is reported\n\
+indexed only once its commit is durable. Exit status 2 when some input was skipped."
+)]
 pub struct IndexArgs {
     /// The index folder (created if missing).
     #[arg(long)]
     pub index: PathBuf,
+    /// How to read inputs.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub input_format: InputFormat,
+    /// Replace invalid UTF-8 with U+FFFD instead of reporting an error.
+    #[arg(long)]
+    pub lossy: bool,
+    /// Commit (make durable and report) every N documents.
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub commit_every: u64,
+    /// Threads for analysis and indexing (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
     /// Files, folders, JSON lines, or - for standard input.
     pub inputs: Vec<PathBuf>,
 }
 
 /// Arguments of `khabar search`.
 #[derive(clap::Args)]
+#[command(after_help = "Query syntax: words (all required), OR, AND, NOT or -word, (groups), \"a phrase\";\n\
+a quoted single word (\"لبوتين\") matches only that exact form. Unquoted words also match\n\
+other forms of the word (والمفاوضات, بالمفاوضات for مفاوضات); exact forms rank first.\n\n\
+Examples:\n  khabar search --index news.idx مفاوضات\n  khabar search --index news.idx --json --from 2015-08-01 --to 2015-08-31 'الحوثي -اليمن'\n  khabar search --index news.idx --entity PER:بوتين روسيا")]
 pub struct SearchArgs {
     /// The index folder.
     #[arg(long)]
     pub index: PathBuf,
-    /// The query.
-    pub query: String,
+    /// Print one JSON object: {"total", "hits": [...], "facets": {...}} (docs/search.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Hits to show.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Hits to skip (paging).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Only documents mentioning this entity, e.g. PER:بوتين (repeatable; all must match).
+    #[arg(long = "entity", value_name = "TYPE:NAME")]
+    pub entities: Vec<String>,
+    /// Only documents published on or after this date (YYYY-MM-DD or RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only documents published on or before this date (a whole day when no time is given).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Top entities per type to count in the results (0: no facets).
+    #[arg(long, default_value_t = 10)]
+    pub facets: usize,
+    /// Benchmark: run every line of FILE as a query (with snippets and facets) and print latency percentiles.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub bench_queries: Option<PathBuf>,
+    /// The query (several arguments are joined with spaces).
+    #[arg(allow_hyphen_values = true)]
+    pub query: Vec<String>,
 }
 
 /// Arguments of `khabar eval search`.
 #[derive(clap::Args)]
-pub struct EvalSearchArgs {}
+#[command(after_help = "Documents are the sentences of the UD Arabic PADT v1 dev and test files; queries are\n\
+content words as users type them (with clitics, and bare); a sentence is relevant when it\n\
+holds a word with the query's lemma. Scores khabar next to tantivy's default tokenizer and\n\
+a Lucene-style light10 analyser, in the same run.")]
+pub struct EvalSearchArgs {
+    /// The UD Arabic PADT v1 folder (ar-ud-dev.conllu, ar-ud-test.conllu).
+    #[arg(long, default_value = "../shared/data/ud-padt-v1")]
+    pub data: PathBuf,
+    /// Use at most this many queries (a deterministic sample).
+    #[arg(long, default_value_t = 1000)]
+    pub max_queries: usize,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn input_error(e: khabar_index::Error) -> anyhow::Error {
+    if e.is_input() {
+        anyhow::Error::new(InputError(e.to_string()))
+    } else {
+        anyhow::Error::new(e)
+    }
+}
 
 /// Run `khabar index`; `Ok(true)` when some input was reported and skipped.
-pub fn index(_args: IndexArgs, _out: &mut dyn Write) -> Result<bool> {
-    bail!("khabar index is not built yet")
+pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
+    let started = Instant::now();
+    let sources = expand(&args.inputs)?;
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().context("cannot start worker threads")?;
+    let idx = SearchIndex::open_or_create(&args.index)
+        .map_err(input_error)
+        .with_context(|| format!("{}: cannot open the index", args.index.display()))?;
+    let mut writer =
+        idx.writer(threads, 96_000_000 * threads).with_context(|| format!("{}: cannot write the index", args.index.display()))?;
+    let analyzer = Analyzer::default();
+    let title_analyzer = khabar_index::token_analyzer();
+    let mut docs = Documents::new(sources, args.input_format, args.lossy);
+    let pb = io::stderr().is_terminal().then(|| {
+        let pb = ProgressBar::new_spinner();
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {elapsed_precise} {pos} articles ({per_sec})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        pb
+    });
+    let say = |msg: String| match &pb {
+        Some(pb) => pb.println(msg),
+        None => eprintln!("{msg}"),
+    };
+    let batch_size = (args.commit_every as usize).clamp(1, 512);
+    let (mut indexed, mut replaced, mut skipped) = (0u64, 0u64, 0u64);
+    let (mut pending, mut pending_replaced) = (0u64, 0u64);
+    let mut pending_ids: HashSet<String> = HashSet::new();
+    let mut commit =
+        |writer: &mut tantivy::IndexWriter, pending: &mut u64, pending_replaced: &mut u64, ids: &mut HashSet<String>| -> Result<()> {
+            writer.commit().with_context(|| format!("{}: commit failed", args.index.display()))?;
+            idx.reload()?;
+            indexed += *pending;
+            replaced += *pending_replaced;
+            *pending = 0;
+            *pending_replaced = 0;
+            ids.clear();
+            say(format!("khabar: indexed {indexed} documents ({replaced} replaced)"));
+            Ok(())
+        };
+    loop {
+        let batch = docs.batch(batch_size, 64 << 20);
+        if batch.is_empty() {
+            break;
+        }
+        let n = batch.len() as u64;
+        let prepared: Vec<Result<(String, TantivyDocument), InputError>> = pool.install(|| {
+            batch
+                .into_par_iter()
+                .map(|item| match item {
+                    Item::Bad(e) => Err(e),
+                    Item::Doc { name, mut doc } => {
+                        let id = doc.id.clone().unwrap_or(name);
+                        doc.id = Some(id.clone());
+                        let analysis = analyzer.analyze_document(&doc);
+                        let title: Option<Analysis> = doc.title.as_deref().map(|t| title_analyzer.analyze(t));
+                        Ok((id, idx.make_document(&doc, &analysis, title.as_ref())))
+                    }
+                })
+                .collect()
+        });
+        for p in prepared {
+            match p {
+                Err(e) => {
+                    say(format!("khabar: {e}"));
+                    skipped += 1;
+                }
+                Ok((id, doc)) => {
+                    if pending_ids.contains(&id) || idx.contains_id(&id)? {
+                        pending_replaced += 1;
+                    }
+                    idx.upsert_prepared(&writer, &id, doc);
+                    pending_ids.insert(id);
+                    pending += 1;
+                    if pending >= args.commit_every {
+                        commit(&mut writer, &mut pending, &mut pending_replaced, &mut pending_ids)?;
+                    }
+                }
+            }
+        }
+        if let Some(pb) = &pb {
+            pb.inc(n);
+        }
+    }
+    if pending > 0 {
+        commit(&mut writer, &mut pending, &mut pending_replaced, &mut pending_ids)?;
+    }
+    writer.wait_merging_threads().context("merging segments failed")?;
+    idx.reload()?;
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    writeln!(
+        out,
+        "indexed {indexed} documents ({replaced} replaced, {skipped} skipped) in {secs:.1} s ({:.0} articles/s); {} holds {} documents",
+        indexed as f64 / secs.max(1e-9),
+        args.index.display(),
+        idx.num_docs()
+    )?;
+    Ok(skipped > 0)
+}
+
+fn request(args: &SearchArgs, query: &str) -> Result<SearchRequest> {
+    let mut req = SearchRequest::new(query);
+    req.limit = args.limit;
+    req.offset = args.offset;
+    req.facets = args.facets;
+    for e in &args.entities {
+        let Some((kind, name)) = e.split_once(':').filter(|(k, n)| !k.trim().is_empty() && !n.trim().is_empty()) else {
+            anyhow::bail!(InputError(format!("--entity {e:?}: expected TYPE:NAME, e.g. PER:بوتين")));
+        };
+        req.entities.push((kind.trim().to_uppercase(), name.trim().to_owned()));
+    }
+    let date = |s: &str, end: bool| -> Result<i64> {
+        let Some((secs, has_time)) = parse_date(s) else {
+            anyhow::bail!(InputError(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
+        };
+        Ok(if end { secs + if has_time { 1 } else { 86_400 } } else { secs })
+    };
+    req.from = args.from.as_deref().map(|s| date(s, false)).transpose()?;
+    req.to = args.to.as_deref().map(|s| date(s, true)).transpose()?;
+    Ok(req)
 }
 
 /// Run `khabar search`.
-pub fn search(_args: SearchArgs, _out: &mut dyn Write) -> Result<()> {
-    bail!("khabar search is not built yet")
+pub fn search(args: SearchArgs, out: &mut dyn Write) -> Result<()> {
+    let idx = SearchIndex::open(&args.index).map_err(input_error)?;
+    if let Some(file) = &args.bench_queries {
+        return bench_queries(&idx, &args, file, out);
+    }
+    let query = args.query.join(" ");
+    let req = request(&args, &query)?;
+    let results = idx.search(&req).map_err(input_error)?;
+    if results.fell_back {
+        eprintln!("khabar: note: the query is not valid query syntax; searched for its words instead");
+    }
+    if args.json {
+        serde_json::to_writer(&mut *out, &results)?;
+        writeln!(out)?;
+    } else {
+        write_pretty(out, &query, &req, &results)?;
+    }
+    Ok(())
+}
+
+/// The snippet's HTML as terminal text: matches in [brackets], entities decoded.
+fn snippet_text(html: &str) -> String {
+    html.replace("<mark>", "[")
+        .replace("</mark>", "]")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn write_pretty(out: &mut dyn Write, query: &str, req: &SearchRequest, r: &SearchResults) -> Result<()> {
+    let shown = r.hits.len();
+    if shown == 0 {
+        writeln!(out, "{} documents match «{query}»", r.total)?;
+    } else {
+        writeln!(out, "{} documents match «{query}» (showing {}–{})", r.total, req.offset + 1, req.offset + shown)?;
+    }
+    for (i, h) in r.hits.iter().enumerate() {
+        writeln!(out)?;
+        writeln!(out, "{:>3}. {}", req.offset + i + 1, h.title.as_deref().unwrap_or("(no title)"))?;
+        let mut meta = vec![format!("id {}", h.id)];
+        if let Some(s) = &h.source {
+            meta.push(s.clone());
+        }
+        if let Some(p) = &h.published {
+            meta.push(p.clone());
+        }
+        meta.push(format!("score {:.2}", h.score));
+        writeln!(out, "     {}", meta.join(" · "))?;
+        if !h.snippet.is_empty() {
+            writeln!(out, "     {}", snippet_text(&h.snippet))?;
+        }
+    }
+    if !r.facets.is_empty() {
+        writeln!(out, "\nentities in the results:")?;
+        for (kind, list) in &r.facets {
+            let items: Vec<String> = list.iter().map(|f| format!("{} ({})", f.name, f.count)).collect();
+            writeln!(out, "  {kind}: {}", items.join(", "))?;
+        }
+    }
+    Ok(())
+}
+
+fn bench_queries(idx: &SearchIndex, args: &SearchArgs, file: &std::path::Path, out: &mut dyn Write) -> Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    let mut times = Vec::new();
+    let mut fell_back = 0;
+    let mut hits = 0usize;
+    for line in text.lines().filter(|l| khabar_index::check_query(l).is_ok()) {
+        let req = request(args, line)?;
+        let t = Instant::now();
+        let r = idx.search(&req).map_err(input_error)?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        fell_back += usize::from(r.fell_back);
+        hits += r.total;
+    }
+    anyhow::ensure!(!times.is_empty(), InputError(format!("{}: no queries", file.display())));
+    let n = times.len();
+    let mean = times.iter().sum::<f64>() / n as f64;
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((p * n as f64).ceil() as usize).clamp(1, n) - 1];
+    writeln!(
+        out,
+        "{n} queries over {} documents (limit {}, snippets and facets): p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms, mean {mean:.2} ms; {fell_back} fell back to plain words; mean total hits {:.0}",
+        idx.num_docs(),
+        args.limit,
+        pct(0.5),
+        pct(0.9),
+        pct(0.99),
+        times[n - 1],
+        hits as f64 / n as f64
+    )?;
+    Ok(())
 }
 
 /// Run `khabar eval search`.
-pub fn eval_search(_args: EvalSearchArgs, _out: &mut dyn Write) -> Result<()> {
-    bail!("khabar eval search is not built yet")
+pub fn eval_search(args: EvalSearchArgs, out: &mut dyn Write) -> Result<()> {
+    let report = khabar_index::eval::run(&args.data, args.max_queries).map_err(|e| match e {
+        khabar_index::eval::EvalError::Data(m) => anyhow::Error::new(InputError(m)),
+        other => anyhow::Error::new(other),
+    })?;
+    if args.json {
+        serde_json::to_writer(&mut *out, &report)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{report}")?;
+    }
+    Ok(())
 }

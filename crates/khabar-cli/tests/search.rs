@@ -1,0 +1,271 @@
+//! End-to-end tests of `khabar index` and `khabar search` (no data outside the repository).
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const JSONL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/news-sample.jsonl");
+
+fn khabar() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_khabar"))
+}
+
+fn run(args: &[&str]) -> Output {
+    khabar().args(args).stdin(Stdio::null()).output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn write_jsonl(dir: &Path, name: &str, docs: &[serde_json::Value]) -> PathBuf {
+    let p = dir.join(name);
+    let mut f = std::fs::File::create(&p).unwrap();
+    for d in docs {
+        writeln!(f, "{d}").unwrap();
+    }
+    p
+}
+
+fn index(dir: &Path, inputs: &[&Path]) -> Output {
+    let idx = dir.join("idx");
+    let mut args = vec!["index".to_owned(), "--index".to_owned(), idx.display().to_string(), "--threads".to_owned(), "2".to_owned()];
+    args.extend(inputs.iter().map(|p| p.display().to_string()));
+    khabar().args(&args).stdin(Stdio::null()).output().unwrap()
+}
+
+fn search_json(dir: &Path, extra: &[&str]) -> serde_json::Value {
+    let idx = dir.join("idx").display().to_string();
+    let mut args = vec!["search", "--index", idx.as_str(), "--json"];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert!(o.status.success(), "search {extra:?} failed: {}", text(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn ids(v: &serde_json::Value) -> Vec<String> {
+    v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_owned()).collect()
+}
+
+fn fixture() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = [
+        serde_json::json!({"id": "a", "title": "زيارة", "body": "وصل بوتين إلى موسكو أمس.", "published": "2015-08-01 07:51:13", "source": "sabq"}),
+        serde_json::json!({"id": "b", "title": "رسالة", "body": "بعث أوباما رسالة لبوتين عن المفاوضات.", "published": "2015-07-21T02:51:32Z", "source": "aawsat"}),
+        serde_json::json!({"id": "c", "body": "استؤنفت والمفاوضات في جنيف بين الوفدين."}),
+        serde_json::json!({"id": "d", "title": "طقس", "body": "أمطار غزيرة على الرياض & جدة <اليوم>.", "published": "2015-08-03"}),
+    ];
+    let p = write_jsonl(dir.path(), "docs.jsonl", &docs);
+    let o = index(dir.path(), &[&p]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).starts_with("indexed 4 documents (0 replaced, 0 skipped)"), "{}", text(&o.stdout));
+    assert!(text(&o.stderr).contains("indexed 4 documents (0 replaced)"), "{}", text(&o.stderr));
+    (dir, p)
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let (dir, _) = fixture();
+    let v = search_json(dir.path(), &["بوتين"]);
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["facets", "hits", "total"]);
+    assert_eq!(v["total"], 2);
+    for h in v["hits"].as_array().unwrap() {
+        let mut k: Vec<&String> = h.as_object().unwrap().keys().collect();
+        k.sort();
+        assert_eq!(k, ["id", "published", "score", "snippet", "source", "title"]);
+    }
+    // The exact form ranks above the form with a clitic.
+    assert_eq!(ids(&v), ["a", "b"]);
+    assert_eq!(v["hits"][0]["published"], "2015-08-01T07:51:13Z");
+    assert_eq!(v["hits"][0]["source"], "sabq");
+}
+
+#[test]
+fn morphological_match_finds_the_cliticised_form() {
+    let (dir, _) = fixture();
+    let v = search_json(dir.path(), &["مفاوضات"]);
+    let mut got = ids(&v);
+    got.sort();
+    assert_eq!(got, ["b", "c"]);
+    let c = v["hits"].as_array().unwrap().iter().find(|h| h["id"] == "c").unwrap();
+    // The whole surface token is highlighted, clitics included.
+    assert!(c["snippet"].as_str().unwrap().contains("<mark>والمفاوضات</mark>"), "{}", c["snippet"]);
+}
+
+#[test]
+fn quoted_single_form_matches_only_that_form() {
+    let (dir, _) = fixture();
+    let v = search_json(dir.path(), &["\"لبوتين\""]);
+    assert_eq!(ids(&v), ["b"]);
+    assert_eq!(v["hits"][0]["snippet"], "بعث أوباما رسالة <mark>لبوتين</mark> عن المفاوضات.");
+    let v = search_json(dir.path(), &["\"بوتين\""]);
+    assert_eq!(ids(&v), ["a"]);
+    let v = search_json(dir.path(), &["\"مفاوضات\""]);
+    assert_eq!(v["total"], 0);
+}
+
+#[test]
+fn boolean_operators() {
+    let (dir, _) = fixture();
+    assert_eq!(ids(&search_json(dir.path(), &["بوتين", "-موسكو"])), ["b"]);
+    assert_eq!(ids(&search_json(dir.path(), &["بوتين AND NOT أوباما"])), ["a"]);
+    let mut got = ids(&search_json(dir.path(), &["موسكو OR جنيف"]));
+    got.sort();
+    assert_eq!(got, ["a", "c"]);
+    assert_eq!(ids(&search_json(dir.path(), &["\"رسالة لبوتين\""])), ["b"]);
+    assert_eq!(search_json(dir.path(), &["\"لبوتين رسالة\""])["total"], 0);
+}
+
+#[test]
+fn snippets_escape_html_and_highlight_the_original() {
+    let (dir, _) = fixture();
+    let v = search_json(dir.path(), &["الرياض"]);
+    assert_eq!(v["hits"][0]["snippet"], "أمطار غزيرة على <mark>الرياض</mark> &amp; جدة &lt;اليوم&gt;.");
+}
+
+#[test]
+fn date_filters() {
+    let (dir, _) = fixture();
+    let all = ["بوتين OR جنيف OR الرياض"];
+    assert_eq!(search_json(dir.path(), &all)["total"], 4);
+    let mut got = ids(&search_json(dir.path(), &["--from", "2015-08-01", all[0]]));
+    got.sort();
+    assert_eq!(got, ["a", "d"]);
+    assert_eq!(ids(&search_json(dir.path(), &["--to", "2015-07-31", all[0]])), ["b"]);
+    assert_eq!(ids(&search_json(dir.path(), &["--from", "2015-08-01", "--to", "2015-08-01", all[0]])), ["a"]);
+    assert_eq!(ids(&search_json(dir.path(), &["--from", "2015-08-01T08:00:00+03:00", "--to", "2015-08-01T08:00:00Z", all[0]])), ["a"]);
+    let idx = dir.path().join("idx").display().to_string();
+    let o = run(&["search", "--index", &idx, "--from", "yesterday", "بوتين"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+}
+
+#[test]
+fn upsert_replaces_by_id() {
+    let (dir, _) = fixture();
+    let again = write_jsonl(dir.path(), "again.jsonl", &[serde_json::json!({"id": "a", "body": "غادر بوتين سوتشي."})]);
+    let o = index(dir.path(), &[&again]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).starts_with("indexed 1 documents (1 replaced, 0 skipped)"), "{}", text(&o.stdout));
+    assert!(text(&o.stdout).ends_with("holds 4 documents\n"), "{}", text(&o.stdout));
+    assert_eq!(search_json(dir.path(), &["موسكو"])["total"], 0);
+    assert_eq!(ids(&search_json(dir.path(), &["سوتشي"])), ["a"]);
+    // The same id twice in one run: one document.
+    let twice = write_jsonl(
+        dir.path(),
+        "twice.jsonl",
+        &[serde_json::json!({"id": "z", "body": "نص أول"}), serde_json::json!({"id": "z", "body": "نص ثان"})],
+    );
+    let o = index(dir.path(), &[&twice]);
+    assert!(text(&o.stdout).starts_with("indexed 2 documents (1 replaced, 0 skipped)"), "{}", text(&o.stdout));
+    assert_eq!(ids(&search_json(dir.path(), &["نص"])), ["z"]);
+    assert_eq!(search_json(dir.path(), &["أول"])["total"], 0);
+}
+
+#[test]
+fn malformed_json_line_is_reported_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.jsonl");
+    std::fs::write(&p, "{\"id\": \"1\", \"body\": \"الأول\"}\n{\"id\": \"2\", \"body\": \n{\"id\": \"3\", \"body\": \"الثالث\"}\n").unwrap();
+    let o = index(dir.path(), &[&p]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("bad.jsonl:2"), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).starts_with("indexed 2 documents (0 replaced, 1 skipped)"), "{}", text(&o.stdout));
+    assert_eq!(search_json(dir.path(), &["الأول OR الثالث"])["total"], 2);
+}
+
+#[test]
+fn rejected_syntax_falls_back_to_plain_words() {
+    let (dir, _) = fixture();
+    // `رسالة:` reads as a field name tantivy does not know, `(` is unbalanced.
+    for q in ["رسالة: لبوتين", "بوتين AND (", "زيارة:بوتين"] {
+        let idx = dir.path().join("idx").display().to_string();
+        let o = run(&["search", "--index", &idx, "--json", q]);
+        assert!(o.status.success(), "{q}: {}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert!(v["total"].as_u64().unwrap() >= 1, "{q}: {v}");
+    }
+}
+
+#[test]
+fn empty_and_huge_queries_are_errors() {
+    let (dir, _) = fixture();
+    let idx = dir.path().join("idx").display().to_string();
+    for q in ["", "   ", "، .", &"كلمة ".repeat(300), &"x".repeat(5000), "NOT بوتين", "-بوتين"] {
+        let o = run(&["search", "--index", &idx, q]);
+        assert_eq!(o.status.code(), Some(2), "{q:?}: {}", text(&o.stderr));
+        assert!(text(&o.stderr).contains("query"), "{}", text(&o.stderr));
+    }
+    let o = run(&["search", "--index", &dir.path().join("nothing").display().to_string(), "بوتين"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+}
+
+#[test]
+fn readable_output() {
+    let (dir, _) = fixture();
+    let idx = dir.path().join("idx").display().to_string();
+    let o = run(&["search", "--index", &idx, "بوتين"]);
+    assert!(o.status.success());
+    let out = text(&o.stdout);
+    assert!(out.starts_with("2 documents match «بوتين» (showing 1–2)"), "{out}");
+    assert!(out.contains("وصل [بوتين] إلى موسكو"), "{out}");
+}
+
+#[test]
+fn sample_articles_are_indexed_and_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = index(dir.path(), &[Path::new(JSONL)]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).starts_with("indexed 20 documents"), "{}", text(&o.stdout));
+    let v = search_json(dir.path(), &["--limit", "3", "السعودية"]);
+    assert!(v["total"].as_u64().unwrap() >= 3);
+    for h in v["hits"].as_array().unwrap() {
+        assert!(h["snippet"].as_str().unwrap().contains("<mark>"), "{h}");
+    }
+}
+
+/// SIGKILL at any moment leaves an index that opens and holds every document reported indexed.
+#[test]
+fn sigkill_keeps_every_reported_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read_to_string(JSONL).unwrap();
+    let big = dir.path().join("big.jsonl");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
+    for round in 0..150 {
+        for (i, line) in sample.lines().enumerate() {
+            let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+            v["id"] = format!("r{round}-{i}").into();
+            v["title"] = format!("نشرة اختبارية {round}").into();
+            writeln!(f, "{v}").unwrap();
+        }
+    }
+    drop(f);
+    let idx = dir.path().join("idx");
+    let mut child = khabar()
+        .args(["index", "--index", &idx.display().to_string(), "--commit-every", "100", &big.display().to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reported = 0u64;
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        if let Some(rest) = line.strip_prefix("khabar: indexed ") {
+            reported = rest.split(' ').next().unwrap().parse().unwrap();
+            // Let it run a little into the next batch, then kill it mid-work.
+            if reported >= 200 {
+                break;
+            }
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(reported >= 100, "no commit was reported before the kill");
+    let v = search_json(dir.path(), &["--limit", "0", "اختبارية"]);
+    let total = v["total"].as_u64().unwrap();
+    assert!(total >= reported, "index holds {total} documents, {reported} were reported indexed");
+    // The index can be written again after the kill.
+    let o = index(dir.path(), &[Path::new(JSONL)]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}

@@ -1,0 +1,129 @@
+//! Dates as news feeds write them: `2015-08-01`, `2015-08-01 12:34:00`
+//! (SaudiNewsNet), RFC 3339 / ISO 8601 (`2015-08-01T12:34:00Z`,
+//! `…+03:00`, fractional seconds). No time zone means UTC.
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// (year, month, day) of days since 1970-01-01.
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn digits(s: &[u8], n: usize) -> Option<(i64, &[u8])> {
+    if s.len() < n || !s[..n].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let v = s[..n].iter().fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
+    Some((v, &s[n..]))
+}
+
+fn sep(s: &[u8], c: u8) -> Option<&[u8]> {
+    s.strip_prefix(&[c])
+}
+
+/// Parse a date or date-time; returns seconds since the Unix epoch (UTC) and
+/// whether a time of day was given. `None` when it is not a date.
+pub fn parse_date(text: &str) -> Option<(i64, bool)> {
+    let s = text.trim().as_bytes();
+    let (y, s) = digits(s, 4)?;
+    let s = sep(s, b'-').or_else(|| sep(s, b'/'))?;
+    let (m, s) = digits(s, 2).or_else(|| digits(s, 1))?;
+    let s = sep(s, b'-').or_else(|| sep(s, b'/'))?;
+    let (d, mut s) = digits(s, 2).or_else(|| digits(s, 1))?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let mut secs = days_from_civil(y, m, d) * 86_400;
+    if s.is_empty() {
+        return Some((secs, false));
+    }
+    s = sep(s, b'T').or_else(|| sep(s, b't')).or_else(|| sep(s, b' '))?;
+    let (hh, r) = digits(s, 2)?;
+    let r = sep(r, b':')?;
+    let (mm, mut r) = digits(r, 2)?;
+    let mut ss = 0;
+    if let Some(rest) = sep(r, b':') {
+        let (v, rest) = digits(rest, 2)?;
+        ss = v;
+        r = rest;
+        if let Some(mut frac) = sep(r, b'.').or_else(|| sep(r, b',')) {
+            while let Some((&c, rest)) = frac.split_first() {
+                if !c.is_ascii_digit() {
+                    break;
+                }
+                frac = rest;
+            }
+            r = frac;
+        }
+    }
+    if hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    secs += hh * 3600 + mm * 60 + ss;
+    let r = r.strip_prefix(b" ").unwrap_or(r);
+    match r {
+        [] | [b'Z' | b'z'] => {}
+        _ if r == b"UTC" || r == b"GMT" => {}
+        [sign @ (b'+' | b'-'), rest @ ..] => {
+            let (oh, rest) = digits(rest, 2)?;
+            let rest = sep(rest, b':').unwrap_or(rest);
+            let (om, rest) = if rest.is_empty() { (0, rest) } else { digits(rest, 2)? };
+            if !rest.is_empty() || oh > 23 || om > 59 {
+                return None;
+            }
+            let off = oh * 3600 + om * 60;
+            secs -= if *sign == b'+' { off } else { -off };
+        }
+        _ => return None,
+    }
+    Some((secs, true))
+}
+
+/// RFC 3339 in UTC: `2015-08-01T07:51:13Z`.
+pub fn format_date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_news_dates() {
+        assert_eq!(parse_date("1970-01-01"), Some((0, false)));
+        assert_eq!(parse_date("2015-08-01 07:51:13"), Some((1_438_415_473, true)));
+        assert_eq!(parse_date("2015-08-01T07:51:13Z"), Some((1_438_415_473, true)));
+        assert_eq!(parse_date("2015-08-01T10:51:13+03:00"), Some((1_438_415_473, true)));
+        assert_eq!(parse_date("2015-08-01T10:51:13.250+0300"), Some((1_438_415_473, true)));
+        assert_eq!(parse_date(" 2015-08-01T07:51 "), Some((1_438_415_460, true)));
+        assert_eq!(format_date(1_438_415_473), "2015-08-01T07:51:13Z");
+        for bad in ["", "2015", "2015-13-01", "yesterday", "2015-08-01T25:00", "2015-08-01 07:51:13 junk"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        for days in [-800_000i64, -1, 0, 59, 16_648, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+}

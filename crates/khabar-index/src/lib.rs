@@ -1,0 +1,616 @@
+//! # khabar-index
+//!
+//! Arabic search on [tantivy] with khabar's analysis behind every indexed
+//! field and every query.
+//!
+//! * **Exact fields** (`title_exact`, `body_exact`): search-normalised surface
+//!   forms (`normalize(token, Profile::Search)`), boosted, so a document with
+//!   the very form the user typed ranks first.
+//! * **Morphological fields** (`title_morph`, `body_morph`): one term per word
+//!   from [`morph_terms`] — the lemma of the token's content word when the
+//!   morphology layer filled `TokenRecord.words`, else its light stem with the
+//!   proclitics stripped (مفاوضات، والمفاوضات، بالمفاوضات → مفاوض).
+//! * **Entity facets** (`entity`): `/TYPE/canonical` from `Analysis.entities`.
+//! * Stored: `id` (the upsert key), `title`, `body`, `source`, `url`,
+//!   `published` (date, indexed and fast), `entities` (JSON).
+//!
+//! Tokens carry byte offsets into the ORIGINAL text, so tantivy's
+//! `SnippetGenerator` highlights the surface characters. Queries go through
+//! the same tokenizers (registered as `khabar_exact` and `khabar_morph`).
+//!
+//! ```
+//! use khabar::{Analyzer, Document};
+//! use khabar_index::{SearchIndex, SearchRequest};
+//! let index = SearchIndex::create_in_ram().unwrap();
+//! let mut writer = index.writer(1, 15_000_000).unwrap();
+//! let doc = Document { id: Some("1".into()), body: "استؤنفت والمفاوضات في جنيف".into(), ..Document::default() };
+//! let analysis = Analyzer::default().analyze_document(&doc);
+//! index.upsert(&writer, &doc, &analysis, None);
+//! writer.commit().unwrap();
+//! index.reload().unwrap();
+//! let found = index.search(&SearchRequest::new("مفاوضات")).unwrap();
+//! assert_eq!(found.total, 1);
+//! assert_eq!(found.hits[0].snippet, "استؤنفت <mark>والمفاوضات</mark> في جنيف");
+//! ```
+#![deny(missing_docs)]
+
+mod analysis;
+mod date;
+pub mod eval;
+mod query;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use khabar::{Analysis, Analyzer, AnalyzerOptions, Document, EntityRecord};
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED,
+    STORED, STRING,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DateTime, DocAddress, DocSet, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+pub use crate::analysis::{
+    exact_terms, field_tokens, field_tokens_with, morph_term, morph_term_with, morph_terms, KhabarTokenizer, Mode, SnippetTokenizer,
+    EXACT_TOKENIZER, MORPH_TOKENIZER,
+};
+pub use crate::date::{format_date, parse_date};
+pub use crate::query::{check_query, MAX_QUERY_BYTES, MAX_QUERY_TERMS};
+
+/// Entity facets are counted over this many best hits.
+pub const FACET_HITS: usize = 200;
+
+/// Longest snippet, in characters.
+pub const SNIPPET_CHARS: usize = 240;
+
+/// Entity types with facets, in display order.
+pub const ENTITY_TYPES: [&str; 4] = ["PER", "LOC", "ORG", "MISC"];
+
+/// Boosts: exact forms rank above morphological matches, titles above bodies.
+pub const BOOST_BODY_EXACT: f32 = 2.0;
+/// Boost of the morphological body field.
+pub const BOOST_BODY_MORPH: f32 = 1.0;
+/// Boost of the exact title field.
+pub const BOOST_TITLE_EXACT: f32 = 3.0;
+/// Boost of the morphological title field.
+pub const BOOST_TITLE_MORPH: f32 = 1.5;
+
+/// What can go wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// tantivy failed (I/O, corrupt index, lock).
+    #[error(transparent)]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// The index folder could not be opened or created.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The folder holds no khabar index.
+    #[error("{0}: no index there (build one with `khabar index --index {0} FILES`)")]
+    NoIndex(String),
+    /// The user's query or filter is unusable (empty, too long, bad date).
+    #[error("{0}")]
+    BadQuery(String),
+}
+
+impl Error {
+    /// Whether the error is the user's input (exit status 2) rather than a failure.
+    pub fn is_input(&self) -> bool {
+        matches!(self, Error::BadQuery(_) | Error::NoIndex(_))
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+/// The fields of the schema.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    /// Document id (raw, stored): the upsert key.
+    pub id: Field,
+    /// Headline (stored).
+    pub title: Field,
+    /// Headline, exact forms (indexed).
+    pub title_exact: Field,
+    /// Headline, lemmas/stems (indexed).
+    pub title_morph: Field,
+    /// Body (stored).
+    pub body: Field,
+    /// Body, exact forms (indexed with positions).
+    pub body_exact: Field,
+    /// Body, lemmas/stems (indexed with positions).
+    pub body_morph: Field,
+    /// Publication (raw, stored, fast).
+    pub source: Field,
+    /// URL (stored).
+    pub url: Field,
+    /// Publication date-time (indexed, stored, fast).
+    pub published: Field,
+    /// Entity facets `/TYPE/canonical`.
+    pub entity: Field,
+    /// The entities of the Analysis as JSON (stored).
+    pub entities: Field,
+}
+
+/// The schema and its fields.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    // Exact fields keep positions (phrases); morphological fields only frequencies:
+    // quoted text is matched on exact forms only, so they need none (a smaller index).
+    let text = |tokenizer: &str| {
+        let record = if tokenizer == EXACT_TOKENIZER { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
+        TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record))
+    };
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        title: b.add_text_field("title", STORED),
+        title_exact: b.add_text_field("title_exact", text(EXACT_TOKENIZER)),
+        title_morph: b.add_text_field("title_morph", text(MORPH_TOKENIZER)),
+        body: b.add_text_field("body", STORED),
+        body_exact: b.add_text_field("body_exact", text(EXACT_TOKENIZER)),
+        body_morph: b.add_text_field("body_morph", text(MORPH_TOKENIZER)),
+        source: b.add_text_field("source", STRING | STORED | FAST),
+        url: b.add_text_field("url", STORED),
+        published: b.add_date_field("published", DateOptions::from(INDEXED | STORED | FAST).set_precision(DateTimePrecision::Seconds)),
+        entity: b.add_facet_field("entity", FacetOptions::default()),
+        entities: b.add_text_field("entities", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// Index settings: the document store (titles and bodies) compressed with zstd.
+pub fn settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
+        docstore_blocksize: 32_768,
+        ..IndexSettings::default()
+    }
+}
+
+/// The analyser behind the tokenizers (queries, snippets): the whole pipeline
+/// but the entity layer, which adds nothing to the exact and morphological terms.
+pub fn token_analyzer() -> Analyzer {
+    let mut options = AnalyzerOptions::default();
+    options.entities = false;
+    Analyzer::new(options)
+}
+
+/// Register khabar's tokenizers on an index.
+/// `lemmas`: whether the morphological field takes lemmas (see [`morph_term_with`]).
+pub fn register_tokenizers(index: &Index, analyzer: &Analyzer, lemmas: bool) {
+    let t = |mode| TextAnalyzer::from(KhabarTokenizer::new(mode, analyzer.clone()).with_lemmas(lemmas));
+    index.tokenizers().register(EXACT_TOKENIZER, t(Mode::Exact));
+    index.tokenizers().register(MORPH_TOKENIZER, t(Mode::Morph));
+}
+
+/// A khabar search index (on disk or in memory).
+pub struct SearchIndex {
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+    lemmas: bool,
+}
+
+/// One search: the query and its filters.
+#[derive(Clone, Debug)]
+pub struct SearchRequest {
+    /// The user's query (tantivy syntax: AND, OR, NOT, -term, "phrases").
+    pub query: String,
+    /// Hits to return.
+    pub limit: usize,
+    /// Hits to skip.
+    pub offset: usize,
+    /// Only documents with all these entities: (type, canonical name).
+    pub entities: Vec<(String, String)>,
+    /// Only documents published at or after this time (seconds since the epoch).
+    pub from: Option<i64>,
+    /// Only documents published before this time (seconds since the epoch).
+    pub to: Option<i64>,
+    /// Build highlighted snippets.
+    pub snippets: bool,
+    /// Count entity facets over the best [`FACET_HITS`] results (this many per type; 0 for none).
+    pub facets: usize,
+}
+
+impl SearchRequest {
+    /// A query with 10 hits, snippets and 10 facets per type.
+    pub fn new(query: &str) -> SearchRequest {
+        SearchRequest {
+            query: query.to_owned(),
+            limit: 10,
+            offset: 0,
+            entities: Vec::new(),
+            from: None,
+            to: None,
+            snippets: true,
+            facets: 10,
+        }
+    }
+}
+
+/// One hit.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hit {
+    /// Document id.
+    pub id: String,
+    /// BM25 score (with field boosts).
+    pub score: f32,
+    /// Headline.
+    pub title: Option<String>,
+    /// Publication date-time, RFC 3339 UTC.
+    pub published: Option<String>,
+    /// Publication.
+    pub source: Option<String>,
+    /// HTML: the best fragment of the body, matches in `<mark>`, the rest escaped.
+    pub snippet: String,
+}
+
+/// One facet value.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct FacetCount {
+    /// Canonical name.
+    pub name: String,
+    /// Matching documents that mention it.
+    pub count: u64,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchResults {
+    /// Matching documents.
+    pub total: usize,
+    /// Hits `offset..offset+limit` in rank order.
+    pub hits: Vec<Hit>,
+    /// Top entities per type over the best [`FACET_HITS`] matching documents.
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
+    /// The query was not valid tantivy syntax and was run as plain words.
+    #[serde(skip)]
+    pub fell_back: bool,
+}
+
+impl SearchIndex {
+    fn wrap(index: Index, fields: Fields, analyzer: &Analyzer, lemmas: bool) -> Result<SearchIndex> {
+        register_tokenizers(&index, analyzer, lemmas);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { index, fields, reader, lemmas })
+    }
+
+    /// A new index in memory.
+    pub fn create_in_ram() -> Result<SearchIndex> {
+        SearchIndex::create_in_ram_with(&token_analyzer(), true)
+    }
+
+    /// A new index in memory analysing queries with `analyzer`; `lemmas`: whether
+    /// the morphological field takes lemmas or only light stems (for evaluation).
+    pub fn create_in_ram_with(analyzer: &Analyzer, lemmas: bool) -> Result<SearchIndex> {
+        let (schema, fields) = schema();
+        SearchIndex::wrap(Index::builder().schema(schema).settings(settings()).create_in_ram()?, fields, analyzer, lemmas)
+    }
+
+    /// Open the index in `dir`, or create it (and the folder) when there is none.
+    pub fn open_or_create(dir: &Path) -> Result<SearchIndex> {
+        std::fs::create_dir_all(dir)?;
+        if dir.join("meta.json").exists() {
+            return SearchIndex::open(dir);
+        }
+        let (schema, fields) = schema();
+        SearchIndex::wrap(Index::builder().schema(schema).settings(settings()).create_in_dir(dir)?, fields, &token_analyzer(), true)
+    }
+
+    /// Open an existing index.
+    pub fn open(dir: &Path) -> Result<SearchIndex> {
+        if !dir.join("meta.json").exists() {
+            return Err(Error::NoIndex(dir.display().to_string()));
+        }
+        let index = Index::open_in_dir(dir)?;
+        let (_, fields) = schema();
+        let s = index.schema();
+        let check = |name: &str| s.get_field(name).map_err(|_| Error::NoIndex(dir.display().to_string()));
+        check("body_morph")?;
+        check("entity")?;
+        SearchIndex::wrap(index, fields, &token_analyzer(), true)
+    }
+
+    /// The tantivy index.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The fields.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// A writer with `threads` indexing threads and `heap` bytes in total.
+    pub fn writer(&self, threads: usize, heap: usize) -> Result<IndexWriter> {
+        Ok(self.index.writer_with_num_threads(threads.max(1), heap.max(15_000_000 * threads.max(1)))?)
+    }
+
+    /// See the last commit.
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+
+    /// Documents in the last commit seen by [`SearchIndex::reload`].
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Whether a document with this id is in the last commit seen.
+    pub fn contains_id(&self, id: &str) -> Result<bool> {
+        let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        Ok(self.reader.searcher().search(&q, &Count)? > 0)
+    }
+
+    /// The tantivy document of an analysed article (pure: can run on any thread).
+    /// `title` is the title's own analysis (`None`: analysed here).
+    pub fn make_document(&self, doc: &Document, analysis: &Analysis, title: Option<&Analysis>) -> TantivyDocument {
+        let f = &self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.id, doc.id.as_deref().unwrap_or(""));
+        if let Some(t) = &doc.title {
+            let own;
+            let ta = match title {
+                Some(a) => a,
+                None => {
+                    own = token_analyzer().analyze(t);
+                    &own
+                }
+            };
+            d.add_text(f.title, t);
+            d.add_pre_tokenized_text(f.title_exact, analysis::pre_tokenized(t, ta, Mode::Exact, self.lemmas));
+            d.add_pre_tokenized_text(f.title_morph, analysis::pre_tokenized(t, ta, Mode::Morph, self.lemmas));
+        }
+        d.add_text(f.body, &doc.body);
+        d.add_pre_tokenized_text(f.body_exact, analysis::pre_tokenized(&doc.body, analysis, Mode::Exact, self.lemmas));
+        d.add_pre_tokenized_text(f.body_morph, analysis::pre_tokenized(&doc.body, analysis, Mode::Morph, self.lemmas));
+        if let Some(s) = &doc.source {
+            d.add_text(f.source, s);
+        }
+        if let Some(u) = &doc.url {
+            d.add_text(f.url, u);
+        }
+        if let Some((secs, _)) = doc.published.as_deref().and_then(parse_date) {
+            d.add_date(f.published, DateTime::from_timestamp_secs(secs));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for e in &analysis.entities {
+            if let Some(facet) = entity_facet(e) {
+                if seen.insert(facet.clone()) {
+                    d.add_facet(f.entity, facet);
+                }
+            }
+        }
+        if !analysis.entities.is_empty() {
+            d.add_text(f.entities, serde_json::to_string(&analysis.entities).unwrap_or_default());
+        }
+        d
+    }
+
+    /// Replace (or add) the document with `doc.id`: delete then add, in one
+    /// writer operation batch; visible and durable after the next commit.
+    pub fn upsert(&self, writer: &IndexWriter, doc: &Document, analysis: &Analysis, title: Option<&Analysis>) {
+        self.upsert_prepared(writer, doc.id.as_deref().unwrap_or(""), self.make_document(doc, analysis, title));
+    }
+
+    /// [`SearchIndex::upsert`] of a document made by [`SearchIndex::make_document`].
+    pub fn upsert_prepared(&self, writer: &IndexWriter, id: &str, doc: TantivyDocument) {
+        writer.delete_term(Term::from_field_text(self.fields.id, id));
+        // add_document only fails when the indexing threads are gone; commit reports that.
+        let _ = writer.add_document(doc);
+    }
+
+    /// Parse a user query (see [`query`]) into a tantivy query; the flag tells
+    /// whether it fell back to plain words.
+    pub fn parse_query(&self, q: &str) -> Result<(Box<dyn Query>, bool)> {
+        query::parse(&self.index, &self.fields, q)
+    }
+
+    /// Run a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let (text_query, fell_back) = self.parse_query(&req.query)?;
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+        for (kind, name) in &req.entities {
+            let facet = tantivy::schema::Facet::from_path([kind.as_str(), name.as_str()]);
+            clauses.push((Occur::Must, Box::new(TermQuery::new(Term::from_facet(f.entity, &facet), IndexRecordOption::Basic))));
+        }
+        if req.from.is_some() || req.to.is_some() {
+            use std::ops::Bound;
+            let term = |s: i64| Term::from_field_date_for_search(f.published, DateTime::from_timestamp_secs(s));
+            let lo = req.from.map_or(Bound::Unbounded, |s| Bound::Included(term(s)));
+            let hi = req.to.map_or(Bound::Unbounded, |s| Bound::Excluded(term(s)));
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
+        }
+        let full: Box<dyn Query> = if clauses.len() == 1 { text_query.box_clone() } else { Box::new(BooleanQuery::new(clauses)) };
+        let searcher = self.reader.searcher();
+        // One ranking serves the page and the facets (counted over the best
+        // FACET_HITS hits: the whole result set costs too much on common words).
+        let wanted = req.offset.saturating_add(req.limit);
+        let depth = if req.facets > 0 { wanted.max(FACET_HITS) } else { wanted }.max(1);
+        let (total, ranked) = searcher.search(&full, &(Count, TopDocs::with_limit(depth).order_by_score()))?;
+        let mut facets = BTreeMap::new();
+        if req.facets > 0 {
+            facets = self.facet_counts(&searcher, &ranked[..ranked.len().min(FACET_HITS)], req.facets)?;
+        }
+        let top_docs: Vec<(f32, DocAddress)> = ranked.into_iter().skip(req.offset).take(req.limit).collect();
+        // Snippets: first the cheap generator (exact forms and light stems of the
+        // query's words, no morphology run over the body); only a hit it cannot
+        // highlight whose body holds a morphological query term (a match through
+        // a lemma alone) pays for the full analysis of its body.
+        let generators = if req.snippets && !top_docs.is_empty() {
+            let mut fast_terms = BTreeMap::new();
+            for t in SnippetTokenizer::terms(&req.query) {
+                if !matches!(t.text.as_str(), "and" | "or" | "not") {
+                    fast_terms.insert(t.text, 1.0);
+                }
+            }
+            let fast = SnippetGenerator::new(fast_terms, TextAnalyzer::from(SnippetTokenizer::default()), f.body, SNIPPET_CHARS);
+            let mut full = SnippetGenerator::create(&searcher, &*text_query, f.body_morph)?;
+            full.set_max_num_chars(SNIPPET_CHARS);
+            Some((fast, full))
+        } else {
+            None
+        };
+        let mut morph_query_terms: Vec<Term> = Vec::new();
+        text_query.query_terms(&mut |t, _| {
+            if t.field() == f.body_morph {
+                morph_query_terms.push(t.clone());
+            }
+        });
+        let body_has_morph_term = |addr: DocAddress| -> Result<bool> {
+            let inverted = searcher.segment_reader(addr.segment_ord).inverted_index(f.body_morph)?;
+            for t in &morph_query_terms {
+                if let Some(mut postings) = inverted.read_postings(t, IndexRecordOption::Basic)? {
+                    if postings.seek(addr.doc_id) == addr.doc_id {
+                        return Ok(true);
+                    }
+                }
+            }
+            Ok(false)
+        };
+        let mut hits = Vec::with_capacity(top_docs.len());
+        for (score, addr) in top_docs {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            let text = |field: Field| d.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
+            let body = text(f.body).unwrap_or_default();
+            let snippet = match &generators {
+                None => String::new(),
+                Some((fast, full)) => match snippet_of(fast, &body) {
+                    Some(s) => s,
+                    None if body_has_morph_term(addr)? => snippet_of(full, &body).unwrap_or_else(|| body_start(&body)),
+                    None => body_start(&body),
+                },
+            };
+            hits.push(Hit {
+                id: text(f.id).unwrap_or_default(),
+                score,
+                title: text(f.title),
+                published: d.get_first(f.published).and_then(|v| v.as_datetime()).map(|dt| format_date(dt.into_timestamp_secs())),
+                source: text(f.source),
+                snippet,
+            });
+        }
+        Ok(SearchResults { total, hits, facets, fell_back })
+    }
+}
+
+impl SearchIndex {
+    /// Entity counts per type over these hits, the `k` most frequent of each type.
+    fn facet_counts(
+        &self,
+        searcher: &tantivy::Searcher,
+        hits: &[(f32, DocAddress)],
+        k: usize,
+    ) -> Result<BTreeMap<String, Vec<FacetCount>>> {
+        let mut by_ord: BTreeMap<(u32, u64), u64> = BTreeMap::new();
+        let mut readers = BTreeMap::new();
+        for (_, addr) in hits {
+            if let std::collections::btree_map::Entry::Vacant(e) = readers.entry(addr.segment_ord) {
+                e.insert(searcher.segment_reader(addr.segment_ord).facet_reader("entity")?);
+            }
+            for ord in readers[&addr.segment_ord].facet_ords(addr.doc_id) {
+                *by_ord.entry((addr.segment_ord, ord)).or_default() += 1;
+            }
+        }
+        let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
+        let mut facet = tantivy::schema::Facet::root();
+        for ((segment, ord), n) in by_ord {
+            readers[&segment].facet_from_ord(ord, &mut facet)?;
+            let path = facet.to_path();
+            if let [kind, name] = path[..] {
+                *counts.entry((kind.to_owned(), name.to_owned())).or_default() += n;
+            }
+        }
+        let mut out: BTreeMap<String, Vec<FacetCount>> = BTreeMap::new();
+        for ((kind, name), count) in counts {
+            out.entry(kind).or_default().push(FacetCount { name, count });
+        }
+        for list in out.values_mut() {
+            list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+            list.truncate(k);
+        }
+        Ok(out)
+    }
+}
+
+/// The facet of an entity: `/TYPE/canonical` (`None` when either is empty).
+pub fn entity_facet(e: &EntityRecord) -> Option<tantivy::schema::Facet> {
+    let name = if e.canonical.trim().is_empty() { e.text.trim() } else { e.canonical.trim() };
+    let kind = e.kind.trim();
+    if name.is_empty() || kind.is_empty() {
+        return None;
+    }
+    Some(tantivy::schema::Facet::from_path([kind, name]))
+}
+
+/// The best fragment of `body` with the generator's matches as HTML: matched
+/// ORIGINAL characters in `<mark>`, the rest escaped, runs of white space shown
+/// as one space. `None` when nothing in the body matches.
+pub fn snippet_of(generator: &SnippetGenerator, body: &str) -> Option<String> {
+    let s = generator.snippet(body);
+    if s.highlighted().is_empty() {
+        return None;
+    }
+    // tantivy ends the fragment with its last token: keep the closing punctuation.
+    let range = s.fragment_range();
+    let mut end = range.end;
+    for c in body[end..].chars().take(8) {
+        if c.is_alphanumeric() || c.is_whitespace() {
+            break;
+        }
+        end += c.len_utf8();
+    }
+    Some(mark(&body[range.start..end], s.highlighted()))
+}
+
+/// The start of the body, escaped (for a hit that matched in its title only).
+pub fn body_start(body: &str) -> String {
+    let end = body.char_indices().nth(SNIPPET_CHARS).map_or(body.len(), |(i, _)| i);
+    mark(&body[..end], &[])
+}
+
+/// `fragment` as HTML with `ranges` (byte ranges, on char boundaries) in `<mark>`.
+pub fn mark(fragment: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(fragment.len() + 32);
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at || r.end > fragment.len() || !fragment.is_char_boundary(r.start) || !fragment.is_char_boundary(r.end) {
+            continue;
+        }
+        escape_into(&fragment[at..r.start], &mut out);
+        out.push_str("<mark>");
+        escape_into(&fragment[r.clone()], &mut out);
+        out.push_str("</mark>");
+        at = r.end;
+    }
+    escape_into(&fragment[at..], &mut out);
+    out.trim().to_owned()
+}
+
+fn escape_into(s: &str, out: &mut String) {
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+            continue;
+        }
+        space = false;
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}

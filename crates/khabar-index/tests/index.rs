@@ -1,0 +1,88 @@
+//! Library tests: entity facets and filters, snippets on char boundaries, on-disk reopen.
+
+use khabar::{Analysis, Analyzer, Document, EntityRecord};
+use khabar_index::{SearchIndex, SearchRequest};
+
+fn entity(text: &str, body: &str, kind: &str, canonical: &str) -> EntityRecord {
+    let start = body.find(text).unwrap();
+    EntityRecord { text: text.into(), start, end: start + text.len(), kind: kind.into(), canonical: canonical.into(), score: 0.9 }
+}
+
+fn add(idx: &SearchIndex, w: &tantivy::IndexWriter, id: &str, body: &str, entities: &[(&str, &str, &str)]) {
+    let doc = Document { id: Some(id.into()), body: body.into(), ..Document::default() };
+    let mut a: Analysis = Analyzer::default().analyze_document(&doc);
+    a.entities = entities.iter().map(|(t, k, c)| entity(t, body, k, c)).collect();
+    a.check_offsets(body).unwrap();
+    idx.upsert(w, &doc, &a, None);
+}
+
+#[test]
+fn entity_facets_count_and_filter() {
+    let idx = SearchIndex::create_in_ram().unwrap();
+    let mut w = idx.writer(1, 15_000_000).unwrap();
+    add(&idx, &w, "1", "قال بوتين إن روسيا مستعدة للمفاوضات.", &[("بوتين", "PER", "بوتين"), ("روسيا", "LOC", "روسيا")]);
+    add(&idx, &w, "2", "رسالة لبوتين من أوباما حول المفاوضات.", &[("بوتين", "PER", "بوتين"), ("أوباما", "PER", "أوباما")]);
+    add(&idx, &w, "3", "المفاوضات في جنيف متعثرة.", &[("جنيف", "LOC", "جنيف")]);
+    w.commit().unwrap();
+    idx.reload().unwrap();
+
+    let r = idx.search(&SearchRequest::new("مفاوضات")).unwrap();
+    assert_eq!(r.total, 3);
+    let per = &r.facets["PER"];
+    assert_eq!((per[0].name.as_str(), per[0].count), ("بوتين", 2));
+    assert_eq!((per[1].name.as_str(), per[1].count), ("أوباما", 1));
+    assert_eq!(r.facets["LOC"].len(), 2);
+    assert!(!r.facets.contains_key("ORG"));
+    assert_eq!(serde_json::to_value(&r.facets).unwrap()["PER"][0], serde_json::json!({"name": "بوتين", "count": 2}));
+
+    let mut req = SearchRequest::new("مفاوضات");
+    req.entities.push(("PER".into(), "بوتين".into()));
+    let r = idx.search(&req).unwrap();
+    let mut ids: Vec<_> = r.hits.iter().map(|h| h.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["1", "2"]);
+    req.entities.push(("LOC".into(), "روسيا".into()));
+    assert_eq!(idx.search(&req).unwrap().total, 1);
+}
+
+#[test]
+fn highlights_slice_the_original_on_char_boundaries() {
+    let idx = SearchIndex::create_in_ram().unwrap();
+    let mut w = idx.writer(1, 15_000_000).unwrap();
+    // Diacritics, tatweel and a lam-alef ligature inside the matched words.
+    let body = "وَصَلَ الرَّئيسُ بوتيـــنُ إلى بيونغ يانغ، والمُفاوَضاتُ مستمرة. ﻻ جديد بشأن المفاوضات.";
+    add(&idx, &w, "1", body, &[]);
+    w.commit().unwrap();
+    idx.reload().unwrap();
+    for q in ["بوتين", "مفاوضات", "لا", "\"والمفاوضات\""] {
+        let r = idx.search(&SearchRequest::new(q)).unwrap();
+        assert_eq!(r.total, 1, "{q}");
+        let s = &r.hits[0].snippet;
+        assert!(s.contains("<mark>"), "{q}: {s}");
+        for part in s.split("<mark>").skip(1) {
+            let marked = part.split("</mark>").next().unwrap();
+            assert!(body.contains(marked), "{q}: {marked:?} is not a slice of the original");
+        }
+    }
+    let r = idx.search(&SearchRequest::new("مفاوضات")).unwrap();
+    assert!(r.hits[0].snippet.contains("<mark>والمُفاوَضاتُ</mark>"), "{}", r.hits[0].snippet);
+    assert!(r.hits[0].snippet.contains("<mark>المفاوضات</mark>"), "{}", r.hits[0].snippet);
+    let r = idx.search(&SearchRequest::new("بوتين")).unwrap();
+    assert!(r.hits[0].snippet.contains("<mark>بوتيـــنُ</mark>"), "{}", r.hits[0].snippet);
+}
+
+#[test]
+fn reopens_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let idx = SearchIndex::open_or_create(dir.path()).unwrap();
+        let mut w = idx.writer(1, 15_000_000).unwrap();
+        add(&idx, &w, "x", "انعقدت القمة العربية في الرياض.", &[]);
+        w.commit().unwrap();
+    }
+    let idx = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(idx.num_docs(), 1);
+    assert!(idx.contains_id("x").unwrap());
+    assert_eq!(idx.search(&SearchRequest::new("قمة")).unwrap().total, 1);
+    assert!(SearchIndex::open(&dir.path().join("missing")).err().unwrap().is_input());
+}
