@@ -320,9 +320,10 @@ fn bench_queries(idx: &SearchIndex, args: &SearchArgs, file: &std::path::Path, o
     let pct = |p: f64| times[((p * n as f64).ceil() as usize).clamp(1, n) - 1];
     writeln!(
         out,
-        "{n} queries over {} documents (limit {}, snippets and facets): p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms, mean {mean:.2} ms; {fell_back} fell back to plain words; mean total hits {:.0}",
+        "{n} queries over {} documents (limit {}, snippets, {}): p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms, mean {mean:.2} ms; {fell_back} fell back to plain words; mean total hits {:.0}",
         idx.num_docs(),
         args.limit,
+        if args.facets > 0 { format!("top {} facets per type", args.facets) } else { "no facets".to_owned() },
         pct(0.5),
         pct(0.9),
         pct(0.99),

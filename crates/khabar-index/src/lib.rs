@@ -39,7 +39,7 @@ mod date;
 pub mod eval;
 mod query;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use khabar::{Analysis, Analyzer, AnalyzerOptions, Document, EntityRecord};
@@ -188,12 +188,18 @@ pub fn register_tokenizers(index: &Index, analyzer: &Analyzer, lemmas: bool) {
     index.tokenizers().register(MORPH_TOKENIZER, t(Mode::Morph));
 }
 
+/// Cached facet names: (segment, facet ordinal) → (type, name), `None` for a path of another shape.
+type FacetNames = HashMap<(tantivy::index::SegmentId, u64), Option<(String, String)>>;
+
 /// A khabar search index (on disk or in memory).
 pub struct SearchIndex {
     index: Index,
     fields: Fields,
     reader: IndexReader,
     lemmas: bool,
+    /// Facet ordinal → (type, name), per segment: segments are immutable, so
+    /// an ordinal resolved once (a term-dictionary walk) stays valid.
+    facet_names: std::sync::Mutex<FacetNames>,
 }
 
 /// One search: the query and its filters.
@@ -277,7 +283,7 @@ impl SearchIndex {
     fn wrap(index: Index, fields: Fields, analyzer: &Analyzer, lemmas: bool) -> Result<SearchIndex> {
         register_tokenizers(&index, analyzer, lemmas);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, fields, reader, lemmas })
+        Ok(SearchIndex { index, fields, reader, lemmas, facet_names: Default::default() })
     }
 
     /// A new index in memory.
@@ -520,13 +526,29 @@ impl SearchIndex {
         }
         let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
         let mut facet = tantivy::schema::Facet::root();
+        let mut cache = self.facet_names.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cache.len() > 1_000_000 {
+            cache.clear();
+        }
         for ((segment, ord), n) in by_ord {
-            readers[&segment].facet_from_ord(ord, &mut facet)?;
-            let path = facet.to_path();
-            if let [kind, name] = path[..] {
-                *counts.entry((kind.to_owned(), name.to_owned())).or_default() += n;
+            let key = (searcher.segment_reader(segment).segment_id(), ord);
+            let name = match cache.get(&key) {
+                Some(name) => name.clone(),
+                None => {
+                    readers[&segment].facet_from_ord(ord, &mut facet)?;
+                    let name = match facet.to_path()[..] {
+                        [kind, name] => Some((kind.to_owned(), name.to_owned())),
+                        _ => None,
+                    };
+                    cache.insert(key, name.clone());
+                    name
+                }
+            };
+            if let Some(kind_name) = name {
+                *counts.entry(kind_name).or_default() += n;
             }
         }
+        drop(cache);
         let mut out: BTreeMap<String, Vec<FacetCount>> = BTreeMap::new();
         for ((kind, name), count) in counts {
             out.entry(kind).or_default().push(FacetCount { name, count });
