@@ -525,27 +525,35 @@ impl SearchIndex {
             }
         }
         let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
-        let mut facet = tantivy::schema::Facet::root();
         let mut cache = self.facet_names.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if cache.len() > 1_000_000 {
             cache.clear();
         }
+        // Resolve the ordinals not cached yet, one sorted pass over each
+        // segment's facet dictionary (by_ord iterates segments, then ordinals, in order).
+        let mut missing: BTreeMap<u32, Vec<u64>> = BTreeMap::new();
+        for &(segment, ord) in by_ord.keys() {
+            if !cache.contains_key(&(searcher.segment_reader(segment).segment_id(), ord)) {
+                missing.entry(segment).or_default().push(ord);
+            }
+        }
+        for (segment, ords) in missing {
+            let id = searcher.segment_reader(segment).segment_id();
+            let mut names = Vec::with_capacity(ords.len());
+            readers[&segment].facet_dict().sorted_ords_to_term_cb(&ords, |bytes| {
+                let name = tantivy::schema::Facet::from_encoded(bytes.to_vec()).ok().and_then(|f| match f.to_path()[..] {
+                    [kind, name] => Some((kind.to_owned(), name.to_owned())),
+                    _ => None,
+                });
+                names.push(name);
+            })?;
+            for (ord, name) in ords.into_iter().zip(names) {
+                cache.insert((id, ord), name);
+            }
+        }
         for ((segment, ord), n) in by_ord {
-            let key = (searcher.segment_reader(segment).segment_id(), ord);
-            let name = match cache.get(&key) {
-                Some(name) => name.clone(),
-                None => {
-                    readers[&segment].facet_from_ord(ord, &mut facet)?;
-                    let name = match facet.to_path()[..] {
-                        [kind, name] => Some((kind.to_owned(), name.to_owned())),
-                        _ => None,
-                    };
-                    cache.insert(key, name.clone());
-                    name
-                }
-            };
-            if let Some(kind_name) = name {
-                *counts.entry(kind_name).or_default() += n;
+            if let Some(Some(kind_name)) = cache.get(&(searcher.segment_reader(segment).segment_id(), ord)) {
+                *counts.entry(kind_name.clone()).or_default() += n;
             }
         }
         drop(cache);
