@@ -368,7 +368,7 @@ fn analyze(format: Format, analyzer: Analyzer, args: &InputArgs, out: &mut impl 
         for item in long {
             if let Item::Doc { name, doc } = item {
                 let pieces = khabar::split_at_line_breaks(&doc.body, khabar::PIECE_BYTES);
-                writeln!(out, "# newdoc id = {}", doc.id.as_deref().unwrap_or(&name).replace(char::is_whitespace, " "))?;
+                output::write_newdoc(out, doc.id.as_deref().unwrap_or(&name))?;
                 for group in pieces.chunks(4 * rayon::current_num_threads().max(1)) {
                     let parts: Vec<Analysis> = group.par_iter().map(|r| analyzer.analyze(&doc.body[r.clone()])).collect();
                     for a in &parts {

@@ -8,8 +8,13 @@ use khabar_text::TokenKind;
 
 /// CoNLL-U for one analysed text. `sent_id` numbers sentences across the run.
 pub fn write_conllu(out: &mut impl Write, name: &str, a: &Analysis, sent_id: &mut usize) -> io::Result<()> {
-    writeln!(out, "# newdoc id = {}", one_line(a.id.as_deref().unwrap_or(name)))?;
+    write_newdoc(out, a.id.as_deref().unwrap_or(name))?;
     write_conllu_sentences(out, a, sent_id)
+}
+
+/// The `# newdoc id = …` line that opens a document in CoNLL-U.
+pub fn write_newdoc(out: &mut impl Write, id: &str) -> io::Result<()> {
+    writeln!(out, "# newdoc id = {}", one_line(id))
 }
 
 /// The sentence blocks of [`write_conllu`] without the `# newdoc` line (for

@@ -149,14 +149,7 @@ impl<'a> Builder<'a> {
     /// (used to compose a base letter with a following combining hamza). The
     /// alignment is unchanged: the composed letter maps to its base letter.
     pub(crate) fn replace_last_same_len(&mut self, ch: char) -> bool {
-        match self.out.chars().next_back() {
-            Some(prev) if prev.len_utf8() == ch.len_utf8() => {
-                self.out.truncate(self.out.len() - prev.len_utf8());
-                self.out.push(ch);
-                true
-            }
-            _ => false,
-        }
+        replace_last_same_len(&mut self.out, ch)
     }
 
     pub(crate) fn finish(mut self) -> NormalizedText<'a> {
@@ -169,5 +162,18 @@ impl<'a> Builder<'a> {
             }
         }
         NormalizedText { original: self.original, normalized: self.out, anchors: self.anchors }
+    }
+}
+
+/// Replace the last character of `out` by `ch` when both have the same UTF-8
+/// length (so no offset moves); `false` and no change otherwise.
+pub(crate) fn replace_last_same_len(out: &mut String, ch: char) -> bool {
+    match out.chars().next_back() {
+        Some(prev) if prev.len_utf8() == ch.len_utf8() => {
+            out.truncate(out.len() - prev.len_utf8());
+            out.push(ch);
+            true
+        }
+        _ => false,
     }
 }

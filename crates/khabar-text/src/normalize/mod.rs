@@ -226,14 +226,7 @@ impl Sink for StringSink<'_> {
         self.out.chars().next_back()
     }
     fn replace_last_same_len(&mut self, ch: char) -> bool {
-        match self.out.chars().next_back() {
-            Some(prev) if prev.len_utf8() == ch.len_utf8() => {
-                self.out.truncate(self.out.len() - prev.len_utf8());
-                self.out.push(ch);
-                true
-            }
-            _ => false,
-        }
+        aligned::replace_last_same_len(self.out, ch)
     }
 }
 
