@@ -82,8 +82,8 @@ pub fn morph_term_with(t: &TokenRecord, lemmas: bool) -> Option<String> {
     if lemmas && !t.words.is_empty() {
         // The content word decides, not the stopword list (which holds words such as كان، اليوم، قال).
         let content = t.words.iter().rev().find(|w| CONTENT_UPOS.contains(&w.upos.as_str()));
-        let Some(w) = content else {
-            // Only function words.
+        let Some(w) = content.or_else(|| host_function_word(t)) else {
+            // Only clitics and short particles.
             return None;
         };
         let lemma = lemma_key(&w.lemma);
@@ -92,6 +92,15 @@ pub fn morph_term_with(t: &TokenRecord, lemmas: bool) -> Option<String> {
         }
     }
     stem_term(t.kind, &t.norm, t.stopword)
+}
+
+/// The host word of a token made of function words only (بعدها = بعد + ها, وقبل = و + قبل):
+/// its last word that is neither a conjunction, a pronoun nor punctuation, when its lemma has
+/// at least three letters. Such words (بعد، قبل، بين، خلال) share lemmas with nouns and verbs that
+/// users type (بعد "distance", قبل "accepted"), so they get a morphological term too.
+fn host_function_word(t: &TokenRecord) -> Option<&khabar::WordRecord> {
+    let w = t.words.iter().rev().find(|w| !matches!(w.upos.as_str(), "CCONJ" | "PRON" | "PUNCT" | "DET" | "SYM"))?;
+    (lemma_key(&w.lemma).chars().count() >= 3).then_some(w)
 }
 
 /// The light-stem term of a search-normalised token (`None` for stopwords).
