@@ -188,8 +188,27 @@ pub fn register_tokenizers(index: &Index, analyzer: &Analyzer, lemmas: bool) {
     index.tokenizers().register(MORPH_TOKENIZER, t(Mode::Morph));
 }
 
-/// Cached facet names: (segment, facet ordinal) → (type, name), `None` for a path of another shape.
-type FacetNames = HashMap<(tantivy::index::SegmentId, u64), Option<(String, String)>>;
+/// Cached facet names: segment → (type, name) by facet ordinal, `None` for a path of another shape.
+type FacetNames = HashMap<tantivy::index::SegmentId, SegmentFacetNames>;
+
+/// The facet names of one segment by ordinal.
+type SegmentFacetNames = std::sync::Arc<Vec<Option<(String, String)>>>;
+
+/// Every facet name of a segment, by ordinal (one pass over its facet dictionary).
+fn facet_names_of(reader: &tantivy::fastfield::FacetReader) -> Result<Vec<Option<(String, String)>>> {
+    let dict = reader.facet_dict();
+    let mut out = Vec::with_capacity(dict.num_terms());
+    let mut stream = dict.stream()?;
+    while stream.advance() {
+        debug_assert_eq!(stream.term_ord() as usize, out.len());
+        let name = tantivy::schema::Facet::from_encoded(stream.key().to_vec()).ok().and_then(|f| match f.to_path()[..] {
+            [kind, name] => Some((kind.to_owned(), name.to_owned())),
+            _ => None,
+        });
+        out.push(name);
+    }
+    Ok(out)
+}
 
 /// A khabar search index (on disk or in memory).
 pub struct SearchIndex {
@@ -526,33 +545,28 @@ impl SearchIndex {
         }
         let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
         let mut cache = self.facet_names.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if cache.len() > 1_000_000 {
-            cache.clear();
-        }
-        // Resolve the ordinals not cached yet, one sorted pass over each
-        // segment's facet dictionary (by_ord iterates segments, then ordinals, in order).
-        let mut missing: BTreeMap<u32, Vec<u64>> = BTreeMap::new();
-        for &(segment, ord) in by_ord.keys() {
-            if !cache.contains_key(&(searcher.segment_reader(segment).segment_id(), ord)) {
-                missing.entry(segment).or_default().push(ord);
-            }
-        }
-        for (segment, ords) in missing {
-            let id = searcher.segment_reader(segment).segment_id();
-            let mut names = Vec::with_capacity(ords.len());
-            readers[&segment].facet_dict().sorted_ords_to_term_cb(&ords, |bytes| {
-                let name = tantivy::schema::Facet::from_encoded(bytes.to_vec()).ok().and_then(|f| match f.to_path()[..] {
-                    [kind, name] => Some((kind.to_owned(), name.to_owned())),
-                    _ => None,
+        // Segments are immutable: the first query that needs a segment's facet
+        // names reads its whole facet dictionary once, in one sequential pass
+        // (the dictionary's blocks are compressed: resolving scattered ordinals
+        // one by one decompresses the same blocks again and again).
+        let live: Vec<tantivy::index::SegmentId> = searcher.segment_readers().iter().map(|r| r.segment_id()).collect();
+        cache.retain(|id, _| live.contains(id));
+        let mut segment = u32::MAX;
+        let mut names: Option<SegmentFacetNames> = None;
+        for ((seg, ord), n) in by_ord {
+            if seg != segment {
+                segment = seg;
+                let id = searcher.segment_reader(seg).segment_id();
+                names = Some(match cache.get(&id) {
+                    Some(v) => v.clone(),
+                    None => {
+                        let v = std::sync::Arc::new(facet_names_of(&readers[&seg])?);
+                        cache.insert(id, v.clone());
+                        v
+                    }
                 });
-                names.push(name);
-            })?;
-            for (ord, name) in ords.into_iter().zip(names) {
-                cache.insert((id, ord), name);
             }
-        }
-        for ((segment, ord), n) in by_ord {
-            if let Some(Some(kind_name)) = cache.get(&(searcher.segment_reader(segment).segment_id(), ord)) {
+            if let Some(Some(kind_name)) = names.as_ref().and_then(|v| v.get(ord as usize)) {
                 *counts.entry(kind_name.clone()).or_default() += n;
             }
         }
