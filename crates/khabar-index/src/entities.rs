@@ -236,3 +236,88 @@ pub fn timeline(index: &SearchIndex, name: &str, filter: &EntityFilter) -> Resul
         .collect();
     Ok(Timeline { name: name.to_owned(), types: found_kinds.into_iter().collect(), mentions, documents, undated_documents: undated, days })
 }
+
+#[cfg(test)]
+mod tests {
+    use khabar::{Analysis, Document, EntityRecord};
+
+    use super::*;
+    use crate::parse_date;
+
+    fn entity(kind: &str, name: &str) -> EntityRecord {
+        EntityRecord { text: name.into(), start: 0, end: name.len(), kind: kind.into(), canonical: name.into(), score: 1.0 }
+    }
+
+    fn add(index: &SearchIndex, writer: &tantivy::IndexWriter, id: &str, published: Option<&str>, entities: Vec<EntityRecord>) {
+        let doc = Document { id: Some(id.into()), body: "نص".into(), published: published.map(str::to_owned), ..Document::default() };
+        let analysis = Analysis { entities, ..Analysis::default() };
+        index.upsert(writer, &doc, &analysis, None);
+    }
+
+    fn index() -> SearchIndex {
+        let index = SearchIndex::create_in_ram().unwrap();
+        let mut w = index.writer(1, 15_000_000).unwrap();
+        let putin = || entity("PER", "بوتين");
+        add(&index, &w, "a", Some("2015-08-01 10:00:00"), vec![putin(), putin(), entity("LOC", "موسكو"), putin()]);
+        add(&index, &w, "b", Some("2015-08-02"), vec![putin(), entity("LOC", "موسكو")]);
+        w.commit().unwrap();
+        // A second segment, and an undated document.
+        add(&index, &w, "c", None, vec![putin(), entity("ORG", "الأمم المتحدة")]);
+        add(&index, &w, "d", Some("2015-08-02"), vec![entity("LOC", "بوتين")]);
+        w.commit().unwrap();
+        index.reload().unwrap();
+        index
+    }
+
+    fn secs(s: &str) -> i64 {
+        parse_date(s).unwrap().0
+    }
+
+    #[test]
+    fn top_entities_count_mentions_and_documents() {
+        let index = index();
+        let top = top_entities(&index, &EntityFilter::default(), 10).unwrap();
+        assert_eq!(top[0], EntityCount { kind: "PER".into(), name: "بوتين".into(), mentions: 5, documents: 3 });
+        assert_eq!(top[1], EntityCount { kind: "LOC".into(), name: "موسكو".into(), mentions: 2, documents: 2 });
+        assert_eq!(top.len(), 4);
+        let loc = top_entities(&index, &EntityFilter { kind: Some("LOC".into()), ..Default::default() }, 1).unwrap();
+        assert_eq!(loc.len(), 1);
+        assert_eq!(loc[0].name, "موسكو");
+        // Dated filters leave out undated documents.
+        let aug2 = EntityFilter { kind: None, from: Some(secs("2015-08-02")), to: Some(secs("2015-08-03")) };
+        let top = top_entities(&index, &aug2, 10).unwrap();
+        assert_eq!(top.iter().find(|e| e.kind == "PER").map(|e| e.mentions), Some(1));
+        assert!(top.iter().all(|e| e.kind != "ORG"));
+    }
+
+    #[test]
+    fn timeline_counts_per_day() {
+        let index = index();
+        let t = timeline(&index, "بوتين", &EntityFilter { kind: Some("PER".into()), ..Default::default() }).unwrap();
+        assert_eq!((t.mentions, t.documents, t.undated_documents), (5, 3, 1));
+        assert_eq!(
+            t.days,
+            vec![
+                Day { date: "2015-08-01".into(), mentions: 3, documents: 1 },
+                Day { date: "2015-08-02".into(), mentions: 1, documents: 1 }
+            ]
+        );
+        // Without a type, every type the name has.
+        let all = timeline(&index, "بوتين", &EntityFilter::default()).unwrap();
+        assert_eq!(all.types, vec!["LOC".to_owned(), "PER".to_owned()]);
+        assert_eq!(all.days[1].mentions, 2);
+        let none = timeline(&index, "لا أحد", &EntityFilter::default()).unwrap();
+        assert!(none.types.is_empty() && none.days.is_empty());
+    }
+
+    #[test]
+    fn replaced_documents_are_not_counted_twice() {
+        let index = index();
+        let mut w = index.writer(1, 15_000_000).unwrap();
+        add(&index, &w, "a", Some("2015-08-01"), vec![entity("PER", "بوتين")]);
+        w.commit().unwrap();
+        index.reload().unwrap();
+        let t = timeline(&index, "بوتين", &EntityFilter { kind: Some("PER".into()), ..Default::default() }).unwrap();
+        assert_eq!((t.mentions, t.documents), (3, 3));
+    }
+}

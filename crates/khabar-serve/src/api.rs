@@ -234,8 +234,18 @@ pub struct StoredDocument {
     pub published: Option<String>,
 }
 
+/// The answer to `GET /v1/documents/{id}` (serialised directly, so numbers
+/// are written exactly as `khabar analyze --json` writes them).
+#[derive(Serialize)]
+pub struct DocumentAnswer {
+    /// The stored document.
+    pub document: StoredDocument,
+    /// Its analysis.
+    pub analysis: Analysis,
+}
+
 /// `GET /v1/documents/{id}`: the document and its analysis.
-pub async fn document(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, AppError> {
+pub async fn document(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<DocumentAnswer>, AppError> {
     blocking(move || {
         let inner = &state.inner;
         let f = inner.index.fields();
@@ -265,7 +275,7 @@ pub async fn document(State(state): State<AppState>, Path(id): Path<String>) -> 
             ..Document::default()
         };
         let analysis = inner.analyzer.analyze_document(&doc);
-        Ok(Json(json!({"document": stored, "analysis": analysis})))
+        Ok(Json(DocumentAnswer { document: stored, analysis }))
     })
     .await
 }
