@@ -165,22 +165,7 @@ pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Byt
             })
             .collect();
         let ids: Vec<String> = prepared.iter().map(|(id, _)| id.clone()).collect();
-        let mut replaced = 0;
-        {
-            let mut writer = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
-            let mut seen = std::collections::HashSet::new();
-            for (id, doc) in prepared {
-                if !seen.insert(id.clone()) || inner.index.contains_id(&id)? {
-                    replaced += 1;
-                }
-                inner.index.upsert_prepared(&writer, &id, doc);
-            }
-            if let Err(e) = writer.commit() {
-                let _ = writer.rollback();
-                return Err(AppError::internal(format!("commit failed: {e}")));
-            }
-            inner.index.reload()?;
-        }
+        let replaced = inner.writer.upsert_durably(&inner.index, prepared).map_err(AppError::internal)?;
         tracing::info!(count = ids.len(), replaced, "documents committed");
         Ok(Json(Ingested { count: ids.len(), ids, replaced }))
     })

@@ -19,12 +19,13 @@
 mod api;
 mod assets;
 pub mod client;
+mod commit;
 mod error;
 mod openapi;
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
@@ -71,8 +72,8 @@ pub struct AppState {
 
 pub(crate) struct Inner {
     pub(crate) index: SearchIndex,
-    /// The one writer; held only while upserting and committing.
-    pub(crate) writer: Mutex<tantivy::IndexWriter>,
+    /// The one writer, with group commit.
+    pub(crate) writer: commit::GroupWriter,
     /// The full pipeline (what `khabar analyze --json` prints).
     pub(crate) analyzer: Analyzer,
     /// The pipeline without entities, for titles (as `khabar index`).
@@ -94,7 +95,7 @@ impl AppState {
         Ok(AppState {
             inner: Arc::new(Inner {
                 index,
-                writer: Mutex::new(writer),
+                writer: commit::GroupWriter::new(writer),
                 analyzer: Analyzer::default(),
                 title_analyzer: khabar_index::token_analyzer(),
                 options,
@@ -110,9 +111,7 @@ impl AppState {
     /// Wait for the writer's merges to end (call after the server stopped).
     pub fn close(self) {
         if let Ok(inner) = Arc::try_unwrap(self.inner) {
-            if let Ok(writer) = inner.writer.into_inner() {
-                let _ = writer.wait_merging_threads();
-            }
+            let _ = inner.writer.into_writer().wait_merging_threads();
         }
     }
 }
