@@ -146,13 +146,13 @@ fn main() {
     let total: usize = all.times.iter().map(Vec::len).sum();
     let errors: u64 = all.errors.iter().sum();
     println!("{clients} clients for {wall:.1} s on {addr}: {total} requests ({:.0}/s), {errors} errors", total as f64 / wall);
-    for k in 0..3 {
+    for (k, kind) in KINDS.iter().enumerate() {
         let t = &mut all.times[k];
         t.sort_by(f64::total_cmp);
         let pct = |p: f64| if t.is_empty() { 0.0 } else { t[((p * t.len() as f64).ceil() as usize).clamp(1, t.len()) - 1] };
         println!(
             "  {:<8} {:>6} requests  p50 {:>8.1} ms  p99 {:>8.1} ms  max {:>8.1} ms  errors {}",
-            KINDS[k],
+            kind,
             t.len(),
             pct(0.5),
             pct(0.99),

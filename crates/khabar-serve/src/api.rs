@@ -236,7 +236,7 @@ pub async fn document(State(state): State<AppState>, Path(id): Path<String>) -> 
         let f = inner.index.fields();
         let searcher = inner.index.reader().searcher();
         let q = tantivy::query::TermQuery::new(tantivy::Term::from_field_text(f.id, &id), tantivy::schema::IndexRecordOption::Basic);
-        let top = searcher.search(&q, &tantivy::collector::TopDocs::with_limit(1).order_by_score()).map_err(|e| AppError::internal(e))?;
+        let top = searcher.search(&q, &tantivy::collector::TopDocs::with_limit(1).order_by_score()).map_err(AppError::internal)?;
         let Some((_, addr)) = top.first() else {
             return Err(AppError::not_found(format!("no document with id {id:?}")));
         };

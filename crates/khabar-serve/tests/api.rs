@@ -206,7 +206,9 @@ fn bad_input_is_a_json_4xx_never_a_5xx() {
     let server = Server::start(dir.path(), options);
     let mut c = server.client();
     let big = "ا".repeat(5000);
-    let cases: Vec<(&str, &str, &str, Vec<u8>, u16, &str)> = vec![
+    // (method, path, content type, body, status, error code)
+    type Case = (&'static str, &'static str, &'static str, Vec<u8>, u16, &'static str);
+    let cases: Vec<Case> = vec![
         ("POST", "/v1/documents", "application/json", b"{\"id\": 1, \"body\": ".to_vec(), 400, "bad_request"),
         ("POST", "/v1/documents", "application/json", b"[1, 2]".to_vec(), 400, "bad_request"),
         ("POST", "/v1/documents", "application/json", b"{\"id\": \"a\"}".to_vec(), 400, "bad_request"),
