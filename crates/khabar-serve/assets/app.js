@@ -308,8 +308,11 @@ function renderAnalysis(a, text, out) {
 // Days → bars; long ranges are grouped by week or month.
 function chart(days) {
   if (!days.length) return el("p", { class: "empty", text: "لا إشارات في هذه الفترة." });
-  const t0 = Date.parse(days[0].date + "T00:00:00Z");
-  const t1 = Date.parse(days[days.length - 1].date + "T00:00:00Z");
+  let t0 = Date.parse(days[0].date + "T00:00:00Z");
+  let t1 = Date.parse(days[days.length - 1].date + "T00:00:00Z");
+  // At least two weeks on the axis, so a few days do not fill the chart.
+  const short = 14 - (Math.round((t1 - t0) / 864e5) + 1);
+  if (short > 0) { t0 -= Math.floor(short / 2) * 864e5; t1 += Math.ceil(short / 2) * 864e5; }
   const span = Math.round((t1 - t0) / 864e5) + 1;
   const unit = span <= 120 ? "day" : span <= 3 * 365 ? "week" : "month";
   const keyOf = (iso) => {
