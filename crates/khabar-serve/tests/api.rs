@@ -269,3 +269,27 @@ fn api_key_guards_writes_only() {
     assert_eq!(c.post("/v1/analyze", "text/plain", PUTIN.as_bytes()).unwrap().status, 200);
     assert_eq!(c.get("/v1/documents/k1").unwrap().status, 200);
 }
+
+proptest::proptest! {
+    /// The ingest body parser on arbitrary bytes: an answer, never a panic;
+    /// accepted documents always have a body and an id.
+    #[test]
+    fn document_parser_never_panics(ct in 0usize..4, body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+        let ct = ["application/json", "application/x-ndjson", "", "text/plain"][ct];
+        if let Ok(docs) = khabar_serve::parse_documents(ct, &body) {
+            proptest::prop_assert!(!docs.is_empty());
+            for d in docs {
+                proptest::prop_assert!(!d.body.trim().is_empty() && d.id.is_some());
+            }
+        }
+    }
+
+    /// Documents that are JSON with a body come back with the same text.
+    #[test]
+    fn document_parser_reads_json_lines(bodies in proptest::collection::vec("[ا-ي ]{1,20}[ا-ي]", 1..5)) {
+        let lines: Vec<String> = bodies.iter().enumerate().map(|(i, b)| json!({"id": i.to_string(), "body": b}).to_string()).collect();
+        let docs = khabar_serve::parse_documents("application/x-ndjson", lines.join("\n").as_bytes()).unwrap();
+        let got: Vec<&str> = docs.iter().map(|d| d.body.as_str()).collect();
+        proptest::prop_assert_eq!(got, bodies.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+}
