@@ -341,7 +341,11 @@ function chart(days) {
       svg("title", {}, `${label}: ${v}`)));
   });
   const ticks = entries.length <= 1 ? [0] : [0, Math.floor((entries.length - 1) / 2), entries.length - 1];
-  for (const i of ticks) g.append(svg("text", { x: L + i * bw + bw / 2, y: H - 8, "text-anchor": "middle" }, entries[i][0]));
+  ticks.forEach((i, n) => {
+    const anchor = ticks.length > 1 && n === 0 ? "start" : n === ticks.length - 1 && ticks.length > 1 ? "end" : "middle";
+    const x = anchor === "start" ? L + i * bw : anchor === "end" ? L + (i + 1) * bw : L + i * bw + bw / 2;
+    g.append(svg("text", { x, y: H - 8, "text-anchor": anchor }, entries[i][0]));
+  });
   return el("div", { class: "chart", id: "timeline-chart" }, g,
     el("p", { class: "loading", text: unit === "day" ? "الإشارات في كل يوم" : unit === "week" ? "الإشارات في كل أسبوع" : "الإشارات في كل شهر" }));
 }
