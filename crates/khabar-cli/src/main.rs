@@ -5,6 +5,7 @@ mod input;
 mod output;
 mod peers;
 mod search_cmd;
+mod serve_cmd;
 mod train_cmd;
 
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
@@ -86,6 +87,10 @@ Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON li
     Index(search_cmd::IndexArgs),
     /// Search an index built by `khabar index`.
     Search(search_cmd::SearchArgs),
+    /// Serve the HTTP API and the web page over an index (axum; 127.0.0.1:8080 by default).
+    Serve(serve_cmd::ServeArgs),
+    /// Mentions of an entity per day, from an index.
+    Timeline(serve_cmd::TimelineArgs),
     /// Train a model from annotated data (writes a model file to embed or load).
     #[command(subcommand)]
     Train(TrainCommand),
@@ -261,6 +266,14 @@ fn run(cli: Cli) -> Result<Status> {
         }
         Command::Search(args) => {
             search_cmd::search(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Serve(args) => {
+            serve_cmd::serve(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Timeline(args) => {
+            serve_cmd::timeline(args, &mut out)?;
             Status::Ok
         }
         Command::Eval(EvalCommand::Ner { gold, model }) => {

@@ -36,6 +36,7 @@
 
 mod analysis;
 mod date;
+pub mod entities;
 pub mod eval;
 mod query;
 
@@ -60,6 +61,7 @@ pub use crate::analysis::{
     EXACT_TOKENIZER, MORPH_TOKENIZER,
 };
 pub use crate::date::{format_date, parse_date};
+pub use crate::entities::{timeline, top_entities, Day, EntityCount, EntityFilter, Timeline};
 pub use crate::query::{check_query, MAX_QUERY_BYTES, MAX_QUERY_TERMS};
 
 /// Entity facets are counted over this many best hits.
@@ -135,6 +137,8 @@ pub struct Fields {
     pub entity: Field,
     /// The entities of the Analysis as JSON (stored).
     pub entities: Field,
+    /// Entity facets with mentions in the document, `/TYPE/canonical/N` (see [`entities`]).
+    pub entity_count: Field,
 }
 
 /// The schema and its fields.
@@ -159,6 +163,7 @@ pub fn schema() -> (Schema, Fields) {
         published: b.add_date_field("published", DateOptions::from(INDEXED | STORED | FAST).set_precision(DateTimePrecision::Seconds)),
         entity: b.add_facet_field("entity", FacetOptions::default()),
         entities: b.add_text_field("entities", STORED),
+        entity_count: b.add_facet_field(entities::ENTITY_COUNT_FIELD, FacetOptions::default()),
     };
     (b.build(), fields)
 }
@@ -216,6 +221,8 @@ pub struct SearchIndex {
     fields: Fields,
     reader: IndexReader,
     lemmas: bool,
+    /// Whether the index has the `entity_count` field (indexes built before it do not).
+    entity_counts: bool,
     /// Facet ordinal → (type, name), per segment: segments are immutable, so
     /// an ordinal resolved once (a term-dictionary walk) stays valid.
     facet_names: std::sync::Mutex<FacetNames>,
@@ -302,7 +309,8 @@ impl SearchIndex {
     fn wrap(index: Index, fields: Fields, analyzer: &Analyzer, lemmas: bool) -> Result<SearchIndex> {
         register_tokenizers(&index, analyzer, lemmas);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, fields, reader, lemmas, facet_names: Default::default() })
+        let entity_counts = index.schema().get_field(entities::ENTITY_COUNT_FIELD).is_ok();
+        Ok(SearchIndex { index, fields, reader, lemmas, entity_counts, facet_names: Default::default() })
     }
 
     /// A new index in memory.
@@ -344,6 +352,11 @@ impl SearchIndex {
     /// The tantivy index.
     pub fn index(&self) -> &Index {
         &self.index
+    }
+
+    /// The reader (reloaded by [`SearchIndex::reload`]).
+    pub fn reader(&self) -> &IndexReader {
+        &self.reader
     }
 
     /// The fields.
@@ -403,13 +416,19 @@ impl SearchIndex {
         if let Some((secs, _)) = doc.published.as_deref().and_then(parse_date) {
             d.add_date(f.published, DateTime::from_timestamp_secs(secs));
         }
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen: BTreeMap<tantivy::schema::Facet, u64> = BTreeMap::new();
         for e in &analysis.entities {
             if let Some(facet) = entity_facet(e) {
-                if seen.insert(facet.clone()) {
-                    d.add_facet(f.entity, facet);
-                }
+                *seen.entry(facet).or_default() += 1;
             }
+        }
+        for (facet, n) in seen {
+            if self.entity_counts {
+                let mut path: Vec<String> = facet.to_path().into_iter().map(str::to_owned).collect();
+                path.push(n.to_string());
+                d.add_facet(f.entity_count, tantivy::schema::Facet::from_path(path));
+            }
+            d.add_facet(f.entity, facet);
         }
         if !analysis.entities.is_empty() {
             d.add_text(f.entities, serde_json::to_string(&analysis.entities).unwrap_or_default());

@@ -1,0 +1,361 @@
+//! The `/v1` handlers.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, Method, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use khabar::{Analysis, Document};
+use khabar_index::{parse_date, EntityFilter, SearchRequest, ENTITY_TYPES};
+use serde::Serialize;
+use serde_json::{json, Value};
+use tantivy::schema::Value as _;
+
+use crate::{AppError, AppState};
+
+/// Largest `limit` of a search page.
+pub const MAX_SEARCH_LIMIT: usize = 100;
+/// Largest `offset` of a search page.
+pub const MAX_SEARCH_OFFSET: usize = 10_000;
+/// Largest `limit` of `/v1/entities`.
+pub const MAX_ENTITIES_LIMIT: usize = 1000;
+
+type Params = Query<Vec<(String, String)>>;
+
+/// Run blocking work (analysis, search, commit) off the async threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f).await.map_err(AppError::internal)?
+}
+
+fn content_type(headers: &HeaderMap) -> String {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase()
+}
+
+fn utf8(body: &[u8]) -> Result<&str, AppError> {
+    std::str::from_utf8(body)
+        .map_err(|e| AppError::bad_request(format!("the body is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to())))
+}
+
+fn nonempty(body: &Bytes) -> Result<(), AppError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(AppError::bad_request("empty body"));
+    }
+    Ok(())
+}
+
+/// `GET /v1/health`.
+pub async fn health(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({"status": "ok", "documents": state.index().num_docs(), "version": env!("CARGO_PKG_VERSION")}))
+}
+
+/// `GET /v1/openapi.json`.
+pub async fn openapi_json() -> Json<Value> {
+    Json(crate::openapi())
+}
+
+/// Fallback: unknown route.
+pub async fn not_found(method: Method, uri: Uri) -> AppError {
+    AppError::not_found(format!("no such endpoint: {method} {}", uri.path()))
+}
+
+/// `POST /v1/analyze`: `text/plain` or JSON `{"text": ...}` (or a document with `body`).
+pub async fn analyze(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<Analysis>, AppError> {
+    nonempty(&body)?;
+    let text = utf8(&body)?;
+    let doc = if content_type(&headers).contains("json") {
+        let v: Value = serde_json::from_str(text).map_err(|e| AppError::bad_request(format!("invalid JSON: {e}")))?;
+        let has_text = v.get("text").or_else(|| v.get("body")).is_some_and(Value::is_string);
+        if !has_text {
+            return Err(AppError::bad_request("expected a JSON object with a string \"text\" (or \"body\")"));
+        }
+        serde_json::from_value::<Document>(v).map_err(|e| AppError::bad_request(format!("invalid document: {e}")))?
+    } else {
+        Document::from_text(None, text)
+    };
+    let analyzer = state.inner.analyzer.clone();
+    blocking(move || Ok(Json(analyzer.analyze_document(&doc)))).await
+}
+
+/// A stable id for a document sent without one: a hash of its title and body.
+fn derived_id(doc: &Document) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in doc.title.as_deref().unwrap_or("").bytes().chain([0xff]).chain(doc.body.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("h{h:016x}")
+}
+
+fn document_of(v: Value, what: &str) -> Result<Document, AppError> {
+    if !v.is_object() {
+        return Err(AppError::bad_request(format!("{what}: expected a JSON object")));
+    }
+    let mut doc: Document = serde_json::from_value(v).map_err(|e| AppError::bad_request(format!("{what}: {e}")))?;
+    if doc.body.trim().is_empty() {
+        return Err(AppError::bad_request(format!("{what}: no \"body\" (or \"text\")")));
+    }
+    match doc.id.as_deref() {
+        Some(id) if id.trim().is_empty() => return Err(AppError::bad_request(format!("{what}: empty \"id\""))),
+        Some(_) => {}
+        None => doc.id = Some(derived_id(&doc)),
+    }
+    Ok(doc)
+}
+
+/// The documents of a `POST /v1/documents` body: one object, an array, or JSON lines.
+pub fn parse_documents(content_type: &str, body: &[u8]) -> Result<Vec<Document>, AppError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(AppError::bad_request("empty body: send a JSON document, a JSON array of documents, or JSON lines"));
+    }
+    let text = utf8(body)?;
+    let lines = |text: &str| -> Result<Vec<Document>, AppError> {
+        let mut docs = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let what = format!("line {}", i + 1);
+            let v: Value = serde_json::from_str(line).map_err(|e| AppError::bad_request(format!("{what}: invalid JSON: {e}")))?;
+            docs.push(document_of(v, &what)?);
+        }
+        Ok(docs)
+    };
+    if content_type.contains("ndjson") || content_type.contains("jsonl") || content_type.contains("json-seq") {
+        return lines(text);
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(items)) => {
+            if items.is_empty() {
+                return Err(AppError::bad_request("empty array: no documents"));
+            }
+            items.into_iter().enumerate().map(|(i, v)| document_of(v, &format!("document {}", i + 1))).collect()
+        }
+        Ok(v) => Ok(vec![document_of(v, "document")?]),
+        // Several objects one per line, sent without the JSON-lines content type.
+        Err(_) if text.trim().lines().count() > 1 && text.trim_start().starts_with('{') => lines(text),
+        Err(e) => Err(AppError::bad_request(format!("invalid JSON: {e}"))),
+    }
+}
+
+/// The answer to `POST /v1/documents`.
+#[derive(Serialize)]
+pub struct Ingested {
+    /// Documents received (and now durable).
+    pub count: usize,
+    /// Their ids, in the order sent.
+    pub ids: Vec<String>,
+    /// How many replaced a document with the same id.
+    pub replaced: usize,
+}
+
+/// `POST /v1/documents`: analyse, upsert by id, commit; answers after the commit.
+pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<Ingested>, AppError> {
+    let ct = content_type(&headers);
+    blocking(move || {
+        let docs = parse_documents(&ct, &body)?;
+        drop(body);
+        let inner = &state.inner;
+        let prepared: Vec<(String, tantivy::TantivyDocument)> = docs
+            .iter()
+            .map(|doc| {
+                let analysis = inner.analyzer.analyze_document(doc);
+                let title = doc.title.as_deref().map(|t| inner.title_analyzer.analyze(t));
+                (doc.id.clone().unwrap_or_default(), inner.index.make_document(doc, &analysis, title.as_ref()))
+            })
+            .collect();
+        let ids: Vec<String> = prepared.iter().map(|(id, _)| id.clone()).collect();
+        let replaced = inner.writer.upsert_durably(&inner.index, prepared).map_err(AppError::internal)?;
+        tracing::info!(count = ids.len(), replaced, "documents committed");
+        Ok(Json(Ingested { count: ids.len(), ids, replaced }))
+    })
+    .await
+}
+
+/// Middleware on write endpoints: the API key, when one is set.
+pub async fn require_key(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(key) = state.inner.options.api_key.as_deref() else {
+        return next.run(req).await;
+    };
+    let h = req.headers();
+    let given = h
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .or_else(|| h.get("x-api-key").and_then(|v| v.to_str().ok()));
+    match given {
+        Some(g) if constant_time_eq(g.as_bytes(), key.as_bytes()) => next.run(req).await,
+        _ => AppError {
+            status: axum::http::StatusCode::UNAUTHORIZED,
+            code: "unauthorized",
+            message: "this endpoint needs the API key: send `Authorization: Bearer KEY` or `X-Api-Key: KEY`".into(),
+        }
+        .into_response(),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A stored document, as `GET /v1/documents/{id}` shows it.
+#[derive(Serialize)]
+pub struct StoredDocument {
+    /// Id.
+    pub id: String,
+    /// Headline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Text.
+    pub body: String,
+    /// Publication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Publication date-time, RFC 3339 UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+}
+
+/// The answer to `GET /v1/documents/{id}` (serialised directly, so numbers
+/// are written exactly as `khabar analyze --json` writes them).
+#[derive(Serialize)]
+pub struct DocumentAnswer {
+    /// The stored document.
+    pub document: StoredDocument,
+    /// Its analysis.
+    pub analysis: Analysis,
+}
+
+/// `GET /v1/documents/{id}`: the document and its analysis.
+pub async fn document(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<DocumentAnswer>, AppError> {
+    blocking(move || {
+        let inner = &state.inner;
+        let f = inner.index.fields();
+        let searcher = inner.index.reader().searcher();
+        let q = tantivy::query::TermQuery::new(tantivy::Term::from_field_text(f.id, &id), tantivy::schema::IndexRecordOption::Basic);
+        let top = searcher.search(&q, &tantivy::collector::TopDocs::with_limit(1).order_by_score()).map_err(AppError::internal)?;
+        let Some((_, addr)) = top.first() else {
+            return Err(AppError::not_found(format!("no document with id {id:?}")));
+        };
+        let d: tantivy::TantivyDocument = searcher.doc(*addr).map_err(AppError::internal)?;
+        let text = |field| d.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
+        let stored = StoredDocument {
+            id: id.clone(),
+            title: text(f.title),
+            body: text(f.body).unwrap_or_default(),
+            source: text(f.source),
+            url: text(f.url),
+            published: d.get_first(f.published).and_then(|v| v.as_datetime()).map(|t| khabar_index::format_date(t.into_timestamp_secs())),
+        };
+        let doc = Document {
+            id: Some(id),
+            title: stored.title.clone(),
+            body: stored.body.clone(),
+            source: stored.source.clone(),
+            url: stored.url.clone(),
+            published: stored.published.clone(),
+            ..Document::default()
+        };
+        let analysis = inner.analyzer.analyze_document(&doc);
+        Ok(Json(DocumentAnswer { document: stored, analysis }))
+    })
+    .await
+}
+
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.trim().is_empty())
+}
+
+fn number(params: &[(String, String)], name: &str, default: usize, max: usize) -> Result<usize, AppError> {
+    match param(params, name) {
+        None => Ok(default),
+        Some(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n <= max => Ok(n),
+            Ok(_) => Err(AppError::bad_request(format!("{name}={v}: at most {max}"))),
+            Err(_) => Err(AppError::bad_request(format!("{name}={v:?}: not a number"))),
+        },
+    }
+}
+
+/// `from` (start of the day or instant) and `to` (end of the day, inclusive), as seconds.
+fn dates(params: &[(String, String)]) -> Result<(Option<i64>, Option<i64>), AppError> {
+    let date = |name: &str, end: bool| -> Result<Option<i64>, AppError> {
+        let Some(s) = param(params, name) else { return Ok(None) };
+        let Some((secs, has_time)) = parse_date(s.trim()) else {
+            return Err(AppError::bad_request(format!("{name}={s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
+        };
+        Ok(Some(if end { secs + if has_time { 1 } else { 86_400 } } else { secs }))
+    };
+    Ok((date("from", false)?, date("to", true)?))
+}
+
+fn entity_type(params: &[(String, String)]) -> Result<Option<String>, AppError> {
+    match param(params, "type") {
+        None => Ok(None),
+        Some(t) => {
+            let t = t.trim().to_uppercase();
+            if ENTITY_TYPES.contains(&t.as_str()) {
+                Ok(Some(t))
+            } else {
+                Err(AppError::bad_request(format!("type={t:?}: expected one of {}", ENTITY_TYPES.join(", "))))
+            }
+        }
+    }
+}
+
+/// `GET /v1/search?q=&entity=&from=&to=&limit=&offset=`: as `khabar search --json`.
+pub async fn search(State(state): State<AppState>, Query(params): Params) -> Result<Json<khabar_index::SearchResults>, AppError> {
+    let Some(q) = param(&params, "q") else {
+        return Err(AppError::bad_request("missing the query: /v1/search?q=..."));
+    };
+    let mut req = SearchRequest::new(q);
+    req.limit = number(&params, "limit", 10, MAX_SEARCH_LIMIT)?;
+    req.offset = number(&params, "offset", 0, MAX_SEARCH_OFFSET)?;
+    req.facets = number(&params, "facets", 10, 100)?;
+    for (k, v) in &params {
+        if k != "entity" || v.trim().is_empty() {
+            continue;
+        }
+        let Some((kind, name)) = v.split_once(':').filter(|(k, n)| !k.trim().is_empty() && !n.trim().is_empty()) else {
+            return Err(AppError::bad_request(format!("entity={v:?}: expected TYPE:NAME, e.g. PER:بوتين")));
+        };
+        req.entities.push((kind.trim().to_uppercase(), name.trim().to_owned()));
+    }
+    (req.from, req.to) = dates(&params)?;
+    blocking(move || Ok(Json(state.inner.index.search(&req)?))).await
+}
+
+/// `GET /v1/entities?type=&from=&to=&limit=`: the most mentioned entities.
+pub async fn entities(State(state): State<AppState>, Query(params): Params) -> Result<Json<Value>, AppError> {
+    let kind = entity_type(&params)?;
+    let (from, to) = dates(&params)?;
+    let limit = number(&params, "limit", 50, MAX_ENTITIES_LIMIT)?;
+    let filter = EntityFilter { kind, from, to };
+    blocking(move || {
+        let top = khabar_index::top_entities(&state.inner.index, &filter, limit)?;
+        Ok(Json(json!({ "entities": top })))
+    })
+    .await
+}
+
+/// `GET /v1/entities/{canonical}/timeline?type=&from=&to=`: mentions per day.
+pub async fn timeline(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(params): Params,
+) -> Result<Json<khabar_index::Timeline>, AppError> {
+    let kind = entity_type(&params)?;
+    let (from, to) = dates(&params)?;
+    let filter = EntityFilter { kind, from, to };
+    blocking(move || {
+        let t = khabar_index::timeline(&state.inner.index, name.trim(), &filter)?;
+        if t.types.is_empty() {
+            return Err(AppError::not_found(format!("no document mentions an entity named {:?}", name.trim())));
+        }
+        Ok(Json(t))
+    })
+    .await
+}

@@ -1,0 +1,295 @@
+//! The API against a real server on an ephemeral 127.0.0.1 port: every
+//! endpoint, the bad-input list, the API key, the page's assets.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::thread::JoinHandle;
+
+use khabar::{Analyzer, Document};
+use khabar_serve::client::{encode, Client, Response};
+use khabar_serve::{AppState, ServeOptions};
+use serde_json::{json, Value};
+
+struct Server {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(dir: &Path, options: ServeOptions) -> Server {
+        let state = AppState::open(dir, options).expect("open the index");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                khabar_serve::run(listener, state.clone(), async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+                state.close();
+            });
+        });
+        Server { addr: rx.recv().unwrap(), stop: Some(stop), thread: Some(thread) }
+    }
+
+    fn client(&self) -> Client {
+        Client::new(self.addr)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn json_of(r: &Response) -> Value {
+    r.json().unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.text()))
+}
+
+/// A 4xx answer with the JSON error shape.
+fn assert_error(r: &Response, status: u16, code: &str) {
+    assert_eq!(r.status, status, "{}", r.text());
+    assert!(r.header("content-type").unwrap_or("").starts_with("application/json"), "{:?}", r.headers);
+    let v = json_of(r);
+    assert_eq!(v["error"]["code"], code, "{v}");
+    assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
+}
+
+/// The JSON text a value serialises to, read back (floats compared as sent).
+fn as_sent<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::from_str(&serde_json::to_string(v).unwrap()).unwrap()
+}
+
+fn article(id: &str, day: &str, body: &str) -> Value {
+    json!({"id": id, "title": format!("خبر {id}"), "body": body, "source": "test", "published": day})
+}
+
+const PUTIN: &str = "التقى الرئيس الروسي فلاديمير بوتين في موسكو بوفد من الأمم المتحدة. وقال بوتين إن المفاوضات مستمرة.";
+const RIYADH: &str = "أعلنت وزارة الصحة في الرياض عن افتتاح مستشفى جديد. وقال الوزير إن المشروع يخدم المملكة العربية السعودية.";
+
+fn ingest(c: &mut Client, docs: &Value) -> Value {
+    let r = c.post("/v1/documents", "application/json", docs.to_string().as_bytes()).unwrap();
+    assert_eq!(r.status, 200, "{}", r.text());
+    json_of(&r)
+}
+
+#[test]
+fn every_endpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), ServeOptions::default());
+    let mut c = server.client();
+
+    let h = json_of(&c.get("/v1/health").unwrap());
+    assert_eq!((h["status"].as_str(), h["documents"].as_u64()), (Some("ok"), Some(0)));
+
+    // Ingest: one object, an array, JSON lines.
+    let one = ingest(&mut c, &article("p1", "2015-08-01", PUTIN));
+    assert_eq!(one, json!({"count": 1, "ids": ["p1"], "replaced": 0}));
+    let many = ingest(&mut c, &json!([article("p2", "2015-08-02", PUTIN), article("r1", "2015-08-02", RIYADH)]));
+    assert_eq!(many["count"], 2);
+    let lines = format!("{}\n\n{}\n", article("r2", "2015-08-03", RIYADH), json!({"body": RIYADH}));
+    let r = c.post("/v1/documents", "application/x-ndjson", lines.as_bytes()).unwrap();
+    let v = json_of(&r);
+    assert_eq!(v["count"], 2, "{v}");
+    let derived = v["ids"][1].as_str().unwrap().to_owned();
+    assert!(derived.starts_with('h'), "a document without id gets one from its content: {derived}");
+    // Visible at once, and idempotent by id (also for derived ids).
+    assert_eq!(json_of(&c.get("/v1/health").unwrap())["documents"], 5);
+    let again = ingest(&mut c, &json!([article("p1", "2015-08-01", PUTIN), {"body": RIYADH}]));
+    assert_eq!((again["replaced"].as_u64(), again["ids"][1].as_str()), (Some(2), Some(derived.as_str())));
+    assert_eq!(json_of(&c.get("/v1/health").unwrap())["documents"], 5);
+
+    // A document and its analysis (as `khabar analyze --json`).
+    let d = json_of(&c.get("/v1/documents/p1").unwrap());
+    assert_eq!(d["document"]["body"], PUTIN);
+    assert_eq!(d["document"]["published"], "2015-08-01T00:00:00Z");
+    let doc = Document { id: Some("p1".into()), body: PUTIN.into(), ..Document::default() };
+    let expected = as_sent(&Analyzer::default().analyze_document(&doc));
+    assert_eq!(d["analysis"], expected);
+    assert!(d["analysis"]["entities"].as_array().is_some_and(|e| !e.is_empty()));
+    assert_error(&c.get("/v1/documents/nope").unwrap(), 404, "not_found");
+
+    // Analyse: plain text and JSON, the same Analysis as the library.
+    let plain = json_of(&c.post("/v1/analyze", "text/plain; charset=utf-8", PUTIN.as_bytes()).unwrap());
+    let expected = as_sent(&Analyzer::default().analyze(PUTIN));
+    assert_eq!(plain, expected);
+    let as_json = json_of(&c.post("/v1/analyze", "application/json", json!({"text": PUTIN}).to_string().as_bytes()).unwrap());
+    assert_eq!(as_json, expected);
+
+    // Search: as `khabar search --json`.
+    let q = encode("بوتين");
+    let s = json_of(&c.get(&format!("/v1/search?q={q}")).unwrap());
+    assert_eq!(s["total"], 2, "{s}");
+    assert!(s["hits"][0]["snippet"].as_str().unwrap().contains("<mark>بوتين</mark>"), "{s}");
+    assert!(s["facets"]["PER"].as_array().is_some_and(|f| !f.is_empty()), "{s}");
+    let paged = json_of(&c.get(&format!("/v1/search?q={q}&limit=1&offset=1")).unwrap());
+    assert_eq!((paged["total"].as_u64(), paged["hits"].as_array().map(Vec::len)), (Some(2), Some(1)));
+    let dated = json_of(&c.get(&format!("/v1/search?q={q}&from=2015-08-02&to=2015-08-02")).unwrap());
+    assert_eq!(dated["total"], 1, "{dated}");
+    let name = s["facets"]["PER"][0]["name"].as_str().unwrap().to_owned();
+    let filtered = json_of(&c.get(&format!("/v1/search?q={}&entity={}", encode("المفاوضات"), encode(&format!("PER:{name}")))).unwrap());
+    assert!(filtered["total"].as_u64().is_some_and(|n| n >= 1), "{filtered}");
+    let none = json_of(&c.get(&format!("/v1/search?q={q}&entity={}", encode("PER:لا أحد"))).unwrap());
+    assert_eq!(none["total"], 0);
+
+    // Entities and a timeline.
+    let e = json_of(&c.get("/v1/entities?limit=3").unwrap());
+    let list = e["entities"].as_array().unwrap();
+    assert!(!list.is_empty() && list.len() <= 3, "{e}");
+    let m: Vec<u64> = list.iter().map(|x| x["mentions"].as_u64().unwrap()).collect();
+    assert!(m.windows(2).all(|w| w[0] >= w[1]), "sorted by mentions: {m:?}");
+    let per = json_of(&c.get("/v1/entities?type=per").unwrap());
+    assert!(per["entities"].as_array().unwrap().iter().all(|x| x["type"] == "PER"), "{per}");
+    let t = json_of(&c.get(&format!("/v1/entities/{}/timeline?type=PER", encode(&name))).unwrap());
+    let days: Vec<&str> = t["days"].as_array().unwrap().iter().map(|d| d["date"].as_str().unwrap()).collect();
+    assert_eq!(days, ["2015-08-01", "2015-08-02"], "{t}");
+    assert_eq!(t["documents"], 2);
+    let t1 = json_of(&c.get(&format!("/v1/entities/{}/timeline?from=2015-08-02", encode(&name))).unwrap());
+    assert_eq!(t1["days"].as_array().map(Vec::len), Some(1), "{t1}");
+    assert_error(&c.get(&format!("/v1/entities/{}/timeline", encode("لا أحد"))).unwrap(), 404, "not_found");
+
+    // OpenAPI names every endpoint.
+    let o = json_of(&c.get("/v1/openapi.json").unwrap());
+    for p in [
+        "/v1/health",
+        "/v1/analyze",
+        "/v1/documents",
+        "/v1/documents/{id}",
+        "/v1/search",
+        "/v1/entities",
+        "/v1/entities/{canonical}/timeline",
+    ] {
+        assert!(o["paths"][p].is_object(), "{p} missing from the OpenAPI description");
+    }
+
+    // The page and its assets.
+    let page = c.get("/").unwrap();
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains(r#"<html dir="rtl" lang="ar">"#));
+    assert!(page.header("content-security-policy").is_some_and(|p| p.contains("script-src 'self'")));
+    for a in ["/assets/app.js", "/assets/app.css"] {
+        assert_eq!(c.get(a).unwrap().status, 200, "{a}");
+    }
+    assert_error(&c.get("/assets/evil.js").unwrap(), 404, "not_found");
+}
+
+#[test]
+fn html_in_articles_is_escaped_in_snippets() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), ServeOptions::default());
+    let mut c = server.client();
+    let body = "قال بوتين <script>alert(1)</script> و<img src=x onerror=alert(2)> في موسكو";
+    ingest(&mut c, &json!({"id": "x", "body": body}));
+    let s = json_of(&c.get(&format!("/v1/search?q={}", encode("بوتين"))).unwrap());
+    let snippet = s["hits"][0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("&lt;script&gt;") && !snippet.contains("<script") && !snippet.contains("<img"), "{snippet}");
+    let tags: Vec<&str> =
+        snippet.match_indices('<').map(|(i, _)| &snippet[i..snippet[i..].find('>').map_or(snippet.len(), |j| i + j + 1)]).collect();
+    assert!(tags.iter().all(|t| *t == "<mark>" || *t == "</mark>"), "only <mark> tags: {tags:?}");
+}
+
+#[test]
+fn bad_input_is_a_json_4xx_never_a_5xx() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ServeOptions { body_limit: 4096, ..ServeOptions::default() };
+    let server = Server::start(dir.path(), options);
+    let mut c = server.client();
+    let big = "ا".repeat(5000);
+    // (method, path, content type, body, status, error code)
+    type Case = (&'static str, &'static str, &'static str, Vec<u8>, u16, &'static str);
+    let cases: Vec<Case> = vec![
+        ("POST", "/v1/documents", "application/json", b"{\"id\": 1, \"body\": ".to_vec(), 400, "bad_request"),
+        ("POST", "/v1/documents", "application/json", b"[1, 2]".to_vec(), 400, "bad_request"),
+        ("POST", "/v1/documents", "application/json", b"{\"id\": \"a\"}".to_vec(), 400, "bad_request"),
+        ("POST", "/v1/documents", "application/json", b"[]".to_vec(), 400, "bad_request"),
+        ("POST", "/v1/documents", "application/x-ndjson", b"{\"body\": \"\xd8\xa7\"}\nnot json\n".to_vec(), 400, "bad_request"),
+        ("POST", "/v1/documents", "application/json", b"{\"body\": \"\xff\xfe\"}".to_vec(), 400, "bad_request"),
+        ("POST", "/v1/documents", "application/json", Vec::new(), 400, "bad_request"),
+        ("POST", "/v1/documents", "application/json", b"  \n ".to_vec(), 400, "bad_request"),
+        ("POST", "/v1/documents", "application/json", json!({"body": big}).to_string().into_bytes(), 413, "payload_too_large"),
+        ("POST", "/v1/analyze", "application/json", b"{\"text\": ".to_vec(), 400, "bad_request"),
+        ("POST", "/v1/analyze", "application/json", b"{\"txt\": \"x\"}".to_vec(), 400, "bad_request"),
+        ("POST", "/v1/analyze", "text/plain", b"\xd8\xa7\xff".to_vec(), 400, "bad_request"),
+        ("POST", "/v1/analyze", "text/plain", Vec::new(), 400, "bad_request"),
+        ("POST", "/v1/analyze", "text/plain", big.clone().into_bytes(), 413, "payload_too_large"),
+        ("GET", "/v1/nope", "", Vec::new(), 404, "not_found"),
+        ("GET", "/v2/search?q=a", "", Vec::new(), 404, "not_found"),
+        ("DELETE", "/v1/documents", "", Vec::new(), 405, "method_not_allowed"),
+        ("GET", "/v1/analyze", "", Vec::new(), 405, "method_not_allowed"),
+        ("GET", "/v1/search", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/search?q=a&limit=x", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/search?q=a&limit=100000", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/search?q=a&from=yesterday", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/search?q=a&entity=nocolon", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/search?q=%FF%FE", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/entities?type=PERSON", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/entities?limit=-1", "", Vec::new(), 400, "bad_request"),
+    ];
+    for (method, path, ct, body, status, code) in cases {
+        let headers: Vec<(&str, &str)> = if ct.is_empty() { vec![] } else { vec![("content-type", ct)] };
+        let r = c.request(method, path, &headers, &body).unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        assert!(r.status < 500, "{method} {path}: {} {}", r.status, r.text());
+        assert_error(&r, status, code);
+    }
+    // Nothing of that was indexed, and the server still answers.
+    assert_eq!(json_of(&c.get("/v1/health").unwrap())["documents"], 0);
+    // A query longer than the index accepts is the user's error too.
+    let long = encode(&"كلمة ".repeat(2000));
+    let r = c.get(&format!("/v1/search?q={long}")).unwrap();
+    assert!(r.status == 400 || r.status == 414 || r.status == 431, "{}", r.status);
+}
+
+#[test]
+fn api_key_guards_writes_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), ServeOptions { api_key: Some("s3cret".into()), ..ServeOptions::default() });
+    let mut c = server.client();
+    let doc = article("k1", "2015-08-01", PUTIN).to_string();
+    assert_error(&c.post("/v1/documents", "application/json", doc.as_bytes()).unwrap(), 401, "unauthorized");
+    let wrong =
+        c.request("POST", "/v1/documents", &[("content-type", "application/json"), ("authorization", "Bearer nope")], doc.as_bytes());
+    assert_error(&wrong.unwrap(), 401, "unauthorized");
+    let ok =
+        c.request("POST", "/v1/documents", &[("content-type", "application/json"), ("authorization", "Bearer s3cret")], doc.as_bytes());
+    assert_eq!(ok.unwrap().status, 200);
+    let ok = c.request("POST", "/v1/documents", &[("content-type", "application/json"), ("x-api-key", "s3cret")], doc.as_bytes());
+    assert_eq!(ok.unwrap().status, 200);
+    // Reads and analysis need no key.
+    assert_eq!(c.post("/v1/analyze", "text/plain", PUTIN.as_bytes()).unwrap().status, 200);
+    assert_eq!(c.get("/v1/documents/k1").unwrap().status, 200);
+}
+
+proptest::proptest! {
+    /// The ingest body parser on arbitrary bytes: an answer, never a panic;
+    /// accepted documents always have a body and an id.
+    #[test]
+    fn document_parser_never_panics(ct in 0usize..4, body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+        let ct = ["application/json", "application/x-ndjson", "", "text/plain"][ct];
+        if let Ok(docs) = khabar_serve::parse_documents(ct, &body) {
+            proptest::prop_assert!(!docs.is_empty());
+            for d in docs {
+                proptest::prop_assert!(!d.body.trim().is_empty() && d.id.is_some());
+            }
+        }
+    }
+
+    /// Documents that are JSON with a body come back with the same text.
+    #[test]
+    fn document_parser_reads_json_lines(bodies in proptest::collection::vec("[ا-ي ]{1,20}[ا-ي]", 1..5)) {
+        let lines: Vec<String> = bodies.iter().enumerate().map(|(i, b)| json!({"id": i.to_string(), "body": b}).to_string()).collect();
+        let docs = khabar_serve::parse_documents("application/x-ndjson", lines.join("\n").as_bytes()).unwrap();
+        let got: Vec<&str> = docs.iter().map(|d| d.body.as_str()).collect();
+        proptest::prop_assert_eq!(got, bodies.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+}

@@ -1,0 +1,148 @@
+// Browser test of `khabar serve`'s page with Debian's chromium (playwright-core).
+//
+//   cargo build -p khabar-cli && (cd tests/browser && npm ci && node run.mjs)
+//
+// Indexes examples/ into a fresh folder, serves it on an ephemeral 127.0.0.1
+// port, searches for بوتين, checks highlighted results and entity facets,
+// opens an article (entities coloured, legend), runs the analyse view and an
+// entity timeline, checks that HTML inside an article never runs, and saves
+// screenshots under target/browser/. Env: KHABAR_BIN (default
+// target/debug/khabar), CHROMIUM (default /usr/bin/chromium).
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const bin = process.env.KHABAR_BIN || join(root, "target/debug/khabar");
+const shots = join(root, "target/browser");
+mkdirSync(shots, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), "khabar-browser-"));
+const index = join(work, "index");
+
+function check(cond, what) {
+  if (!cond) throw new Error(`FAILED: ${what}`);
+  console.log(`ok - ${what}`);
+}
+
+execFileSync(bin, ["index", "--index", index, join(root, "examples")], { stdio: ["ignore", "inherit", "inherit"] });
+
+const server = spawn(bin, ["serve", "--index", index, "--addr", "127.0.0.1:0"], {
+  stdio: ["ignore", "pipe", "inherit"],
+  env: { ...process.env, RUST_LOG: process.env.RUST_LOG || "warn" },
+});
+const serverExit = new Promise((res) => server.on("exit", (code, signal) => res({ code, signal })));
+const base = await new Promise((res, rej) => {
+  let buf = "";
+  const timer = setTimeout(() => rej(new Error("the server did not start in 120 s")), 120_000);
+  server.stdout.on("data", (d) => {
+    buf += d;
+    const m = buf.match(/on (http:\/\/127\.0\.0\.1:\d+)\//);
+    if (m) { clearTimeout(timer); res(m[1]); }
+  });
+  server.on("exit", () => rej(new Error(`the server exited early: ${buf}`)));
+});
+console.log(`server at ${base}`);
+
+let browser;
+let failed = false;
+try {
+  // A document whose title and body carry HTML: it must show as text and never run.
+  const evil = {
+    id: "xss-test",
+    title: `<img src=x onerror="window.__pwned=1"> بوتين <script>window.__pwned=2</script>`,
+    body: `قال بوتين <b>مرحبا</b> <img src=x onerror="window.__pwned=3"> في موسكو يوم الاثنين.`,
+    source: "<i>test</i>",
+    published: "2015-08-02",
+  };
+  const r = await fetch(`${base}/v1/documents`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(evil) });
+  check(r.ok, "POST /v1/documents accepts a document with HTML in it");
+
+  browser = await chromium.launchPersistentContext(join(work, "profile"), {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = browser.pages()[0] || (await browser.newPage());
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("dialog", (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
+  // Only the server itself: no CDN, no outside request.
+  const outside = [];
+  page.on("request", (req) => { if (!req.url().startsWith(base) && !req.url().startsWith("data:")) outside.push(req.url()); });
+
+  await page.goto(`${base}/?q=${encodeURIComponent("بوتين")}`);
+  await page.waitForSelector("#view[data-ready=search]");
+  check((await page.getAttribute("html", "dir")) === "rtl" && (await page.getAttribute("html", "lang")) === "ar", "<html dir=rtl lang=ar>");
+  check((await page.inputValue("#q")) === "بوتين", "/?q= fills the search box");
+  const hits = await page.locator(".hit").count();
+  check(hits >= 2, `search for بوتين shows results (${hits})`);
+  const marks = await page.locator(".hit .snippet mark").allTextContents();
+  check(marks.length > 0 && marks.some((m) => m.includes("بوتين")), `snippets highlight بوتين in <mark> (${marks.length} marks)`);
+  const facets = await page.locator("#facets .facet").count();
+  check(facets > 0, `entity facets in the sidebar (${facets})`);
+  const evilHit = page.locator(".hit", { hasText: "onerror" });
+  check((await evilHit.count()) === 1, "the HTML in a title is shown as text");
+  check((await page.locator(".hit img, .hit script, .hit b").count()) === 0, "no element from article HTML in the results");
+  await page.screenshot({ path: join(shots, "search.png"), fullPage: true });
+
+  // A facet narrows the results.
+  await page.locator("#facets .facet").first().click();
+  await page.waitForSelector("#view[data-ready=search] .chip .x");
+  check((await page.locator(".hit").count()) >= 1, "a facet filters the results");
+
+  // Open the article about the Aurus (any non-test hit).
+  await page.goto(`${base}/?q=${encodeURIComponent("بوتين")}`);
+  await page.waitForSelector("#view[data-ready=search]");
+  await page.locator(".hit h2 a", { hasNotText: "onerror" }).first().click();
+  await page.waitForSelector("#view[data-ready=doc]");
+  const ents = await page.locator("#article .ent").count();
+  check(ents > 0, `the article shows its entities in place (${ents})`);
+  check((await page.locator("#article .legend .swatch").count()) === 4, "the article has a legend of the four types");
+  const types = await page.locator("#article .ent").evaluateAll((xs) => [...new Set(xs.map((x) => x.dataset.type))]);
+  check(types.includes("PER") && types.includes("LOC"), `entities coloured by type (${types.join(", ")})`);
+  await page.screenshot({ path: join(shots, "article.png"), fullPage: true });
+
+  // The test document: HTML shown as text, nothing ran.
+  await page.goto(`${base}/?doc=xss-test`);
+  await page.waitForSelector("#view[data-ready=doc]");
+  const bodyText = await page.locator("#article .body").textContent();
+  check(bodyText.includes("<b>مرحبا</b>") && bodyText.includes("onerror"), "article HTML is shown as text");
+  check((await page.locator("#article img, #article script, #article b, .meta i").count()) === 0, "no element from article HTML in the article view");
+  check((await page.evaluate(() => window.__pwned)) === undefined, "no script from an article ran");
+
+  // Timeline of an entity (click one in the article).
+  await page.locator("#article .ent[data-type=PER]").first().click();
+  await page.waitForSelector("#view[data-ready=entities]");
+  check((await page.locator("#timeline-chart svg rect.bar").count()) > 0, "entity timeline chart");
+  await page.screenshot({ path: join(shots, "timeline.png"), fullPage: true });
+
+  // Analyse view.
+  await page.goto(`${base}/?view=analyze`);
+  await page.waitForSelector("#view[data-ready=analyze]");
+  await page.fill("#analyze-text", "التقى الرئيس الروسي فلاديمير بوتين في موسكو بوفد من الأمم المتحدة. وقال إن المفاوضات مستمرة.");
+  await page.click("#analyze-run");
+  await page.waitForSelector("#sentences details");
+  check((await page.locator("#sentences details").count()) === 2, "analyse view: two sentences");
+  check((await page.locator("#sentences .pos").count()) > 5, "analyse view: words with parts of speech");
+  check((await page.locator("#analysis .ent").count()) > 0, "analyse view: entities");
+  await page.screenshot({ path: join(shots, "analyze.png"), fullPage: true });
+
+  check(errors.length === 0, `no page errors (${errors.join("; ")})`);
+  check(outside.length === 0, `no request leaves the server (${outside.join(", ")})`);
+} catch (e) {
+  failed = true;
+  console.error(e);
+} finally {
+  if (browser) await browser.close();
+  server.kill("SIGTERM");
+  const { code, signal } = await serverExit;
+  if (!failed) check(code === 0, `SIGTERM: the server stops cleanly (code ${code}, signal ${signal})`);
+  rmSync(work, { recursive: true, force: true });
+}
+if (failed) process.exit(1);
+console.log(`screenshots in ${shots}`);
