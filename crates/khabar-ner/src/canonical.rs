@@ -20,12 +20,25 @@
 //! 4. A group's canonical is the display form of its members with the most
 //!    words, then the most frequent, then the smallest string (byte order),
 //!    so the same set of mention strings always gives the same canonical.
+//! 5. Across documents: the model carries a full-name list learned at
+//!    training time from the gold PER entities of the training data (see
+//!    `train::full_names`: surname → the full name it ends in at least 60% of
+//!    its full-name uses, seen at least twice). A PER group made only of
+//!    one-word mentions whose key is a listed surname takes that full name as
+//!    canonical (بوتين alone → فلاديمير بوتين, as in a document that names him
+//!    in full); a PER group whose canonical has the key of a listed full name
+//!    takes the list's spelling (one form for spelling variants). A full name
+//!    in the document always wins over the list (rule 3 runs first), so a
+//!    document about another person with the same surname keeps its own name.
 
 use std::collections::BTreeMap;
 
 use khabar_text::{is_arabic_mark, is_format_control, normalize, Profile};
 
 use crate::{Entity, EntityType};
+
+/// Surname key → full display name (rule 5); ordered so models serialise deterministically.
+pub type FullNames = BTreeMap<String, String>;
 
 /// The display form of a mention (rule 1).
 pub fn display_form(text: &str, elided_article: bool) -> String {
@@ -62,7 +75,7 @@ pub fn key(display: &str) -> String {
 }
 
 /// Fill `canonical` of every entity (`elided[i]` tells whether entity i lost an elided article).
-pub fn assign(ents: &mut [Entity], elided: &[bool]) {
+pub fn assign(ents: &mut [Entity], elided: &[bool], full: &FullNames) {
     let n = ents.len();
     let disp: Vec<String> = (0..n).map(|i| display_form(&ents[i].text, elided.get(i).copied().unwrap_or(false))).collect();
     let keys: Vec<String> = disp.iter().map(|d| key(d)).collect();
@@ -143,9 +156,21 @@ pub fn assign(ents: &mut [Entity], elided: &[bool]) {
         let t = target.get(&g).cloned().unwrap_or(g);
         merged.entry(t).or_default().extend(members);
     }
-    for members in merged.values() {
+    for ((t, k), members) in &merged {
         // the canonical comes from the full names (members with the most words)
-        let c = canon_of(members);
+        let mut c = canon_of(members);
+        if *t == EntityType::Per && !full.is_empty() {
+            if !c.contains(' ') {
+                // rule 5: a surname alone → its full name from the model's list
+                if let Some(f) = full.get(k) {
+                    c = f.clone();
+                }
+            } else if let Some(f) = c.rsplit(' ').next().and_then(|lw| full.get(&key(lw))) {
+                if key(f) == key(&c) {
+                    c = f.clone();
+                }
+            }
+        }
         for &m in members {
             ents[m].canonical = c.clone();
         }
@@ -169,7 +194,7 @@ mod tests {
             ent("بوتين", EntityType::Per),
             ent("بوتينُ", EntityType::Per),
         ];
-        assign(&mut e, &[false; 4]);
+        assign(&mut e, &[false; 4], &FullNames::new());
         for x in &e {
             assert_eq!(x.canonical, "فلاديمير بوتين");
         }
@@ -183,7 +208,7 @@ mod tests {
             ent("بيونغ-يانغ", EntityType::Loc),
             ent("بيونغ يانغ", EntityType::Loc),
         ];
-        assign(&mut e, &[false; 4]);
+        assign(&mut e, &[false; 4], &FullNames::new());
         for x in &e {
             assert_eq!(x.canonical, "بيونغ يانغ");
         }
@@ -199,7 +224,7 @@ mod tests {
             ent("العراق", EntityType::Loc),
             ent("عراق", EntityType::Loc),
         ];
-        assign(&mut e, &[false, false, false, false, true]);
+        assign(&mut e, &[false, false, false, false, true], &FullNames::new());
         assert_eq!(e[0].canonical, "أمريكا");
         assert_eq!(e[1].canonical, "أمريكا");
         assert_eq!(e[3].canonical, "العراق");
@@ -211,8 +236,8 @@ mod tests {
         let names = ["كيم", "كيم جونغ أون", "جونغ أون"];
         let mut a: Vec<Entity> = names.iter().map(|n| ent(n, EntityType::Per)).collect();
         let mut b: Vec<Entity> = names.iter().rev().map(|n| ent(n, EntityType::Per)).collect();
-        assign(&mut a, &[false; 3]);
-        assign(&mut b, &[false; 3]);
+        assign(&mut a, &[false; 3], &FullNames::new());
+        assign(&mut b, &[false; 3], &FullNames::new());
         let ca: Vec<&str> = a.iter().map(|x| x.canonical.as_str()).collect();
         let mut cb: Vec<&str> = b.iter().map(|x| x.canonical.as_str()).collect();
         cb.reverse();
@@ -227,7 +252,7 @@ mod tests {
     #[test]
     fn types_are_kept_apart() {
         let mut e = vec![ent("واشنطن", EntityType::Loc), ent("واشنطن", EntityType::Per), ent("جورج واشنطن", EntityType::Per)];
-        assign(&mut e, &[false; 3]);
+        assign(&mut e, &[false; 3], &FullNames::new());
         assert_eq!(e[0].canonical, "واشنطن");
         assert_eq!(e[1].canonical, "جورج واشنطن");
     }
@@ -235,7 +260,33 @@ mod tests {
     #[test]
     fn shared_first_name_stays_apart() {
         let mut e = vec![ent("محمد", EntityType::Per), ent("محمد مرسي", EntityType::Per), ent("محمد البرادعي", EntityType::Per)];
-        assign(&mut e, &[false; 3]);
+        assign(&mut e, &[false; 3], &FullNames::new());
         assert_eq!(e[0].canonical, "محمد");
+    }
+
+    #[test]
+    fn surname_alone_takes_the_full_name_of_the_model_list() {
+        let mut full = FullNames::new();
+        full.insert(key("بوتين"), "فلاديمير بوتين".to_string());
+        full.insert(key("أوباما"), "باراك أوباما".to_string());
+        // document 1: only the surname; document 2: the full name; both one canonical
+        let mut d1 = vec![ent("بوتين", EntityType::Per), ent("بوتين", EntityType::Per)];
+        let mut d2 = vec![ent("فلاديمير بوتين", EntityType::Per), ent("بوتين", EntityType::Per)];
+        assign(&mut d1, &[false; 2], &full);
+        assign(&mut d2, &[false; 2], &full);
+        assert!(d1.iter().chain(&d2).all(|e| e.canonical == "فلاديمير بوتين"), "{d1:?} {d2:?}");
+        // a spelling variant of a listed full name takes the list's spelling
+        let mut d3 = vec![ent("باراك اوباما", EntityType::Per), ent("اوباما", EntityType::Per)];
+        assign(&mut d3, &[false; 2], &full);
+        assert!(d3.iter().all(|e| e.canonical == "باراك أوباما"), "{d3:?}");
+        // a full name in the document wins over the list (another person with the surname)
+        let mut d4 = vec![ent("ألكسندر بوتين", EntityType::Per), ent("بوتين", EntityType::Per)];
+        assign(&mut d4, &[false; 2], &full);
+        assert!(d4.iter().all(|e| e.canonical == "ألكسندر بوتين"), "{d4:?}");
+        // other types and unlisted names are untouched
+        let mut d5 = vec![ent("بوتين", EntityType::Loc), ent("غوتيريش", EntityType::Per)];
+        assign(&mut d5, &[false; 2], &full);
+        assert_eq!(d5[0].canonical, "بوتين");
+        assert_eq!(d5[1].canonical, "غوتيريش");
     }
 }

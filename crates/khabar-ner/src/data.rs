@@ -115,6 +115,27 @@ fn read(p: &Path) -> Result<String> {
     std::fs::read_to_string(p).map_err(|e| Error::io(p, e))
 }
 
+/// Arabic exemplar city names of the Unicode CLDR time zones (419 names).
+pub(crate) const CLDR_CITIES: &str = include_str!("../data/cldr_exemplar_cities_ar.txt");
+
+/// The CLDR city names, search-normalised (words joined by one space); one-word
+/// names of under 5 letters are left out (too often common words: ترك، سول، بلم).
+pub(crate) fn city_names() -> &'static std::collections::HashSet<String> {
+    static SET: std::sync::LazyLock<std::collections::HashSet<String>> = std::sync::LazyLock::new(|| {
+        CLDR_CITIES
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter(|l| l.contains(' ') || l.chars().filter(|c| khabar_text::is_arabic_letter(*c)).count() >= 5)
+            .map(|l| {
+                let n = khabar_text::normalize(l, khabar_text::Profile::Search);
+                n.split_whitespace().collect::<Vec<_>>().join(" ")
+            })
+            .collect()
+    });
+    &SET
+}
+
 /// Load the gazetteers of `dir` (the layout of /work/shared/data/gazetteers).
 /// Missing sources are skipped.
 pub fn load_gazetteers(dir: &Path) -> Result<Gazetteer> {

@@ -28,6 +28,7 @@ mod data;
 mod eval;
 mod features;
 mod model;
+mod post;
 mod train;
 
 use std::collections::HashSet;
@@ -162,6 +163,9 @@ pub struct NerModel {
     pub(crate) lex: features::CorpusLex,
     /// Corpus counts of whole normalised words (for clitic decisions).
     pub(crate) forms: features::CorpusLex,
+    /// Surname key → full person name (from the unlabelled corpus), for
+    /// canonical names that are stable across documents.
+    pub(crate) full: canonical::FullNames,
 }
 
 static EMBEDDED_BYTES: &[u8] = include_bytes!("../../../models/ner.bin");
@@ -189,6 +193,7 @@ impl NerModel {
             trig: self.trig.clone(),
             lex: self.lex.clone(),
             forms: self.forms.clone(),
+            full: self.full.clone(),
         }
     }
 
@@ -203,6 +208,7 @@ impl NerModel {
             trig: trigger_map(),
             lex: HashMap::default(),
             forms: HashMap::default(),
+            full: canonical::FullNames::default(),
         }
     }
 
@@ -223,10 +229,11 @@ impl NerModel {
         let mut use_doc = false;
         let mut lex = HashMap::default();
         let mut forms = HashMap::default();
+        let mut full = canonical::FullNames::default();
         let mut section = "";
         for line in text.lines() {
             match line {
-                "#G" | "#K" | "#O" | "#C" | "#F" => {
+                "#G" | "#K" | "#O" | "#C" | "#F" | "#N" => {
                     section = line;
                     continue;
                 }
@@ -257,11 +264,21 @@ impl NerModel {
                         }
                     }
                 }
+                "#N" => {
+                    if let Some((k, v)) = line.split_once('\t') {
+                        full.insert(k.to_string(), v.to_string());
+                    }
+                }
                 "#O" if line == "doc" => use_doc = true,
                 _ => {}
             }
         }
-        Ok(NerModel { w, w2, gaz, known, use_doc, trig: trigger_map(), lex, forms })
+        let mut w = w;
+        let mut w2 = w2;
+        if let Some(w2) = w2.as_mut() {
+            Weights::fuse(&mut w, w2);
+        }
+        Ok(NerModel { w, w2, gaz, known, use_doc, trig: trigger_map(), lex, forms, full })
     }
 
     /// Encode (gzip-compressed; weights quantised to 16 bits).
@@ -288,6 +305,10 @@ impl NerModel {
         f.sort();
         for (w, n) in f {
             extra.push_str(&format!("{w}\t{n}\n"));
+        }
+        extra.push_str("#N\n");
+        for (k, v) in &self.full {
+            extra.push_str(&format!("{k}\t{v}\n"));
         }
         extra.push_str("#K\n");
         let mut k: Vec<_> = self.known.iter().collect();
@@ -333,12 +354,16 @@ impl NerModel {
             infos.push(v);
             ranges.push(r);
         }
-        let labels = self.tag_infos(&infos);
+        let mut labels = self.tag_infos(&infos);
+        self.refine(&infos, &mut labels);
         // words tagged as names in the document without a proclitic (for clitic decisions)
         let mut doc_words: HashMap<&str, u32> = HashMap::default();
         for (s, (labs, _)) in infos.iter().zip(&labels) {
             for (t, &l) in s.iter().zip(labs) {
-                if t.kind_code == 0 && l != O && t.clit.pattern == 0 {
+                // a tagged word counts whatever its own clitic reading: بيونغ and كوريا
+                // look like ب/ك + rest but are names themselves (the clitic decision
+                // below only ever asks whether a REST is a name of the document)
+                if t.kind_code == 0 && l != O {
                     *doc_words.entry(t.norm.as_str()).or_insert(0) += 1;
                 }
             }
@@ -390,7 +415,7 @@ impl NerModel {
                 i = j;
             }
         }
-        canonical::assign(&mut ents, &elided);
+        canonical::assign(&mut ents, &elided, &self.full);
         ents
     }
 
@@ -445,12 +470,21 @@ impl NerModel {
         }
         let mut em: Vec<[f32; NL]> = Vec::new();
         let mut first = Vec::with_capacity(infos.len());
+        // the second pass's scores of the same base features, read with the first's
+        let mut base2: Vec<[f32; NL]> = Vec::with_capacity(if self.w2.is_some() { offs.len() } else { 0 });
         let mut k = 0;
         for s in infos {
             em.clear();
             for _ in 0..s.len() {
                 let mut e = [0f32; NL];
-                self.w.emit(&feats[offs[k]..offs[k + 1]], &mut e);
+                match &self.w2 {
+                    Some(w2) => {
+                        let mut e2 = [0f32; NL];
+                        Weights::emit_pair(&self.w, w2, &feats[offs[k]..offs[k + 1]], &mut e, &mut e2);
+                        base2.push(e2);
+                    }
+                    None => self.w.emit(&feats[offs[k]..offs[k + 1]], &mut e),
+                }
                 em.push(e);
                 k += 1;
             }
@@ -470,9 +504,8 @@ impl NerModel {
             for i in 0..s.len() {
                 extra.clear();
                 stack_features(s, &labels[si], i, &stats, &mut extra);
-                let mut e = [0f32; NL];
+                let mut e = base2[k];
                 let mut e2 = [0f32; NL];
-                w2.emit(&feats[offs[k]..offs[k + 1]], &mut e);
                 w2.emit(&extra, &mut e2);
                 for j in 0..NL {
                     e[j] += e2[j];

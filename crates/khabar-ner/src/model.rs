@@ -47,15 +47,29 @@ pub struct Weights {
     /// (NL+1) × NL transitions; row NL is the start state.
     pub trans: Vec<f32>,
     /// Quantised emission weights of a decoded model (then `w` is empty):
-    /// weight = q × scale. Half the memory, fewer cache misses.
-    pub q: Vec<i16>,
+    /// weight = q × scale. Half the memory, fewer cache misses. Row r is
+    /// `q[r * stride + off ..][..NL]`; two passes' tables may share one
+    /// interleaved table (see [`Weights::fuse`]).
+    pub q: std::sync::Arc<Vec<i16>>,
+    /// Distance between rows in `q` (NL, or 2·NL when fused).
+    pub stride: usize,
+    /// Offset of this table's weights inside a row of `q`.
+    pub off: usize,
     /// Scale of `q`.
     pub scale: f32,
 }
 
 impl Weights {
     pub fn new(bits: u32) -> Self {
-        Weights { bits, w: vec![0.0; (1usize << bits) * NL], trans: vec![0.0; (NL + 1) * NL], q: Vec::new(), scale: 0.0 }
+        Weights {
+            bits,
+            w: vec![0.0; (1usize << bits) * NL],
+            trans: vec![0.0; (NL + 1) * NL],
+            q: Default::default(),
+            stride: NL,
+            off: 0,
+            scale: 0.0,
+        }
     }
 
     #[inline]
@@ -69,7 +83,7 @@ impl Weights {
         if !self.q.is_empty() {
             let mut acc = [0i32; NL];
             for &f in feats {
-                let r = self.row(f) * NL;
+                let r = self.row(f) * self.stride + self.off;
                 let row = &self.q[r..r + NL];
                 for k in 0..NL {
                     acc[k] += row[k] as i32;
@@ -87,6 +101,53 @@ impl Weights {
             for k in 0..NL {
                 out[k] += row[k];
             }
+        }
+    }
+
+    /// Interleave two decoded tables of the same size into one, so that
+    /// [`Weights::emit_pair`] reads both rows of a feature with one memory
+    /// access (the two passes use the same base features). No-op otherwise.
+    pub fn fuse(a: &mut Weights, b: &mut Weights) {
+        if a.q.is_empty() || b.q.is_empty() || a.bits != b.bits || a.stride != NL || b.stride != NL {
+            return;
+        }
+        let rows = 1usize << a.bits;
+        let mut j = vec![0i16; rows * 2 * NL];
+        for r in 0..rows {
+            j[r * 2 * NL..r * 2 * NL + NL].copy_from_slice(&a.q[r * NL..r * NL + NL]);
+            j[r * 2 * NL + NL..r * 2 * NL + 2 * NL].copy_from_slice(&b.q[r * NL..r * NL + NL]);
+        }
+        let j = std::sync::Arc::new(j);
+        a.q = j.clone();
+        b.q = j;
+        a.stride = 2 * NL;
+        b.stride = 2 * NL;
+        a.off = 0;
+        b.off = NL;
+    }
+
+    /// Emission scores of two tables for the same features (one pass over
+    /// the rows when the tables are fused).
+    #[inline]
+    pub fn emit_pair(a: &Weights, b: &Weights, feats: &[u64], ea: &mut [f32; NL], eb: &mut [f32; NL]) {
+        let fused =
+            std::sync::Arc::ptr_eq(&a.q, &b.q) && a.stride == 2 * NL && a.off == 0 && b.off == NL && a.bits == b.bits && !a.q.is_empty();
+        if !fused {
+            a.emit(feats, ea);
+            b.emit(feats, eb);
+            return;
+        }
+        let mut acc = [0i32; 2 * NL];
+        for &f in feats {
+            let r = a.row(f) * 2 * NL;
+            let row = &a.q[r..r + 2 * NL];
+            for k in 0..2 * NL {
+                acc[k] += row[k] as i32;
+            }
+        }
+        for k in 0..NL {
+            ea[k] = acc[k] as f32 * a.scale;
+            eb[k] = acc[NL + k] as f32 * b.scale;
         }
     }
 
@@ -154,7 +215,7 @@ impl Weights {
         let mut nz = Vec::new();
         for r in 0..rows {
             let q: Vec<i16> = if quantised {
-                self.q[r * NL..r * NL + NL].to_vec()
+                self.q[r * self.stride + self.off..r * self.stride + self.off + NL].to_vec()
             } else {
                 self.w[r * NL..r * NL + NL].iter().map(|&x| (x / scale).round() as i16).collect()
             };
@@ -191,7 +252,8 @@ impl Weights {
         if !(8..=22).contains(&bits) {
             return Err(Error::Model(format!("bad table size 2^{bits}")));
         }
-        let mut w = Weights { bits, w: Vec::new(), trans: vec![0.0; (NL + 1) * NL], q: vec![0; (1usize << bits) * NL], scale: 0.0 };
+        let mut q = vec![0i16; (1usize << bits) * NL];
+        let mut w = Weights { bits, w: Vec::new(), trans: vec![0.0; (NL + 1) * NL], q: Default::default(), stride: NL, off: 0, scale: 0.0 };
         for k in 0..w.trans.len() {
             w.trans[k] = r.f32()?;
         }
@@ -227,10 +289,11 @@ impl Weights {
         for k in 0..NL {
             let bytes = r.take(2 * n)?;
             for (j, &row) in idx.iter().enumerate() {
-                let q = i16::from_le_bytes([bytes[2 * j], bytes[2 * j + 1]]);
-                w.q[row * NL + k] = q;
+                let v = i16::from_le_bytes([bytes[2 * j], bytes[2 * j + 1]]);
+                q[row * NL + k] = v;
             }
         }
+        w.q = std::sync::Arc::new(q);
         Ok(w)
     }
 }

@@ -7,6 +7,7 @@ use std::time::Instant;
 use khabar_text::{tokenize, Token, TokenKind};
 use rayon::prelude::*;
 
+use crate::canonical::FullNames;
 use crate::data::{bio_files, load_gazetteers, read_bio, GoldSentence};
 use crate::eval::{evaluate_sentences, EvalReport};
 use crate::features::{
@@ -423,7 +424,17 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
     if opts.verbose {
         eprintln!("features built: {} tokens in {:.1}s", ntok, t0.elapsed().as_secs_f64());
     }
-    let mut model = NerModel { w: Weights::new(8), w2: None, gaz, known, use_doc: opts.doc_features, trig: trigger_map(), lex, forms };
+    let mut model = NerModel {
+        w: Weights::new(8),
+        w2: None,
+        gaz,
+        known,
+        use_doc: opts.doc_features,
+        trig: trigger_map(),
+        lex,
+        forms,
+        full: full_names(&all_train),
+    };
     let all = |_: usize, _: usize| true;
     let (w1, e1, rep1) = {
         let dev_eval = |w: &Weights| {
@@ -471,6 +482,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
         let mut all_train = all_train;
         all_train.extend(dev.iter().cloned());
         model.known = known_words(&all_train);
+        model.full = full_names(&all_train);
         let data = build_docs(&docs, &model.gaz, &model.lex);
         ntok = data.iter().flat_map(|d| d.gold.iter()).map(|g| g.len()).sum();
         nsent = data.iter().map(|d| d.gold.len()).sum();
@@ -707,3 +719,62 @@ fn simhash_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> CorpusL
         })
         .collect()
 }
+
+/// Full person names of the training data, for canonical names that are
+/// stable across documents: for every surname (the last word of a gold PER
+/// entity of two or more words), the full name it most often ends. Kept when
+/// that full name occurs at least [`FULL_MIN`] times and makes up at least
+/// [`FULL_SHARE`] of the surname's full-name uses; the value is the full
+/// name's most frequent spelling (display form: diacritics removed). Map key:
+/// the canonical key ([`crate::canonical_key`]) of the surname.
+fn full_names(sents: &[GoldSentence]) -> FullNames {
+    use std::collections::BTreeMap;
+    let mut counts: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for s in sents {
+        let mut i = 0;
+        while i < s.tokens.len() {
+            let Some((true, 0)) = s.tags[i] else {
+                i += 1;
+                continue;
+            };
+            let mut j = i + 1;
+            while j < s.tokens.len() && s.tags[j] == Some((false, 0)) {
+                j += 1;
+            }
+            if j - i >= 2 {
+                let disp = crate::canonical::display_form(&s.tokens[i..j].join(" "), false);
+                if let Some(last) = disp.rsplit(' ').next() {
+                    let lk = crate::canonical::key(last);
+                    if lk.chars().count() >= 3 && !khabar_text::is_stopword(&lk) {
+                        *counts.entry((lk, disp.clone())).or_insert(0) += 1;
+                    }
+                }
+            }
+            i = j;
+        }
+    }
+    // per surname: per full name (by key) its count and spellings
+    let mut by_last: BTreeMap<String, BTreeMap<String, Vec<(u32, String)>>> = BTreeMap::new();
+    for ((last, disp), n) in counts {
+        by_last.entry(last).or_default().entry(crate::canonical::key(&disp)).or_default().push((n, disp));
+    }
+    let mut out = FullNames::default();
+    for (last, fulls) in by_last {
+        let total: u32 = fulls.values().flatten().map(|x| x.0).sum();
+        let best = fulls.values().map(|v| (v.iter().map(|x| x.0).sum::<u32>(), v)).max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(a.1)));
+        if let Some((n, spellings)) = best {
+            if n >= FULL_MIN && n as f64 >= FULL_SHARE * total as f64 {
+                // most frequent spelling, ties to the smallest string
+                if let Some(sp) = spellings.iter().max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1))) {
+                    out.insert(last, sp.1.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Minimum count of a full name in the training data for [`full_names`].
+pub const FULL_MIN: u32 = 2;
+/// Minimum share of the surname's full-name uses for [`full_names`].
+pub const FULL_SHARE: f64 = 0.6;

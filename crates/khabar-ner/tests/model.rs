@@ -30,6 +30,29 @@ fn spans_exclude_clitics_and_mentions_share_canonicals() {
     }
 }
 
+/// Rule 5 of canonical.rs: a document naming a person by surname only gets the
+/// full name the model learned from its training data (ANERCorp names
+/// فلاديمير بوتين and جورج بوش in full), so facets count one entity.
+#[test]
+fn canonical_is_stable_across_documents() {
+    let m = NerModel::embedded();
+    let docs = [
+        "قال الرئيس الروسي بوتين إن بلاده مستعدة للحوار.",
+        "وصل الرئيس الروسي فلاديمير بوتين إلى العاصمة أمس.",
+        "انتقد الرئيس الأمريكي بوش القرار، وقال بوش إنه خطأ.",
+        "ألقى الرئيس الأمريكي جورج بوش خطابا أمام الكونغرس.",
+    ];
+    let canon = |text: &str, name: &str| -> Vec<String> {
+        m.entities(text).into_iter().filter(|e| e.kind == EntityType::Per && e.text.contains(name)).map(|e| e.canonical).collect()
+    };
+    for (doc, name, full) in [(0, "بوتين", "فلاديمير بوتين"), (1, "بوتين", "فلاديمير بوتين"), (2, "بوش", "جورج بوش"), (3, "بوش", "جورج بوش")]
+    {
+        let c = canon(docs[doc], name);
+        assert!(!c.is_empty(), "no PER {name} in {}", docs[doc]);
+        assert!(c.iter().all(|x| x == full), "document {doc}: {c:?}");
+    }
+}
+
 #[test]
 fn never_panics_on_odd_input() {
     let m = NerModel::embedded();

@@ -4,11 +4,10 @@
 //! the program's output, and no list or rule of khabar was written for it:
 //! the test shows the model generalises to a news report it never saw.
 //!
-//! These tests FAIL with the current model (ANERCorp test micro-F1 0.72, below
-//! the 0.85 target of issue 5) and are ignored until a better model lands:
-//! `cargo test -p khabar --test golden_entities -- --ignored` shows the misses
-//! (بيونغ يانغ typed PER, spans swallowing a following word such as
-//! بوتين الأولى, a leading و kept in وكوريا الشمالية, KCNA not found).
+//! Four assertions fail with the current model (ANERCorp test micro-F1 below
+//! the 0.85 target of issue 5) and live in their own ignored tests, each with
+//! the reason in its doc comment; `cargo test -p khabar --test
+//! golden_entities -- --ignored` shows them. Everything else passes.
 
 use khabar::{Analysis, Analyzer, EntityRecord};
 
@@ -49,15 +48,11 @@ fn all_mentions(a: &Analysis, kind: &str, name: &str, expected_mentions: usize) 
 }
 
 #[test]
-#[ignore = "issue 5 open: the NER model misses this (see the module docs)"]
 fn people_are_found_and_their_mentions_share_a_canonical_name() {
     let a = analysis();
-    // فلاديمير بوتين / بوتين / لمساعد بوتين …: ten mentions.
-    all_mentions(&a, "PER", "بوتين", 10);
     // كيم جونغ أون / كيم / لكيم: six mentions.
     all_mentions(&a, "PER", "كيم", 6);
     all_mentions(&a, "PER", "أوشاكوف", 1);
-    all_mentions(&a, "PER", "مون جاي إن", 1);
     // The full name and the short name are one entity.
     let full = covering(&a, "PER", TEXT.find("فلاديمير").unwrap(), "فلاديمير".len()).expect("فلاديمير بوتين is a person");
     let short = covering(&a, "PER", TEXT.find("وظهر بوتين").unwrap() + "وظهر ".len(), "بوتين".len()).unwrap();
@@ -65,7 +60,6 @@ fn people_are_found_and_their_mentions_share_a_canonical_name() {
 }
 
 #[test]
-#[ignore = "issue 5 open: the NER model misses this (see the module docs)"]
 fn places_are_found_and_their_mentions_share_a_canonical_name() {
     let a = analysis();
     // لبيونغ يانغ, بيونغ يانغ ×2: the entity excludes the attached ل.
@@ -76,13 +70,52 @@ fn places_are_found_and_their_mentions_share_a_canonical_name() {
     all_mentions(&a, "LOC", "روسيا", 2);
     all_mentions(&a, "LOC", "موسكو", 3);
     all_mentions(&a, "LOC", "أوكرانيا", 2);
-    all_mentions(&a, "LOC", "سيول", 1);
     all_mentions(&a, "LOC", "واشنطن", 1);
     all_mentions(&a, "LOC", "هانوي", 1);
 }
 
+/// فلاديمير بوتين / بوتين / لمساعد بوتين …: ten mentions, one canonical.
+/// Nine pass; the tenth, خلال زيارة بوتين الأولى, is tagged بوتين الأولى
+/// ("Putin's first"): the span rule that drops a frequent article-bearing
+/// word at the end of a person name keeps words listed in a gazetteer, and
+/// ANERGazet's person list holds الأولى (dropping the gazetteer condition
+/// lowered dev F1 from 0.787 to 0.779, see models/NER.md).
 #[test]
-#[ignore = "issue 5 open: the NER model misses this (see the module docs)"]
+#[ignore = "known gap: بوتين الأولى is one span (see the doc comment)"]
+fn every_putin_mention_shares_one_canonical_name() {
+    let a = analysis();
+    all_mentions(&a, "PER", "بوتين", 10);
+}
+
+/// Moon Jae-in's name ends in إن, which is also one of the most frequent
+/// words of Arabic (the particle "that"); the tagger stops at مون جاي. No
+/// source used here lists the name, and a rule letting إن end a name would be
+/// written for this article, so this stays open.
+#[test]
+#[ignore = "known gap: مون جاي إن is found as مون جاي (see the doc comment)"]
+fn moon_jae_in_is_found_in_full() {
+    let a = analysis();
+    all_mentions(&a, "PER", "مون جاي إن", 1);
+}
+
+/// سيول (Seoul) is mentioned once, in a list (في كل من سيول وواشنطن), and is
+/// also the common noun "floods". No gazetteer used here spells Seoul this way
+/// (CLDR writes سول, ANERGazet lacks it), and one mention gives the document
+/// features nothing to work with, so the tagger leaves it out.
+#[test]
+#[ignore = "known gap: سيول is not found (see the doc comment)"]
+fn seoul_is_found() {
+    let a = analysis();
+    all_mentions(&a, "LOC", "سيول", 1);
+}
+
+/// North Korea's news agency KCNA. ANERCorp labels وكالة … inconsistently
+/// (often O), so the tagger learned little about it. A feature for the
+/// leading words of multi-word gazetteer entries (ANERGazet lists many
+/// وكالة الانباء X) was tried: it did not find this name and did not help on
+/// dev (models/NER.md), so it is not in the model.
+#[test]
+#[ignore = "known gap: KCNA is not found as an organisation (see the doc comment)"]
 fn organisations_are_found() {
     let a = analysis();
     // North Korea's central news agency (KCNA), named in full in line 7.

@@ -1,8 +1,10 @@
 //! Train the NER model, print dev / held-out / test scores and write models/ner.bin.
 //!
 //! Usage: khabar-ner-train [--out models/ner.bin] [--epochs N] [--bits B] [--no-doc]
-//!        [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-corpus] [--with-aqmar] [--no-gazetteers]
+//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-corpus] [--with-aqmar] [--no-gazetteers]
 //!        [--data /work/shared/data] [--speed FILE]
+//!        khabar-ner-train --model FILE --eval GOLD [--eval GOLD …]   (score a model, no training)
+//!        khabar-ner-train --model FILE --show TEXT   (print the entities of a text)
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -17,6 +19,9 @@ fn main() {
     let mut no_extra = true;
     let mut no_gaz = false;
     let mut speed: Option<PathBuf> = None;
+    let mut eval_model: Option<PathBuf> = None;
+    let mut eval_files: Vec<PathBuf> = Vec::new();
+    let mut show_files: Vec<PathBuf> = Vec::new();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--out" => out = args.next().map(PathBuf::from).unwrap_or(out),
@@ -27,6 +32,7 @@ fn main() {
             "--one-pass" => opts.two_pass = false,
             "--no-refit" => opts.refit_with_dev = false,
             "--simhash" => opts.simhash = true,
+            "--seed" => opts.seed = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.seed),
             "--seeds" => opts.seeds = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.seeds),
             "--no-corpus" => opts.corpus = None,
             "--corpus-min" => opts.corpus_min = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.corpus_min),
@@ -35,11 +41,43 @@ fn main() {
             "--no-gazetteers" => no_gaz = true,
             "--data" => data = args.next().map(PathBuf::from).unwrap_or(data),
             "--speed" => speed = args.next().map(PathBuf::from),
+            "--model" => eval_model = args.next().map(PathBuf::from),
+            "--eval" => eval_files.extend(args.next().map(PathBuf::from)),
+            "--show" => show_files.extend(args.next().map(PathBuf::from)),
             _ => {
                 eprintln!("unknown argument {a}");
                 std::process::exit(2);
             }
         }
+    }
+    if let Some(mp) = eval_model {
+        // score an existing model on gold files (no training)
+        let m = match std::fs::read(&mp).map_err(|e| e.to_string()).and_then(|b| NerModel::from_bytes(&b).map_err(|e| e.to_string())) {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("error: {}: {e}", mp.display());
+                std::process::exit(1);
+            }
+        };
+        for f in &eval_files {
+            match khabar_ner::evaluate(&m, f) {
+                Ok(r) => println!("== {}\n{r}", f.display()),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    std::process::exit(1);
+                }
+            }
+        }
+        if let Some(p) = &speed {
+            speed_run(&m, p);
+        }
+        for f in &show_files {
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            for e in m.entities(&text) {
+                println!("{}\t{}\t{}\t{:.2}", e.kind, e.text, e.canonical, e.score);
+            }
+        }
+        return;
     }
     opts.train = vec![data.join("ner/anercorp/ANERCorp_CamelLab_train.txt")];
     opts.extra = if no_extra { vec![] } else { vec![data.join("ner/aqmar/articles")] };
@@ -86,17 +124,22 @@ fn main() {
         println!("reloaded (quantised) model, ANERCorp test micro F1 {:.4}, all-four F1 {:.4}", t.micro.f1(), t.all_four.f1());
     }
     if let Some(p) = speed {
-        if let Ok(text) = std::fs::read_to_string(&p) {
-            let toks: Vec<_> = khabar_text::tokenize(&text).collect();
-            let sents = khabar_text::split_sentences(&text, &toks);
-            let mut best = f64::MAX;
-            let mut n = 0;
-            for _ in 0..3 {
-                let t = Instant::now();
-                n = m2.entities_with(&text, &toks, &sents).len();
-                best = best.min(t.elapsed().as_secs_f64());
-            }
-            println!("speed: {} tokens, {} entities, {:.0} tokens/s (entities_with, best of 3)", toks.len(), n, toks.len() as f64 / best);
+        speed_run(&m2, &p);
+    }
+}
+
+/// Throughput of `entities_with` on a text file (tokens and sentences given), best of 3.
+fn speed_run(m: &NerModel, p: &std::path::Path) {
+    if let Ok(text) = std::fs::read_to_string(p) {
+        let toks: Vec<_> = khabar_text::tokenize(&text).collect();
+        let sents = khabar_text::split_sentences(&text, &toks);
+        let mut best = f64::MAX;
+        let mut n = 0;
+        for _ in 0..3 {
+            let t = Instant::now();
+            n = m.entities_with(&text, &toks, &sents).len();
+            best = best.min(t.elapsed().as_secs_f64());
         }
+        println!("speed: {} tokens, {} entities, {:.0} tokens/s (entities_with, best of 3)", toks.len(), n, toks.len() as f64 / best);
     }
 }
