@@ -18,12 +18,14 @@
 #![deny(missing_docs)]
 
 mod analysis;
+pub mod digest;
 mod document;
 mod error;
 pub mod eval;
 mod pipeline;
 
 pub use crate::analysis::{Analysis, EntityRecord, SentenceRecord, TokenRecord, WordRecord};
+pub use crate::digest::{DigestOptions, KeyphraseRecord, SpanRecord, SummarySentence};
 pub use crate::document::Document;
 pub use crate::error::{Error, Result};
 pub use crate::pipeline::{split_at_line_breaks, Analyzer, AnalyzerOptions, PIECE_BYTES};
