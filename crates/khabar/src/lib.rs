@@ -1,8 +1,8 @@
 //! # khabar
 //!
 //! Reads Arabic news. One [`Analyzer`] turns a text into one [`Analysis`]
-//! record (tokens, sentences, normalised forms and light stems today;
-//! morphology, entities, keyphrases and summary as those layers land), with
+//! record (tokens, sentences, normalised forms, light stems, morphology,
+//! entities, keyphrases and an extractive summary), with
 //! every offset pointing into the original bytes.
 //!
 //! ```
