@@ -1,6 +1,7 @@
 //! `khabar`: reads Arabic news from the command line.
 
 mod bench;
+mod digest_cmd;
 mod input;
 mod output;
 mod peers;
@@ -58,6 +59,12 @@ Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON li
         /// Skip named entities.
         #[arg(long)]
         no_entities: bool,
+        /// Number of keyphrases (0: none).
+        #[arg(long, default_value_t = 10)]
+        keyphrases: usize,
+        /// Number of summary sentences (0: no summary).
+        #[arg(long, default_value_t = 3)]
+        summary_sentences: usize,
         #[command(flatten)]
         input: InputArgs,
     },
@@ -120,6 +127,8 @@ enum TrainCommand {
     Morph(train_cmd::TrainMorphArgs),
     /// Named entities (PER, LOC, ORG, MISC): two-pass averaged perceptron with gazetteers and corpus statistics.
     Ner(train_cmd::TrainNerArgs),
+    /// Lemma document frequencies for keyphrases and summaries, from a news corpus (eval digest articles left out).
+    Idf(digest_cmd::TrainIdfArgs),
 }
 
 #[derive(Subcommand)]
@@ -164,6 +173,8 @@ enum EvalCommand {
     },
     /// Morphological search quality (recall, precision, F1, MAP) of khabar next to tantivy's default tokenizer and light10.
     Search(search_cmd::EvalSearchArgs),
+    /// Summary (ROUGE-1/2 F of the first sentence) and keyphrases (headline-word recall@10) against headlines, with lead-1.
+    Digest(digest_cmd::EvalDigestArgs),
 }
 
 #[derive(clap::Args)]
@@ -234,7 +245,7 @@ fn run(cli: Cli) -> Result<Status> {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let status = match cli.command {
-        Command::Analyze { json, conllu, no_morphology, no_entities, input } => {
+        Command::Analyze { json, conllu, no_morphology, no_entities, keyphrases, summary_sentences, input } => {
             let format = if json {
                 Format::Json
             } else if conllu {
@@ -245,12 +256,22 @@ fn run(cli: Cli) -> Result<Status> {
             let mut options = khabar::AnalyzerOptions::default();
             options.morphology = !no_morphology;
             options.entities = !no_entities;
+            options.keyphrases = keyphrases;
+            options.summary_sentences = summary_sentences;
             analyze(format, Analyzer::new(options), &input, &mut out)?
         }
         Command::Normalize { profile, lossy, inputs } => normalize_cmd(profile.into(), lossy, &inputs, &mut out)?,
         Command::Tokens { offsets, engine, input } => tokens_cmd(offsets, engine, &input, &mut out)?,
         Command::Train(TrainCommand::Morph(args)) => {
             train_cmd::train_morph(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Train(TrainCommand::Idf(args)) => {
+            digest_cmd::train_idf(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Eval(EvalCommand::Digest(args)) => {
+            digest_cmd::eval_digest(args, &mut out)?;
             Status::Ok
         }
         Command::Train(TrainCommand::Ner(args)) => {

@@ -98,9 +98,32 @@ fn one_line(s: &str) -> String {
 }
 
 /// The readable summary for a person.
+/// Keyphrases and summary, shown first in the readable output.
+fn write_digest(out: &mut impl Write, a: &Analysis) -> io::Result<()> {
+    if !a.keyphrases.is_empty() {
+        let list: Vec<String> = a
+            .keyphrases
+            .iter()
+            .map(|k| if k.spans.len() > 1 { format!("{} ×{}", one_line(&k.text), k.spans.len()) } else { one_line(&k.text) })
+            .collect();
+        writeln!(out, "keyphrases: {}", list.join("، "))?;
+    }
+    if !a.summary.is_empty() {
+        writeln!(out, "summary:")?;
+        for s in &a.summary {
+            writeln!(out, "  • {}", one_line(&s.text))?;
+        }
+    }
+    if !a.keyphrases.is_empty() || !a.summary.is_empty() {
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 pub fn write_pretty(out: &mut impl Write, name: &str, a: &Analysis) -> io::Result<()> {
     let title = a.id.as_deref().unwrap_or(name);
     writeln!(out, "══ {title} ══")?;
+    write_digest(out, a)?;
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for t in &a.tokens {
         *kinds.entry(t.kind.name()).or_default() += 1;

@@ -182,6 +182,9 @@ pub fn settings() -> IndexSettings {
 pub fn token_analyzer() -> Analyzer {
     let mut options = AnalyzerOptions::default();
     options.entities = false;
+    // Tokenizers need no keyphrases or summary.
+    options.keyphrases = 0;
+    options.summary_sentences = 0;
     Analyzer::new(options)
 }
 

@@ -3,6 +3,8 @@
 use khabar_text::TokenKind;
 use serde::{Deserialize, Serialize};
 
+use crate::digest::{KeyphraseRecord, SummarySentence};
+
 /// Everything khabar found in one text. Serialised as the JSON of
 /// `khabar analyze --json` (schema in `docs/analysis-json.md`).
 ///
@@ -22,6 +24,12 @@ pub struct Analysis {
     /// Named entities in text order (people, places, organisations, other names).
     #[serde(default)]
     pub entities: Vec<EntityRecord>,
+    /// Keyphrases, best first (see `docs/digest.md`).
+    #[serde(default)]
+    pub keyphrases: Vec<KeyphraseRecord>,
+    /// The extractive summary: sentences in article order.
+    #[serde(default)]
+    pub summary: Vec<SummarySentence>,
 }
 
 /// One syntactic word of a token (a token like وبالمفاوضات has three: و، ب، المفاوضات).
@@ -140,6 +148,18 @@ impl Analysis {
             let slice = text.get(e.start..e.end).ok_or_else(|| format!("entity {i} span does not slice the text"))?;
             if slice != e.text || e.start >= e.end {
                 return Err(format!("entity {i} text differs from the original or is empty"));
+            }
+        }
+        for (i, k) in self.keyphrases.iter().enumerate() {
+            for sp in &k.spans {
+                text.get(sp.start..sp.end)
+                    .filter(|s| !s.is_empty())
+                    .ok_or_else(|| format!("keyphrase {i} span does not slice the text"))?;
+            }
+        }
+        for (i, s) in self.summary.iter().enumerate() {
+            if text.get(s.start..s.end) != Some(s.text.as_str()) {
+                return Err(format!("summary sentence {i} text differs from the original"));
             }
         }
         Ok(())

@@ -13,6 +13,9 @@ pub enum Error {
         /// The document's id, if it has one.
         id: Option<String>,
     },
+    /// A model or table file could not be read.
+    #[error("{0}")]
+    Model(String),
 }
 
 /// `Result` with this crate's [`Error`].

@@ -1,8 +1,8 @@
 //! # khabar
 //!
 //! Reads Arabic news. One [`Analyzer`] turns a text into one [`Analysis`]
-//! record (tokens, sentences, normalised forms and light stems today;
-//! morphology, entities, keyphrases and summary as those layers land), with
+//! record (tokens, sentences, normalised forms, light stems, morphology,
+//! entities, keyphrases and an extractive summary), with
 //! every offset pointing into the original bytes.
 //!
 //! ```
@@ -18,12 +18,14 @@
 #![deny(missing_docs)]
 
 mod analysis;
+pub mod digest;
 mod document;
 mod error;
 pub mod eval;
 mod pipeline;
 
 pub use crate::analysis::{Analysis, EntityRecord, SentenceRecord, TokenRecord, WordRecord};
+pub use crate::digest::{DigestOptions, KeyphraseRecord, SpanRecord, SummarySentence};
 pub use crate::document::Document;
 pub use crate::error::{Error, Result};
 pub use crate::pipeline::{split_at_line_breaks, Analyzer, AnalyzerOptions, PIECE_BYTES};

@@ -11,6 +11,7 @@ use khabar_morph::MorphModel;
 use khabar_ner::NerModel;
 
 use crate::analysis::{Analysis, EntityRecord, SentenceRecord, TokenRecord, WordRecord};
+use crate::digest::{digest, DigestOptions};
 use crate::document::Document;
 
 /// The size of the pieces [`Analyzer::analyze_parallel`] cuts long texts into.
@@ -46,18 +47,22 @@ pub struct AnalyzerOptions {
     pub morphology: bool,
     /// Find people, places, organisations and other names (the embedded NER model).
     pub entities: bool,
+    /// Number of keyphrases (0: none).
+    pub keyphrases: usize,
+    /// Number of summary sentences (0: no summary).
+    pub summary_sentences: usize,
 }
 
 impl Default for AnalyzerOptions {
     fn default() -> Self {
-        AnalyzerOptions { morphology: true, entities: true }
+        AnalyzerOptions { morphology: true, entities: true, keyphrases: 10, summary_sentences: 3 }
     }
 }
 
 impl AnalyzerOptions {
     /// Only the text core: tokens, sentences, normalised forms and stems.
     pub fn text_only() -> Self {
-        AnalyzerOptions { morphology: false, entities: false }
+        AnalyzerOptions { morphology: false, entities: false, keyphrases: 0, summary_sentences: 0 }
     }
 }
 
@@ -86,6 +91,7 @@ pub struct Analyzer {
     morph: Morph,
     ner: Option<Arc<NerModel>>,
     embedded_ner: bool,
+    digest: Arc<DigestOptions>,
 }
 
 impl Default for Analyzer {
@@ -107,7 +113,20 @@ impl Analyzer {
     /// An analyser with the given options and the embedded models.
     pub fn new(options: AnalyzerOptions) -> Analyzer {
         let morph = if options.morphology { Morph::Embedded(MorphModel::embedded()) } else { Morph::Off };
-        Analyzer { morph, ner: None, embedded_ner: options.entities }
+        let digest =
+            DigestOptions { keyphrases: options.keyphrases, summary_sentences: options.summary_sentences, ..DigestOptions::default() };
+        Analyzer { morph, ner: None, embedded_ner: options.entities, digest: Arc::new(digest) }
+    }
+
+    /// Use these keyphrase and summary options (counts and weights).
+    pub fn with_digest_options(mut self, options: DigestOptions) -> Analyzer {
+        self.digest = Arc::new(options);
+        self
+    }
+
+    /// The keyphrase and summary options in use.
+    pub fn digest_options(&self) -> &DigestOptions {
+        &self.digest
     }
 
     /// Use this NER model instead of the embedded one (for models trained with `khabar train ner`).
@@ -133,9 +152,23 @@ impl Analyzer {
 
     /// Analyse a plain text. Never fails and never panics.
     pub fn analyze(&self, text: &str) -> Analysis {
+        let mut a = self.analyze_layers(text);
+        self.add_digest(&mut a, text);
+        a
+    }
+
+    /// Every layer but the digest (keyphrases and summary need the whole text).
+    fn analyze_layers(&self, text: &str) -> Analysis {
         let tokens: Vec<Token> = tokenize(text).collect();
         let sentences = split_sentences(text, &tokens);
         self.analyze_tokenized(text, &tokens, &sentences)
+    }
+
+    /// Fill in keyphrases and summary.
+    fn add_digest(&self, a: &mut Analysis, text: &str) {
+        let d = digest(a, text, &self.digest);
+        a.keyphrases = d.keyphrases;
+        a.summary = d.summary;
     }
 
     /// Analyse one sentence given as its tokens (gold tokenisation): the text
@@ -159,7 +192,9 @@ impl Analyzer {
             (Some(a), Some(b)) => vec![Sentence { span: a.span.cover(b.span), tokens: 0..toks.len() }],
             _ => Vec::new(),
         };
-        self.analyze_tokenized(&text, &toks, &sentences)
+        let mut a = self.analyze_tokenized(&text, &toks, &sentences);
+        self.add_digest(&mut a, &text);
+        a
     }
 
     /// The layers after tokenisation and sentence splitting.
@@ -221,7 +256,7 @@ impl Analyzer {
                 token_end: s.tokens.end,
             })
             .collect();
-        Analysis { id: None, length: text.len(), tokens: tokens_out, sentences: sentences_out, entities }
+        Analysis { id: None, length: text.len(), tokens: tokens_out, sentences: sentences_out, entities, ..Analysis::default() }
     }
 
     /// Analyse a long text on all cores: it is cut at line breaks (which no
@@ -233,7 +268,7 @@ impl Analyzer {
         if pieces.len() <= 1 {
             return self.analyze(text);
         }
-        let parts: Vec<(usize, Analysis)> = pieces.par_iter().map(|r| (r.start, self.analyze(&text[r.clone()]))).collect();
+        let parts: Vec<(usize, Analysis)> = pieces.par_iter().map(|r| (r.start, self.analyze_layers(&text[r.clone()]))).collect();
         let mut out = Analysis { id: None, length: text.len(), ..Analysis::default() };
         for (offset, part) in parts {
             let base = out.tokens.len();
@@ -255,6 +290,7 @@ impl Analyzer {
                 e
             }));
         }
+        self.add_digest(&mut out, text);
         out
     }
 

@@ -1,4 +1,5 @@
 //! Evaluation, scored the way the field scores it so figures stand next to
 //! published ones.
 
+pub mod digest;
 pub mod ud;

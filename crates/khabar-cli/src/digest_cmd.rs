@@ -1,0 +1,302 @@
+//! `khabar train idf` (the corpus statistics of keyphrases and summaries) and
+//! `khabar eval digest` (summary and keyphrases against headlines).
+
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use khabar::digest::{content_keys, IdfBuilder};
+use khabar::eval::digest::{eval_tokens, part_of, usable, Part, SystemScores};
+use khabar::{Analyzer, AnalyzerOptions, DigestOptions, Document};
+use rayon::prelude::*;
+
+use crate::input::{expand, Documents, InputError, InputFormat, Item};
+
+const NEWS: &str = "../shared/data/news/saudinewsnet.jsonl.gz";
+
+/// Arguments of `khabar train idf`.
+#[derive(clap::Args)]
+#[command(after_help = "Example (the command that made models/digest-idf.bin, see models/MODELS.md):\n  \
+khabar train idf --news ../shared/data/news/saudinewsnet.jsonl.gz --out models/digest-idf.bin")]
+pub struct TrainIdfArgs {
+    /// News articles (JSON lines with id and body, optionally .gz).
+    #[arg(long, default_value = NEWS)]
+    pub news: PathBuf,
+    /// Keep lemmas seen in at least this many articles.
+    #[arg(long, default_value_t = 3)]
+    pub min_df: u32,
+    /// Where to write the table.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+fn bar(len: Option<u64>, what: &str) -> ProgressBar {
+    let pb = match len {
+        Some(n) => ProgressBar::new(n),
+        None => ProgressBar::new_spinner(),
+    };
+    pb.set_style(
+        ProgressStyle::with_template(&format!("{{spinner}} {{elapsed_precise}} {{pos}}/{{len}} {what} ({{per_sec}})"))
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb
+}
+
+/// Read every document of a JSON lines file, reporting bad lines on stderr.
+fn for_each_batch(path: &Path, mut f: impl FnMut(Vec<Document>) -> Result<()>) -> Result<()> {
+    if !path.exists() {
+        return Err(InputError(format!("{}: no such file (the news corpus; see SOURCES.md)", path.display())).into());
+    }
+    let sources = expand(&[path.to_path_buf()])?;
+    let mut docs = Documents::new(sources, InputFormat::Jsonl, false);
+    loop {
+        let batch = docs.batch(512, 32 << 20);
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut good = Vec::with_capacity(batch.len());
+        for item in batch {
+            match item {
+                Item::Doc { doc, .. } => good.push(doc),
+                Item::Bad(e) => eprintln!("khabar: {e}"),
+            }
+        }
+        f(good)?;
+    }
+}
+
+/// `khabar train idf`.
+pub fn train_idf(args: TrainIdfArgs, out: &mut impl Write) -> Result<()> {
+    let t0 = Instant::now();
+    let mut options = AnalyzerOptions::default();
+    options.entities = false;
+    options.keyphrases = 0;
+    options.summary_sentences = 0;
+    let analyzer = Analyzer::new(options);
+    let mut total = IdfBuilder::default();
+    let mut held_out = 0usize;
+    let pb = bar(None, "articles");
+    for_each_batch(&args.news, |docs| {
+        let n = docs.len() as u64;
+        let kept: Vec<Document> = docs.into_iter().filter(|d| d.id.as_deref().and_then(part_of).is_none()).collect();
+        held_out += n as usize - kept.len();
+        let part = kept
+            .par_iter()
+            .fold(IdfBuilder::default, |mut b, d| {
+                let a = analyzer.analyze(&d.body);
+                let keys = content_keys(&a);
+                b.add_document(keys.iter().map(String::as_str));
+                b
+            })
+            .reduce(IdfBuilder::default, |mut a, b| {
+                a.merge(b);
+                a
+            });
+        total.merge(part);
+        pb.inc(n);
+        Ok(())
+    })?;
+    pb.finish_and_clear();
+    let file = std::fs::File::create(&args.out).with_context(|| format!("{}: cannot create", args.out.display()))?;
+    let keys = total.write(args.min_df, std::io::BufWriter::new(file)).with_context(|| format!("{}: cannot write", args.out.display()))?;
+    writeln!(
+        out,
+        "counted {} articles ({held_out} of the eval digest set left out); wrote {keys} lemmas seen in >= {} articles to {} in {:.1} s",
+        total.documents(),
+        args.min_df,
+        args.out.display(),
+        t0.elapsed().as_secs_f64()
+    )?;
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PartArg {
+    Dev,
+    Test,
+    All,
+}
+
+/// Arguments of `khabar eval digest`.
+#[derive(clap::Args)]
+#[command(after_help = "The set: articles of the news file whose id hashes (FNV-1a 64) to a multiple of 50; dev when the\n\
+quotient is even, test when odd (see docs/digest.md). The full table with LexRank, TextRank and YAKE:\n  \
+python3 scripts/digest_baselines.py --part test")]
+pub struct EvalDigestArgs {
+    /// News articles with headlines (JSON lines with id, title, body; optionally .gz).
+    #[arg(long, default_value = NEWS)]
+    pub news: PathBuf,
+    /// Which part of the set to score: dev (tuned on), test (reported) or all.
+    #[arg(long, value_enum, default_value = "test")]
+    pub part: PartArg,
+    /// Score only the first N articles of the part (a quick check).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Summary sentences per article (the first one is scored).
+    #[arg(long, default_value_t = 3)]
+    pub summary_sentences: usize,
+    /// Write the part's articles with khabar's sentences as JSON lines (for baseline scripts) and stop.
+    #[arg(long)]
+    pub write_set: Option<PathBuf>,
+    /// Score other systems' outputs too: JSON lines {"id", "system", "summary": "first sentence", "keyphrases": [..]}.
+    #[arg(long)]
+    pub baselines: Vec<PathBuf>,
+    /// Override digest weights for tuning on dev, e.g. `position_boost=1.5,w_position=2`.
+    #[arg(long)]
+    pub weights: Option<String>,
+}
+
+fn set_weight(o: &mut DigestOptions, name: &str, v: f32) -> Result<()> {
+    match name {
+        "tf_power" => o.tf_power = v,
+        "max_words" => o.max_words = v as usize,
+        "length_power" => o.length_power = v,
+        "position_boost" => o.position_boost = v,
+        "entity_boost" => o.entity_boost = v,
+        "quote_boost" => o.quote_boost = v,
+        "generic_adj_idf" => o.generic_adj_idf = v,
+        "w_centrality" => o.w_centrality = v,
+        "w_position" => o.w_position = v,
+        "w_entities" => o.w_entities = v,
+        "w_keyphrases" => o.w_keyphrases = v,
+        "long_words" => o.long_words = v as usize,
+        "long_penalty" => o.long_penalty = v,
+        "mmr_lambda" => o.mmr_lambda = v,
+        _ => bail!("unknown weight {name:?}"),
+    }
+    Ok(())
+}
+
+/// The part's usable articles, in file order.
+fn load_set(args: &EvalDigestArgs) -> Result<Vec<Document>> {
+    let want = |p: Part| match args.part {
+        PartArg::All => true,
+        PartArg::Dev => p == Part::Dev,
+        PartArg::Test => p == Part::Test,
+    };
+    let mut set = Vec::new();
+    for_each_batch(&args.news, |docs| {
+        set.extend(
+            docs.into_iter()
+                .filter(|d| d.id.as_deref().and_then(part_of).is_some_and(want) && usable(d.title.as_deref().unwrap_or(""), &d.body)),
+        );
+        Ok(())
+    })?;
+    if let Some(n) = args.limit {
+        set.truncate(n);
+    }
+    Ok(set)
+}
+
+/// `khabar eval digest`.
+pub fn eval_digest(args: EvalDigestArgs, out: &mut impl Write) -> Result<()> {
+    let t0 = Instant::now();
+    let mut digest = DigestOptions::default();
+    digest.summary_sentences = args.summary_sentences.max(1);
+    if let Some(w) = &args.weights {
+        for kv in w.split(',').filter(|s| !s.is_empty()) {
+            let (k, v) = kv.split_once('=').with_context(|| format!("--weights: {kv:?} is not name=value"))?;
+            set_weight(&mut digest, k.trim(), v.trim().parse().with_context(|| format!("--weights: {v:?} is not a number"))?)?;
+        }
+    }
+    let analyzer = Analyzer::default().with_digest_options(digest);
+    let set = load_set(&args)?;
+    if set.is_empty() {
+        bail!("no articles of the set in {}", args.news.display());
+    }
+    let analyses: Vec<khabar::Analysis> = set.par_iter().map(|d| analyzer.analyze(&d.body)).collect();
+    if let Some(p) = &args.write_set {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?);
+        for (d, a) in set.iter().zip(&analyses) {
+            let sentences: Vec<&str> = a.sentences.iter().map(|s| s.text.as_str()).collect();
+            let line = serde_json::json!({"id": d.id, "title": d.title, "body": d.body, "sentences": sentences});
+            writeln!(w, "{line}")?;
+        }
+        w.flush()?;
+        writeln!(out, "wrote {} articles to {}", set.len(), p.display())?;
+        return Ok(());
+    }
+    let headlines: HashMap<&str, Vec<String>> =
+        set.iter().map(|d| (d.id.as_deref().unwrap_or(""), eval_tokens(d.title.as_deref().unwrap_or("")))).collect();
+    let mut khabar = SystemScores::default();
+    let mut lead = SystemScores::default();
+    for (d, a) in set.iter().zip(&analyses) {
+        let h = &headlines[d.id.as_deref().unwrap_or("")];
+        khabar.add_summary(a.summary.first().map_or("", |s| s.text.as_str()), h);
+        let kps: Vec<&str> = a.keyphrases.iter().map(|k| k.text.as_str()).collect();
+        khabar.add_keyphrases(&kps, h);
+        lead.add_summary(a.sentences.first().map_or("", |s| s.text.as_str()), h);
+    }
+    let mut rows: Vec<(String, SystemScores)> = vec![("khabar".into(), khabar), ("lead-1".into(), lead)];
+    for path in &args.baselines {
+        let file = std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+        for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+            let line = line?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| InputError(format!("{}:{}: {e}", path.display(), i + 1)))?;
+            let (Some(id), Some(system)) = (v["id"].as_str(), v["system"].as_str()) else {
+                return Err(InputError(format!("{}:{}: needs \"id\" and \"system\"", path.display(), i + 1)).into());
+            };
+            let Some(h) = headlines.get(id) else { continue };
+            let idx = match rows.iter().position(|r| r.0 == system) {
+                Some(i) => i,
+                None => {
+                    rows.push((system.to_owned(), SystemScores::default()));
+                    rows.len() - 1
+                }
+            };
+            if let Some(s) = v.get("summary").filter(|s| !s.is_null()) {
+                rows[idx].1.add_summary(s.as_str().unwrap_or(""), h);
+            }
+            if let Some(k) = v.get("keyphrases").and_then(|k| k.as_array()) {
+                let kps: Vec<&str> = k.iter().filter_map(|x| x.as_str()).collect();
+                rows[idx].1.add_keyphrases(&kps, h);
+            }
+        }
+    }
+    let part = match args.part {
+        PartArg::Dev => "dev",
+        PartArg::Test => "test",
+        PartArg::All => "dev+test",
+    };
+    writeln!(
+        out,
+        "khabar eval digest: {} {part} articles of {} (FNV-1a(id) % 50 == 0), {} summary sentences, {:.1} s\n",
+        set.len(),
+        args.news.display(),
+        args.summary_sentences.max(1),
+        t0.elapsed().as_secs_f64()
+    )?;
+    writeln!(out, "| system | articles | ROUGE-1 F | ROUGE-2 F | keyphrase recall@10 |")?;
+    writeln!(out, "|---|---:|---:|---:|---:|")?;
+    let fmt = |x: Option<f64>| x.map_or("—".to_owned(), |v| format!("{:.2}", 100.0 * v));
+    for (name, s) in &rows {
+        writeln!(
+            out,
+            "| {name} | {} | {} | {} | {} |",
+            s.summaries.max(s.keyphrase_articles),
+            fmt(s.mean_rouge1()),
+            fmt(s.mean_rouge2()),
+            fmt(s.mean_recall())
+        )?;
+    }
+    let k = &rows[0].1;
+    writeln!(out)?;
+    if let (Some(a), Some(b)) = (k.mean_rouge1(), rows[1].1.mean_rouge1()) {
+        let r = a / b;
+        writeln!(out, "summary ROUGE-1 vs lead-1: {r:.3}x (target >= 1.05x: {})", if r >= 1.05 { "met" } else { "NOT met" })?;
+    }
+    match (k.mean_recall(), rows.iter().find(|r| r.0 == "yake").and_then(|r| r.1.mean_recall())) {
+        (Some(a), Some(y)) if y > 0.0 => {
+            let r = a / y;
+            writeln!(out, "keyphrase recall@10 vs YAKE: {r:.3}x (target >= 1.3x: {})", if r >= 1.3 { "met" } else { "NOT met" })?;
+        }
+        _ => writeln!(out, "keyphrase recall@10 vs YAKE: no YAKE row (run scripts/digest_baselines.py)")?,
+    }
+    Ok(())
+}

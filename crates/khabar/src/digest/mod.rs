@@ -1,0 +1,653 @@
+//! Keyphrases and an extractive summary of one article, computed from its
+//! [`Analysis`] (tokens with parts of speech and lemmas, sentences, entities).
+//! The method is described in `docs/digest.md`.
+//!
+//! **Keyphrases.** Candidates are runs of NOUN, PROPN and ADJ words inside a
+//! sentence (so idafa chains such as وكالة الأنباء المركزية are one phrase),
+//! cut at entity boundaries so that every named entity is a candidate of its
+//! own; leading adjectives and function words at either edge are dropped, as
+//! are trailing adjectives too common to say anything (idf below
+//! [`DigestOptions::generic_adj_idf`]). Mentions are grouped by the lemmas of
+//! their words (entities by their canonical name), shown in their most common
+//! surface form and scored
+//!
+//! ```text
+//! score = mentions^T × (Σ idf(word) / words^L) × (1 + P / (1 + first sentence)) × (1 + E if an entity)
+//! ```
+//!
+//! A phrase whose words are all inside a better phrase already chosen is skipped.
+//!
+//! **Summary.** Each sentence gets a tf-idf vector of its content-word lemmas
+//! and the score
+//!
+//! ```text
+//! wc·cos(sentence, article) + wp/√(1 + index) + we·entity coverage + wk·keyphrase coverage
+//! ```
+//!
+//! times a length factor (fragments of fewer than four content words count a
+//! tenth; long sentences are discounted). Sentences are picked by maximal
+//! marginal relevance (λ·score − (1 − λ)·max cosine to those already picked)
+//! and returned in article order.
+
+mod idf;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use self::idf::{is_function_key, word_key, Idf, IdfBuilder};
+use crate::analysis::{Analysis, TokenRecord};
+use khabar_text::TokenKind;
+
+/// One keyphrase of an article.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyphraseRecord {
+    /// Its most common surface form in the article (original bytes of one mention).
+    pub text: String,
+    /// The lemmas of its words joined by spaces (for an entity, its canonical name): what mentions are grouped by.
+    pub lemma: String,
+    /// Its score (higher is more important; comparable within one article).
+    pub score: f32,
+    /// Every mention, in text order.
+    pub spans: Vec<SpanRecord>,
+}
+
+/// A byte range into the analysed text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpanRecord {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+}
+
+/// One sentence of the extractive summary.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SummarySentence {
+    /// The original bytes of the sentence.
+    pub text: String,
+    /// Byte offset of its start.
+    pub start: usize,
+    /// Byte offset of its end.
+    pub end: usize,
+    /// Its score before redundancy removal (higher is more central).
+    pub score: f32,
+}
+
+/// How many keyphrases and summary sentences to give, and the weights of the
+/// scores (defaults tuned on the dev part of `khabar eval digest`).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct DigestOptions {
+    /// Number of keyphrases (0 turns them off).
+    pub keyphrases: usize,
+    /// Number of summary sentences (0 turns the summary off).
+    pub summary_sentences: usize,
+    /// Keyphrase frequency exponent: score ∝ mentions^tf_power.
+    pub tf_power: f32,
+    /// Keyphrase length exponent: specificity = Σ idf / words^length_power.
+    pub length_power: f32,
+    /// Longest keyphrase outside names, in words (longer runs are cut into pieces).
+    pub max_words: usize,
+    /// Keyphrase position boost P.
+    pub position_boost: f32,
+    /// Keyphrase entity boost E.
+    pub entity_boost: f32,
+    /// Keyphrase boost Q for phrases inside a short quotation ("…", «…» of at most eight tokens).
+    pub quote_boost: f32,
+    /// Trailing adjectives with an idf below this are dropped from phrases.
+    pub generic_adj_idf: f32,
+    /// Summary weight of centrality.
+    pub w_centrality: f32,
+    /// Summary weight of position.
+    pub w_position: f32,
+    /// Summary weight of entity coverage.
+    pub w_entities: f32,
+    /// Summary weight of keyphrase coverage.
+    pub w_keyphrases: f32,
+    /// Sentences with more content words than this are discounted by `(this / words)^long_penalty`.
+    pub long_words: usize,
+    /// Exponent of the long-sentence discount.
+    pub long_penalty: f32,
+    /// MMR trade-off λ between score and novelty.
+    pub mmr_lambda: f32,
+}
+
+impl Default for DigestOptions {
+    fn default() -> Self {
+        DigestOptions {
+            keyphrases: 10,
+            summary_sentences: 3,
+            tf_power: 1.0,
+            length_power: 0.0,
+            max_words: 5,
+            position_boost: 8.0,
+            entity_boost: 0.5,
+            quote_boost: 0.0,
+            generic_adj_idf: 0.0,
+            w_centrality: 1.0,
+            w_position: 0.3,
+            w_entities: 0.5,
+            w_keyphrases: 0.5,
+            long_words: 25,
+            long_penalty: 0.5,
+            mmr_lambda: 0.7,
+        }
+    }
+}
+
+/// The keyphrases and summary of one analysed text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Digest {
+    /// Keyphrases, best first.
+    pub keyphrases: Vec<KeyphraseRecord>,
+    /// Summary sentences in article order.
+    pub summary: Vec<SummarySentence>,
+}
+
+/// One content word of the text.
+#[derive(Clone, Debug)]
+struct Word {
+    token: usize,
+    /// Position among the token's words.
+    index: usize,
+    upos: Upos,
+    key: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Upos {
+    Noun,
+    Propn,
+    Adj,
+    Verb,
+    Other,
+}
+
+impl Upos {
+    fn parse(s: &str) -> Upos {
+        match s {
+            "NOUN" => Upos::Noun,
+            "PROPN" => Upos::Propn,
+            "ADJ" => Upos::Adj,
+            // PADT tags foreign words, mostly names (بوتين, أوروس), X.
+            "X" => Upos::Propn,
+            "VERB" => Upos::Verb,
+            _ => Upos::Other,
+        }
+    }
+    fn nominal(self) -> bool {
+        matches!(self, Upos::Noun | Upos::Propn | Upos::Adj)
+    }
+}
+
+/// The words of token `ti` as (upos, key); a token without morphology is one
+/// word: a noun when it is a non-stopword Arabic or Latin word, else nothing nominal.
+fn token_words(t: &TokenRecord, buf: &mut String) -> Vec<(Upos, String)> {
+    if !matches!(t.kind, TokenKind::Arabic | TokenKind::Latin | TokenKind::Word | TokenKind::Hashtag) {
+        return vec![(Upos::Other, String::new()); t.words.len().max(1)];
+    }
+    if t.words.is_empty() {
+        let upos = match t.kind {
+            TokenKind::Arabic | TokenKind::Latin | TokenKind::Word if !t.stopword => Upos::Noun,
+            _ => Upos::Other,
+        };
+        let base = t.stem.as_deref().unwrap_or(&t.norm);
+        word_key(base, buf);
+        return vec![(upos, buf.clone())];
+    }
+    t.words
+        .iter()
+        .map(|w| {
+            word_key(&w.lemma, buf);
+            let mut upos = Upos::parse(&w.upos);
+            if upos != Upos::Other && is_function_key(buf) {
+                upos = Upos::Other;
+            }
+            (upos, buf.clone())
+        })
+        .collect()
+}
+
+/// The keys of the content words (NOUN, PROPN, ADJ, VERB) of a text, for counting document frequencies.
+pub fn content_keys(a: &Analysis) -> Vec<String> {
+    let mut buf = String::new();
+    let mut out = Vec::new();
+    for t in &a.tokens {
+        for (upos, key) in token_words(t, &mut buf) {
+            if upos != Upos::Other {
+                out.push(key);
+            }
+        }
+    }
+    out
+}
+
+/// One mention of a candidate phrase.
+struct Mention {
+    key: String,
+    display_lemma: String,
+    words: Vec<String>,
+    surface: String,
+    start: usize,
+    end: usize,
+    sentence: usize,
+    entity: bool,
+    quoted: bool,
+}
+
+/// Compute the keyphrases and summary of `a` (analysis of `text`) with the embedded idf table.
+pub fn digest(a: &Analysis, text: &str, options: &DigestOptions) -> Digest {
+    digest_with(a, text, options, Idf::embedded())
+}
+
+/// [`digest`] with a given idf table.
+pub fn digest_with(a: &Analysis, text: &str, options: &DigestOptions, idf: &Idf) -> Digest {
+    if a.tokens.is_empty() || (options.keyphrases == 0 && options.summary_sentences == 0) || a.length != text.len() {
+        return Digest::default();
+    }
+    let mut buf = String::new();
+    let words_per_token: Vec<Vec<(Upos, String)>> = a.tokens.iter().map(|t| token_words(t, &mut buf)).collect();
+    // Entity index covering each token (entities are in text order and do not overlap).
+    let mut entity_of = vec![None; a.tokens.len()];
+    let mut ti = 0;
+    for (ei, e) in a.entities.iter().enumerate() {
+        while ti < a.tokens.len() && a.tokens[ti].end <= e.start {
+            ti += 1;
+        }
+        let mut tj = ti;
+        while tj < a.tokens.len() && a.tokens[tj].start < e.end {
+            entity_of[tj] = Some(ei);
+            tj += 1;
+        }
+    }
+    let mentions = mentions(a, text, &words_per_token, &entity_of, idf, options);
+    let keyphrases = rank_keyphrases(&mentions, idf, options);
+    let summary =
+        if options.summary_sentences == 0 { Vec::new() } else { summarise(a, &words_per_token, &entity_of, &keyphrases, idf, options) };
+    let mut keyphrases = keyphrases;
+    keyphrases.truncate(options.keyphrases);
+    Digest { keyphrases, summary }
+}
+
+/// Candidate phrase mentions in text order.
+fn mentions(
+    a: &Analysis,
+    text: &str,
+    words: &[Vec<(Upos, String)>],
+    entity_of: &[Option<usize>],
+    idf: &Idf,
+    options: &DigestOptions,
+) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let quoted = short_quotes(a);
+    for (si, s) in a.sentences.iter().enumerate() {
+        let mut run: Vec<Word> = Vec::new();
+        let mut run_entity: Option<usize> = None;
+        for ti in s.token_start..s.token_end.min(a.tokens.len()) {
+            let ent = entity_of[ti];
+            if ent != run_entity {
+                flush(a, text, &mut run, run_entity, si, idf, options, &mut out);
+                run_entity = ent;
+            }
+            let tw = &words[ti];
+            for (wi, (upos, key)) in tw.iter().enumerate() {
+                // Inside a name every word but the function words (clitics) counts.
+                if upos.nominal() || (ent.is_some() && !is_function_key(key) && a.tokens[ti].kind != TokenKind::Punct) {
+                    run.push(Word { token: ti, index: wi, upos: *upos, key: key.clone() });
+                } else {
+                    flush(a, text, &mut run, run_entity, si, idf, options, &mut out);
+                }
+            }
+        }
+        flush(a, text, &mut run, run_entity, si, idf, options, &mut out);
+    }
+    for m in &mut out {
+        m.quoted = quoted.iter().any(|q| q.0 <= m.start && m.end <= q.1);
+    }
+    out
+}
+
+/// Byte ranges of short quotations ("…", «…», “…”) of at most eight tokens inside one sentence.
+fn short_quotes(a: &Analysis) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for s in &a.sentences {
+        let mut open: Option<(usize, &str)> = None;
+        for ti in s.token_start..s.token_end.min(a.tokens.len()) {
+            let t = &a.tokens[ti];
+            if t.kind != TokenKind::Punct {
+                continue;
+            }
+            let q = t.text.as_str();
+            match open {
+                Some((oi, o)) if (o == "\"" && q == "\"") || (o == "«" && q == "»") || (o == "“" && q == "”") => {
+                    if ti - oi <= 9 && ti > oi + 1 {
+                        out.push((a.tokens[oi].end, t.start));
+                    }
+                    open = None;
+                }
+                _ if matches!(q, "\"" | "«" | "“") => open = Some((ti, q)),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Byte range of word `w` of token `t`: the token without its leading and
+/// trailing clitic words when their forms can be found in its surface.
+fn word_range(t: &TokenRecord, first: usize, last: usize) -> (usize, usize) {
+    let mut start = t.start;
+    let mut end = t.end;
+    if t.words.len() > 1 {
+        let mut rest = t.text.as_str();
+        for w in &t.words[..first] {
+            match rest.strip_prefix(w.form.as_str()) {
+                Some(r) if !r.is_empty() => rest = r,
+                _ => return (t.start, t.end),
+            }
+        }
+        // Keep لل: a stripped ل must leave the next word's first letter.
+        if let (Some(next), Some(c)) = (t.words.get(first), rest.chars().next()) {
+            if first > 0 && !next.form.starts_with(c) {
+                rest = &t.text;
+            }
+        }
+        start = t.end - rest.len();
+        let mut tail = rest;
+        for w in t.words[last + 1..].iter().rev() {
+            match tail.strip_suffix(w.form.as_str()) {
+                Some(r) if !r.is_empty() => tail = r,
+                _ => {
+                    tail = rest;
+                    break;
+                }
+            }
+        }
+        end = start + tail.len();
+    }
+    (start, end)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn flush(
+    a: &Analysis,
+    text: &str,
+    run: &mut Vec<Word>,
+    entity: Option<usize>,
+    sentence: usize,
+    idf: &Idf,
+    options: &DigestOptions,
+    out: &mut Vec<Mention>,
+) {
+    if run.is_empty() {
+        return;
+    }
+    let mut words = std::mem::take(run);
+    let e = entity.and_then(|i| a.entities.get(i));
+    if e.is_none() {
+        // Drop leading adjectives, trailing generic adjectives; cap at max_words.
+        while words.first().is_some_and(|w| w.upos == Upos::Adj) {
+            words.remove(0);
+        }
+        while words.len() > 1 && words.last().is_some_and(|w| w.upos == Upos::Adj && idf.idf(&w.key) < options.generic_adj_idf) {
+            words.pop();
+        }
+        let cap = options.max_words.max(1);
+        if words.len() > cap {
+            for chunk in words.chunks(cap) {
+                let mut c = chunk.to_vec();
+                flush(a, text, &mut c, None, sentence, idf, options, out);
+            }
+            return;
+        }
+    }
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return;
+    };
+    let (start, end) = match e {
+        Some(e) => (e.start, e.end),
+        None if first.token == last.token => word_range(&a.tokens[first.token], first.index, last.index),
+        None => {
+            let ft = &a.tokens[first.token];
+            let (s, _) = word_range(ft, first.index, ft.words.len().saturating_sub(1));
+            let (_, e) = word_range(&a.tokens[last.token], 0, last.index);
+            (s, e)
+        }
+    };
+    let Some(surface) = text.get(start..end).filter(|s| !s.is_empty()) else {
+        return;
+    };
+    let keys: Vec<String> = words.iter().map(|w| w.key.clone()).collect();
+    let (key, display_lemma) = match e {
+        Some(e) => (format!("\u{1}{}", e.canonical), e.canonical.clone()),
+        None => (keys.join(" "), keys.join(" ")),
+    };
+    out.push(Mention {
+        key,
+        display_lemma,
+        words: keys,
+        surface: surface.to_owned(),
+        start,
+        end,
+        sentence,
+        entity: e.is_some(),
+        quoted: false,
+    });
+}
+
+/// Group mentions, score and rank them; drop phrases inside better ones.
+fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> Vec<KeyphraseRecord> {
+    struct Group<'m> {
+        mentions: Vec<&'m Mention>,
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for m in mentions {
+        match index.get(m.key.as_str()) {
+            Some(&g) => groups[g].mentions.push(m),
+            None => {
+                index.insert(&m.key, groups.len());
+                groups.push(Group { mentions: vec![m] });
+            }
+        }
+    }
+    let mut scored: Vec<(f32, &Group, Vec<&str>)> = groups
+        .iter()
+        .map(|g| {
+            let m0 = g.mentions[0];
+            let n = g.mentions.len() as f32;
+            let spec: f32 = m0.words.iter().map(|w| idf.idf(w)).sum::<f32>() / (m0.words.len().max(1) as f32).powf(options.length_power);
+            let first = g.mentions.iter().map(|m| m.sentence).min().unwrap_or(0) as f32;
+            let entity = g.mentions.iter().any(|m| m.entity);
+            let quoted = g.mentions.iter().any(|m| m.quoted);
+            let score = n.powf(options.tf_power)
+                * spec
+                * (1.0 + options.position_boost / (1.0 + first))
+                * if entity { 1.0 + options.entity_boost } else { 1.0 }
+                * if quoted { 1.0 + options.quote_boost } else { 1.0 };
+            let mut words: Vec<&str> = g.mentions.iter().flat_map(|m| m.words.iter().map(String::as_str)).collect();
+            words.sort_unstable();
+            words.dedup();
+            (score, g, words)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.mentions[0].start.cmp(&b.1.mentions[0].start)));
+    let mut chosen: Vec<Vec<&str>> = Vec::new();
+    let mut out = Vec::new();
+    for (score, g, words) in scored {
+        if out.len() >= options.keyphrases.max(20) {
+            break;
+        }
+        if chosen.iter().any(|c| words.iter().all(|w| c.contains(w))) {
+            continue;
+        }
+        // Most common surface form, the earliest on ties.
+        let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+        for m in &g.mentions {
+            match counts.iter_mut().find(|c| c.0 == m.surface.as_str()) {
+                Some(c) => c.1 += 1,
+                None => counts.push((&m.surface, 1, m.start)),
+            }
+        }
+        let text = counts.iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.2.cmp(&a.2))).map(|c| c.0.to_owned()).unwrap_or_default();
+        let mut spans: Vec<SpanRecord> = g.mentions.iter().map(|m| SpanRecord { start: m.start, end: m.end }).collect();
+        spans.sort_by_key(|s| (s.start, s.end));
+        spans.dedup();
+        chosen.push(words);
+        out.push(KeyphraseRecord { text, lemma: g.mentions[0].display_lemma.clone(), score: (score * 1000.0).round() / 1000.0, spans });
+    }
+    out
+}
+
+/// A sparse tf-idf vector over interned word keys, sorted by key id.
+type Vector = Vec<(u32, f32)>;
+
+fn dot(a: &Vector, b: &Vector) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+fn norm(a: &Vector) -> f32 {
+    a.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt()
+}
+
+fn cosine(a: &Vector, na: f32, b: &Vector, nb: f32) -> f32 {
+    if na == 0.0 || nb == 0.0 {
+        0.0
+    } else {
+        dot(a, b) / (na * nb)
+    }
+}
+
+/// Pick the summary sentences.
+fn summarise(
+    a: &Analysis,
+    words: &[Vec<(Upos, String)>],
+    entity_of: &[Option<usize>],
+    keyphrases: &[KeyphraseRecord],
+    idf: &Idf,
+    options: &DigestOptions,
+) -> Vec<SummarySentence> {
+    let n = a.sentences.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut weights: Vec<f32> = Vec::new();
+    let mut vectors: Vec<Vector> = Vec::with_capacity(n);
+    let mut content: Vec<usize> = Vec::with_capacity(n);
+    for s in &a.sentences {
+        let mut v: Vector = Vec::new();
+        let mut count = 0;
+        for tw in &words[s.token_start.min(words.len())..s.token_end.min(words.len())] {
+            for (upos, key) in tw {
+                if *upos == Upos::Other {
+                    continue;
+                }
+                count += 1;
+                let id = *ids.entry(key.as_str()).or_insert_with(|| {
+                    weights.push(idf.idf(key));
+                    weights.len() as u32 - 1
+                });
+                v.push((id, weights[id as usize]));
+            }
+        }
+        v.sort_unstable_by_key(|x| x.0);
+        let mut merged: Vector = Vec::with_capacity(v.len());
+        for (id, w) in v {
+            match merged.last_mut() {
+                Some(last) if last.0 == id => last.1 += w,
+                _ => merged.push((id, w)),
+            }
+        }
+        vectors.push(merged);
+        content.push(count);
+    }
+    let norms: Vec<f32> = vectors.iter().map(norm).collect();
+    let mut centroid: HashMap<u32, f32> = HashMap::new();
+    for v in &vectors {
+        for &(id, w) in v {
+            *centroid.entry(id).or_insert(0.0) += w;
+        }
+    }
+    let mut centroid: Vector = centroid.into_iter().collect();
+    centroid.sort_unstable_by_key(|x| x.0);
+    let nc = norm(&centroid);
+
+    // Entity mentions per canonical name, and the names in each sentence.
+    let mut entity_count: HashMap<&str, f32> = HashMap::new();
+    for e in &a.entities {
+        *entity_count.entry(e.canonical.as_str()).or_insert(0.0) += 1.0;
+    }
+    let entity_total: f32 = entity_count.values().sum();
+    let top_kp = &keyphrases[..keyphrases.len().min(options.keyphrases.max(10))];
+    let kp_total: f32 = top_kp.iter().map(|k| k.score).sum();
+
+    let mut scores = Vec::with_capacity(n);
+    for (i, s) in a.sentences.iter().enumerate() {
+        let centrality = cosine(&vectors[i], norms[i], &centroid, nc);
+        let position = 1.0 / (1.0 + i as f32).sqrt();
+        let mut names: Vec<&str> = (s.token_start..s.token_end.min(entity_of.len()))
+            .filter_map(|t| entity_of[t])
+            .filter_map(|e| a.entities.get(e))
+            .map(|e| e.canonical.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let entities = if entity_total > 0.0 { names.iter().map(|c| entity_count[c]).sum::<f32>() / entity_total } else { 0.0 };
+        let kps = if kp_total > 0.0 {
+            top_kp.iter().filter(|k| k.spans.iter().any(|sp| sp.start >= s.start && sp.end <= s.end)).map(|k| k.score).sum::<f32>()
+                / kp_total
+        } else {
+            0.0
+        };
+        let raw =
+            options.w_centrality * centrality + options.w_position * position + options.w_entities * entities + options.w_keyphrases * kps;
+        let len = content[i];
+        let factor = if len < 4 {
+            0.1
+        } else if len > options.long_words {
+            (options.long_words as f32 / len as f32).powf(options.long_penalty)
+        } else {
+            1.0
+        };
+        scores.push(raw * factor);
+    }
+    let max = scores.iter().cloned().fold(0.0f32, f32::max);
+    let k = options.summary_sentences.min(n);
+    let mut picked: Vec<usize> = Vec::with_capacity(k);
+    while picked.len() < k {
+        let best = (0..n)
+            .filter(|i| !picked.contains(i))
+            .map(|i| {
+                let rel = if max > 0.0 { scores[i] / max } else { 0.0 };
+                let red = picked.iter().map(|&j| cosine(&vectors[i], norms[i], &vectors[j], norms[j])).fold(0.0f32, f32::max);
+                (i, options.mmr_lambda * rel - (1.0 - options.mmr_lambda) * red)
+            })
+            .max_by(|x, y| x.1.total_cmp(&y.1).then_with(|| y.0.cmp(&x.0)));
+        match best {
+            Some((i, _)) => picked.push(i),
+            None => break,
+        }
+    }
+    picked.sort_unstable();
+    picked
+        .into_iter()
+        .map(|i| {
+            let s = &a.sentences[i];
+            SummarySentence { text: s.text.clone(), start: s.start, end: s.end, score: (scores[i] * 1000.0).round() / 1000.0 }
+        })
+        .collect()
+}
