@@ -5,6 +5,7 @@ mod input;
 mod output;
 mod peers;
 mod search_cmd;
+mod stories_cmd;
 mod train_cmd;
 
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
@@ -86,6 +87,15 @@ Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON li
     Index(search_cmd::IndexArgs),
     /// Search an index built by `khabar index`.
     Search(search_cmd::SearchArgs),
+    /// List near-duplicate groups recorded by `khabar index`.
+    Dups(stories_cmd::DupsArgs),
+    /// List stories (articles about the same event) recorded by `khabar index`, biggest first.
+    Stories(stories_cmd::StoriesArgs),
+    /// Show one story and its articles.
+    Story(stories_cmd::StoryArgs),
+    /// Time the story engine alone over a corpus (analysed once), replayed N times with new ids.
+    #[command(name = "bench-stories")]
+    BenchStories(stories_cmd::BenchStoriesArgs),
     /// Train a model from annotated data (writes a model file to embed or load).
     #[command(subcommand)]
     Train(TrainCommand),
@@ -159,6 +169,8 @@ enum EvalCommand {
     },
     /// Morphological search quality (recall, precision, F1, MAP) of khabar next to tantivy's default tokenizer and light10.
     Search(search_cmd::EvalSearchArgs),
+    /// Stories (pairwise and B-cubed P/R/F1) and near-duplicates (pairwise P/R/F1) against labels read by people.
+    Stories(stories_cmd::EvalStoriesArgs),
 }
 
 #[derive(clap::Args)]
@@ -261,6 +273,26 @@ fn run(cli: Cli) -> Result<Status> {
         }
         Command::Search(args) => {
             search_cmd::search(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Dups(args) => {
+            stories_cmd::dups(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Stories(args) => {
+            stories_cmd::stories(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Story(args) => {
+            stories_cmd::story(args, &mut out)?;
+            Status::Ok
+        }
+        Command::BenchStories(args) => {
+            stories_cmd::bench_stories(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Eval(EvalCommand::Stories(args)) => {
+            stories_cmd::eval_stories(args, &mut out)?;
             Status::Ok
         }
         Command::Eval(EvalCommand::Ner { gold, model }) => {
