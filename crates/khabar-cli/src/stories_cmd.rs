@@ -102,6 +102,12 @@ pub struct EvalStoriesArgs {
     /// With --corpus: score a grid of join thresholds and weights (for tuning on the dev set).
     #[arg(long, requires = "corpus")]
     pub sweep: bool,
+    /// With --corpus: keep the analysed features in this file (JSON) and reuse them on later runs.
+    #[arg(long, value_name = "FILE", requires = "corpus")]
+    pub features_cache: Option<PathBuf>,
+    /// Print the labelled pairs the system got wrong (missed and spurious), by id.
+    #[arg(long)]
+    pub explain: bool,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -327,6 +333,26 @@ fn write_scores(out: &mut dyn Write, s: &StoryScores) -> Result<()> {
     Ok(())
 }
 
+fn explain(out: &mut dyn Write, gold: &[(String, String, Option<String>)], system: &HashMap<String, (String, String)>) -> Result<()> {
+    let known: Vec<&(String, String, Option<String>)> = gold.iter().filter(|g| system.contains_key(&g.0)).collect();
+    for (what, pick_gold, pick_sys) in [
+        ("story", (|g: &(String, String, Option<String>)| g.1.clone()) as fn(&(String, String, Option<String>)) -> String, 0),
+        ("dup", |g: &(String, String, Option<String>)| g.2.clone().unwrap_or_else(|| format!("\u{0}{}", g.0)), 1),
+    ] {
+        for (i, a) in known.iter().enumerate() {
+            for b in &known[i + 1..] {
+                let same_gold = pick_gold(a) == pick_gold(b);
+                let (sa, sb) = (&system[&a.0], &system[&b.0]);
+                let same_sys = if pick_sys == 0 { sa.0 == sb.0 } else { sa.1 == sb.1 };
+                if same_gold != same_sys {
+                    writeln!(out, "{what} {}: {} {}", if same_gold { "missed" } else { "spurious" }, a.0, b.0)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn set_option(o: &mut Options, kv: &str) -> Result<()> {
     let Some((k, v)) = kv.split_once('=') else {
         anyhow::bail!(InputError(format!("--set {kv:?}: expected NAME=VALUE")));
@@ -416,7 +442,19 @@ pub fn eval_stories(args: EvalStoriesArgs, out: &mut dyn Write) -> Result<()> {
         }
         let from = args.from.as_deref().map(|s| date(s, false)).transpose()?;
         let to = args.to.as_deref().map(|s| date(s, true)).transpose()?;
-        let features = corpus_features(corpus, from, to, &options)?;
+        let features = match &args.features_cache {
+            Some(p) if p.exists() => {
+                let text = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
+                serde_json::from_slice(&text).with_context(|| format!("{}: not a features cache", p.display()))?
+            }
+            cache => {
+                let f = corpus_features(corpus, from, to, &options)?;
+                if let Some(p) = cache {
+                    std::fs::write(p, serde_json::to_vec(&f)?).with_context(|| format!("{}: cannot write", p.display()))?;
+                }
+                f
+            }
+        };
         if args.sweep {
             return sweep(&gold, &features, &options, out);
         }
@@ -429,6 +467,9 @@ pub fn eval_stories(args: EvalStoriesArgs, out: &mut dyn Write) -> Result<()> {
     } else {
         writeln!(out, "gold: {} ({} labels); system: {what}", args.gold.display(), gold.len())?;
         write_scores(out, &scores)?;
+        if args.explain {
+            explain(out, &gold, &system)?;
+        }
     }
     Ok(())
 }

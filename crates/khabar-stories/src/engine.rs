@@ -23,6 +23,11 @@ pub struct Options {
     /// Articles join stories (and duplicate groups) only within this many seconds of each other;
     /// state older than this behind the newest article is dropped.
     pub window: i64,
+    /// Content lemmas among the body's first this many count `1 + lead_boost` times
+    /// (the lead names the event; the rest is often background).
+    pub lead_words: usize,
+    /// Extra count of a lead lemma.
+    pub lead_boost: u32,
     /// Words per shingle.
     pub shingle: usize,
     /// MinHash functions per signature.
@@ -31,6 +36,12 @@ pub struct Options {
     pub rows: usize,
     /// Estimated Jaccard similarity of shingle sets at or above which two articles are near-duplicates.
     pub dup_threshold: f32,
+    /// Containment (shared shingles over the shorter article's, estimated from the
+    /// signatures and the set sizes) at or above which two articles are near-duplicates
+    /// too: a copy cut short or with a paragraph added.
+    pub dup_containment: f32,
+    /// Fewest shingles of the shorter article for the containment rule.
+    pub dup_min_shingles: u32,
     /// Similarity at or above which an article joins the story of its most similar article.
     pub join_threshold: f32,
     /// Weight of the cosine of lemma TF-IDF vectors of the bodies.
@@ -41,6 +52,11 @@ pub struct Options {
     pub weight_entities: f32,
     /// Weight of the cosine of keyphrases (when articles carry them).
     pub weight_keyphrases: f32,
+    /// How the story score mixes the best single article (1.0) and the story's
+    /// centroid (0.0): `link_weight · max-link + (1 − link_weight) · centroid`.
+    pub link_weight: f32,
+    /// Terms kept in a story's centroid.
+    pub centroid_terms: usize,
     /// Each article is findable under this many of its highest-weighted lemmas.
     pub lookup_terms: usize,
     /// Candidate articles scored in full per new article.
@@ -51,15 +67,21 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             window: DEFAULT_WINDOW,
+            lead_words: 60,
+            lead_boost: 2,
             shingle: 3,
             perms: 64,
-            rows: 4,
+            rows: 2,
             dup_threshold: 0.5,
+            dup_containment: 0.8,
+            dup_min_shingles: 30,
             join_threshold: 0.35,
             weight_body: 0.6,
             weight_title: 0.2,
             weight_entities: 0.2,
             weight_keyphrases: 0.1,
+            link_weight: 0.5,
+            centroid_terms: 200,
             lookup_terms: 20,
             max_candidates: 40,
         }
@@ -102,6 +124,50 @@ pub struct ActiveStory {
 
 type Vector = Vec<(u64, f32)>;
 
+/// The sum of a story's article vectors (each truncated to the heaviest terms) and their norms.
+#[derive(Default)]
+struct Centroid {
+    parts: [Vector; 4],
+    norms: [f32; 4],
+}
+
+impl Centroid {
+    fn add(&mut self, e: &Entry, cap: usize) {
+        for (i, v) in [&e.body_vec, &e.title_vec, &e.entity_vec, &e.keyphrase_vec].into_iter().enumerate() {
+            let sum = &mut self.parts[i];
+            let mut merged = Vec::with_capacity(sum.len() + v.len());
+            let (mut a, mut b) = (0, 0);
+            while a < sum.len() || b < v.len() {
+                if b == v.len() || (a < sum.len() && sum[a].0 < v[b].0) {
+                    merged.push(sum[a]);
+                    a += 1;
+                } else if a == sum.len() || v[b].0 < sum[a].0 {
+                    merged.push(v[b]);
+                    b += 1;
+                } else {
+                    merged.push((sum[a].0, sum[a].1 + v[b].1));
+                    a += 1;
+                    b += 1;
+                }
+            }
+            if merged.len() > cap {
+                merged = top_terms(&merged, cap);
+                merged.sort_unstable_by_key(|&(t, _)| t);
+            }
+            self.norms[i] = merged.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+            *sum = merged;
+        }
+    }
+
+    fn cosine(&self, i: usize, v: &[(u64, f32)]) -> f32 {
+        if self.norms[i] > 0.0 {
+            dot(v, &self.parts[i]) / self.norms[i]
+        } else {
+            0.0
+        }
+    }
+}
+
 struct Entry {
     id: String,
     time: i64,
@@ -109,6 +175,7 @@ struct Entry {
     group: String,
     exact: Option<u64>,
     sig: Vec<u32>,
+    shingles: u32,
     terms: Vec<(u64, u32)>,
     title: Vec<u64>,
     entities: Vec<u64>,
@@ -150,6 +217,7 @@ pub struct StoryEngine {
     term_df: HashMap<u64, u32>,
     entity_df: HashMap<u64, u32>,
     stories: HashMap<String, ActiveStory>,
+    centroids: HashMap<String, Centroid>,
     evicted_since_compaction: usize,
 }
 
@@ -210,6 +278,7 @@ impl StoryEngine {
             term_df: HashMap::new(),
             entity_df: HashMap::new(),
             stories: HashMap::new(),
+            centroids: HashMap::new(),
             evicted_since_compaction: 0,
         }
     }
@@ -283,7 +352,7 @@ impl StoryEngine {
                         continue;
                     }
                     let Some(e) = self.entries.get(&slot).filter(|e| near(e)) else { continue };
-                    let j = estimate(&sig, &e.sig);
+                    let j = self.dup_score(&sig, f.shingle_count, e);
                     if j >= self.options.dup_threshold && dup.is_none_or(|(s, _, best)| j > best || (j == best && slot < s)) {
                         dup = Some((slot, false, j));
                     }
@@ -313,6 +382,22 @@ impl StoryEngine {
         a
     }
 
+    /// The near-duplicate score of a signature against an entry: the estimated
+    /// Jaccard similarity, or when the containment rule holds, the threshold at least.
+    fn dup_score(&self, sig: &[u32], count: u32, e: &Entry) -> f32 {
+        let j = estimate(sig, &e.sig);
+        let o = &self.options;
+        let small = count.min(e.shingles);
+        if j < o.dup_threshold && small >= o.dup_min_shingles && j > 0.0 {
+            // |A ∩ B| = J (|A| + |B|) / (1 + J)
+            let inter = j * (count as f32 + e.shingles as f32) / (1.0 + j);
+            if inter / small as f32 >= o.dup_containment {
+                return o.dup_threshold.max(j);
+            }
+        }
+        j
+    }
+
     fn make_entry(&self, f: Features, time: i64, sig: Vec<u32>) -> Entry {
         let mut e = Entry {
             id: f.id,
@@ -321,6 +406,7 @@ impl StoryEngine {
             group: String::new(),
             exact: f.exact,
             sig,
+            shingles: f.shingle_count,
             terms: f.terms,
             title: f.title_terms,
             entities: f.entities,
@@ -364,18 +450,32 @@ impl StoryEngine {
         let mut cands: Vec<(u64, f32)> = acc.into_iter().filter(|(s, _)| self.entries.contains_key(s)).collect();
         cands.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         cands.truncate(self.options.max_candidates);
-        let mut best: Option<(u64, f32)> = None;
+        // Best single link per story, then the mix with the story's centroid.
+        let mut links: HashMap<&str, f32> = HashMap::new();
         for (slot, _) in cands {
             let other = &self.entries[&slot];
             if (other.time - time).abs() > self.options.window {
                 continue;
             }
             let s = self.similarity(e, other);
-            if best.is_none_or(|(bs, b)| s > b || (s == b && slot < bs)) {
-                best = Some((slot, s));
+            let best = links.entry(other.story.as_str()).or_insert(f32::MIN);
+            *best = best.max(s);
+        }
+        let o = &self.options;
+        let mut best: Option<(&str, f32)> = None;
+        for (story, link) in links {
+            let c = self.centroids.get(story).map_or(link, |c| {
+                o.weight_body * c.cosine(0, &e.body_vec)
+                    + o.weight_title * c.cosine(1, &e.title_vec)
+                    + o.weight_entities * c.cosine(2, &e.entity_vec)
+                    + o.weight_keyphrases * c.cosine(3, &e.keyphrase_vec)
+            });
+            let score = o.link_weight * link + (1.0 - o.link_weight) * c;
+            if best.is_none_or(|(bs, b)| score > b || (score == b && story < bs)) {
+                best = Some((story, score));
             }
         }
-        best.map(|(slot, s)| (self.entries[&slot].story.clone(), s))
+        best.map(|(story, s)| (story.to_owned(), s))
     }
 
     fn insert(&mut self, e: Entry) {
@@ -400,6 +500,7 @@ impl StoryEngine {
         story.first = story.first.min(e.time);
         story.last = story.last.max(e.time);
         story.count += 1;
+        self.centroids.entry(e.story.clone()).or_default().add(&e, self.options.centroid_terms);
         self.by_id.insert(e.id.clone(), slot);
         self.by_time.insert((e.time, slot));
         self.entries.insert(slot, e);
@@ -459,6 +560,9 @@ impl StoryEngine {
         self.postings.shrink_to_fit();
         self.bands.shrink_to_fit();
         self.stories.retain(|_, s| s.last >= cutoff);
+        let stories = &self.stories;
+        self.centroids.retain(|id, _| stories.contains_key(id));
+        self.centroids.shrink_to_fit();
         self.stories.shrink_to_fit();
         self.entries.shrink_to_fit();
         self.by_id.shrink_to_fit();
@@ -494,6 +598,7 @@ impl StoryEngine {
             w.str(&e.group);
             w.u64(e.exact.unwrap_or(0));
             w.u32(u32::from(e.exact.is_some()));
+            w.u32(e.shingles);
             w.len(e.sig.len());
             for &v in &e.sig {
                 w.u32(v);
@@ -534,6 +639,7 @@ impl StoryEngine {
             let group = r.str()?;
             let exact = r.u64()?;
             let exact = (r.u32()? == 1).then_some(exact);
+            let shingles = r.u32()?;
             let mut sig = Vec::new();
             for _ in 0..r.len(4)? {
                 sig.push(r.u32()?);
@@ -556,6 +662,7 @@ impl StoryEngine {
                 group,
                 exact,
                 sig,
+                shingles,
                 terms,
                 title,
                 entities,
@@ -591,6 +698,7 @@ impl StoryEngine {
                 e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, 1.0)).collect());
             }
             engine.index_entry(slot, &e);
+            engine.centroids.entry(e.story.clone()).or_default().add(&e, engine.options.centroid_terms);
             if let Some(h) = e.exact {
                 engine.exact.entry(h).or_insert(slot);
             }

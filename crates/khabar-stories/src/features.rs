@@ -47,6 +47,8 @@ pub struct Features {
     /// MinHash signature of the body's word shingles (normalised words, [`Options::shingle`]
     /// at a time; [`Options::perms`] values; empty for a body without words).
     pub signature: Vec<u32>,
+    /// Number of distinct shingles behind the signature.
+    pub shingle_count: u32,
     /// Content lemmas of the body with their counts (hashed).
     pub terms: Vec<(u64, u32)>,
     /// Content lemmas of the headline (hashed, deduplicated).
@@ -87,10 +89,16 @@ impl Features {
         shingles.sort_unstable();
         shingles.dedup();
         f.signature = signature(&shingles, options.perms);
+        f.shingle_count = u32::try_from(shingles.len()).unwrap_or(u32::MAX);
         // Content lemmas.
         let mut counts: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
         let mut buf = String::new();
-        content_terms(analysis, &mut buf, |h| *counts.entry(h).or_default() += 1);
+        let mut seen = 0usize;
+        content_terms(analysis, &mut buf, |h| {
+            let lead = seen < options.lead_words;
+            seen += 1;
+            *counts.entry(h).or_default() += if lead { 1 + options.lead_boost } else { 1 };
+        });
         f.terms = counts.into_iter().collect();
         f.terms.sort_unstable();
         if let Some(ta) = title {

@@ -114,6 +114,7 @@ proptest! {
                 time: times[i],
                 exact: terms.first().copied(),
                 signature: terms.iter().map(|&t| t as u32).chain(std::iter::repeat(7)).take(64).collect(),
+                shingle_count: terms.len() as u32 * 7,
                 terms: terms.iter().map(|&t| (t, 1)).collect(),
                 title_terms: terms.clone(),
                 entities: terms.iter().take(3).copied().collect(),
