@@ -172,6 +172,7 @@ pub fn stories(args: StoriesArgs, out: &mut dyn Write) -> Result<()> {
     let to = args.to.as_deref().map(|s| date(s, true)).transpose()?;
     let mut list = st::list_stories(&idx, from, to)?;
     list.retain(|s| s.count >= args.min_articles);
+    let found = list.len();
     if args.limit > 0 {
         list.truncate(args.limit);
     }
@@ -184,7 +185,12 @@ pub fn stories(args: StoriesArgs, out: &mut dyn Write) -> Result<()> {
         writeln!(out)?;
         return Ok(());
     }
-    writeln!(out, "{} stories with {} or more articles", list.len(), args.min_articles)?;
+    writeln!(
+        out,
+        "{found} stories with {} or more articles{}",
+        args.min_articles,
+        if found > list.len() { format!(" (showing {})", list.len()) } else { String::new() }
+    )?;
     for s in &list {
         write_story(out, s)?;
     }
