@@ -7,6 +7,7 @@ mod output;
 mod peers;
 mod search_cmd;
 mod serve_cmd;
+mod stories_cmd;
 mod train_cmd;
 
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
@@ -98,6 +99,15 @@ Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON li
     Serve(serve_cmd::ServeArgs),
     /// Mentions of an entity per day, from an index.
     Timeline(serve_cmd::TimelineArgs),
+    /// List near-duplicate groups recorded by `khabar index`.
+    Dups(stories_cmd::DupsArgs),
+    /// List stories (articles about the same event) recorded by `khabar index`, biggest first.
+    Stories(stories_cmd::StoriesArgs),
+    /// Show one story and its articles.
+    Story(stories_cmd::StoryArgs),
+    /// Time the story engine alone over a corpus (analysed once), replayed N times with new ids.
+    #[command(name = "bench-stories")]
+    BenchStories(stories_cmd::BenchStoriesArgs),
     /// Train a model from annotated data (writes a model file to embed or load).
     #[command(subcommand)]
     Train(TrainCommand),
@@ -175,6 +185,8 @@ enum EvalCommand {
     Search(search_cmd::EvalSearchArgs),
     /// Summary (ROUGE-1/2 F of the first sentence) and keyphrases (headline-word recall@10) against headlines, with lead-1.
     Digest(digest_cmd::EvalDigestArgs),
+    /// Stories (pairwise and B-cubed P/R/F1) and near-duplicates (pairwise P/R/F1) against labels read by people.
+    Stories(stories_cmd::EvalStoriesArgs),
 }
 
 #[derive(clap::Args)]
@@ -295,6 +307,26 @@ fn run(cli: Cli) -> Result<Status> {
         }
         Command::Timeline(args) => {
             serve_cmd::timeline(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Dups(args) => {
+            stories_cmd::dups(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Stories(args) => {
+            stories_cmd::stories(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Story(args) => {
+            stories_cmd::story(args, &mut out)?;
+            Status::Ok
+        }
+        Command::BenchStories(args) => {
+            stories_cmd::bench_stories(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Eval(EvalCommand::Stories(args)) => {
+            stories_cmd::eval_stories(args, &mut out)?;
             Status::Ok
         }
         Command::Eval(EvalCommand::Ner { gold, model }) => {

@@ -39,6 +39,9 @@ pub struct IndexArgs {
     /// Threads for analysis and indexing (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Story window in days: articles join a story (or duplicate group) only within this time of each other.
+    #[arg(long, value_name = "DAYS", default_value_t = 3.0, value_parser = crate::stories_cmd::parse_days)]
+    pub story_window: f64,
     /// Files, folders, JSON lines, or - for standard input.
     pub inputs: Vec<PathBuf>,
 }
@@ -74,6 +77,9 @@ pub struct SearchArgs {
     /// Top entities per type to count in the results (0: no facets).
     #[arg(long, default_value_t = 10)]
     pub facets: usize,
+    /// Collapse near-duplicates into one hit with "N similar" (docs/stories.md).
+    #[arg(long)]
+    pub collapse: bool,
     /// Benchmark: run every line of FILE as a query (with snippets and facets) and print latency percentiles.
     #[arg(long, value_name = "FILE", hide = true)]
     pub bench_queries: Option<PathBuf>,
@@ -119,6 +125,11 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
         .with_context(|| format!("{}: cannot open the index", args.index.display()))?;
     let mut writer =
         idx.writer(threads, 96_000_000 * threads).with_context(|| format!("{}: cannot write the index", args.index.display()))?;
+    let story_options = khabar_index::stories::Options { window: (args.story_window * 86_400.0) as i64, ..Default::default() };
+    let mut stories = khabar_index::stories::StoryState::open(&idx, Some(&args.index), story_options.clone())
+        .with_context(|| format!("{}: cannot open the story state", args.index.display()))?;
+    let story_cpu = std::sync::atomic::AtomicU64::new(0);
+    let mut story_seq = std::time::Duration::ZERO;
     let analyzer = Analyzer::default();
     let title_analyzer = khabar_index::token_analyzer();
     let mut docs = Documents::new(sources, args.input_format, args.lossy);
@@ -138,25 +149,31 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
     let (mut indexed, mut replaced, mut skipped) = (0u64, 0u64, 0u64);
     let (mut pending, mut pending_replaced) = (0u64, 0u64);
     let mut pending_ids: HashSet<String> = HashSet::new();
-    let mut commit =
-        |writer: &mut tantivy::IndexWriter, pending: &mut u64, pending_replaced: &mut u64, ids: &mut HashSet<String>| -> Result<()> {
-            writer.commit().with_context(|| format!("{}: commit failed", args.index.display()))?;
-            idx.reload()?;
-            indexed += *pending;
-            replaced += *pending_replaced;
-            *pending = 0;
-            *pending_replaced = 0;
-            ids.clear();
-            say(format!("khabar: indexed {indexed} documents ({replaced} replaced)"));
-            Ok(())
-        };
+    let mut story_commit = std::time::Duration::ZERO;
+    let mut commit = |writer: &mut tantivy::IndexWriter,
+                      stories: &mut khabar_index::stories::StoryState,
+                      pending: &mut u64,
+                      pending_replaced: &mut u64,
+                      ids: &mut HashSet<String>|
+     -> Result<()> {
+        // Story state first, then the index commit naming it (docs/stories.md, durability).
+        stories.commit(writer).with_context(|| format!("{}: commit failed", args.index.display()))?;
+        idx.reload()?;
+        indexed += *pending;
+        replaced += *pending_replaced;
+        *pending = 0;
+        *pending_replaced = 0;
+        ids.clear();
+        say(format!("khabar: indexed {indexed} documents ({replaced} replaced)"));
+        Ok(())
+    };
     loop {
         let batch = docs.batch(batch_size, 64 << 20);
         if batch.is_empty() {
             break;
         }
         let n = batch.len() as u64;
-        let prepared: Vec<Result<(String, TantivyDocument), InputError>> = pool.install(|| {
+        let prepared: Vec<Result<(String, TantivyDocument, khabar_index::stories::Features), InputError>> = pool.install(|| {
             batch
                 .into_par_iter()
                 .map(|item| match item {
@@ -166,7 +183,10 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
                         doc.id = Some(id.clone());
                         let analysis = analyzer.analyze_document(&doc);
                         let title: Option<Analysis> = doc.title.as_deref().map(|t| title_analyzer.analyze(t));
-                        Ok((id, idx.make_document(&doc, &analysis, title.as_ref())))
+                        let t = Instant::now();
+                        let features = khabar_index::stories::features(&doc, &analysis, title.as_ref(), &story_options);
+                        story_cpu.fetch_add(t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
+                        Ok((id, idx.make_document(&doc, &analysis, title.as_ref()), features))
                     }
                 })
                 .collect()
@@ -177,15 +197,21 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
                     say(format!("khabar: {e}"));
                     skipped += 1;
                 }
-                Ok((id, doc)) => {
+                Ok((id, mut doc, features)) => {
                     if pending_ids.contains(&id) || idx.contains_id(&id)? {
                         pending_replaced += 1;
                     }
+                    let t = Instant::now();
+                    let assignment = stories.assign(features);
+                    story_seq += t.elapsed();
+                    idx.stamp(&mut doc, &assignment);
                     idx.upsert_prepared(&writer, &id, doc);
                     pending_ids.insert(id);
                     pending += 1;
                     if pending >= args.commit_every {
-                        commit(&mut writer, &mut pending, &mut pending_replaced, &mut pending_ids)?;
+                        let t = Instant::now();
+                        commit(&mut writer, &mut stories, &mut pending, &mut pending_replaced, &mut pending_ids)?;
+                        story_commit += t.elapsed();
                     }
                 }
             }
@@ -195,7 +221,9 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
         }
     }
     if pending > 0 {
-        commit(&mut writer, &mut pending, &mut pending_replaced, &mut pending_ids)?;
+        let t = Instant::now();
+        commit(&mut writer, &mut stories, &mut pending, &mut pending_replaced, &mut pending_ids)?;
+        story_commit += t.elapsed();
     }
     writer.wait_merging_threads().context("merging segments failed")?;
     idx.reload()?;
@@ -210,6 +238,17 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
         args.index.display(),
         idx.num_docs()
     )?;
+    let stats = stories.engine().stats();
+    writeln!(
+        out,
+        "duplicates and stories: features {:.2} s CPU (on the worker threads), assignment {:.2} s; {} articles and {} stories in the {}-day window; commits (index + story state) {:.1} s",
+        story_cpu.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e9,
+        story_seq.as_secs_f64(),
+        stats.articles,
+        stats.stories,
+        args.story_window,
+        story_commit.as_secs_f64(),
+    )?;
     Ok(skipped > 0)
 }
 
@@ -218,6 +257,7 @@ fn request(args: &SearchArgs, query: &str) -> Result<SearchRequest> {
     req.limit = args.limit;
     req.offset = args.offset;
     req.facets = args.facets;
+    req.collapse = args.collapse;
     for e in &args.entities {
         let Some((kind, name)) = e.split_once(':').filter(|(k, n)| !k.trim().is_empty() && !n.trim().is_empty()) else {
             anyhow::bail!(InputError(format!("--entity {e:?}: expected TYPE:NAME, e.g. PER:بوتين")));
@@ -285,6 +325,9 @@ fn write_pretty(out: &mut dyn Write, query: &str, req: &SearchRequest, r: &Searc
             meta.push(p.clone());
         }
         meta.push(format!("score {:.2}", h.score));
+        if h.similar > 0 {
+            meta.push(format!("{} similar", h.similar));
+        }
         writeln!(out, "     {}", meta.join(" · "))?;
         if !h.snippet.is_empty() {
             writeln!(out, "     {}", snippet_text(&h.snippet))?;

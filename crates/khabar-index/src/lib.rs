@@ -39,6 +39,7 @@ mod date;
 pub mod entities;
 pub mod eval;
 mod query;
+pub mod stories;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -139,6 +140,10 @@ pub struct Fields {
     pub entities: Field,
     /// Entity facets with mentions in the document, `/TYPE/canonical/N` (see [`entities`]).
     pub entity_count: Field,
+    /// Near-duplicate group: the id of the group's first article (raw, stored, fast; see [`stories`]).
+    pub dup_group: Field,
+    /// Story: the id of the story's first article (raw, stored, fast; see [`stories`]).
+    pub story: Field,
 }
 
 /// The schema and its fields.
@@ -164,6 +169,8 @@ pub fn schema() -> (Schema, Fields) {
         entity: b.add_facet_field("entity", FacetOptions::default()),
         entities: b.add_text_field("entities", STORED),
         entity_count: b.add_facet_field(entities::ENTITY_COUNT_FIELD, FacetOptions::default()),
+        dup_group: b.add_text_field("dup_group", STRING | STORED | FAST),
+        story: b.add_text_field("story", STRING | STORED | FAST),
     };
     (b.build(), fields)
 }
@@ -250,6 +257,9 @@ pub struct SearchRequest {
     pub snippets: bool,
     /// Count entity facets over the best [`FACET_HITS`] results (this many per type; 0 for none).
     pub facets: usize,
+    /// Collapse near-duplicates: show the best hit of each duplicate group once, with
+    /// [`Hit::similar`] counting the others among the best [`COLLAPSE_DEPTH`] hits.
+    pub collapse: bool,
 }
 
 impl SearchRequest {
@@ -264,6 +274,7 @@ impl SearchRequest {
             to: None,
             snippets: true,
             facets: 10,
+            collapse: false,
         }
     }
 }
@@ -283,7 +294,23 @@ pub struct Hit {
     pub source: Option<String>,
     /// HTML: the best fragment of the body, matches in `<mark>`, the rest escaped.
     pub snippet: String,
+    /// With [`SearchRequest::collapse`]: near-duplicates of this hit folded into it.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub similar: usize,
+    /// Its near-duplicate group (see [`stories`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dup_group: Option<String>,
+    /// Its story (see [`stories`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub story: Option<String>,
 }
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// With [`SearchRequest::collapse`], duplicates are folded among this many best hits (at least).
+pub const COLLAPSE_DEPTH: usize = 500;
 
 /// One facet value.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -349,6 +376,9 @@ impl SearchIndex {
         let check = |name: &str| s.get_field(name).map_err(|_| Error::NoIndex(dir.display().to_string()));
         check("body_morph")?;
         check("entity")?;
+        s.get_field("story").map_err(|_| {
+            Error::NoIndex(format!("{} (built before stories existed: index the articles again into a new folder)", dir.display()))
+        })?;
         SearchIndex::wrap(index, fields, &token_analyzer(), true)
     }
 
@@ -375,6 +405,11 @@ impl SearchIndex {
     /// See the last commit.
     pub fn reload(&self) -> Result<()> {
         Ok(self.reader.reload()?)
+    }
+
+    /// A searcher over the last commit seen by [`SearchIndex::reload`].
+    pub fn reader_searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
     }
 
     /// Documents in the last commit seen by [`SearchIndex::reload`].
@@ -479,13 +514,20 @@ impl SearchIndex {
         // One ranking serves the page and the facets (counted over the best
         // FACET_HITS hits: the whole result set costs too much on common words).
         let wanted = req.offset.saturating_add(req.limit);
-        let depth = if req.facets > 0 { wanted.max(FACET_HITS) } else { wanted }.max(1);
+        let mut depth = if req.facets > 0 { wanted.max(FACET_HITS) } else { wanted }.max(1);
+        if req.collapse {
+            depth = depth.max(COLLAPSE_DEPTH).max(wanted.saturating_mul(4));
+        }
         let (total, ranked) = searcher.search(&full, &(Count, TopDocs::with_limit(depth).order_by_score()))?;
         let mut facets = BTreeMap::new();
         if req.facets > 0 {
             facets = self.facet_counts(&searcher, &ranked[..ranked.len().min(FACET_HITS)], req.facets)?;
         }
-        let top_docs: Vec<(f32, DocAddress)> = ranked.into_iter().skip(req.offset).take(req.limit).collect();
+        let (top_docs, similar): (Vec<(f32, DocAddress)>, Vec<usize>) = if req.collapse {
+            stories::collapse(&searcher, &ranked)?.into_iter().skip(req.offset).take(req.limit).unzip()
+        } else {
+            ranked.into_iter().skip(req.offset).take(req.limit).map(|hit| (hit, 0)).unzip()
+        };
         // Snippets: first the cheap generator (exact forms and light stems of the
         // query's words, no morphology run over the body); only a hit it cannot
         // highlight whose body holds a morphological query term (a match through
@@ -522,7 +564,7 @@ impl SearchIndex {
             Ok(false)
         };
         let mut hits = Vec::with_capacity(top_docs.len());
-        for (score, addr) in top_docs {
+        for ((score, addr), similar) in top_docs.into_iter().zip(similar) {
             let d: TantivyDocument = searcher.doc(addr)?;
             let text = |field: Field| d.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
             let body = text(f.body).unwrap_or_default();
@@ -541,6 +583,9 @@ impl SearchIndex {
                 published: d.get_first(f.published).and_then(|v| v.as_datetime()).map(|dt| format_date(dt.into_timestamp_secs())),
                 source: text(f.source),
                 snippet,
+                similar,
+                dup_group: text(f.dup_group),
+                story: text(f.story),
             });
         }
         Ok(SearchResults { total, hits, facets, fell_back })

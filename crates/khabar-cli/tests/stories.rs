@@ -1,0 +1,124 @@
+//! End-to-end tests of `khabar index` with duplicates and stories, `khabar dups`,
+//! `khabar stories`, `khabar story`, `khabar eval stories` and `khabar search --collapse`
+//! (articles written for these tests; no data outside the repository).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const RAIN: &str = "هطلت أمطار غزيرة على محافظة أبها ومرتفعات عسير مساء اليوم، وسالت الأودية في السودة والنماص، \
+وحذر الدفاع المدني في منطقة عسير المواطنين والمقيمين من الاقتراب من مجاري السيول، وأكد المتحدث الإعلامي \
+أن فرق الإنقاذ باشرت عدداً من البلاغات دون تسجيل إصابات، وأن الأرصاد تتوقع استمرار الأمطار الرعدية حتى الغد.";
+const FOOTBALL: &str = "تعاقد نادي الهلال مع لاعب الوسط البرازيلي لمدة ثلاثة مواسم بعد اجتيازه الفحص الطبي في معسكر الفريق \
+بالنمسا، وقال رئيس النادي إن الصفقة تدعم الفريق قبل مباراة كأس السوبر أمام النصر في لندن.";
+
+fn khabar(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_khabar")).args(args).stdin(Stdio::null()).output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn write(dir: &Path, name: &str, lines: &[serde_json::Value]) -> PathBuf {
+    let p = dir.join(name);
+    let mut f = std::fs::File::create(&p).unwrap();
+    for l in lines {
+        writeln!(f, "{l}").unwrap();
+    }
+    p
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn index_dups_stories_story_eval_and_collapse() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx");
+    let idx = idx.to_str().unwrap();
+    let first = write(
+        dir.path(),
+        "a.jsonl",
+        &[
+            serde_json::json!({"id": "rain", "title": "أمطار غزيرة على عسير", "body": RAIN, "published": "2015-08-01 10:00:00", "source": "sabq"}),
+            serde_json::json!({"id": "ball", "title": "الهلال يتعاقد مع برازيلي", "body": FOOTBALL, "published": "2015-08-01 11:00:00", "source": "okaz"}),
+        ],
+    );
+    let o = khabar(&["index", "--index", idx, "--threads", "1", first.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("duplicates and stories:"), "{}", text(&o.stdout));
+    // A second run continues from the saved state: the copy joins the first run's article.
+    let second = write(
+        dir.path(),
+        "b.jsonl",
+        &[
+            serde_json::json!({"id": "rain-copy", "title": "سيول عسير", "body": format!("أبها - واس: {RAIN}"), "published": "2015-08-01 12:00:00", "source": "alweeam"}),
+        ],
+    );
+    let o = khabar(&["index", "--index", idx, second.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+
+    let dups = json(&khabar(&["dups", "--index", idx, "--json"]));
+    assert_eq!(dups, serde_json::json!({"groups": [["rain", "rain-copy"]]}));
+    let stories = json(&khabar(&["stories", "--index", idx, "--json"]));
+    let list = stories["stories"].as_array().unwrap();
+    assert_eq!(list.len(), 1, "{stories}");
+    let s = &list[0];
+    assert_eq!(s["id"], "rain");
+    assert_eq!(s["articles"], serde_json::json!(["rain", "rain-copy"]));
+    assert_eq!(s["count"], 2);
+    assert_eq!(s["sources"], serde_json::json!(["alweeam", "sabq"]));
+    for field in ["title", "entities", "first_seen", "last_seen", "keyphrases"] {
+        assert!(s.get(field).is_some(), "{field} missing in {s}");
+    }
+    let all = json(&khabar(&["stories", "--index", idx, "--json", "--min-articles", "1", "--from", "2015-08-01", "--to", "2015-08-01"]));
+    assert_eq!(all["stories"].as_array().unwrap().len(), 2);
+    let none = json(&khabar(&["stories", "--index", idx, "--json", "--from", "2015-08-02"]));
+    assert_eq!(none["stories"].as_array().unwrap().len(), 0);
+
+    let o = khabar(&["story", "rain", "--index", idx]);
+    assert!(o.status.success());
+    assert!(text(&o.stdout).contains("copy of rain"), "{}", text(&o.stdout));
+    let o = khabar(&["story", "missing", "--index", idx]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+
+    let hits = json(&khabar(&["search", "--index", idx, "--json", "--collapse", "أمطار"]));
+    let hits = hits["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["similar"], 1);
+
+    // Evaluation against labels: the system is right on these four pairs' worth of labels.
+    let gold = write(
+        dir.path(),
+        "gold.jsonl",
+        &[
+            serde_json::json!({"id": "rain", "story": "r", "dup": "d"}),
+            serde_json::json!({"id": "rain-copy", "story": "r", "dup": "d"}),
+            serde_json::json!({"id": "ball", "story": "b"}),
+            serde_json::json!({"id": "absent", "story": "x"}),
+        ],
+    );
+    let r = json(&khabar(&["eval", "stories", gold.to_str().unwrap(), "--index", idx, "--json"]));
+    assert_eq!(r["articles"], 3);
+    assert_eq!(r["missing"], 1);
+    assert_eq!(r["story_pairwise"]["f1"], 1.0);
+    assert_eq!(r["dup_pairwise"]["f1"], 1.0);
+    let bad = write(dir.path(), "bad.jsonl", &[serde_json::json!({"story": "x"})]);
+    let o = khabar(&["eval", "stories", bad.to_str().unwrap(), "--index", idx]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+}
+
+#[test]
+fn commands_on_a_missing_index_are_input_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("none");
+    for cmd in [["dups", "--index"], ["stories", "--index"]] {
+        let o = khabar(&[cmd[0], cmd[1], nowhere.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{cmd:?}: {}", text(&o.stderr));
+    }
+    let o = khabar(&["index", "--index", nowhere.to_str().unwrap(), "--story-window", "-1", "x"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+}

@@ -1,0 +1,102 @@
+//! Duplicates and stories at ingest: fields in the index, state next to it,
+//! continuation across runs, crash consistency, collapsed search.
+
+use khabar::{Analysis, Analyzer, Document};
+use khabar_index::stories::{self, Options, StoryState};
+use khabar_index::{SearchIndex, SearchRequest};
+
+const RAIN: &str = "هطلت أمطار غزيرة على محافظة أبها ومرتفعات عسير مساء اليوم، وسالت الأودية في السودة والنماص، \
+وحذر الدفاع المدني في منطقة عسير المواطنين والمقيمين من الاقتراب من مجاري السيول، وأكد المتحدث الإعلامي \
+أن فرق الإنقاذ باشرت عدداً من البلاغات دون تسجيل إصابات، وأن الأرصاد تتوقع استمرار الأمطار الرعدية حتى الغد.";
+const FOOTBALL: &str = "تعاقد نادي الهلال مع لاعب الوسط البرازيلي لمدة ثلاثة مواسم بعد اجتيازه الفحص الطبي في معسكر الفريق \
+بالنمسا، وقال رئيس النادي إن الصفقة تدعم الفريق قبل مباراة كأس السوبر أمام النصر في لندن والأمطار.";
+
+fn docs(analyzer: &Analyzer, items: &[(&str, &str, &str)]) -> Vec<(Document, Analysis, Option<Analysis>)> {
+    items
+        .iter()
+        .map(|(id, body, day)| {
+            let d = Document {
+                id: Some(id.to_string()),
+                title: Some(format!("خبر {id}")),
+                body: body.to_string(),
+                published: Some(day.to_string()),
+                source: Some("test".into()),
+                ..Document::default()
+            };
+            let a = analyzer.analyze_document(&d);
+            (d, a, None)
+        })
+        .collect()
+}
+
+#[test]
+fn ingest_persists_and_continues() {
+    let dir = tempfile::tempdir().unwrap();
+    let analyzer = Analyzer::default();
+    {
+        let idx = SearchIndex::open_or_create(dir.path()).unwrap();
+        let mut writer = idx.writer(1, 15_000_000).unwrap();
+        let mut state = StoryState::open(&idx, Some(dir.path()), Options::default()).unwrap();
+        let a = idx.ingest(&writer, &mut state, &docs(&analyzer, &[("rain", RAIN, "2015-08-01"), ("ball", FOOTBALL, "2015-08-01")]));
+        assert_eq!(a[0].story, "rain");
+        assert_eq!(a[1].story, "ball");
+        state.commit(&mut writer).unwrap();
+    }
+    assert!(dir.path().join("stories/state-1.bin").exists());
+    // A second run continues: the copy finds the article of the first run.
+    {
+        let idx = SearchIndex::open(dir.path()).unwrap();
+        let mut writer = idx.writer(1, 15_000_000).unwrap();
+        let mut state = StoryState::open(&idx, Some(dir.path()), Options::default()).unwrap();
+        assert_eq!(state.engine().stats().articles, 2);
+        let copy = RAIN.replace("مساء اليوم", "مساء أمس");
+        let a = idx.ingest(&writer, &mut state, &docs(&analyzer, &[("rain-copy", &copy, "2015-08-02")]));
+        assert_eq!((a[0].dup_group.as_str(), a[0].story.as_str()), ("rain", "rain"), "{a:?}");
+        state.commit(&mut writer).unwrap();
+        idx.reload().unwrap();
+        assert_eq!(stories::list_dups(&idx).unwrap(), vec![vec!["rain".to_string(), "rain-copy".to_string()]]);
+        let listed = stories::list_stories(&idx, None, None).unwrap();
+        assert_eq!(listed[0].id, "rain");
+        assert_eq!(listed[0].articles, ["rain", "rain-copy"]);
+        assert_eq!(listed[0].first_seen.as_deref(), Some("2015-08-01T00:00:00Z"));
+        assert_eq!(listed[0].last_seen.as_deref(), Some("2015-08-02T00:00:00Z"));
+        let one = stories::story(&idx, "rain").unwrap().unwrap();
+        assert_eq!(one.details.len(), 2);
+        assert!(stories::story(&idx, "nope").unwrap().is_none());
+        // Collapsed search: the copy folds into the original.
+        let mut req = SearchRequest::new("أمطار");
+        req.collapse = true;
+        let r = idx.search(&req).unwrap();
+        let rain_hits: Vec<_> = r.hits.iter().filter(|h| h.dup_group.as_deref() == Some("rain")).collect();
+        assert_eq!(rain_hits.len(), 1);
+        assert_eq!(rain_hits[0].similar, 1);
+        req.collapse = false;
+        assert_eq!(idx.search(&req).unwrap().hits.iter().filter(|h| h.dup_group.as_deref() == Some("rain")).count(), 2);
+    }
+    assert!(dir.path().join("stories/state-2.bin").exists());
+    assert!(!dir.path().join("stories/state-1.bin").exists(), "older states are removed after the commit");
+}
+
+#[test]
+fn a_crash_between_state_and_commit_leaves_the_last_commit_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let analyzer = Analyzer::default();
+    let idx = SearchIndex::open_or_create(dir.path()).unwrap();
+    let mut writer = idx.writer(1, 15_000_000).unwrap();
+    let mut state = StoryState::open(&idx, Some(dir.path()), Options::default()).unwrap();
+    idx.ingest(&writer, &mut state, &docs(&analyzer, &[("rain", RAIN, "2015-08-01")]));
+    state.commit(&mut writer).unwrap();
+    // The next batch got as far as writing its state file, then the process died.
+    idx.ingest(&writer, &mut state, &docs(&analyzer, &[("ball", FOOTBALL, "2015-08-01")]));
+    std::fs::write(dir.path().join("stories/state-2.bin"), state.engine().to_bytes()).unwrap();
+    drop(writer);
+    drop(state);
+    drop(idx);
+    let idx = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(idx.num_docs(), 1);
+    let state = StoryState::open(&idx, Some(dir.path()), Options::default()).unwrap();
+    assert_eq!(state.engine().stats().articles, 1, "the state the index names, not the orphan");
+    // A damaged named state is an error, not a silent reset.
+    std::fs::write(dir.path().join("stories/state-1.bin"), b"KHSTORY\0garbage").unwrap();
+    assert!(StoryState::open(&idx, Some(dir.path()), Options::default()).is_err());
+}

@@ -1,0 +1,731 @@
+//! The incremental engine: duplicates and stories, one article at a time,
+//! with state bounded by the time window.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::codec::{Reader, Writer};
+use crate::features::Features;
+use crate::minhash::{band_keys, estimate};
+use crate::Result;
+
+/// Version of the state file; bump when [`Features`] hashing or the format changes.
+pub const STATE_VERSION: u32 = 1;
+
+/// Three days, in seconds.
+pub const DEFAULT_WINDOW: i64 = 3 * 86_400;
+
+/// The engine's settings. The defaults were tuned on the dev set
+/// `tests/data/stories-dev.jsonl` (docs/stories.md).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Options {
+    /// Articles join stories (and duplicate groups) only within this many seconds of each other;
+    /// state older than this behind the newest article is dropped.
+    pub window: i64,
+    /// Content lemmas among the body's first this many count `1 + lead_boost` times
+    /// (the lead names the event; the rest is often background).
+    pub lead_words: usize,
+    /// Extra count of a lead lemma.
+    pub lead_boost: u32,
+    /// Words per shingle.
+    pub shingle: usize,
+    /// MinHash functions per signature.
+    pub perms: usize,
+    /// Signature values per LSH band (bands = perms / rows).
+    pub rows: usize,
+    /// Estimated Jaccard similarity of shingle sets at or above which two articles are near-duplicates.
+    pub dup_threshold: f32,
+    /// Containment (shared shingles over the shorter article's, estimated from the
+    /// signatures and the set sizes) at or above which two articles are near-duplicates
+    /// too: a copy cut short or with a paragraph added.
+    pub dup_containment: f32,
+    /// Fewest shingles of the shorter article for the containment rule.
+    pub dup_min_shingles: u32,
+    /// Similarity at or above which an article joins the story of its most similar article.
+    pub join_threshold: f32,
+    /// Weight of the cosine of lemma TF-IDF vectors of the bodies.
+    pub weight_body: f32,
+    /// Weight of the cosine of the headlines' lemmas (IDF-weighted).
+    pub weight_title: f32,
+    /// Weight of the cosine of canonical entities (IDF-weighted).
+    pub weight_entities: f32,
+    /// Weight of the cosine of keyphrases (when articles carry them).
+    pub weight_keyphrases: f32,
+    /// How the story score mixes the best single article (1.0) and the story's
+    /// centroid (0.0): `link_weight · max-link + (1 − link_weight) · centroid`.
+    pub link_weight: f32,
+    /// Terms kept in a story's centroid.
+    pub centroid_terms: usize,
+    /// Each article is findable under this many of its highest-weighted lemmas.
+    pub lookup_terms: usize,
+    /// Candidate articles scored in full per new article.
+    pub max_candidates: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            window: DEFAULT_WINDOW,
+            lead_words: 60,
+            lead_boost: 0,
+            shingle: 3,
+            perms: 64,
+            rows: 2,
+            dup_threshold: 0.4,
+            dup_containment: 0.9,
+            dup_min_shingles: 30,
+            join_threshold: 0.25,
+            weight_body: 0.4,
+            weight_title: 0.3,
+            weight_entities: 0.3,
+            weight_keyphrases: 0.1,
+            link_weight: 1.0,
+            centroid_terms: 200,
+            lookup_terms: 20,
+            max_candidates: 40,
+        }
+    }
+}
+
+/// Where one article went.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// The article.
+    pub id: String,
+    /// Its duplicate group: the id of the group's first article (its own id when it copies nothing).
+    pub dup_group: String,
+    /// The article it copies, when it is an exact or near-duplicate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
+    /// Whether the copy is exact (same normalised body).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exact_duplicate: bool,
+    /// Its story: the id of the story's first article.
+    pub story: String,
+    /// Whether it started the story.
+    pub new_story: bool,
+    /// Similarity to the article it was matched with (0 for a new story).
+    pub score: f32,
+}
+
+/// A story still inside the window.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActiveStory {
+    /// Story id (its first article's id).
+    pub id: String,
+    /// Earliest article time.
+    pub first: i64,
+    /// Latest article time.
+    pub last: i64,
+    /// Articles assigned to it by this engine (including evicted ones).
+    pub count: u64,
+}
+
+type Vector = Vec<(u64, f32)>;
+
+/// The sum of a story's article vectors (each truncated to the heaviest terms) and their norms.
+#[derive(Default)]
+struct Centroid {
+    parts: [Vector; 4],
+    norms: [f32; 4],
+}
+
+impl Centroid {
+    fn add(&mut self, e: &Entry, cap: usize) {
+        for (i, v) in [&e.body_vec, &e.title_vec, &e.entity_vec, &e.keyphrase_vec].into_iter().enumerate() {
+            let sum = &mut self.parts[i];
+            let mut merged = Vec::with_capacity(sum.len() + v.len());
+            let (mut a, mut b) = (0, 0);
+            while a < sum.len() || b < v.len() {
+                if b == v.len() || (a < sum.len() && sum[a].0 < v[b].0) {
+                    merged.push(sum[a]);
+                    a += 1;
+                } else if a == sum.len() || v[b].0 < sum[a].0 {
+                    merged.push(v[b]);
+                    b += 1;
+                } else {
+                    merged.push((sum[a].0, sum[a].1 + v[b].1));
+                    a += 1;
+                    b += 1;
+                }
+            }
+            if merged.len() > cap {
+                merged = top_terms(&merged, cap);
+                merged.sort_unstable_by_key(|&(t, _)| t);
+            }
+            self.norms[i] = merged.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+            *sum = merged;
+        }
+    }
+
+    fn cosine(&self, i: usize, v: &[(u64, f32)]) -> f32 {
+        if self.norms[i] > 0.0 {
+            dot(v, &self.parts[i]) / self.norms[i]
+        } else {
+            0.0
+        }
+    }
+}
+
+struct Entry {
+    id: String,
+    time: i64,
+    story: String,
+    group: String,
+    exact: Option<u64>,
+    sig: Vec<u32>,
+    shingles: u32,
+    terms: Vec<(u64, u32)>,
+    title: Vec<u64>,
+    entities: Vec<u64>,
+    keyphrases: Vec<u64>,
+    body_vec: Vector,
+    title_vec: Vector,
+    entity_vec: Vector,
+    keyphrase_vec: Vector,
+}
+
+/// Counts of the state, for progress lines and benchmarks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct EngineStats {
+    /// Articles assigned since the engine was created (all runs).
+    pub assigned: u64,
+    /// Articles held (inside the window).
+    pub articles: usize,
+    /// Stories held (inside the window).
+    pub stories: usize,
+}
+
+/// Assigns articles to duplicate groups and stories as they arrive.
+///
+/// Memory is bounded by the window: articles and stories older than
+/// `window` seconds behind the newest article seen are dropped, so a stream of
+/// any length holds only the last few days. Nothing is ever re-clustered: an
+/// article's group and story are fixed when it arrives.
+pub struct StoryEngine {
+    options: Options,
+    now: i64,
+    next_slot: u64,
+    assigned: u64,
+    entries: HashMap<u64, Entry>,
+    by_id: HashMap<String, u64>,
+    by_time: BTreeSet<(i64, u64)>,
+    exact: HashMap<u64, u64>,
+    bands: HashMap<u64, Vec<u64>>,
+    postings: HashMap<u64, Vec<(u64, f32)>>,
+    term_df: HashMap<u64, u32>,
+    entity_df: HashMap<u64, u32>,
+    stories: HashMap<String, ActiveStory>,
+    centroids: HashMap<String, Centroid>,
+    evicted_since_compaction: usize,
+}
+
+impl Default for StoryEngine {
+    fn default() -> StoryEngine {
+        StoryEngine::new(Options::default())
+    }
+}
+
+fn idf(n: usize, df: u32) -> f32 {
+    ((1.0 + (n as f32 + 1.0) / (df as f32 + 1.0)).ln()).max(0.0)
+}
+
+fn normalise(mut v: Vector) -> Vector {
+    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for (_, w) in &mut v {
+            *w /= norm;
+        }
+    } else {
+        v.clear();
+    }
+    v.sort_unstable_by_key(|&(t, _)| t);
+    v
+}
+
+/// Dot product of two vectors sorted by term.
+fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+impl StoryEngine {
+    /// An empty engine.
+    pub fn new(options: Options) -> StoryEngine {
+        StoryEngine {
+            options,
+            now: i64::MIN,
+            next_slot: 0,
+            assigned: 0,
+            entries: HashMap::new(),
+            by_id: HashMap::new(),
+            by_time: BTreeSet::new(),
+            exact: HashMap::new(),
+            bands: HashMap::new(),
+            postings: HashMap::new(),
+            term_df: HashMap::new(),
+            entity_df: HashMap::new(),
+            stories: HashMap::new(),
+            centroids: HashMap::new(),
+            evicted_since_compaction: 0,
+        }
+    }
+
+    /// The settings.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Change the window (e.g. a later run asks for another); takes effect with the next article.
+    pub fn set_window(&mut self, seconds: i64) {
+        self.options.window = seconds.max(0);
+    }
+
+    /// Counts of the state.
+    pub fn stats(&self) -> EngineStats {
+        EngineStats { assigned: self.assigned, articles: self.entries.len(), stories: self.stories.len() }
+    }
+
+    /// The stories inside the window.
+    pub fn active_stories(&self) -> impl Iterator<Item = &ActiveStory> {
+        self.stories.values()
+    }
+
+    /// The assignment of an article still inside the window.
+    pub fn assignment_of(&self, id: &str) -> Option<Assignment> {
+        let e = self.entries.get(self.by_id.get(id)?)?;
+        Some(Assignment {
+            id: e.id.clone(),
+            dup_group: e.group.clone(),
+            duplicate_of: None,
+            exact_duplicate: false,
+            story: e.story.clone(),
+            new_story: false,
+            score: 0.0,
+        })
+    }
+
+    /// Assign a batch in order (see [`StoryEngine::assign`]).
+    pub fn assign_all(&mut self, features: impl IntoIterator<Item = Features>) -> Vec<Assignment> {
+        features.into_iter().map(|f| self.assign(f)).collect()
+    }
+
+    /// Put one article in a duplicate group and a story. An id already inside
+    /// the window keeps its assignment. An article without a time is taken to
+    /// be as new as the newest article seen.
+    pub fn assign(&mut self, mut f: Features) -> Assignment {
+        if let Some(a) = self.assignment_of(&f.id) {
+            return a;
+        }
+        let time = f.time.unwrap_or(if self.now == i64::MIN { 0 } else { self.now });
+        if time > self.now {
+            self.now = time;
+            self.evict(time.saturating_sub(self.options.window));
+        }
+        let window = self.options.window;
+        let near = |e: &Entry| (e.time - time).abs() <= window;
+        let sig = std::mem::take(&mut f.signature);
+        // Duplicates: the same normalised body, else the most similar shingle set above the threshold.
+        let mut dup: Option<(u64, bool, f32)> = None;
+        if let Some(slot) = f.exact.and_then(|h| self.exact.get(&h)) {
+            if self.entries.get(slot).is_some_and(near) {
+                dup = Some((*slot, true, 1.0));
+            }
+        }
+        if dup.is_none() && !sig.is_empty() {
+            let mut seen = HashSet::new();
+            for key in band_keys(&sig, self.options.rows) {
+                for &slot in self.bands.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
+                    if !seen.insert(slot) {
+                        continue;
+                    }
+                    let Some(e) = self.entries.get(&slot).filter(|e| near(e)) else { continue };
+                    let j = self.dup_score(&sig, f.shingle_count, e);
+                    if j >= self.options.dup_threshold && dup.is_none_or(|(s, _, best)| j > best || (j == best && slot < s)) {
+                        dup = Some((slot, false, j));
+                    }
+                }
+            }
+        }
+        let mut entry = self.make_entry(f, time, sig);
+        let (story, new_story, score) = match dup {
+            Some((slot, _, j)) => (self.entries[&slot].story.clone(), false, j),
+            None => match self.best_story(&entry, time) {
+                Some((story, s)) if s >= self.options.join_threshold => (story, false, s),
+                _ => (entry.id.clone(), true, 0.0),
+            },
+        };
+        let (group, duplicate_of, exact_duplicate) = match dup {
+            Some((slot, exact, _)) => {
+                let e = &self.entries[&slot];
+                (e.group.clone(), Some(e.id.clone()), exact)
+            }
+            None => (entry.id.clone(), None, false),
+        };
+        entry.story = story.clone();
+        entry.group = group.clone();
+        let a = Assignment { id: entry.id.clone(), dup_group: group, duplicate_of, exact_duplicate, story, new_story, score };
+        self.insert(entry);
+        self.assigned += 1;
+        a
+    }
+
+    /// The near-duplicate score of a signature against an entry: the estimated
+    /// Jaccard similarity, or when the containment rule holds, the threshold at least.
+    fn dup_score(&self, sig: &[u32], count: u32, e: &Entry) -> f32 {
+        let j = estimate(sig, &e.sig);
+        let o = &self.options;
+        let small = count.min(e.shingles);
+        if j < o.dup_threshold && small >= o.dup_min_shingles && j > 0.0 {
+            // |A ∩ B| = J (|A| + |B|) / (1 + J)
+            let inter = j * (count as f32 + e.shingles as f32) / (1.0 + j);
+            if inter / small as f32 >= o.dup_containment {
+                return o.dup_threshold.max(j);
+            }
+        }
+        j
+    }
+
+    fn make_entry(&self, f: Features, time: i64, sig: Vec<u32>) -> Entry {
+        let mut e = Entry {
+            id: f.id,
+            time,
+            story: String::new(),
+            group: String::new(),
+            exact: f.exact,
+            sig,
+            shingles: f.shingle_count,
+            terms: f.terms,
+            title: f.title_terms,
+            entities: f.entities,
+            keyphrases: f.keyphrases,
+            body_vec: Vec::new(),
+            title_vec: Vec::new(),
+            entity_vec: Vec::new(),
+            keyphrase_vec: Vec::new(),
+        };
+        self.derive(&mut e);
+        e
+    }
+
+    /// The TF-IDF vectors of an entry, with the document frequencies of the window.
+    fn derive(&self, e: &mut Entry) {
+        let n = self.entries.len();
+        let tdf = |t: &u64| self.term_df.get(t).copied().unwrap_or(0);
+        e.body_vec = normalise(e.terms.iter().map(|&(t, c)| (t, (1.0 + (c as f32).ln()) * idf(n, tdf(&t)))).collect());
+        e.title_vec = normalise(e.title.iter().map(|&t| (t, idf(n, tdf(&t)))).collect());
+        e.entity_vec = normalise(e.entities.iter().map(|&t| (t, idf(n, self.entity_df.get(&t).copied().unwrap_or(0)))).collect());
+        e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, 1.0)).collect());
+    }
+
+    /// The similarity of two articles.
+    fn similarity(&self, a: &Entry, b: &Entry) -> f32 {
+        let o = &self.options;
+        o.weight_body * dot(&a.body_vec, &b.body_vec)
+            + o.weight_title * dot(&a.title_vec, &b.title_vec)
+            + o.weight_entities * dot(&a.entity_vec, &b.entity_vec)
+            + o.weight_keyphrases * dot(&a.keyphrase_vec, &b.keyphrase_vec)
+    }
+
+    /// The story of the most similar article inside the window, with the similarity.
+    fn best_story(&self, e: &Entry, time: i64) -> Option<(String, f32)> {
+        let mut acc: HashMap<u64, f32> = HashMap::new();
+        for &(t, w) in top_terms(&e.body_vec, self.options.lookup_terms).iter() {
+            for &(slot, w2) in self.postings.get(&t).map(Vec::as_slice).unwrap_or(&[]) {
+                *acc.entry(slot).or_default() += w * w2;
+            }
+        }
+        let mut cands: Vec<(u64, f32)> = acc.into_iter().filter(|(s, _)| self.entries.contains_key(s)).collect();
+        cands.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        cands.truncate(self.options.max_candidates);
+        // Best single link per story, then the mix with the story's centroid.
+        let mut links: HashMap<&str, f32> = HashMap::new();
+        for (slot, _) in cands {
+            let other = &self.entries[&slot];
+            if (other.time - time).abs() > self.options.window {
+                continue;
+            }
+            let s = self.similarity(e, other);
+            let best = links.entry(other.story.as_str()).or_insert(f32::MIN);
+            *best = best.max(s);
+        }
+        let o = &self.options;
+        let mut best: Option<(&str, f32)> = None;
+        for (story, link) in links {
+            let c = self.centroids.get(story).map_or(link, |c| {
+                o.weight_body * c.cosine(0, &e.body_vec)
+                    + o.weight_title * c.cosine(1, &e.title_vec)
+                    + o.weight_entities * c.cosine(2, &e.entity_vec)
+                    + o.weight_keyphrases * c.cosine(3, &e.keyphrase_vec)
+            });
+            let score = o.link_weight * link + (1.0 - o.link_weight) * c;
+            if best.is_none_or(|(bs, b)| score > b || (score == b && story < bs)) {
+                best = Some((story, score));
+            }
+        }
+        best.map(|(story, s)| (story.to_owned(), s))
+    }
+
+    fn insert(&mut self, e: Entry) {
+        let slot = self.next_slot;
+        self.next_slot += 1;
+        for &(t, _) in &e.terms {
+            *self.term_df.entry(t).or_default() += 1;
+        }
+        for &t in &e.entities {
+            *self.entity_df.entry(t).or_default() += 1;
+        }
+        self.index_entry(slot, &e);
+        if let Some(h) = e.exact {
+            self.exact.entry(h).or_insert(slot);
+        }
+        let story = self.stories.entry(e.story.clone()).or_insert_with(|| ActiveStory {
+            id: e.story.clone(),
+            first: e.time,
+            last: e.time,
+            count: 0,
+        });
+        story.first = story.first.min(e.time);
+        story.last = story.last.max(e.time);
+        story.count += 1;
+        self.centroids.entry(e.story.clone()).or_default().add(&e, self.options.centroid_terms);
+        self.by_id.insert(e.id.clone(), slot);
+        self.by_time.insert((e.time, slot));
+        self.entries.insert(slot, e);
+    }
+
+    /// Postings and LSH bands of an entry.
+    fn index_entry(&mut self, slot: u64, e: &Entry) {
+        for &(t, w) in top_terms(&e.body_vec, self.options.lookup_terms).iter() {
+            self.postings.entry(t).or_default().push((slot, w));
+        }
+        for key in band_keys(&e.sig, self.options.rows) {
+            self.bands.entry(key).or_default().push(slot);
+        }
+    }
+
+    /// Drop articles older than `cutoff`, and stories whose last article is.
+    fn evict(&mut self, cutoff: i64) {
+        while let Some(&(time, slot)) = self.by_time.first() {
+            if time >= cutoff {
+                break;
+            }
+            self.by_time.pop_first();
+            let Some(e) = self.entries.remove(&slot) else { continue };
+            for (t, _) in &e.terms {
+                decrement(&mut self.term_df, *t);
+            }
+            for t in &e.entities {
+                decrement(&mut self.entity_df, *t);
+            }
+            if let Some(h) = e.exact {
+                if self.exact.get(&h) == Some(&slot) {
+                    self.exact.remove(&h);
+                }
+            }
+            if self.by_id.get(&e.id) == Some(&slot) {
+                self.by_id.remove(&e.id);
+            }
+            self.evicted_since_compaction += 1;
+        }
+        // Postings and bands drop evicted slots lazily; rebuild them once as many
+        // articles left as remain (amortised O(1) per article).
+        if self.evicted_since_compaction > self.entries.len().max(256) {
+            self.compact(cutoff);
+        }
+    }
+
+    fn compact(&mut self, cutoff: i64) {
+        self.postings.clear();
+        self.bands.clear();
+        let slots: Vec<u64> = self.by_time.iter().map(|&(_, s)| s).collect();
+        for slot in slots {
+            if let Some(e) = self.entries.remove(&slot) {
+                self.index_entry(slot, &e);
+                self.entries.insert(slot, e);
+            }
+        }
+        self.postings.shrink_to_fit();
+        self.bands.shrink_to_fit();
+        self.stories.retain(|_, s| s.last >= cutoff);
+        let stories = &self.stories;
+        self.centroids.retain(|id, _| stories.contains_key(id));
+        self.centroids.shrink_to_fit();
+        self.stories.shrink_to_fit();
+        self.entries.shrink_to_fit();
+        self.by_id.shrink_to_fit();
+        self.exact.shrink_to_fit();
+        self.term_df.shrink_to_fit();
+        self.entity_df.shrink_to_fit();
+        self.evicted_since_compaction = 0;
+    }
+
+    /// The state as bytes (see [`StoryEngine::from_bytes`]): options, stories and the
+    /// window's articles (their features, not the derived vectors).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(STATE_VERSION);
+        let options = serde_json::to_string(&self.options).unwrap_or_default();
+        w.str(&options);
+        w.i64(self.now);
+        w.u64(self.assigned);
+        w.len(self.stories.len());
+        let mut stories: Vec<&ActiveStory> = self.stories.values().collect();
+        stories.sort_by(|a, b| a.id.cmp(&b.id));
+        for s in stories {
+            w.str(&s.id);
+            w.i64(s.first);
+            w.i64(s.last);
+            w.u64(s.count);
+        }
+        w.len(self.by_time.len());
+        for (_, slot) in &self.by_time {
+            let e = &self.entries[slot];
+            w.str(&e.id);
+            w.i64(e.time);
+            w.str(&e.story);
+            w.str(&e.group);
+            w.u64(e.exact.unwrap_or(0));
+            w.u32(u32::from(e.exact.is_some()));
+            w.u32(e.shingles);
+            w.len(e.sig.len());
+            for &v in &e.sig {
+                w.u32(v);
+            }
+            w.len(e.terms.len());
+            for &(t, c) in &e.terms {
+                w.u64(t);
+                w.u32(c);
+            }
+            for list in [&e.title, &e.entities, &e.keyphrases] {
+                w.len(list.len());
+                for &t in list {
+                    w.u64(t);
+                }
+            }
+        }
+        w.f32(0.0);
+        w.finish()
+    }
+
+    /// Read a state written by [`StoryEngine::to_bytes`]; the derived vectors
+    /// are rebuilt with the document frequencies of the whole window.
+    pub fn from_bytes(bytes: &[u8]) -> Result<StoryEngine> {
+        let mut r = Reader::new(bytes, STATE_VERSION)?;
+        let options: Options = serde_json::from_str(&r.str()?).map_err(|e| crate::Error::Corrupt(format!("options: {e}")))?;
+        let mut engine = StoryEngine::new(options);
+        engine.now = r.i64()?;
+        engine.assigned = r.u64()?;
+        for _ in 0..r.len(28)? {
+            let s = ActiveStory { id: r.str()?, first: r.i64()?, last: r.i64()?, count: r.u64()? };
+            engine.stories.insert(s.id.clone(), s);
+        }
+        let mut entries = Vec::new();
+        for _ in 0..r.len(40)? {
+            let id = r.str()?;
+            let time = r.i64()?;
+            let story = r.str()?;
+            let group = r.str()?;
+            let exact = r.u64()?;
+            let exact = (r.u32()? == 1).then_some(exact);
+            let shingles = r.u32()?;
+            let mut sig = Vec::new();
+            for _ in 0..r.len(4)? {
+                sig.push(r.u32()?);
+            }
+            let mut terms = Vec::new();
+            for _ in 0..r.len(12)? {
+                terms.push((r.u64()?, r.u32()?));
+            }
+            let mut lists: [Vec<u64>; 3] = Default::default();
+            for list in &mut lists {
+                for _ in 0..r.len(8)? {
+                    list.push(r.u64()?);
+                }
+            }
+            let [title, entities, keyphrases] = lists;
+            entries.push(Entry {
+                id,
+                time,
+                story,
+                group,
+                exact,
+                sig,
+                shingles,
+                terms,
+                title,
+                entities,
+                keyphrases,
+                body_vec: Vec::new(),
+                title_vec: Vec::new(),
+                entity_vec: Vec::new(),
+                keyphrase_vec: Vec::new(),
+            });
+        }
+        r.f32()?;
+        r.done()?;
+        for e in &entries {
+            for &(t, _) in &e.terms {
+                *engine.term_df.entry(t).or_default() += 1;
+            }
+            for &t in &e.entities {
+                *engine.entity_df.entry(t).or_default() += 1;
+            }
+        }
+        // Derive with the df of the whole window (n = its size).
+        let n = entries.len();
+        for (slot, mut e) in entries.into_iter().enumerate() {
+            let slot = slot as u64;
+            {
+                let tdf = |t: &u64| engine.term_df.get(t).copied().unwrap_or(0).saturating_sub(1);
+                let nn = n.saturating_sub(1);
+                e.body_vec = normalise(e.terms.iter().map(|&(t, c)| (t, (1.0 + (c as f32).ln()) * idf(nn, tdf(&t)))).collect());
+                e.title_vec = normalise(e.title.iter().map(|&t| (t, idf(nn, tdf(&t)))).collect());
+                e.entity_vec = normalise(
+                    e.entities.iter().map(|&t| (t, idf(nn, engine.entity_df.get(&t).copied().unwrap_or(0).saturating_sub(1)))).collect(),
+                );
+                e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, 1.0)).collect());
+            }
+            engine.index_entry(slot, &e);
+            engine.centroids.entry(e.story.clone()).or_default().add(&e, engine.options.centroid_terms);
+            if let Some(h) = e.exact {
+                engine.exact.entry(h).or_insert(slot);
+            }
+            engine.by_id.insert(e.id.clone(), slot);
+            engine.by_time.insert((e.time, slot));
+            engine.entries.insert(slot, e);
+        }
+        engine.next_slot = n as u64;
+        Ok(engine)
+    }
+}
+
+fn decrement(map: &mut HashMap<u64, u32>, key: u64) {
+    if let Some(c) = map.get_mut(&key) {
+        *c -= 1;
+        if *c == 0 {
+            map.remove(&key);
+        }
+    }
+}
+
+/// The `k` highest-weighted terms.
+fn top_terms(v: &[(u64, f32)], k: usize) -> Vec<(u64, f32)> {
+    let mut top = v.to_vec();
+    if top.len() > k {
+        top.select_nth_unstable_by(k, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        top.truncate(k);
+    }
+    top
+}

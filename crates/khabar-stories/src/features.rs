@@ -1,0 +1,180 @@
+//! What the story engine needs from one article, extracted from its
+//! [`Analysis`] (pure: runs on any thread, before the sequential assignment).
+
+use khabar::{Analysis, Document};
+use khabar_text::TokenKind;
+use serde::{Deserialize, Serialize};
+
+use crate::hash::{combine, hash_bytes, hash_str, mix};
+use crate::minhash::signature;
+use crate::Options;
+
+/// Hash namespaces.
+const SEED_TERM: u64 = 1;
+const SEED_ENTITY: u64 = 2;
+const SEED_KEYPHRASE: u64 = 3;
+
+/// Parts of speech whose lemmas describe an event.
+fn is_content(upos: &str) -> bool {
+    matches!(upos, "NOUN" | "PROPN" | "ADJ" | "VERB" | "X")
+}
+
+/// A lemma folded like search-normalised text (hamza seats, alef maqsura,
+/// ta marbuta, diacritics) so that أعلن and اعلن are one term.
+fn fold(lemma: &str, out: &mut String) {
+    out.clear();
+    for c in lemma.chars() {
+        match c {
+            'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
+            'ى' => out.push('ي'),
+            'ة' => out.push('ه'),
+            c if khabar_text::is_tashkeel(c) || c == '\u{640}' => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// The features of one article.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Features {
+    /// Document id.
+    pub id: String,
+    /// Publication time, seconds since the epoch (`None`: the time it arrived is used).
+    pub time: Option<i64>,
+    /// Hash of the normalised body (its word and number tokens, search-normalised, one space apart);
+    /// `None` for a body without words.
+    pub exact: Option<u64>,
+    /// MinHash signature of the body's word shingles (normalised words, [`Options::shingle`]
+    /// at a time; [`Options::perms`] values; empty for a body without words).
+    pub signature: Vec<u32>,
+    /// Number of distinct shingles behind the signature.
+    pub shingle_count: u32,
+    /// Content lemmas of the body with their counts (hashed).
+    pub terms: Vec<(u64, u32)>,
+    /// Content lemmas of the headline (hashed, deduplicated).
+    pub title_terms: Vec<u64>,
+    /// Canonical entities (type and name, hashed, deduplicated).
+    pub entities: Vec<u64>,
+    /// Keyphrases (hashed, deduplicated): empty until the Analysis carries them; see [`Features::with_keyphrases`].
+    pub keyphrases: Vec<u64>,
+}
+
+impl Features {
+    /// Extract the features of `doc` from its analysis (`analysis` of the body,
+    /// `title` of the headline when there is one; without it the headline's
+    /// words are taken from the body analyser's tokeniser only).
+    pub fn extract(doc: &Document, analysis: &Analysis, title: Option<&Analysis>, options: &Options) -> Features {
+        let mut f = Features { id: doc.id.clone().unwrap_or_default(), time: None, ..Features::default() };
+        // Normalised words: the exact hash and the shingles.
+        let mut words: Vec<u64> = Vec::with_capacity(analysis.tokens.len());
+        let mut body_hash: u64 = 0x1234_5678;
+        for t in &analysis.tokens {
+            if matches!(t.kind, TokenKind::Arabic | TokenKind::Latin | TokenKind::Word | TokenKind::Number) && !t.norm.is_empty() {
+                let h = hash_str(&t.norm);
+                body_hash = combine(body_hash, h);
+                words.push(h);
+            }
+        }
+        if !words.is_empty() {
+            f.exact = Some(mix(body_hash ^ words.len() as u64));
+        }
+        let k = options.shingle.max(1);
+        let mut shingles: Vec<u64> = if words.len() >= k {
+            words.windows(k).map(|w| w.iter().fold(0u64, |acc, &h| combine(acc, h))).collect()
+        } else if !words.is_empty() {
+            vec![words.iter().fold(0u64, |acc, &h| combine(acc, h))]
+        } else {
+            Vec::new()
+        };
+        shingles.sort_unstable();
+        shingles.dedup();
+        f.signature = signature(&shingles, options.perms);
+        f.shingle_count = u32::try_from(shingles.len()).unwrap_or(u32::MAX);
+        // Content lemmas.
+        let mut counts: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+        let mut buf = String::new();
+        let mut seen = 0usize;
+        content_terms(analysis, &mut buf, |h| {
+            let lead = seen < options.lead_words;
+            seen += 1;
+            *counts.entry(h).or_default() += if lead { 1 + options.lead_boost } else { 1 };
+        });
+        f.terms = counts.into_iter().collect();
+        f.terms.sort_unstable();
+        if let Some(ta) = title {
+            content_terms(ta, &mut buf, |h| f.title_terms.push(h));
+        } else if let Some(t) = &doc.title {
+            for tok in khabar_text::tokenize(t) {
+                if matches!(tok.kind, TokenKind::Arabic | TokenKind::Latin) {
+                    let n = khabar_text::normalize(tok.text(t), khabar_text::Profile::Search);
+                    if !khabar_text::is_stopword(&n) {
+                        f.title_terms.push(hash_bytes(khabar_text::light_stem(&n).as_bytes(), SEED_TERM));
+                    }
+                }
+            }
+        }
+        f.title_terms.sort_unstable();
+        f.title_terms.dedup();
+        for e in &analysis.entities {
+            let name = if e.canonical.trim().is_empty() { e.text.trim() } else { e.canonical.trim() };
+            if !name.is_empty() {
+                fold(name, &mut buf);
+                f.entities.push(combine(hash_bytes(e.kind.as_bytes(), SEED_ENTITY), hash_str(&buf)));
+            }
+        }
+        f.entities.sort_unstable();
+        f.entities.dedup();
+        f
+    }
+
+    /// Set the publication time (seconds since the epoch).
+    pub fn with_time(mut self, time: Option<i64>) -> Features {
+        self.time = time;
+        self
+    }
+
+    /// Add keyphrases (e.g. the Analysis' `keyphrases`, once that layer exists):
+    /// they count like entities, by shared phrase.
+    pub fn with_keyphrases<'a>(mut self, phrases: impl IntoIterator<Item = &'a str>) -> Features {
+        let mut buf = String::new();
+        for p in phrases {
+            fold(p.trim(), &mut buf);
+            if !buf.is_empty() {
+                self.keyphrases.push(hash_bytes(buf.as_bytes(), SEED_KEYPHRASE));
+            }
+        }
+        self.keyphrases.sort_unstable();
+        self.keyphrases.dedup();
+        self
+    }
+}
+
+/// Calls `emit` with the hash of every content lemma of the analysis (the
+/// lemma of each content word when the morphology filled `words`, else the
+/// light stem of an Arabic or Latin non-stopword token).
+fn content_terms(analysis: &Analysis, buf: &mut String, mut emit: impl FnMut(u64)) {
+    for t in &analysis.tokens {
+        if !matches!(t.kind, TokenKind::Arabic | TokenKind::Latin | TokenKind::Word) {
+            continue;
+        }
+        if t.words.is_empty() {
+            if t.stopword || t.norm.chars().count() < 2 {
+                continue;
+            }
+            let stem = t.stem.as_deref().unwrap_or(&t.norm);
+            fold(stem, buf);
+            emit(hash_bytes(buf.as_bytes(), SEED_TERM));
+            continue;
+        }
+        for w in &t.words {
+            if !is_content(&w.upos) || w.lemma.is_empty() {
+                continue;
+            }
+            fold(&w.lemma, buf);
+            if buf.chars().count() < 2 || khabar_text::is_stopword(buf) {
+                continue;
+            }
+            emit(hash_bytes(buf.as_bytes(), SEED_TERM));
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! # khabar-stories
+//!
+//! Near-duplicates and stories for a stream of analysed articles.
+//!
+//! * **Exact duplicates**: a hash of the normalised body (its words,
+//!   search-normalised, one space apart: spacing, punctuation, diacritics and
+//!   hamza spellings do not count).
+//! * **Near-duplicates**: MinHash signatures over word shingles of the
+//!   normalised body, LSH banding to find candidates, the estimated Jaccard
+//!   similarity to confirm them ([`Options::dup_threshold`]).
+//! * **Stories**: an article joins the story of its most similar article
+//!   inside the time window (default 3 days) when the similarity — lemma
+//!   TF-IDF cosine of the bodies, IDF-weighted overlap of headline lemmas, of
+//!   canonical entities and of keyphrases — reaches [`Options::join_threshold`];
+//!   otherwise it starts a story. Near-duplicates join their original's story.
+//!
+//! Assignment is incremental: nothing already assigned moves, and the state
+//! holds only the window (older articles and stories are dropped), so memory
+//! does not grow with the archive. [`StoryEngine::to_bytes`] /
+//! [`StoryEngine::from_bytes`] persist it between runs.
+//!
+//! ```
+//! use khabar::{Analyzer, Document};
+//! use khabar_stories::{Features, Options, StoryEngine};
+//! let analyzer = Analyzer::default();
+//! let options = Options::default();
+//! let mut engine = StoryEngine::new(options.clone());
+//! let body = "أعلنت وزارة الصحة السعودية اليوم تسجيل حالات جديدة بفيروس كورونا في الرياض وجدة";
+//! for id in ["a", "b"] {
+//!     let doc = Document { id: Some(id.into()), body: body.into(), ..Document::default() };
+//!     let f = Features::extract(&doc, &analyzer.analyze_document(&doc), None, &options).with_time(Some(1_438_387_200));
+//!     let a = engine.assign(f);
+//!     assert_eq!(a.dup_group, "a");
+//!     assert_eq!(a.story, "a");
+//! }
+//! ```
+#![deny(missing_docs)]
+
+mod codec;
+mod engine;
+pub mod eval;
+mod features;
+mod hash;
+mod minhash;
+
+pub use crate::engine::{ActiveStory, Assignment, EngineStats, Options, StoryEngine, DEFAULT_WINDOW, STATE_VERSION};
+pub use crate::features::Features;
+pub use crate::hash::hash_str;
+pub use crate::minhash::{band_keys, estimate, signature};
+
+/// What can go wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A state file that cannot be read back.
+    #[error("story state: {0}")]
+    Corrupt(String),
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;

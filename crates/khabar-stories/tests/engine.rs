@@ -1,0 +1,129 @@
+//! The story engine on small articles written for these tests.
+
+use khabar::{Analyzer, Document};
+use khabar_stories::{Features, Options, StoryEngine};
+use proptest::prelude::*;
+
+const DAY: i64 = 86_400;
+const T0: i64 = 1_438_387_200; // 2015-08-01
+
+const RAIN: &str = "هطلت أمطار غزيرة على محافظة أبها ومرتفعات عسير مساء اليوم، وسالت الأودية في السودة والنماص، \
+وحذر الدفاع المدني في منطقة عسير المواطنين والمقيمين من الاقتراب من مجاري السيول، وأكد المتحدث الإعلامي \
+أن فرق الإنقاذ باشرت عدداً من البلاغات دون تسجيل إصابات، وأن الأرصاد تتوقع استمرار الأمطار الرعدية حتى الغد.";
+/// RAIN with light edits: a dateline, spelling, one word changed, a sentence added.
+const RAIN_COPY: &str = "أبها - واس: هطلت امطار غزيرة على محافظة أبها ومرتفعات عسير مساء اليوم، وسالت الأودية في السودة والنماص، \
+وحذر الدفاع المدني بمنطقة عسير المواطنين والمقيمين من الاقتراب من مجاري السيول، وأكد المتحدث الإعلامي \
+أن فرق الإنقاذ باشرت عدداً من البلاغات دون تسجيل إصابات، وأن الأرصاد تتوقع استمرار الأمطار الرعدية حتى الغد. \
+وشهدت المتنزهات إقبالاً من الزوار.";
+/// The same event, written anew.
+const RAIN_OTHER: &str = "شهدت منطقة عسير أمطاراً رعدية غزيرة أدت إلى جريان السيول في أودية السودة والنماص وأبها، \
+ودعا الدفاع المدني في عسير السكان إلى الابتعاد عن مجاري الأودية، فيما باشرت فرق الإنقاذ بلاغات عدة من دون إصابات.";
+const FOOTBALL: &str = "تعاقد نادي الهلال مع لاعب الوسط البرازيلي لمدة ثلاثة مواسم بعد اجتيازه الفحص الطبي في معسكر الفريق \
+بالنمسا، وقال رئيس النادي إن الصفقة تدعم الفريق قبل مباراة كأس السوبر أمام النصر في لندن.";
+const ECONOMY: &str = "ارتفع مؤشر سوق الأسهم السعودية في ختام تعاملات اليوم بدعم من قطاع المصارف والبتروكيماويات، \
+وبلغت قيمة التداولات ستة مليارات ريال، فيما تراجعت أسعار النفط في الأسواق العالمية.";
+
+fn features(analyzer: &Analyzer, options: &Options, id: &str, title: &str, body: &str, time: i64) -> Features {
+    let doc = Document { id: Some(id.into()), title: Some(title.into()), body: body.into(), ..Document::default() };
+    let title_analysis = analyzer.analyze(title);
+    Features::extract(&doc, &analyzer.analyze_document(&doc), Some(&title_analysis), options).with_time(Some(time))
+}
+
+#[test]
+fn exact_and_near_duplicates_and_stories() {
+    let analyzer = Analyzer::default();
+    let o = Options::default();
+    let mut e = StoryEngine::new(o.clone());
+    let a = e.assign(features(&analyzer, &o, "rain", "أمطار غزيرة على عسير", RAIN, T0));
+    assert!(a.new_story && a.duplicate_of.is_none());
+    // The same body with other spacing and diacritics: an exact duplicate.
+    let spaced = RAIN.replace("، ", " ،  ").replace("غزيرة", "غَزِيرَة");
+    let b = e.assign(features(&analyzer, &o, "rain-exact", "أمطار على عسير", &spaced, T0 + 60));
+    assert_eq!((b.dup_group.as_str(), b.exact_duplicate, b.story.as_str()), ("rain", true, "rain"));
+    let c = e.assign(features(&analyzer, &o, "rain-copy", "سيول في عسير", RAIN_COPY, T0 + 120));
+    assert_eq!((c.dup_group.as_str(), c.exact_duplicate, c.story.as_str()), ("rain", false, "rain"), "{c:?}");
+    let d = e.assign(features(&analyzer, &o, "rain-other", "سيول الأمطار في عسير", RAIN_OTHER, T0 + 3600));
+    assert_eq!(d.dup_group, "rain-other", "a new write-up is not a copy: {d:?}");
+    assert_eq!(d.story, "rain", "same event, joins the story: {d:?}");
+    let f = e.assign(features(&analyzer, &o, "football", "الهلال يتعاقد مع برازيلي", FOOTBALL, T0 + 7200));
+    assert!(f.new_story && f.dup_group == "football", "{f:?}");
+    let g = e.assign(features(&analyzer, &o, "economy", "الأسهم ترتفع", ECONOMY, T0 + 7300));
+    assert!(g.new_story, "{g:?}");
+    // An id seen before keeps its assignment.
+    assert_eq!(e.assign(features(&analyzer, &o, "rain-copy", "", ECONOMY, T0 + 8000)).story, "rain");
+}
+
+#[test]
+fn the_window_bounds_stories_and_memory() {
+    let analyzer = Analyzer::default();
+    let o = Options { window: 3 * DAY, ..Options::default() };
+    let mut e = StoryEngine::new(o.clone());
+    e.assign(features(&analyzer, &o, "rain", "أمطار غزيرة على عسير", RAIN, T0));
+    // Four days later the same text is neither a duplicate nor in the old story: the window has passed.
+    let late = e.assign(features(&analyzer, &o, "rain-late", "أمطار غزيرة على عسير", RAIN, T0 + 4 * DAY));
+    assert!(late.new_story && late.duplicate_of.is_none(), "{late:?}");
+    // A long stream: the state holds only the window.
+    let base = [features(&analyzer, &o, "f", "الهلال", FOOTBALL, 0), features(&analyzer, &o, "x", "الأسهم", ECONOMY, 0)];
+    let mut max_articles = 0;
+    for i in 0..3000i64 {
+        let mut f = base[(i % 2) as usize].clone();
+        f.id = format!("s{i}");
+        f.time = Some(T0 + 5 * DAY + i * 600); // one every 10 minutes: 432 in 3 days
+        e.assign(f);
+        max_articles = max_articles.max(e.stats().articles);
+    }
+    assert!(max_articles <= 3 * 144 + 2, "window of 3 days holds at most 434 articles, saw {max_articles}");
+    assert!(e.stats().stories <= 3 * 144 + 2);
+    assert_eq!(e.stats().assigned, 3002);
+}
+
+#[test]
+fn state_round_trips_and_assignment_continues() {
+    let analyzer = Analyzer::default();
+    let o = Options::default();
+    let mut e = StoryEngine::new(o.clone());
+    e.assign(features(&analyzer, &o, "rain", "أمطار غزيرة على عسير", RAIN, T0));
+    e.assign(features(&analyzer, &o, "football", "الهلال", FOOTBALL, T0 + 10));
+    let bytes = e.to_bytes();
+    let mut back = StoryEngine::from_bytes(&bytes).unwrap();
+    assert_eq!(back.stats(), e.stats());
+    assert_eq!(back.options(), e.options());
+    assert_eq!(back.to_bytes(), bytes, "writing what was read gives the same bytes");
+    let c = back.assign(features(&analyzer, &o, "rain-copy", "سيول في عسير", RAIN_COPY, T0 + 120));
+    assert_eq!((c.dup_group.as_str(), c.story.as_str()), ("rain", "rain"));
+    // Damaged states are refused.
+    assert!(StoryEngine::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+    let mut flipped = bytes.clone();
+    flipped[40] ^= 1;
+    assert!(StoryEngine::from_bytes(&flipped).is_err());
+    assert!(StoryEngine::from_bytes(b"").is_err());
+}
+
+proptest! {
+    #[test]
+    fn any_bytes_are_refused_or_read_without_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = StoryEngine::from_bytes(&bytes);
+    }
+
+    #[test]
+    fn any_features_are_assigned(ids in proptest::collection::vec("[a-c]{1,2}", 1..20), times in proptest::collection::vec(proptest::option::of(-1_000_000i64..1_000_000), 20), terms in proptest::collection::vec(0u64..50, 0..30)) {
+        let mut e = StoryEngine::default();
+        for (i, id) in ids.iter().enumerate() {
+            let f = Features {
+                id: id.clone(),
+                time: times[i],
+                exact: terms.first().copied(),
+                signature: terms.iter().map(|&t| t as u32).chain(std::iter::repeat(7)).take(64).collect(),
+                shingle_count: terms.len() as u32 * 7,
+                terms: terms.iter().map(|&t| (t, 1)).collect(),
+                title_terms: terms.clone(),
+                entities: terms.iter().take(3).copied().collect(),
+                keyphrases: Vec::new(),
+            };
+            let a = e.assign(f);
+            prop_assert_eq!(&a.id, id);
+        }
+        let back = StoryEngine::from_bytes(&e.to_bytes()).unwrap();
+        prop_assert_eq!(back.stats(), e.stats());
+    }
+}
