@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Analyse Arabic news with khabar on Ray Data and write Parquet (the same columns as the Spark job).
 
-    python examples/ray/analyze_news.py --output /tmp/news-ray news.jsonl [more.jsonl ...]
+    python examples/ray/ray_analyze_news.py --output /tmp/news-ray news.jsonl [more.jsonl ...]
 
 read_json → map_batches (khabar.Analyzer.analyze_many per batch, one analyser per actor)
 → write_parquet. Inputs are JSON lines with `id` and `body` (or `text`), optionally
@@ -17,7 +17,8 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "spark"))
-from analyze_news import OUTPUT_DDL, row_of  # noqa: E402  (the Spark job's row builder: same columns)
+import analyze_news  # noqa: E402  (the Spark job: its row builder gives the same columns)
+from analyze_news import OUTPUT_DDL, row_of  # noqa: E402
 
 def arrow_schema():
     """The Arrow schema of the Spark job's output, without needing a JVM."""
@@ -89,9 +90,15 @@ def main(argv=None) -> int:
 
     import ray
 
+    import ray.cloudpickle
+
+    # Ship the Spark job's module to the actors with the function (they do not have examples/ on sys.path).
+    ray.cloudpickle.register_pickle_by_value(analyze_news)
     ray.init(include_dashboard=False, ignore_reinit_error=True)
     try:
-        ds = ray.data.read_json(args.inputs, lines=True)
+        # Reading is light; a read task that waited for a whole CPU would wait forever
+        # behind actors holding every CPU (Ray backpressure), so it asks for none.
+        ds = ray.data.read_json(args.inputs, lines=True, num_cpus=0)
         ds = ds.map_batches(
             Analyze,
             batch_size=args.batch_size,
