@@ -18,7 +18,7 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "spark"))
 import analyze_news  # noqa: E402  (the Spark job: its row builder gives the same columns)
-from analyze_news import OUTPUT_DDL, row_of  # noqa: E402
+from analyze_news import FIELDS, OUTPUT_DDL, row_of  # noqa: E402
 
 def arrow_schema():
     """The Arrow schema of the Spark job's output, without needing a JVM."""
@@ -64,7 +64,7 @@ class Analyze:
             doc["body"] = body if isinstance(body, str) else None
             rows.append(doc)
         ok = [r for r in rows if r["body"] is not None]
-        analyses = iter(self.analyzer.analyze_many([{"id": r["id"], "body": r["body"]} for r in ok]))
+        analyses = iter(self.analyzer.analyze_many([{"id": r["id"], "body": r["body"]} for r in ok], fields=FIELDS))
         out = []
         for r in rows:
             if r["body"] is None:

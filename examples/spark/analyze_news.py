@@ -40,6 +40,9 @@ OUTPUT_DDL = """
 
 INPUT_COLUMNS = ["id", "title", "body", "source", "url", "published", "author"]
 CONTENT_UPOS = {"NOUN", "PROPN", "VERB", "ADJ"}
+# What the job takes from each Analysis: Python objects for every token would cost more than
+# the analysis itself, so khabar builds only these (see Analyzer.analyze_many).
+FIELDS = ["entities", "keyphrases", "summary", "words", "counts"]
 JSON_EXTS = (".jsonl", ".json", ".ndjson", ".jsonl.gz", ".json.gz", ".ndjson.gz")
 
 
@@ -55,10 +58,12 @@ def row_of(doc: dict, a: dict | None, error: str | None, keep_json: bool) -> dic
     if a is None:
         row.update(n_tokens=0, n_sentences=0, n_words=0, entities=[], keyphrases=[], summary=[], lemmas=[], content_lemmas=[], entity_keys=[])
         return row
-    words = [w for t in a["tokens"] for w in t.get("words", ())]
-    row["n_tokens"] = len(a["tokens"])
-    row["n_sentences"] = len(a["sentences"])
-    row["n_words"] = len(words)
+    # `a` is a whole Analysis, or the FIELDS selection (derived `words` and `counts`).
+    words = a["words"] if "words" in a else [w for t in a["tokens"] for w in t.get("words", ())]
+    counts = a.get("counts") or {"tokens": len(a["tokens"]), "sentences": len(a["sentences"]), "words": len(words)}
+    row["n_tokens"] = counts["tokens"]
+    row["n_sentences"] = counts["sentences"]
+    row["n_words"] = counts["words"]
     row["entities"] = [
         {k: e[k] for k in ("text", "type", "canonical", "start", "end", "char_start", "char_end", "score")} for e in a["entities"]
     ]
@@ -101,7 +106,8 @@ def make_mapper(options: dict, threads: int, keep_json: bool, arrow_schema):
             ok = [i for i, d in enumerate(docs) if isinstance(d.get("body"), str)]
             results: dict[int, tuple] = {i: (None, "no body or text") for i in range(len(docs)) if i not in set(ok)}
             try:
-                for i, a in zip(ok, analyzer.analyze_many([{"id": docs[i].get("id"), "body": docs[i]["body"]} for i in ok])):
+                fields = None if keep_json else FIELDS
+                for i, a in zip(ok, analyzer.analyze_many([{"id": docs[i].get("id"), "body": docs[i]["body"]} for i in ok], fields=fields)):
                     results[i] = (a, None)
             except khabar.KhabarError:
                 # Find the culprit(s) one by one; the others are still analysed.

@@ -130,6 +130,69 @@ fn analysis_json(analysis: &Analysis, text: &str) -> String {
     add_char_offsets(&json, &CharIndex::new(text))
 }
 
+/// Names `analyze_many(fields=...)` accepts: top-level members of the Analysis JSON, and two
+/// derived ones (`words`: every syntactic word in text order; `counts`: tokens, sentences, words).
+const FIELDS: [&str; 9] = ["id", "length", "tokens", "sentences", "entities", "keyphrases", "summary", "words", "counts"];
+
+fn fields_of(fields: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
+    let Some(f) = fields.filter(|f| !f.is_none()) else { return Ok(None) };
+    if f.is_instance_of::<PyString>() {
+        return Err(err("fields must be a list of names, e.g. ['entities', 'words']"));
+    }
+    let mut out = Vec::new();
+    for name in f.try_iter().map_err(|_| err("fields must be a list of names"))? {
+        let name: String = name?.extract().map_err(|_| err("field names must be str"))?;
+        if !FIELDS.contains(&name.as_str()) {
+            return Err(err(format!("unknown field {name:?} (known: {})", FIELDS.join(", "))));
+        }
+        out.push(name);
+    }
+    Ok(Some(out))
+}
+
+/// Only the requested members of the Analysis (plus `id` and `length`), each exactly as in the
+/// whole Analysis JSON, with char offsets. Members a layer does not produce (yet) are left out.
+fn selected_json(a: &Analysis, text: &str, fields: &[String]) -> String {
+    let full = serde_json::to_string(a).unwrap_or_default();
+    let members = offsets::top_level_members(&full);
+    let mut out = String::with_capacity(full.len() / 4);
+    let push = |out: &mut String, key: &str, raw: &str| {
+        out.push(if out.is_empty() { '{' } else { ',' });
+        out.push('"');
+        out.push_str(key);
+        out.push_str("\":");
+        out.push_str(raw);
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    for key in ["id", "length"].into_iter().chain(fields.iter().map(String::as_str)) {
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        match key {
+            "words" => {
+                let words: Vec<&khabar::WordRecord> = a.tokens.iter().flat_map(|t| t.words.iter()).collect();
+                push(&mut out, key, &serde_json::to_string(&words).unwrap_or_default());
+            }
+            "counts" => {
+                let n_words: usize = a.tokens.iter().map(|t| t.words.len()).sum();
+                let counts = format!(r#"{{"tokens":{},"sentences":{},"words":{n_words}}}"#, a.tokens.len(), a.sentences.len());
+                push(&mut out, key, &counts);
+            }
+            _ => {
+                if let Some((_, raw)) = members.iter().find(|(k, _)| *k == key) {
+                    push(&mut out, key, raw);
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push('{');
+    }
+    out.push('}');
+    add_char_offsets(&out, &CharIndex::new(text))
+}
+
 /// Analyser options from a mapping and keyword arguments (keywords win).
 fn options_of(options: Option<&Bound<'_, PyAny>>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<AnalyzerOptions> {
     let mut out = AnalyzerOptions::default();
@@ -197,9 +260,19 @@ impl Analyzer {
         Ok(docs)
     }
 
-    fn many_json(&self, py: Python<'_>, docs: Vec<Document>) -> Vec<String> {
+    fn many_json(&self, py: Python<'_>, docs: Vec<Document>, fields: Option<Vec<String>>) -> Vec<String> {
         let engine = &self.engine;
-        py.detach(|| docs.par_iter().map(|d| analysis_json(&engine.analyze_document(d), &d.body)).collect())
+        py.detach(|| {
+            docs.par_iter()
+                .map(|d| {
+                    let a = engine.analyze_document(d);
+                    match &fields {
+                        None => analysis_json(&a, &d.body),
+                        Some(f) => selected_json(&a, &d.body, f),
+                    }
+                })
+                .collect()
+        })
     }
 }
 
@@ -239,9 +312,22 @@ impl Analyzer {
     /// Analyse many texts or documents on all cores (rayon) with the GIL released.
     /// Returns one dict per input, in input order. Every input is checked before any
     /// analysis starts: one bad input raises KhabarError and nothing is returned.
-    fn analyze_many<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+    ///
+    /// ``fields``: only these members (plus ``id`` and ``length``), which saves building
+    /// Python objects for every token when a pipeline needs less: any of ``tokens``,
+    /// ``sentences``, ``entities``, ``keyphrases``, ``summary``, and the derived ``words``
+    /// (every syntactic word ``{form, upos, lemma}`` in text order) and ``counts``
+    /// (``{tokens, sentences, words}``). Members a layer does not produce are left out.
+    #[pyo3(signature = (texts, /, *, fields=None))]
+    fn analyze_many<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        fields: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let fields = fields_of(fields)?;
         let docs = self.documents(texts)?;
-        let jsons = self.many_json(py, docs);
+        let jsons = self.many_json(py, docs, fields);
         let out = PyList::empty(py);
         for j in &jsons {
             out.append(json_loads(py, j)?)?;
@@ -250,9 +336,11 @@ impl Analyzer {
     }
 
     /// Like ``analyze_many``, but returns JSON lines (str), ready to write out.
-    fn analyze_many_json(&self, py: Python<'_>, texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    #[pyo3(signature = (texts, /, *, fields=None))]
+    fn analyze_many_json(&self, py: Python<'_>, texts: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
+        let fields = fields_of(fields)?;
         let docs = self.documents(texts)?;
-        Ok(self.many_json(py, docs))
+        Ok(self.many_json(py, docs, fields))
     }
 
     fn __repr__(&self) -> String {

@@ -146,6 +146,50 @@ pub fn add_char_offsets(json: &str, chars: &CharIndex<'_>) -> String {
     out
 }
 
+/// The members of the top-level JSON object: (key as written, raw value text).
+/// Malformed input gives what could be read; nothing panics.
+pub fn top_level_members(json: &str) -> Vec<(&str, &str)> {
+    let b = json.as_bytes();
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut key: Option<(usize, usize)> = None;
+    let mut value_start: Option<usize> = None;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let s = i + 1;
+                let mut j = s;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                if depth == 1 && key.is_none() && value_start.is_none() {
+                    key = Some((s, j.min(b.len())));
+                }
+                i = (j + 1).min(b.len());
+                continue;
+            }
+            b':' if depth == 1 && value_start.is_none() => value_start = Some(i + 1),
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' | b',' => {
+                if depth == 1 {
+                    if let (Some((ks, ke)), Some(vs)) = (key, value_start) {
+                        out.push((&json[ks..ke], json[vs..i].trim()));
+                    }
+                    key = None;
+                    value_start = None;
+                }
+                if b[i] != b',' {
+                    depth = depth.saturating_sub(1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +225,18 @@ mod tests {
         // end before start, or non-integer values: nothing added.
         for j in [r#"{"end":2,"start":1}"#, r#"{"start":"1","end":2}"#, r#"{"start":1.5,"end":2}"#, r#"{"start":1,"end":-2}"#] {
             assert_eq!(add_char_offsets(j, &CharIndex::new("abc")), j);
+        }
+    }
+
+    #[test]
+    fn top_level_members_are_raw_slices() {
+        let json = r#"{"id":"a,b","length":3,"tokens":[{"start":0,"end":1}],"x":{"y":[1,2]},"s":"\"q\""}"#;
+        assert_eq!(
+            top_level_members(json),
+            vec![("id", r#""a,b""#), ("length", "3"), ("tokens", r#"[{"start":0,"end":1}]"#), ("x", r#"{"y":[1,2]}"#), ("s", r#""\"q\"""#)]
+        );
+        for j in ["", "{", "{\"a\"", "{\"a\":", "[1,{\"a\":2}]", "}}{"] {
+            let _ = top_level_members(j);
         }
     }
 

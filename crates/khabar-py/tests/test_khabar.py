@@ -241,3 +241,22 @@ def test_index_errors(tmp_path):
     with pytest.raises(khabar.KhabarError):
         index.add([{"id": "1", "body": "نص"}, 3])
     assert len(index) == 0
+
+
+def test_analyze_many_fields():
+    docs = [json.loads(line) for line in (EXAMPLES / "news-sample.jsonl").read_text(encoding="utf-8").splitlines()][:4]
+    an = khabar.Analyzer()
+    full = an.analyze_many(docs)
+    some = an.analyze_many(docs, fields=["entities", "words", "counts", "keyphrases"])
+    for f, s in zip(full, some):
+        words = [w for t in f["tokens"] for w in t.get("words", [])]
+        assert s["id"] == f["id"] and s["length"] == f["length"]
+        assert s["entities"] == f["entities"] and s["words"] == words
+        assert s["counts"] == {"tokens": len(f["tokens"]), "sentences": len(f["sentences"]), "words": len(words)}
+        assert "tokens" not in s and ("keyphrases" in s) == ("keyphrases" in f)
+    assert an.analyze_many(docs, fields=["tokens", "sentences"])[0]["tokens"] == full[0]["tokens"]
+    assert [json.loads(j) for j in an.analyze_many_json(docs, fields=["entities"])] == an.analyze_many(docs, fields=["entities"])
+    with pytest.raises(khabar.KhabarError, match="unknown field"):
+        an.analyze_many(docs, fields=["entity"])
+    with pytest.raises(khabar.KhabarError):
+        an.analyze_many(docs, fields="entities")
