@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import pathlib
 from typing import Any, Iterable, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union
 
 __version__: str
@@ -123,7 +124,7 @@ class Index:
 
     def __init__(self, path: Union[str, os.PathLike[str]]) -> None: ...
     @property
-    def path(self) -> str: ...
+    def path(self) -> "pathlib.Path": ...
     def add(self, documents: Union[Mapping[str, Any], Iterable[Mapping[str, Any]]], /, *, commit: bool = True) -> int: ...
     def commit(self) -> None: ...
     def search(
