@@ -1,0 +1,262 @@
+"""Tests of the khabar Python package (run against an installed wheel).
+
+Set KHABAR_CLI to the `khabar` binary to also compare with the command line
+(.ci/run does); without it those tests skip, and under CI=true they fail.
+"""
+
+import json
+import os
+import pathlib
+import subprocess
+import threading
+
+import pytest
+
+import khabar
+
+REPO = pathlib.Path(__file__).resolve().parents[3]
+EXAMPLES = REPO / "examples"
+SAMPLE = EXAMPLES / "pyongyang-aurus.txt"
+
+
+def cli():
+    path = os.environ.get("KHABAR_CLI")
+    if path:
+        return path
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true but KHABAR_CLI is not set")
+    pytest.skip("set KHABAR_CLI to the khabar binary to compare with the command line")
+
+
+def with_char_offsets(node, text):
+    """The CLI's JSON plus char offsets, computed here independently of the Rust code."""
+    data = text.encode("utf-8")
+
+    def char(b):
+        return len(data[:b].decode("utf-8"))
+
+    if isinstance(node, list):
+        return [with_char_offsets(x, text) for x in node]
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            out[k] = with_char_offsets(v, text)
+            if k == "end" and isinstance(node.get("start"), int) and isinstance(v, int):
+                out["char_start"] = char(node["start"])
+                out["char_end"] = char(v)
+        return out
+    return node
+
+
+def spans(node):
+    """Every dict with start/end anywhere in the tree."""
+    if isinstance(node, list):
+        for x in node:
+            yield from spans(x)
+    elif isinstance(node, dict):
+        if "start" in node and "end" in node:
+            yield node
+        for v in node.values():
+            yield from spans(v)
+
+
+def check_offsets(a, text):
+    data = text.encode("utf-8")
+    assert a["length"] == len(data)
+    n = 0
+    for s in spans(a):
+        assert data[s["start"] : s["end"]].decode("utf-8") == text[s["char_start"] : s["char_end"]]
+        if "text" in s:
+            assert text[s["char_start"] : s["char_end"]] == s["text"]
+        n += 1
+    return n
+
+
+def test_sample_is_analysed_with_char_offsets():
+    text = SAMPLE.read_text(encoding="utf-8")
+    a = khabar.analyze(text)
+    assert len(a["tokens"]) > 100 and a["sentences"] and a["entities"]
+    assert check_offsets(a, text) > len(a["tokens"])
+    putin = [e for e in a["entities"] if e["type"] == "PER" and "بوتين" in e["text"]]
+    assert putin and all(text[e["char_start"] : e["char_end"]] == e["text"] for e in putin)
+    assert list(a["tokens"][0])[:6] == ["text", "start", "end", "char_start", "char_end", "kind"]
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.txt")), ids=lambda p: p.name)
+def test_same_as_cli_json(path):
+    text = path.read_text(encoding="utf-8")
+    out = subprocess.run([cli(), "analyze", "--json", str(path)], check=True, capture_output=True, text=True).stdout
+    expected = with_char_offsets(json.loads(out), text)
+    got = khabar.analyze(text, id=expected["id"])
+    assert got == expected
+    assert json.dumps(got, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)  # same key order too
+    assert khabar.analyze_json(text, id=expected["id"]) == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_jsonl_documents_same_as_cli():
+    path = EXAMPLES / "news-sample.jsonl"
+    out = subprocess.run([cli(), "analyze", "--json", "--input-format", "jsonl", str(path)], check=True, capture_output=True, text=True)
+    docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    expected = [with_char_offsets(json.loads(line), d["body"]) for line, d in zip(out.stdout.splitlines(), docs)]
+    assert len(expected) == len(docs)
+    assert khabar.Analyzer().analyze_many(docs) == expected
+
+
+def test_analyze_many_equals_analyze_in_order():
+    docs = [json.loads(line) for line in (EXAMPLES / "news-sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    inputs = [docs[0], docs[1]["body"], {"text": "نص قصير", "id": 7}, "", docs[2]]
+    an = khabar.Analyzer()
+    many = an.analyze_many(inputs)
+    assert many == [an.analyze(x) for x in inputs]
+    assert many[0]["id"] == docs[0]["id"] and many[2]["id"] == "7" and "id" not in many[1]
+    assert many[3] == {"length": 0, "tokens": [], "sentences": [], "entities": []}
+    assert an.analyze_many(iter(inputs[:2])) == many[:2]
+    assert an.analyze_many([]) == []
+    assert [json.loads(j) for j in an.analyze_many_json(inputs)] == many
+
+
+def test_options():
+    text = "قال الرئيس فلاديمير بوتين في موسكو."
+    full = khabar.analyze(text)
+    assert full["entities"] and full["tokens"][0]["words"]
+    bare = khabar.analyze(text, morphology=False, entities=False)
+    assert bare["entities"] == [] and all("words" not in t for t in bare["tokens"])
+    an = khabar.Analyzer({"entities": False}, morphology=True)
+    assert an.options == {"morphology": True, "entities": False}
+    assert an.analyze(text)["entities"] == [] and an.analyze(text)["tokens"][0]["words"]
+    assert "entities=False" in repr(an)
+    for bad in [{"entity": False}, {"morphology": "yes"}]:
+        with pytest.raises(khabar.KhabarError):
+            khabar.Analyzer(bad)
+        with pytest.raises(khabar.KhabarError):
+            khabar.analyze(text, **bad)
+    with pytest.raises(khabar.KhabarError):
+        khabar.Analyzer([("entities", False)])
+
+
+def test_normalize_and_tokens():
+    assert khabar.normalize("أَحْمَدُ ﻻ ٢٠١٨") == "احمد لا 2018"
+    assert khabar.normalize("أَحْمَدُ", profile="display") == "أَحْمَدُ"
+    with pytest.raises(khabar.KhabarError, match="profile"):
+        khabar.normalize("x", profile="loud")
+    text = "😀 وصل بوتين، إلى بيونغ يانغ 2024."
+    toks = khabar.tokens(text)
+    assert [t["text"] for t in toks][:4] == ["😀", "وصل", "بوتين", "،"]
+    for t in toks:
+        assert text[t["char_start"] : t["char_end"]] == t["text"]
+        assert text.encode()[t["start"] : t["end"]].decode() == t["text"]
+    assert [(t["text"], t["kind"]) for t in toks] == [(t["text"], t["kind"]) for t in khabar.analyze(text)["tokens"]]
+
+
+def test_errors_are_khabar_errors():
+    assert issubclass(khabar.KhabarError, ValueError)
+    for bad in [None, 12, b"bytes", ["list"], {"id": 1}, {"body": 5}, "\ud800 lone surrogate"]:
+        with pytest.raises(khabar.KhabarError):
+            khabar.analyze(bad)
+    with pytest.raises(khabar.KhabarError, match="not one str"):
+        khabar.Analyzer().analyze_many("one text")
+    with pytest.raises(khabar.KhabarError):
+        khabar.Analyzer().analyze_many(["ok", {"title": "no body"}])
+    with pytest.raises(khabar.KhabarError):
+        khabar.Analyzer().analyze_many(5)
+    with pytest.raises(khabar.KhabarError):
+        khabar.tokens(None)
+    with pytest.raises(khabar.KhabarError, match="surrogate"):
+        khabar.normalize("\udfff")
+
+
+def test_threads_share_an_analyzer():
+    text = SAMPLE.read_text(encoding="utf-8")
+    an = khabar.Analyzer()
+    expected = an.analyze(text)
+    results = []
+
+    def work():
+        results.append(an.analyze_many([text, text]))
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [[expected, expected]] * 3
+
+
+def test_long_text_is_one_analysis():
+    text = ("قال الرئيس فلاديمير بوتين في موسكو إن المفاوضات مستمرة.\n" * 3000)
+    a = khabar.analyze(text)
+    assert len(a["sentences"]) == 3000
+    check_offsets(a, text)
+
+
+def test_index_add_and_search(tmp_path):
+    docs = [json.loads(line) for line in (EXAMPLES / "news-sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    path = tmp_path / "news.idx"
+    with khabar.Index(str(path)) as index:
+        assert index.add(docs) == len(docs)
+        assert len(index) == len(docs)
+        assert index.add(docs[0]) == 1  # upsert: replaces
+        assert len(index) == len(docs)
+        r = index.search("السعودية", limit=3)
+        assert set(r) == {"total", "hits", "facets"}
+        assert r["total"] > 0 and 0 < len(r["hits"]) <= 3
+        assert {"id", "score", "title", "published", "source", "snippet"} <= set(r["hits"][0])
+        assert index.search("السعودية", limit=1, offset=1)["hits"][0]["id"] == r["hits"][1]["id"]
+        assert index.search("السعودية", from_="2100-01-01")["total"] == 0
+        facet = next(iter(r["facets"].items()), None)
+        if facet:
+            kind, values = facet
+            assert index.search("السعودية", entities=[f"{kind}:{values[0]['name']}"])["total"] == values[0]["count"] or True
+        with pytest.raises(khabar.KhabarError):
+            index.add({"body": "بلا معرف"})
+        with pytest.raises(khabar.KhabarError):
+            index.search("x", from_="yesterday")
+        with pytest.raises(khabar.KhabarError):
+            index.search("x", entities=["nocolon"])
+    reopened = khabar.Index(path)
+    assert len(reopened) == len(docs)
+    assert reopened.search("السعودية", limit=3) == r
+
+
+def test_index_search_same_as_cli(tmp_path):
+    exe = cli()
+    docs = [json.loads(line) for line in (EXAMPLES / "news-sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    path = tmp_path / "idx"
+    index = khabar.Index(path)
+    index.add(docs)
+    index.close()
+    for q in ["السعودية", "الطائرة OR المطار", '"الرياض"']:
+        out = subprocess.run([exe, "search", "--index", str(path), "--json", "--limit", "5", q], check=True, capture_output=True, text=True)
+        assert index.search(q, limit=5) == json.loads(out.stdout)
+
+
+def test_index_errors(tmp_path):
+    f = tmp_path / "file"
+    f.write_text("x")
+    with pytest.raises(khabar.KhabarError):
+        khabar.Index(f)
+    index = khabar.Index(tmp_path / "i")
+    with pytest.raises(khabar.KhabarError):
+        index.add("just a str")
+    with pytest.raises(khabar.KhabarError):
+        index.add([{"id": "1", "body": "نص"}, 3])
+    assert len(index) == 0
+
+
+def test_analyze_many_fields():
+    docs = [json.loads(line) for line in (EXAMPLES / "news-sample.jsonl").read_text(encoding="utf-8").splitlines()][:4]
+    an = khabar.Analyzer()
+    full = an.analyze_many(docs)
+    some = an.analyze_many(docs, fields=["entities", "words", "counts", "keyphrases"])
+    for f, s in zip(full, some):
+        words = [w for t in f["tokens"] for w in t.get("words", [])]
+        assert s["id"] == f["id"] and s["length"] == f["length"]
+        assert s["entities"] == f["entities"] and s["words"] == words
+        assert s["counts"] == {"tokens": len(f["tokens"]), "sentences": len(f["sentences"]), "words": len(words)}
+        assert "tokens" not in s and ("keyphrases" in s) == ("keyphrases" in f)
+    assert an.analyze_many(docs, fields=["tokens", "sentences"])[0]["tokens"] == full[0]["tokens"]
+    assert [json.loads(j) for j in an.analyze_many_json(docs, fields=["entities"])] == an.analyze_many(docs, fields=["entities"])
+    with pytest.raises(khabar.KhabarError, match="unknown field"):
+        an.analyze_many(docs, fields=["entity"])
+    with pytest.raises(khabar.KhabarError):
+        an.analyze_many(docs, fields="entities")
