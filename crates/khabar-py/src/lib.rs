@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use khabar::{Analysis, Analyzer as Engine, AnalyzerOptions, Document};
+use khabar_index::stories::{Options as StoryOptions, StoryState};
 use khabar_index::{SearchIndex, SearchRequest};
 use khabar_text::{normalize, tokenize, Profile};
 use pyo3::exceptions::PyValueError;
@@ -414,6 +415,17 @@ fn tokens<'py>(py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py,
     Ok(out)
 }
 
+/// A date argument (str in YYYY-MM-DD / RFC 3339, or a date/datetime) as seconds; `end` covers
+/// the whole day when no time is given.
+fn py_date(v: Option<&Bound<'_, PyAny>>, end: bool) -> PyResult<Option<i64>> {
+    let Some(v) = v.filter(|v| !v.is_none()) else { return Ok(None) };
+    let s = if v.is_instance_of::<PyString>() { text_of(v, "date")? } else { v.call_method0("isoformat")?.extract()? };
+    let Some((secs, has_time)) = khabar_index::parse_date(&s) else {
+        return Err(err(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
+    };
+    Ok(Some(if end { secs + if has_time { 1 } else { 86_400 } } else { secs }))
+}
+
 fn index_err(e: khabar_index::Error) -> PyErr {
     err(e.to_string())
 }
@@ -428,7 +440,8 @@ fn index_err(e: khabar_index::Error) -> PyErr {
 struct Index {
     path: PathBuf,
     index: SearchIndex,
-    writer: Mutex<Option<tantivy::IndexWriter>>,
+    /// The writer and the story state (duplicate groups and stories), opened on the first `add`.
+    writer: Mutex<Option<(tantivy::IndexWriter, StoryState)>>,
 }
 
 #[pymethods]
@@ -467,28 +480,29 @@ impl Index {
             let mut guard = self.writer.lock().map_err(|_| err("the index writer was poisoned by an earlier failure"))?;
             if guard.is_none() {
                 let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-                *guard = Some(
-                    index
-                        .writer(threads, 64_000_000 * threads)
-                        .map_err(|e| err(format!("{}: cannot write the index: {e}", path.display())))?,
-                );
+                let writer = index
+                    .writer(threads, 64_000_000 * threads)
+                    .map_err(|e| err(format!("{}: cannot write the index: {e}", path.display())))?;
+                let state = StoryState::open(index, Some(path), StoryOptions::default())
+                    .map_err(|e| err(format!("{}: cannot open the story state: {e}", path.display())))?;
+                *guard = Some((writer, state));
             }
-            let writer = guard.as_mut().expect("set above");
+            let (writer, state) = guard.as_mut().expect("set above");
             let engine = Engine::default();
             let titles = khabar_index::token_analyzer();
-            let prepared: Vec<(String, tantivy::TantivyDocument)> = docs
-                .par_iter()
+            let analysed: Vec<(Document, Analysis, Option<Analysis>)> = docs
+                .into_par_iter()
                 .map(|doc| {
-                    let analysis = engine.analyze_document(doc);
+                    let analysis = engine.analyze_document(&doc);
                     let title = doc.title.as_deref().map(|t| titles.analyze(t));
-                    (doc.id.clone().unwrap_or_default(), index.make_document(doc, &analysis, title.as_ref()))
+                    (doc, analysis, title)
                 })
                 .collect();
-            for (id, d) in prepared {
-                index.upsert_prepared(writer, &id, d);
-            }
+            // The same path as `khabar index`: duplicate group and story for each
+            // document, committed together with the story state.
+            index.ingest(writer, state, &analysed);
             if commit {
-                writer.commit().map_err(|e| err(format!("{}: commit failed: {e}", path.display())))?;
+                state.commit(writer).map_err(|e| err(format!("{}: commit failed: {e}", path.display())))?;
                 index.reload().map_err(index_err)?;
             }
             Ok(())
@@ -500,8 +514,8 @@ impl Index {
     fn commit(&self, py: Python<'_>) -> PyResult<()> {
         py.detach(|| -> PyResult<()> {
             let mut guard = self.writer.lock().map_err(|_| err("the index writer was poisoned by an earlier failure"))?;
-            if let Some(w) = guard.as_mut() {
-                w.commit().map_err(|e| err(format!("{}: commit failed: {e}", self.path.display())))?;
+            if let Some((w, state)) = guard.as_mut() {
+                state.commit(w).map_err(|e| err(format!("{}: commit failed: {e}", self.path.display())))?;
             }
             self.index.reload().map_err(index_err)
         })
@@ -547,18 +561,60 @@ impl Index {
                 req.entities.push((kind.to_uppercase(), name));
             }
         }
-        let date = |v: Option<&Bound<'py, PyAny>>, end: bool| -> PyResult<Option<i64>> {
-            let Some(v) = v.filter(|v| !v.is_none()) else { return Ok(None) };
-            let s = if v.is_instance_of::<PyString>() { text_of(v, "date")? } else { v.call_method0("isoformat")?.extract()? };
-            let Some((secs, has_time)) = khabar_index::parse_date(&s) else {
-                return Err(err(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
-            };
-            Ok(Some(if end { secs + if has_time { 1 } else { 86_400 } } else { secs }))
-        };
-        req.from = date(from_, false)?;
-        req.to = date(to, true)?;
+        req.from = py_date(from_, false)?;
+        req.to = py_date(to, true)?;
         let index = &self.index;
         let json = py.detach(|| index.search(&req).map(|r| serde_json::to_string(&r).unwrap_or_default())).map_err(index_err)?;
+        json_loads(py, &json)
+    }
+
+    /// Stories (articles about the same event, grouped as they were added), biggest first:
+    /// ``{"stories": [{"id", "title", "articles", "entities", "first_seen", "last_seen", ...}]}``
+    /// exactly as ``khabar stories --json`` prints it. ``from_``/``to``: dates as in ``search``;
+    /// ``min_articles``: smallest story kept (2, as the CLI); ``limit``: at most this many (0: all).
+    #[pyo3(signature = (*, from_=None, to=None, min_articles=2, limit=0))]
+    fn stories<'py>(
+        &self,
+        py: Python<'py>,
+        from_: Option<&Bound<'py, PyAny>>,
+        to: Option<&Bound<'py, PyAny>>,
+        min_articles: usize,
+        limit: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let from = py_date(from_, false)?;
+        let to = py_date(to, true)?;
+        let index = &self.index;
+        let json = py
+            .detach(|| {
+                khabar_index::stories::list_stories(index, from, to).map(|mut list| {
+                    list.retain(|s| s.count >= min_articles);
+                    if limit > 0 {
+                        list.truncate(limit);
+                    }
+                    serde_json::json!({ "stories": list }).to_string()
+                })
+            })
+            .map_err(index_err)?;
+        json_loads(py, &json)
+    }
+
+    /// One story by id (as ``khabar story ID --json``), or ``None`` when the index has no such story.
+    #[pyo3(signature = (id, /))]
+    fn story<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let index = &self.index;
+        let json = py
+            .detach(|| khabar_index::stories::story(index, id).map(|s| s.map(|s| serde_json::to_string(&s).unwrap_or_default())))
+            .map_err(index_err)?;
+        json.map(|j| json_loads(py, &j)).transpose()
+    }
+
+    /// Near-duplicate groups (ids of copies of one article): ``{"groups": [[id, ...], ...]}``
+    /// as ``khabar dups --json`` prints it.
+    fn dups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let index = &self.index;
+        let json = py
+            .detach(|| khabar_index::stories::list_dups(index).map(|g| serde_json::json!({ "groups": g }).to_string()))
+            .map_err(index_err)?;
         json_loads(py, &json)
     }
 
@@ -577,8 +633,8 @@ impl Index {
     fn close(&self, py: Python<'_>) -> PyResult<()> {
         py.detach(|| -> PyResult<()> {
             let mut guard = self.writer.lock().map_err(|_| err("the index writer was poisoned by an earlier failure"))?;
-            if let Some(mut w) = guard.take() {
-                w.commit().map_err(|e| err(format!("{}: commit failed: {e}", self.path.display())))?;
+            if let Some((mut w, mut state)) = guard.take() {
+                state.commit(&mut w).map_err(|e| err(format!("{}: commit failed: {e}", self.path.display())))?;
                 w.wait_merging_threads().map_err(|e| err(format!("{}: merging failed: {e}", self.path.display())))?;
             }
             self.index.reload().map_err(index_err)

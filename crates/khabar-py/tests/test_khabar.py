@@ -230,6 +230,35 @@ def test_index_search_same_as_cli(tmp_path):
         assert index.search(q, limit=5) == json.loads(out.stdout)
 
 
+def test_index_stories_and_dups_same_as_cli(tmp_path):
+    exe = cli()
+    docs = [json.loads(line) for line in (EXAMPLES / "news-sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    # a copy of the first article under a new id, arriving next, is a duplicate of it, in its story
+    docs.insert(1, dict(docs[0], id="copy-of-" + str(docs[0]["id"])))
+    path = tmp_path / "idx"
+    with khabar.Index(path) as index:
+        index.add(docs)
+    index = khabar.Index(path)
+    out = subprocess.run([exe, "stories", "--index", str(path), "--json"], check=True, capture_output=True, text=True)
+    assert index.stories() == json.loads(out.stdout)
+    stories = index.stories(min_articles=1)
+    out = subprocess.run([exe, "stories", "--index", str(path), "--json", "--min-articles", "1"], check=True, capture_output=True, text=True)
+    assert stories == json.loads(out.stdout)
+    assert sum(len(s["articles"]) for s in stories["stories"]) == len(docs)
+    first = next(s for s in stories["stories"] if str(docs[0]["id"]) in s["articles"])
+    assert "copy-of-" + str(docs[0]["id"]) in first["articles"]
+    out = subprocess.run([exe, "story", first["id"], "--index", str(path), "--json"], check=True, capture_output=True, text=True)
+    assert index.story(first["id"]) == json.loads(out.stdout)
+    assert index.story("no-such-story") is None
+    dups = index.dups()
+    out = subprocess.run([exe, "dups", "--index", str(path), "--json"], check=True, capture_output=True, text=True)
+    assert dups == json.loads(out.stdout)
+    assert any(str(docs[0]["id"]) in g and "copy-of-" + str(docs[0]["id"]) in g for g in dups["groups"])
+    assert index.stories(min_articles=1, limit=1)["stories"] == stories["stories"][:1]
+    with pytest.raises(khabar.KhabarError):
+        index.stories(from_="not a date")
+
+
 def test_index_errors(tmp_path):
     f = tmp_path / "file"
     f.write_text("x")

@@ -139,6 +139,19 @@ class Index:
         to: Optional[_Date] = None,
         facets: int = 10,
     ) -> SearchResults: ...
+    def stories(
+        self,
+        *,
+        from_: Optional[_Date] = None,
+        to: Optional[_Date] = None,
+        min_articles: int = 2,
+        limit: int = 0,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Stories biggest first, as `khabar stories --json`: {"stories": [{"id", "title", "articles", ...}]}."""
+    def story(self, id: str, /) -> Optional[dict[str, Any]]:
+        """One story (as `khabar story ID --json`), or None."""
+    def dups(self) -> dict[str, list[list[str]]]:
+        """Near-duplicate groups, as `khabar dups --json`: {"groups": [[id, ...], ...]}."""
     def close(self) -> None: ...
     def __len__(self) -> int: ...
     def __enter__(self) -> "Index": ...
