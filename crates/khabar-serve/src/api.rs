@@ -147,6 +147,9 @@ pub struct Ingested {
     pub ids: Vec<String>,
     /// How many replaced a document with the same id.
     pub replaced: usize,
+    /// Per document, in the order sent: its duplicate group and story
+    /// (`id`, `dup_group`, `story`, `new_story`, ...; docs/stories.md).
+    pub documents: Vec<khabar_index::stories::Assignment>,
 }
 
 /// `POST /v1/documents`: analyse, upsert by id, commit; answers after the commit.
@@ -156,18 +159,18 @@ pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Byt
         let docs = parse_documents(&ct, &body)?;
         drop(body);
         let inner = &state.inner;
-        let prepared: Vec<(String, tantivy::TantivyDocument)> = docs
-            .iter()
+        let analysed: Vec<(Document, Analysis, Option<Analysis>)> = docs
+            .into_iter()
             .map(|doc| {
-                let analysis = inner.analyzer.analyze_document(doc);
+                let analysis = inner.analyzer.analyze_document(&doc);
                 let title = doc.title.as_deref().map(|t| inner.title_analyzer.analyze(t));
-                (doc.id.clone().unwrap_or_default(), inner.index.make_document(doc, &analysis, title.as_ref()))
+                (doc, analysis, title)
             })
             .collect();
-        let ids: Vec<String> = prepared.iter().map(|(id, _)| id.clone()).collect();
-        let replaced = inner.writer.upsert_durably(&inner.index, prepared).map_err(AppError::internal)?;
+        let ids: Vec<String> = analysed.iter().map(|(d, _, _)| d.id.clone().unwrap_or_default()).collect();
+        let (documents, replaced) = inner.writer.ingest_durably(&inner.index, &analysed).map_err(AppError::internal)?;
         tracing::info!(count = ids.len(), replaced, "documents committed");
-        Ok(Json(Ingested { count: ids.len(), ids, replaced }))
+        Ok(Json(Ingested { count: ids.len(), ids, replaced, documents }))
     })
     .await
 }
@@ -280,6 +283,15 @@ fn number(params: &[(String, String)], name: &str, default: usize, max: usize) -
     }
 }
 
+fn boolean(params: &[(String, String)], name: &str, default: bool) -> Result<bool, AppError> {
+    match param(params, name).map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(default),
+        Some(v) if v == "true" || v == "1" => Ok(true),
+        Some(v) if v == "false" || v == "0" => Ok(false),
+        Some(v) => Err(AppError::bad_request(format!("{name}={v:?}: expected true or false"))),
+    }
+}
+
 /// `from` (start of the day or instant) and `to` (end of the day, inclusive), as seconds.
 fn dates(params: &[(String, String)]) -> Result<(Option<i64>, Option<i64>), AppError> {
     let date = |name: &str, end: bool| -> Result<Option<i64>, AppError> {
@@ -325,6 +337,7 @@ pub async fn search(State(state): State<AppState>, Query(params): Params) -> Res
         req.entities.push((kind.trim().to_uppercase(), name.trim().to_owned()));
     }
     (req.from, req.to) = dates(&params)?;
+    req.collapse = boolean(&params, "collapse", req.collapse)?;
     blocking(move || Ok(Json(state.inner.index.search(&req)?))).await
 }
 
@@ -356,6 +369,42 @@ pub async fn timeline(
             return Err(AppError::not_found(format!("no document mentions an entity named {:?}", name.trim())));
         }
         Ok(Json(t))
+    })
+    .await
+}
+
+/// Largest `limit` of `/v1/stories`.
+pub const MAX_STORIES_LIMIT: usize = 1000;
+
+/// The answer to `GET /v1/stories` (as `khabar stories --json`).
+#[derive(Serialize)]
+pub struct Stories {
+    /// Stories, biggest first.
+    pub stories: Vec<khabar_index::stories::StorySummary>,
+}
+
+/// `GET /v1/stories?from=&to=&limit=&min_articles=`: stories with articles
+/// published in the range, biggest first (as `khabar stories --json`).
+pub async fn stories(State(state): State<AppState>, Query(params): Params) -> Result<Json<Stories>, AppError> {
+    let (from, to) = dates(&params)?;
+    let limit = number(&params, "limit", 50, MAX_STORIES_LIMIT)?;
+    let min_articles = number(&params, "min_articles", 1, 1_000_000)?;
+    blocking(move || {
+        let mut list = khabar_index::stories::list_stories(&state.inner.index, from, to)?;
+        list.retain(|s| s.count >= min_articles);
+        if limit > 0 {
+            list.truncate(limit);
+        }
+        Ok(Json(Stories { stories: list }))
+    })
+    .await
+}
+
+/// `GET /v1/stories/{id}`: one story with its articles in detail (as `khabar story ID --json`).
+pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<khabar_index::stories::StorySummary>, AppError> {
+    blocking(move || match khabar_index::stories::story(&state.inner.index, id.trim())? {
+        Some(s) => Ok(Json(s)),
+        None => Err(AppError::not_found(format!("no story with id {:?}", id.trim()))),
     })
     .await
 }
