@@ -220,6 +220,12 @@ pub struct StoredDocument {
     /// Publication date-time, RFC 3339 UTC.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<String>,
+    /// Its near-duplicate group (the id of the group's first article).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dup_group: Option<String>,
+    /// Its story (`GET /v1/stories/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub story: Option<String>,
 }
 
 /// The answer to `GET /v1/documents/{id}` (serialised directly, so numbers
@@ -251,6 +257,8 @@ pub async fn document(State(state): State<AppState>, Path(id): Path<String>) -> 
             body: text(f.body).unwrap_or_default(),
             source: text(f.source),
             url: text(f.url),
+            dup_group: text(f.dup_group),
+            story: text(f.story),
             published: d.get_first(f.published).and_then(|v| v.as_datetime()).map(|t| khabar_index::format_date(t.into_timestamp_secs())),
         };
         let doc = Document {
@@ -379,23 +387,66 @@ pub const MAX_STORIES_LIMIT: usize = 1000;
 /// The answer to `GET /v1/stories` (as `khabar stories --json`).
 #[derive(Serialize)]
 pub struct Stories {
+    /// With `day=`: the day listed (YYYY-MM-DD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day: Option<String>,
     /// Stories, biggest first.
     pub stories: Vec<khabar_index::stories::StorySummary>,
 }
 
-/// `GET /v1/stories?from=&to=&limit=&min_articles=`: stories with articles
-/// published in the range, biggest first (as `khabar stories --json`).
+/// The start (UTC midnight) of the latest publication day in the index.
+fn latest_day(index: &khabar_index::SearchIndex) -> Option<i64> {
+    let searcher = index.reader().searcher();
+    let mut latest: Option<i64> = None;
+    for segment in searcher.segment_readers() {
+        let Ok(dates) = segment.fast_fields().date("published") else { continue };
+        let alive = segment.alive_bitset();
+        for doc in 0..segment.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            if let Some(d) = dates.first(doc) {
+                let secs = d.into_timestamp_secs();
+                latest = Some(latest.map_or(secs, |l| l.max(secs)));
+            }
+        }
+    }
+    latest.map(|s| s - s.rem_euclid(86_400))
+}
+
+/// `GET /v1/stories?from=&to=&day=&limit=&min_articles=`: stories with articles
+/// published in the range, biggest first (as `khabar stories --json`);
+/// `day=latest` (or `day=YYYY-MM-DD`): that one day, named in the answer.
 pub async fn stories(State(state): State<AppState>, Query(params): Params) -> Result<Json<Stories>, AppError> {
-    let (from, to) = dates(&params)?;
+    let (mut from, mut to) = dates(&params)?;
     let limit = number(&params, "limit", 50, MAX_STORIES_LIMIT)?;
     let min_articles = number(&params, "min_articles", 1, 1_000_000)?;
+    let day = param(&params, "day").map(|d| d.trim().to_owned());
+    if day.is_some() && (from.is_some() || to.is_some()) {
+        return Err(AppError::bad_request("day= lists one day: give it without from= and to="));
+    }
+    let fixed_day = match day.as_deref() {
+        None | Some("latest") => None,
+        Some(d) => match parse_date(d) {
+            Some((secs, false)) => Some(secs),
+            _ => return Err(AppError::bad_request(format!("day={d:?}: expected \"latest\" or a date YYYY-MM-DD"))),
+        },
+    };
     blocking(move || {
+        let mut shown_day = None;
+        if day.is_some() {
+            let Some(start) = fixed_day.or_else(|| latest_day(&state.inner.index)) else {
+                return Ok(Json(Stories { day: None, stories: Vec::new() }));
+            };
+            (from, to) = (Some(start), Some(start + 86_400));
+            shown_day = Some(khabar_index::format_date(start).chars().take(10).collect());
+        }
         let mut list = khabar_index::stories::list_stories(&state.inner.index, from, to)?;
         list.retain(|s| s.count >= min_articles);
         if limit > 0 {
             list.truncate(limit);
         }
-        Ok(Json(Stories { stories: list }))
+        Ok(Json(Stories { day: shown_day, stories: list }))
     })
     .await
 }

@@ -241,6 +241,8 @@ fn bad_input_is_a_json_4xx_never_a_5xx() {
         ("GET", "/v1/search?q=a&collapse=maybe", "", Vec::new(), 400, "bad_request"),
         ("GET", "/v1/stories?from=yesterday", "", Vec::new(), 400, "bad_request"),
         ("GET", "/v1/stories?limit=x", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/stories?day=yesterday", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/stories?day=latest&from=2015-08-01", "", Vec::new(), 400, "bad_request"),
         ("GET", "/v1/stories?limit=100000", "", Vec::new(), 400, "bad_request"),
         ("GET", "/v1/stories?min_articles=-2", "", Vec::new(), 400, "bad_request"),
         ("GET", "/v1/stories/nope", "", Vec::new(), 404, "not_found"),
@@ -252,6 +254,8 @@ fn bad_input_is_a_json_4xx_never_a_5xx() {
         assert!(r.status < 500, "{method} {path}: {} {}", r.status, r.text());
         assert_error(&r, status, code);
     }
+    // An empty index has no latest day.
+    assert_eq!(json_of(&c.get("/v1/stories?day=latest").unwrap()), json!({"stories": []}));
     // Nothing of that was indexed, and the server still answers.
     assert_eq!(json_of(&c.get("/v1/health").unwrap())["documents"], 0);
     // A query longer than the index accepts is the user's error too.
@@ -302,6 +306,15 @@ fn stories_duplicates_and_collapse() {
     let big = json_of(&c.get("/v1/stories?min_articles=2").unwrap());
     assert_eq!(big["stories"].as_array().map(Vec::len), Some(1), "{big}");
     assert_eq!(json_of(&c.get("/v1/stories?from=2016-01-01").unwrap()), json!({"stories": []}));
+    // The latest day in the index, and a given day.
+    let latest = json_of(&c.get("/v1/stories?day=latest").unwrap());
+    assert_eq!(latest["day"], "2015-08-02", "{latest}");
+    assert_eq!(latest["stories"], day["stories"]);
+    let first = json_of(&c.get("/v1/stories?day=2015-08-01").unwrap());
+    assert_eq!((&first["day"], &first["stories"][0]["articles"]), (&json!("2015-08-01"), &json!(["p1", "p2"])), "{first}");
+    // A document names its story.
+    let d = json_of(&c.get("/v1/documents/p3").unwrap());
+    assert_eq!((&d["document"]["story"], &d["document"]["dup_group"]), (&json!("p1"), &json!("p1")), "{d}");
 
     // One story, with its articles.
     let s = json_of(&c.get("/v1/stories/p1").unwrap());
