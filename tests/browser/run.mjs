@@ -5,7 +5,8 @@
 // Indexes examples/ into a fresh folder, serves it on an ephemeral 127.0.0.1
 // port, searches for بوتين, checks highlighted results and entity facets,
 // opens an article (entities coloured, legend), runs the analyse view and an
-// entity timeline, checks that HTML inside an article never runs, and saves
+// entity timeline, the stories view (a story, its articles, collapsed search
+// hits), checks that HTML inside an article never runs, and saves
 // screenshots under target/browser/. Env: KHABAR_BIN (default
 // target/debug/khabar), CHROMIUM (default /usr/bin/chromium).
 import { spawn, execFileSync } from "node:child_process";
@@ -131,6 +132,33 @@ try {
   check((await page.locator("#sentences .pos").count()) > 5, "analyse view: words with parts of speech");
   check((await page.locator("#analysis .ent").count()) > 0, "analyse view: entities");
   await page.screenshot({ path: join(shots, "analyze.png"), fullPage: true });
+
+  // Stories: two copies of one report on a new latest day make the biggest story of that day.
+  const report = "أعلنت هيئة الأرصاد في جدة عن أمطار غزيرة على منطقة مكة المكرمة يوم الخميس، ودعت السكان إلى الحذر.";
+  const copies = ["wire-a", "wire-b"].map((id, i) => ({ id, title: "أمطار غزيرة على مكة المكرمة", body: report, source: i ? "عكاظ" : "سبق", published: "2015-08-20" }));
+  const rc = await fetch(`${base}/v1/documents`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(copies) });
+  const acked = await rc.json();
+  check(rc.ok && acked.documents[1].dup_group === "wire-a" && acked.documents[1].story === "wire-a", "POST /v1/documents answers each document's story and duplicate group");
+  await page.goto(`${base}/?view=stories`);
+  await page.waitForSelector("#view[data-ready=stories]");
+  check((await page.locator("#stories-day").textContent()).includes("2015-08-20"), "stories view: the latest day in the index");
+  const first = page.locator(".story").first();
+  check((await first.getAttribute("data-story")) === "wire-a" && (await first.locator(".count").textContent()).includes("٢"), "stories view: biggest first, with its article count");
+  await page.screenshot({ path: join(shots, "stories.png"), fullPage: true });
+  await first.locator("h2 a").click();
+  await page.waitForSelector("#view[data-ready=story]");
+  check((await page.locator("#story-articles .hit").count()) === 2, "a story lists its articles");
+  await page.locator("#story-articles .hit h2 a").first().click();
+  await page.waitForSelector("#view[data-ready=doc]");
+  check((await page.locator("#story-of a").count()) === 1, "an article links to its story");
+  // Search folds the copy into one hit with "1 similar".
+  await page.goto(`${base}/?q=${encodeURIComponent("أمطار جدة")}`);
+  await page.waitForSelector("#view[data-ready=search]");
+  check((await page.locator(".hit").count()) === 1 && (await page.locator(".hit .similar").count()) === 1, "search collapses near-duplicates (N similar)");
+  await page.locator("#collapse-toggle").click();
+  await page.waitForSelector("#view[data-ready=search]");
+  await page.waitForFunction(() => document.querySelectorAll(".hit").length === 2);
+  check(true, "the toggle shows the copies again");
 
   check(errors.length === 0, `no page errors (${errors.join("; ")})`);
   check(outside.length === 0, `no request leaves the server (${outside.join(", ")})`);

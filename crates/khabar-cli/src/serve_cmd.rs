@@ -34,6 +34,9 @@ pub struct ServeArgs {
     /// Longest time a request may take, in seconds (then 408).
     #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
+    /// Story window in days for documents added through the API (as `khabar index --story-window`).
+    #[arg(long, value_name = "DAYS", default_value_t = 3.0, value_parser = crate::stories_cmd::parse_days)]
+    pub story_window: f64,
 }
 
 /// Run `khabar serve` until SIGTERM or Ctrl-C.
@@ -49,6 +52,7 @@ pub fn serve(args: ServeArgs, out: &mut dyn Write) -> Result<()> {
         body_limit: args.max_body,
         timeout: Duration::from_secs(args.timeout),
         api_key: args.api_key.clone(),
+        stories: khabar_index::stories::Options { window: (args.story_window * 86_400.0) as i64, ..Default::default() },
         ..Default::default()
     };
     let index = args.index.clone();

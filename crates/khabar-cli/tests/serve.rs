@@ -108,3 +108,37 @@ fn sigkill_during_ingest_loses_no_acknowledged_document() {
     let out = Command::new(BIN).args(["timeline", "--index", index.to_str().unwrap(), "لا أحد"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Documents ingested over HTTP get the duplicate groups and stories `khabar
+/// index` would give them, and `GET /v1/stories` / `GET /v1/stories/{id}` answer
+/// what `khabar stories --json` / `khabar story ID --json` print.
+#[test]
+fn stories_over_http_match_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("idx");
+    let (mut child, addr) = start(&index);
+    let mut c = Client::new(addr);
+    let docs: Vec<_> = [("a", 0, "2015-08-01"), ("b", 1, "2015-08-01"), ("a2", 0, "2015-08-02"), ("c", 2, "2015-08-02")]
+        .iter()
+        .map(|(id, b, day)| json!({"id": id, "title": format!("عنوان {id}"), "source": "src", "body": BODIES[*b], "published": day}))
+        .collect();
+    let r = c.post("/v1/documents", "application/json", serde_json::Value::from(docs).to_string().as_bytes()).unwrap();
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json().unwrap();
+    assert_eq!((&v["documents"][2]["dup_group"], &v["documents"][2]["story"]), (&json!("a"), &json!("a")), "{v}");
+    let served = c.get("/v1/stories?limit=0").unwrap().json().unwrap();
+    let one = c.get("/v1/stories/a").unwrap().json().unwrap();
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    assert!(child.wait().unwrap().success());
+
+    let cli = |args: &[&str]| -> serde_json::Value {
+        let out = Command::new(BIN).args(args).args(["--json", "--index", index.to_str().unwrap()]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert_eq!(served, cli(&["stories", "--min-articles", "1"]));
+    assert_eq!(served["stories"][0]["articles"], json!(["a", "a2"]), "{served}");
+    assert_eq!(one, cli(&["story", "a"]));
+    assert_eq!(cli(&["dups"])["groups"], json!([["a", "a2"]]));
+}

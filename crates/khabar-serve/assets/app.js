@@ -1,5 +1,6 @@
 // khabar's page. Every view is a function `(params, root) => Promise` in VIEWS,
-// chosen from the URL (`/?q=…`, `/?doc=ID`, `/?view=analyze`, `/?view=entities&entity=…`).
+// chosen from the URL (`/?q=…`, `/?doc=ID`, `/?view=analyze`, `/?view=entities&entity=…`,
+// `/?view=stories[&day=…]`, `/?view=story&id=…`).
 // Text from articles and the API only ever reaches the page through
 // textContent / createTextNode: no HTML from an article can run. Snippets are
 // the one exception, parsed by `snippetNodes`, which keeps only <mark>.
@@ -135,6 +136,7 @@ const P = (obj) => {
   }
   return p;
 };
+const storyParams = (id) => P({ view: "story", id });
 const timelineParams = (e) => P({ view: "entities", entity: e.canonical || e.name || e.text, type: e.type });
 
 // ---------- views ----------
@@ -158,7 +160,9 @@ VIEWS.search = async (p, root) => {
   const entities = p.getAll("entity");
   const limit = 10;
   const offset = Math.max(0, parseInt(p.get("offset") || "0", 10) || 0);
-  const query = P({ q, entity: entities, from: p.get("from"), to: p.get("to"), limit, offset });
+  // Near-duplicates fold into one hit ("N similar") unless the URL says collapse=false.
+  const collapse = p.get("collapse") !== "false";
+  const query = P({ q, entity: entities, from: p.get("from"), to: p.get("to"), limit, offset, collapse });
   const side = el("aside", { class: "side panel", id: "facets" }, el("h2", { text: "كيانات في النتائج" }));
   const list = el("section", { id: "results" }, el("p", { class: "loading", text: "جارٍ البحث…" }));
   root.append(el("div", { class: "layout" }, side, list));
@@ -170,14 +174,18 @@ VIEWS.search = async (p, root) => {
     line.append(link(rest, el("span", { class: "chip", title: "إزالة المرشّح" }, e.replace(/^[A-Z]+:/, ""), el("span", { class: "x", text: "×" }))));
   }
   if (p.get("from") || p.get("to")) line.append(el("span", { class: "chip", text: `${p.get("from") || "…"} ← ${p.get("to") || "…"}` }));
+  const toggled = P({ q, entity: entities, from: p.get("from"), to: p.get("to"), collapse: collapse ? "false" : undefined });
+  line.append(link(toggled, el("span", { class: "collapse-toggle", id: "collapse-toggle", text: collapse ? "إظهار النسخ المشابهة" : "طيّ النسخ المشابهة" })));
   list.append(line);
   if (!r.hits.length) list.append(el("p", { class: "empty", text: "لا نتائج. جرّب كلمات أقل أو أزل المرشّحات." }));
   list.append(el("ol", { class: "hits" }, r.hits.map((h) => el("li", { class: "hit" },
     el("h2", {}, link(P({ doc: h.id, q }), h.title || "(بلا عنوان)")),
-    el("div", { class: "meta" }, h.source && el("span", { class: "source", text: h.source }), h.published && el("time", { datetime: h.published, text: day(h.published) })),
+    el("div", { class: "meta" }, h.source && el("span", { class: "source", text: h.source }), h.published && el("time", { datetime: h.published, text: day(h.published) }),
+      h.similar > 0 ? link(storyParams(h.story || h.id), el("span", { class: "chip similar", title: "نسخ شبه مطابقة طُويت في هذه النتيجة", text: `${numberAr(h.similar)} مشابهة` })) : null,
+      h.story ? link(storyParams(h.story), el("span", { class: "story-link", text: "القصة" })) : null),
     el("p", { class: "snippet" }, snippetNodes(h.snippet))))));
   if (r.total > limit) {
-    const page = (o) => P({ q, entity: entities, from: p.get("from"), to: p.get("to"), offset: o || undefined });
+    const page = (o) => P({ q, entity: entities, from: p.get("from"), to: p.get("to"), offset: o || undefined, collapse: collapse ? undefined : "false" });
     list.append(el("nav", { class: "pager" },
       offset > 0 ? link(page(Math.max(0, offset - limit)), "→ السابق") : null,
       el("span", { text: `${numberAr(offset + 1)}–${numberAr(Math.min(offset + limit, r.total))} من ${numberAr(r.total)}` }),
@@ -245,8 +253,9 @@ VIEWS.doc = async (p, root) => {
   const a = r.analysis;
   const ents = a.entities || [];
   const back = p.get("q") ? link(P({ q: p.get("q") }), "→ العودة إلى النتائج") : null;
+  const storyLink = d.story ? el("p", { class: "story-of", id: "story-of" }, link(storyParams(d.story), "كل مقالات هذه القصة ←")) : null;
   const article = el("article", { class: "article panel", id: "article" },
-    back, el("h1", { text: d.title || "(بلا عنوان)" }), docHeader(d), legend(ents),
+    back, el("h1", { text: d.title || "(بلا عنوان)" }), docHeader(d), storyLink, legend(ents),
     el("div", { class: "body" }, annotated(d.body, ents, (e) => go(timelineParams(e)))));
   root.append(el("div", { class: "layout" }, entityPanel(ents), el("div", {}, article, ...extras(a, d.body))));
   document.title = `${d.title || id} — خبر`;
@@ -387,6 +396,50 @@ VIEWS.entities = async (p, root) => {
       el("span", {}, el("span", { class: `swatch dot-${e.type}` }), " ", e.name), el("span", { class: "n", text: numberAr(e.mentions) }))))));
 };
 
+function storySpan(s) {
+  const a = day(s.first_seen);
+  const b = day(s.last_seen);
+  return a && b && a !== b ? `${a} ← ${b}` : a || "بلا تاريخ";
+}
+
+// Today's stories: the latest publication day in the index (or ?day=), biggest first.
+VIEWS.stories = async (p, root) => {
+  const list = el("section", { id: "stories" }, el("p", { class: "loading", text: "…" }));
+  root.append(list);
+  const r = await api(`/v1/stories?${P({ day: p.get("day") || "latest", limit: 50 }).toString()}`);
+  list.textContent = "";
+  if (!r.stories.length) { list.append(el("p", { class: "empty", text: "لا قصص: الفهرس فارغ أو بلا تواريخ." })); return; }
+  list.append(el("p", { class: "summary-line" }, el("span", { id: "stories-day", text: `قصص يوم ${r.day}: ${numberAr(r.stories.length)} قصة، الأكبر أولاً` })));
+  list.append(el("ol", { class: "hits stories" }, r.stories.map((s) => el("li", { class: "hit story", "data-story": s.id },
+    el("h2", {}, link(storyParams(s.id), s.title || "(بلا عنوان)")),
+    el("div", { class: "meta" },
+      el("span", { class: "count", text: `${numberAr(s.count)} مقال` }),
+      el("span", { text: s.sources.length ? s.sources.slice(0, 5).join("، ") + (s.sources.length > 5 ? "…" : "") : "بلا مصدر" }),
+      el("time", { datetime: s.first_seen || "", text: storySpan(s) })),
+    el("div", { class: "cloud" }, s.entities.slice(0, 6).map((e) => link(timelineParams(e), el("span", { class: `chip ent-${e.type}`, text: e.name }))))))));
+};
+
+// One story: its headline, span, sources, entities and articles (oldest first).
+VIEWS.story = async (p, root) => {
+  const id = p.get("id");
+  const s = await api(`/v1/stories/${encodeURIComponent(id || "")}`);
+  const arts = el("ol", { class: "hits", id: "story-articles" }, (s.details || []).map((a) => el("li", { class: "hit" },
+    el("h2", {}, link(P({ doc: a.id }), a.title || "(بلا عنوان)")),
+    el("div", { class: "meta" }, a.source && el("span", { text: a.source }), a.published && el("time", { datetime: a.published, text: day(a.published) }),
+      a.dup_group !== a.id ? el("span", { class: "chip similar", text: "نسخة شبه مطابقة" }) : null))));
+  const side = el("aside", { class: "side panel" }, el("h2", { text: "الكيانات" }),
+    el("ul", {}, s.entities.map((e) => el("li", {}, link(timelineParams(e),
+      el("span", { class: "facet" }, el("span", {}, el("span", { class: `swatch dot-${e.type}` }), " ", e.name), el("span", { class: "n", text: numberAr(e.articles) })))))));
+  root.append(el("div", { class: "layout" }, side, el("section", {},
+    el("article", { class: "panel", id: "story" },
+      link(P({ view: "stories" }), "→ قصص اليوم"),
+      el("h1", { text: s.title || "(بلا عنوان)" }),
+      el("div", { class: "meta" }, el("span", { text: `${numberAr(s.count)} مقال` }), el("span", { text: `${numberAr(s.dup_groups)} نصاً مختلفاً` }),
+        el("time", { text: storySpan(s) }), el("span", { text: s.sources.join("، ") }))),
+    arts)));
+  document.title = `${s.title || id} — خبر`;
+};
+
 // ---------- main ----------
 function viewName(p) {
   if (p.get("doc")) return "doc";
@@ -402,7 +455,7 @@ async function render() {
   root.textContent = "";
   document.title = "خبر — البحث في الأخبار العربية";
   document.querySelectorAll(".tabs a").forEach((a) => a.classList.toggle("active",
-    a.dataset.tab === (name === "doc" || name === "home" ? "search" : name)));
+    a.dataset.tab === (name === "doc" || name === "home" ? "search" : name === "story" ? "stories" : name)));
   const form = document.getElementById("search-form");
   form.q.value = p.get("q") || "";
   form.from.value = p.get("from") || "";

@@ -147,6 +147,9 @@ pub struct Ingested {
     pub ids: Vec<String>,
     /// How many replaced a document with the same id.
     pub replaced: usize,
+    /// Per document, in the order sent: its duplicate group and story
+    /// (`id`, `dup_group`, `story`, `new_story`, ...; docs/stories.md).
+    pub documents: Vec<khabar_index::stories::Assignment>,
 }
 
 /// `POST /v1/documents`: analyse, upsert by id, commit; answers after the commit.
@@ -156,18 +159,18 @@ pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Byt
         let docs = parse_documents(&ct, &body)?;
         drop(body);
         let inner = &state.inner;
-        let prepared: Vec<(String, tantivy::TantivyDocument)> = docs
-            .iter()
+        let analysed: Vec<(Document, Analysis, Option<Analysis>)> = docs
+            .into_iter()
             .map(|doc| {
-                let analysis = inner.analyzer.analyze_document(doc);
+                let analysis = inner.analyzer.analyze_document(&doc);
                 let title = doc.title.as_deref().map(|t| inner.title_analyzer.analyze(t));
-                (doc.id.clone().unwrap_or_default(), inner.index.make_document(doc, &analysis, title.as_ref()))
+                (doc, analysis, title)
             })
             .collect();
-        let ids: Vec<String> = prepared.iter().map(|(id, _)| id.clone()).collect();
-        let replaced = inner.writer.upsert_durably(&inner.index, prepared).map_err(AppError::internal)?;
+        let ids: Vec<String> = analysed.iter().map(|(d, _, _)| d.id.clone().unwrap_or_default()).collect();
+        let (documents, replaced) = inner.writer.ingest_durably(&inner.index, &analysed).map_err(AppError::internal)?;
         tracing::info!(count = ids.len(), replaced, "documents committed");
-        Ok(Json(Ingested { count: ids.len(), ids, replaced }))
+        Ok(Json(Ingested { count: ids.len(), ids, replaced, documents }))
     })
     .await
 }
@@ -217,6 +220,12 @@ pub struct StoredDocument {
     /// Publication date-time, RFC 3339 UTC.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<String>,
+    /// Its near-duplicate group (the id of the group's first article).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dup_group: Option<String>,
+    /// Its story (`GET /v1/stories/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub story: Option<String>,
 }
 
 /// The answer to `GET /v1/documents/{id}` (serialised directly, so numbers
@@ -248,6 +257,8 @@ pub async fn document(State(state): State<AppState>, Path(id): Path<String>) -> 
             body: text(f.body).unwrap_or_default(),
             source: text(f.source),
             url: text(f.url),
+            dup_group: text(f.dup_group),
+            story: text(f.story),
             published: d.get_first(f.published).and_then(|v| v.as_datetime()).map(|t| khabar_index::format_date(t.into_timestamp_secs())),
         };
         let doc = Document {
@@ -277,6 +288,15 @@ fn number(params: &[(String, String)], name: &str, default: usize, max: usize) -
             Ok(_) => Err(AppError::bad_request(format!("{name}={v}: at most {max}"))),
             Err(_) => Err(AppError::bad_request(format!("{name}={v:?}: not a number"))),
         },
+    }
+}
+
+fn boolean(params: &[(String, String)], name: &str, default: bool) -> Result<bool, AppError> {
+    match param(params, name).map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(default),
+        Some(v) if v == "true" || v == "1" => Ok(true),
+        Some(v) if v == "false" || v == "0" => Ok(false),
+        Some(v) => Err(AppError::bad_request(format!("{name}={v:?}: expected true or false"))),
     }
 }
 
@@ -325,6 +345,7 @@ pub async fn search(State(state): State<AppState>, Query(params): Params) -> Res
         req.entities.push((kind.trim().to_uppercase(), name.trim().to_owned()));
     }
     (req.from, req.to) = dates(&params)?;
+    req.collapse = boolean(&params, "collapse", req.collapse)?;
     blocking(move || Ok(Json(state.inner.index.search(&req)?))).await
 }
 
@@ -356,6 +377,85 @@ pub async fn timeline(
             return Err(AppError::not_found(format!("no document mentions an entity named {:?}", name.trim())));
         }
         Ok(Json(t))
+    })
+    .await
+}
+
+/// Largest `limit` of `/v1/stories`.
+pub const MAX_STORIES_LIMIT: usize = 1000;
+
+/// The answer to `GET /v1/stories` (as `khabar stories --json`).
+#[derive(Serialize)]
+pub struct Stories {
+    /// With `day=`: the day listed (YYYY-MM-DD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day: Option<String>,
+    /// Stories, biggest first.
+    pub stories: Vec<khabar_index::stories::StorySummary>,
+}
+
+/// The start (UTC midnight) of the latest publication day in the index.
+fn latest_day(index: &khabar_index::SearchIndex) -> Option<i64> {
+    let searcher = index.reader().searcher();
+    let mut latest: Option<i64> = None;
+    for segment in searcher.segment_readers() {
+        let Ok(dates) = segment.fast_fields().date("published") else { continue };
+        let alive = segment.alive_bitset();
+        for doc in 0..segment.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            if let Some(d) = dates.first(doc) {
+                let secs = d.into_timestamp_secs();
+                latest = Some(latest.map_or(secs, |l| l.max(secs)));
+            }
+        }
+    }
+    latest.map(|s| s - s.rem_euclid(86_400))
+}
+
+/// `GET /v1/stories?from=&to=&day=&limit=&min_articles=`: stories with articles
+/// published in the range, biggest first (as `khabar stories --json`);
+/// `day=latest` (or `day=YYYY-MM-DD`): that one day, named in the answer.
+pub async fn stories(State(state): State<AppState>, Query(params): Params) -> Result<Json<Stories>, AppError> {
+    let (mut from, mut to) = dates(&params)?;
+    let limit = number(&params, "limit", 50, MAX_STORIES_LIMIT)?;
+    let min_articles = number(&params, "min_articles", 1, 1_000_000)?;
+    let day = param(&params, "day").map(|d| d.trim().to_owned());
+    if day.is_some() && (from.is_some() || to.is_some()) {
+        return Err(AppError::bad_request("day= lists one day: give it without from= and to="));
+    }
+    let fixed_day = match day.as_deref() {
+        None | Some("latest") => None,
+        Some(d) => match parse_date(d) {
+            Some((secs, false)) => Some(secs),
+            _ => return Err(AppError::bad_request(format!("day={d:?}: expected \"latest\" or a date YYYY-MM-DD"))),
+        },
+    };
+    blocking(move || {
+        let mut shown_day = None;
+        if day.is_some() {
+            let Some(start) = fixed_day.or_else(|| latest_day(&state.inner.index)) else {
+                return Ok(Json(Stories { day: None, stories: Vec::new() }));
+            };
+            (from, to) = (Some(start), Some(start + 86_400));
+            shown_day = Some(khabar_index::format_date(start).chars().take(10).collect());
+        }
+        let mut list = khabar_index::stories::list_stories(&state.inner.index, from, to)?;
+        list.retain(|s| s.count >= min_articles);
+        if limit > 0 {
+            list.truncate(limit);
+        }
+        Ok(Json(Stories { day: shown_day, stories: list }))
+    })
+    .await
+}
+
+/// `GET /v1/stories/{id}`: one story with its articles in detail (as `khabar story ID --json`).
+pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<khabar_index::stories::StorySummary>, AppError> {
+    blocking(move || match khabar_index::stories::story(&state.inner.index, id.trim())? {
+        Some(s) => Ok(Json(s)),
+        None => Err(AppError::not_found(format!("no story with id {:?}", id.trim()))),
     })
     .await
 }

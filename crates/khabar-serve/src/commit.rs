@@ -8,10 +8,15 @@
 
 use std::sync::{Condvar, Mutex, MutexGuard};
 
+use khabar::{Analysis, Document};
+use khabar_index::stories::{Assignment, StoryState};
 use khabar_index::SearchIndex;
 
 struct Added {
     writer: tantivy::IndexWriter,
+    /// The story engine, advanced in the order documents are added; committed
+    /// with the index by [`StoryState::commit`].
+    stories: StoryState,
     /// Batches added since the writer opened.
     batches: u64,
 }
@@ -29,6 +34,8 @@ struct Committed {
 /// The writer and the commit state.
 pub(crate) struct GroupWriter {
     added: Mutex<Added>,
+    /// The index folder (`None` in memory), to reload the story state after a failed commit.
+    dir: Option<std::path::PathBuf>,
     committed: Mutex<Committed>,
     done: Condvar,
 }
@@ -38,27 +45,35 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl GroupWriter {
-    pub(crate) fn new(writer: tantivy::IndexWriter) -> GroupWriter {
-        GroupWriter { added: Mutex::new(Added { writer, batches: 0 }), committed: Mutex::default(), done: Condvar::new() }
+    pub(crate) fn new(writer: tantivy::IndexWriter, stories: StoryState, dir: Option<std::path::PathBuf>) -> GroupWriter {
+        GroupWriter { added: Mutex::new(Added { writer, stories, batches: 0 }), dir, committed: Mutex::default(), done: Condvar::new() }
     }
 
-    /// Upsert `docs` (id, document) and return once they are durably committed
-    /// and visible; the number of ids already present (replaced).
-    pub(crate) fn upsert_durably(&self, index: &SearchIndex, docs: Vec<(String, tantivy::TantivyDocument)>) -> Result<usize, String> {
+    /// Ingest `docs` (document, body analysis, headline analysis) as `khabar
+    /// index` does ([`SearchIndex::ingest`]: duplicate group and story, upsert
+    /// by id) and return once they are durably committed with the story state
+    /// and visible: their assignments and the number of ids already present (replaced).
+    pub(crate) fn ingest_durably(
+        &self,
+        index: &SearchIndex,
+        docs: &[(Document, Analysis, Option<Analysis>)],
+    ) -> Result<(Vec<Assignment>, usize), String> {
         let mut replaced = 0;
-        let ticket = {
+        let (assigned, ticket) = {
             let mut a = lock(&self.added);
             let mut seen = std::collections::HashSet::new();
-            for (id, doc) in docs {
+            for (doc, _, _) in docs {
+                let id = doc.id.as_deref().unwrap_or("");
                 // Seen in this batch, or in the last commit (a batch of another
                 // request not committed yet is not counted: a detail of the count only).
-                if !seen.insert(id.clone()) || index.contains_id(&id).unwrap_or(false) {
+                if !seen.insert(id) || index.contains_id(id).unwrap_or(false) {
                     replaced += 1;
                 }
-                index.upsert_prepared(&a.writer, &id, doc);
             }
+            let a = &mut *a;
+            let assigned = index.ingest(&a.writer, &mut a.stories, docs);
             a.batches += 1;
-            a.batches
+            (assigned, a.batches)
         };
         let mut c = lock(&self.committed);
         loop {
@@ -66,7 +81,7 @@ impl GroupWriter {
                 return Err(format!("the commit of batches {}..={to} failed", from + 1));
             }
             if c.upto >= ticket {
-                return Ok(replaced);
+                return Ok((assigned, replaced));
             }
             if c.running {
                 c = self.done.wait(c).unwrap_or_else(|p| p.into_inner());
@@ -77,10 +92,18 @@ impl GroupWriter {
             drop(c);
             let (to, result) = {
                 let mut a = lock(&self.added);
+                let a = &mut *a;
                 let to = a.batches;
-                let r = a.writer.commit().map(|_| ()).map_err(|e| e.to_string());
+                // Story state first, then the index commit naming it (docs/stories.md, durability).
+                let r = a.stories.commit(&mut a.writer).map(|_| ()).map_err(|e| e.to_string());
                 if r.is_err() {
                     let _ = a.writer.rollback();
+                    // Forget the assignments of the rolled-back documents: back to the committed state.
+                    let options = a.stories.engine().options().clone();
+                    match StoryState::open(index, self.dir.as_deref(), options) {
+                        Ok(s) => a.stories = s,
+                        Err(e) => tracing::error!("cannot reload the story state after a failed commit: {e}"),
+                    }
                 }
                 (to, r)
             };

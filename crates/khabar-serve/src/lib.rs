@@ -57,11 +57,20 @@ pub struct ServeOptions {
     pub api_key: Option<String>,
     /// Heap of the index writer, in bytes.
     pub writer_heap: usize,
+    /// Options of the story engine for a new index (a persisted engine keeps
+    /// its own, but for the window; see `StoryState::open`).
+    pub stories: khabar_index::stories::Options,
 }
 
 impl Default for ServeOptions {
     fn default() -> ServeOptions {
-        ServeOptions { body_limit: DEFAULT_BODY_LIMIT, timeout: DEFAULT_TIMEOUT, api_key: None, writer_heap: 64_000_000 }
+        ServeOptions {
+            body_limit: DEFAULT_BODY_LIMIT,
+            timeout: DEFAULT_TIMEOUT,
+            api_key: None,
+            writer_heap: 64_000_000,
+            stories: Default::default(),
+        }
     }
 }
 
@@ -86,17 +95,23 @@ impl AppState {
     /// Open (or create) the index in `dir` and take its writer.
     pub fn open(dir: &Path, options: ServeOptions) -> Result<AppState, khabar_index::Error> {
         let index = SearchIndex::open_or_create(dir)?;
-        AppState::new(index, options)
+        AppState::with_dir(index, Some(dir), options)
     }
 
-    /// Serve an already opened index (for instance one in memory).
+    /// Serve an already opened index (for instance one in memory); its story
+    /// state is kept in memory only.
     pub fn new(index: SearchIndex, options: ServeOptions) -> Result<AppState, khabar_index::Error> {
+        AppState::with_dir(index, None, options)
+    }
+
+    fn with_dir(index: SearchIndex, dir: Option<&Path>, options: ServeOptions) -> Result<AppState, khabar_index::Error> {
         let writer = index.writer(1, options.writer_heap)?;
+        let stories = khabar_index::stories::StoryState::open(&index, dir, options.stories.clone())?;
         index.reload()?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 index,
-                writer: commit::GroupWriter::new(writer),
+                writer: commit::GroupWriter::new(writer, stories, dir.map(Path::to_path_buf)),
                 analyzer: Analyzer::default(),
                 title_analyzer: khabar_index::token_analyzer(),
                 options,
@@ -131,6 +146,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/documents/{id}", get(api::document))
         .route("/v1/search", get(api::search))
         .route("/v1/entities", get(api::entities))
+        .route("/v1/stories", get(api::stories))
+        .route("/v1/stories/{id}", get(api::story))
         .route("/v1/entities/{canonical}/timeline", get(api::timeline))
         .route("/v1/openapi.json", get(api::openapi_json))
         .merge(writes)

@@ -95,7 +95,8 @@ fn every_endpoint() {
 
     // Ingest: one object, an array, JSON lines.
     let one = ingest(&mut c, &article("p1", "2015-08-01", PUTIN));
-    assert_eq!(one, json!({"count": 1, "ids": ["p1"], "replaced": 0}));
+    assert_eq!((&one["count"], &one["ids"], &one["replaced"]), (&json!(1), &json!(["p1"]), &json!(0)), "{one}");
+    assert_eq!((&one["documents"][0]["story"], &one["documents"][0]["dup_group"]), (&json!("p1"), &json!("p1")), "{one}");
     let many = ingest(&mut c, &json!([article("p2", "2015-08-02", PUTIN), article("r1", "2015-08-02", RIYADH)]));
     assert_eq!(many["count"], 2);
     let lines = format!("{}\n\n{}\n", article("r2", "2015-08-03", RIYADH), json!({"body": RIYADH}));
@@ -169,6 +170,8 @@ fn every_endpoint() {
         "/v1/search",
         "/v1/entities",
         "/v1/entities/{canonical}/timeline",
+        "/v1/stories",
+        "/v1/stories/{id}",
     ] {
         assert!(o["paths"][p].is_object(), "{p} missing from the OpenAPI description");
     }
@@ -235,6 +238,15 @@ fn bad_input_is_a_json_4xx_never_a_5xx() {
         ("GET", "/v1/search?q=%FF%FE", "", Vec::new(), 400, "bad_request"),
         ("GET", "/v1/entities?type=PERSON", "", Vec::new(), 400, "bad_request"),
         ("GET", "/v1/entities?limit=-1", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/search?q=a&collapse=maybe", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/stories?from=yesterday", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/stories?limit=x", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/stories?day=yesterday", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/stories?day=latest&from=2015-08-01", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/stories?limit=100000", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/stories?min_articles=-2", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/stories/nope", "", Vec::new(), 404, "not_found"),
+        ("POST", "/v1/stories", "", Vec::new(), 405, "method_not_allowed"),
     ];
     for (method, path, ct, body, status, code) in cases {
         let headers: Vec<(&str, &str)> = if ct.is_empty() { vec![] } else { vec![("content-type", ct)] };
@@ -242,12 +254,85 @@ fn bad_input_is_a_json_4xx_never_a_5xx() {
         assert!(r.status < 500, "{method} {path}: {} {}", r.status, r.text());
         assert_error(&r, status, code);
     }
+    // An empty index has no latest day.
+    assert_eq!(json_of(&c.get("/v1/stories?day=latest").unwrap()), json!({"stories": []}));
     // Nothing of that was indexed, and the server still answers.
     assert_eq!(json_of(&c.get("/v1/health").unwrap())["documents"], 0);
     // A query longer than the index accepts is the user's error too.
     let long = encode(&"كلمة ".repeat(2000));
     let r = c.get(&format!("/v1/search?q={long}")).unwrap();
     assert!(r.status == 400 || r.status == 414 || r.status == 431, "{}", r.status);
+}
+
+#[test]
+fn stories_duplicates_and_collapse() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids_of = |v: &Value| -> Vec<String> { v.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_owned()).collect() };
+    {
+        let server = Server::start(dir.path(), ServeOptions::default());
+        let mut c = server.client();
+        // p2 copies p1; r1 is another story.
+        let v = ingest(
+            &mut c,
+            &json!([article("p1", "2015-08-01", PUTIN), article("p2", "2015-08-01", PUTIN), article("r1", "2015-08-02", RIYADH)]),
+        );
+        let docs = v["documents"].as_array().unwrap();
+        assert_eq!(docs.len(), 3, "{v}");
+        assert_eq!((&docs[1]["id"], &docs[1]["dup_group"], &docs[1]["story"]), (&json!("p2"), &json!("p1"), &json!("p1")), "{v}");
+        assert_eq!((&docs[2]["dup_group"], &docs[2]["story"]), (&json!("r1"), &json!("r1")), "{v}");
+    }
+    // After a restart the story state is the committed one: a new copy joins the old story.
+    let server = Server::start(dir.path(), ServeOptions::default());
+    let mut c = server.client();
+    let v = ingest(&mut c, &article("p3", "2015-08-02", PUTIN));
+    assert_eq!((&v["documents"][0]["dup_group"], &v["documents"][0]["story"]), (&json!("p1"), &json!("p1")), "{v}");
+
+    // Stories: biggest first, as `khabar stories --json`.
+    let all = json_of(&c.get("/v1/stories").unwrap());
+    let list = all["stories"].as_array().unwrap();
+    assert_eq!(list.len(), 2, "{all}");
+    assert_eq!((&list[0]["id"], &list[0]["count"]), (&json!("p1"), &json!(3)), "{all}");
+    assert_eq!(ids_of(&list[0]["articles"]), ["p1", "p2", "p3"]);
+    assert_eq!(list[0]["sources"], json!(["test"]));
+    assert_eq!((&list[0]["first_seen"], &list[0]["last_seen"]), (&json!("2015-08-01T00:00:00Z"), &json!("2015-08-02T00:00:00Z")));
+    assert!(list[0]["entities"].as_array().is_some_and(|e| !e.is_empty()), "{all}");
+    assert!(list[0].get("details").is_none(), "{all}");
+    let day = json_of(&c.get("/v1/stories?from=2015-08-02&to=2015-08-02").unwrap());
+    let mut day_ids: Vec<(String, u64)> =
+        day["stories"].as_array().unwrap().iter().map(|s| (s["id"].as_str().unwrap().to_owned(), s["count"].as_u64().unwrap())).collect();
+    day_ids.sort();
+    assert_eq!(day_ids, [("p1".to_owned(), 1), ("r1".to_owned(), 1)], "only the articles of that day: {day}");
+    assert_eq!(json_of(&c.get("/v1/stories?limit=1").unwrap())["stories"].as_array().map(Vec::len), Some(1));
+    let big = json_of(&c.get("/v1/stories?min_articles=2").unwrap());
+    assert_eq!(big["stories"].as_array().map(Vec::len), Some(1), "{big}");
+    assert_eq!(json_of(&c.get("/v1/stories?from=2016-01-01").unwrap()), json!({"stories": []}));
+    // The latest day in the index, and a given day.
+    let latest = json_of(&c.get("/v1/stories?day=latest").unwrap());
+    assert_eq!(latest["day"], "2015-08-02", "{latest}");
+    assert_eq!(latest["stories"], day["stories"]);
+    let first = json_of(&c.get("/v1/stories?day=2015-08-01").unwrap());
+    assert_eq!((&first["day"], &first["stories"][0]["articles"]), (&json!("2015-08-01"), &json!(["p1", "p2"])), "{first}");
+    // A document names its story.
+    let d = json_of(&c.get("/v1/documents/p3").unwrap());
+    assert_eq!((&d["document"]["story"], &d["document"]["dup_group"]), (&json!("p1"), &json!("p1")), "{d}");
+
+    // One story, with its articles.
+    let s = json_of(&c.get("/v1/stories/p1").unwrap());
+    assert_eq!(s["count"], 3, "{s}");
+    let details = s["details"].as_array().unwrap();
+    assert_eq!(details.iter().map(|d| d["id"].as_str().unwrap()).collect::<Vec<_>>(), ["p1", "p2", "p3"], "{s}");
+    assert!(details.iter().all(|d| d["dup_group"] == "p1"), "{s}");
+    assert_error(&c.get(&format!("/v1/stories/{}", encode("لا قصة"))).unwrap(), 404, "not_found");
+
+    // Search: hits carry their story; collapse folds the copies into one hit.
+    let q = encode("بوتين");
+    let plain = json_of(&c.get(&format!("/v1/search?q={q}&collapse=false")).unwrap());
+    assert_eq!(plain["hits"].as_array().map(Vec::len), Some(3), "{plain}");
+    assert!(plain["hits"].as_array().unwrap().iter().all(|h| h["story"] == "p1"), "{plain}");
+    let folded = json_of(&c.get(&format!("/v1/search?q={q}&collapse=true")).unwrap());
+    let hits = folded["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 1, "{folded}");
+    assert_eq!(hits[0]["similar"], 2, "{folded}");
 }
 
 #[test]
