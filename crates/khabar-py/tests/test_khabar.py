@@ -109,7 +109,7 @@ def test_analyze_many_equals_analyze_in_order():
     many = an.analyze_many(inputs)
     assert many == [an.analyze(x) for x in inputs]
     assert many[0]["id"] == docs[0]["id"] and many[2]["id"] == "7" and "id" not in many[1]
-    assert many[3] == {"length": 0, "tokens": [], "sentences": [], "entities": []}
+    assert many[3] == {"length": 0, "tokens": [], "sentences": [], "entities": [], "keyphrases": [], "summary": []}
     assert an.analyze_many(iter(inputs[:2])) == many[:2]
     assert an.analyze_many([]) == []
     assert [json.loads(j) for j in an.analyze_many_json(inputs)] == many
