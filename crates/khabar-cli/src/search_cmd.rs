@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use khabar::{Analysis, Analyzer};
-use khabar_index::{parse_date, SearchIndex, SearchRequest, SearchResults};
+use khabar_index::{date_bound, SearchIndex, SearchRequest, SearchResults};
 use rayon::prelude::*;
 use tantivy::TantivyDocument;
 
@@ -265,10 +265,10 @@ fn request(args: &SearchArgs, query: &str) -> Result<SearchRequest> {
         req.entities.push((kind.trim().to_uppercase(), name.trim().to_owned()));
     }
     let date = |s: &str, end: bool| -> Result<i64> {
-        let Some((secs, has_time)) = parse_date(s) else {
+        let Some(secs) = date_bound(s, end) else {
             anyhow::bail!(InputError(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
         };
-        Ok(if end { secs + if has_time { 1 } else { 86_400 } } else { secs })
+        Ok(secs)
     };
     req.from = args.from.as_deref().map(|s| date(s, false)).transpose()?;
     req.to = args.to.as_deref().map(|s| date(s, true)).transpose()?;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use khabar_index::{parse_date, EntityFilter, SearchIndex, ENTITY_TYPES};
+use khabar_index::{date_bound, EntityFilter, SearchIndex, ENTITY_TYPES};
 
 use crate::input::InputError;
 
@@ -92,10 +92,10 @@ pub struct TimelineArgs {
 }
 
 fn date(s: &str, end: bool) -> Result<i64> {
-    let Some((secs, has_time)) = parse_date(s) else {
+    let Some(secs) = date_bound(s, end) else {
         anyhow::bail!(InputError(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
     };
-    Ok(if end { secs + if has_time { 1 } else { 86_400 } } else { secs })
+    Ok(secs)
 }
 
 /// Run `khabar timeline`.

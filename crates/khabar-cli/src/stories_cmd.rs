@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use khabar::{Analysis, Analyzer};
 use khabar_index::stories::{self as st, eval, Features, Options, StoryEngine};
-use khabar_index::{parse_date, SearchIndex};
+use khabar_index::{date_bound, parse_date, SearchIndex};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -138,10 +138,10 @@ fn input_error(e: khabar_index::Error) -> anyhow::Error {
 }
 
 fn date(s: &str, end: bool) -> Result<i64> {
-    let Some((secs, has_time)) = parse_date(s) else {
+    let Some(secs) = date_bound(s, end) else {
         anyhow::bail!(InputError(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
     };
-    Ok(if end { secs + if has_time { 1 } else { 86_400 } } else { secs })
+    Ok(secs)
 }
 
 /// Run `khabar dups`.

@@ -39,6 +39,15 @@ fn sep(s: &[u8], c: u8) -> Option<&[u8]> {
     s.strip_prefix(&[c])
 }
 
+/// A bound of a date filter in seconds since the Unix epoch: the instant
+/// itself for a start (`end == false`); for an inclusive end, one second after
+/// a given time, or the end of the whole day when only a date is given.
+/// `None` when `text` is not a date.
+pub fn date_bound(text: &str, end: bool) -> Option<i64> {
+    let (secs, has_time) = parse_date(text)?;
+    Some(if end { secs + if has_time { 1 } else { 86_400 } } else { secs })
+}
+
 /// Parse a date or date-time; returns seconds since the Unix epoch (UTC) and
 /// whether a time of day was given. `None` when it is not a date.
 pub fn parse_date(text: &str) -> Option<(i64, bool)> {

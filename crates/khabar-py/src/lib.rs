@@ -420,10 +420,10 @@ fn tokens<'py>(py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py,
 fn py_date(v: Option<&Bound<'_, PyAny>>, end: bool) -> PyResult<Option<i64>> {
     let Some(v) = v.filter(|v| !v.is_none()) else { return Ok(None) };
     let s = if v.is_instance_of::<PyString>() { text_of(v, "date")? } else { v.call_method0("isoformat")?.extract()? };
-    let Some((secs, has_time)) = khabar_index::parse_date(&s) else {
+    let Some(secs) = khabar_index::date_bound(&s, end) else {
         return Err(err(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
     };
-    Ok(Some(if end { secs + if has_time { 1 } else { 86_400 } } else { secs }))
+    Ok(Some(secs))
 }
 
 fn index_err(e: khabar_index::Error) -> PyErr {

@@ -7,7 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use khabar::{Analysis, Document};
-use khabar_index::{parse_date, EntityFilter, SearchRequest, ENTITY_TYPES};
+use khabar_index::{date_bound, parse_date, EntityFilter, SearchRequest, ENTITY_TYPES};
 use serde::Serialize;
 use serde_json::{json, Value};
 use tantivy::schema::Value as _;
@@ -304,10 +304,10 @@ fn boolean(params: &[(String, String)], name: &str, default: bool) -> Result<boo
 fn dates(params: &[(String, String)]) -> Result<(Option<i64>, Option<i64>), AppError> {
     let date = |name: &str, end: bool| -> Result<Option<i64>, AppError> {
         let Some(s) = param(params, name) else { return Ok(None) };
-        let Some((secs, has_time)) = parse_date(s.trim()) else {
+        let Some(secs) = date_bound(s.trim(), end) else {
             return Err(AppError::bad_request(format!("{name}={s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
         };
-        Ok(Some(if end { secs + if has_time { 1 } else { 86_400 } } else { secs }))
+        Ok(Some(secs))
     };
     Ok((date("from", false)?, date("to", true)?))
 }
