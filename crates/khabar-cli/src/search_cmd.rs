@@ -42,6 +42,9 @@ pub struct IndexArgs {
     /// Story window in days: articles join a story (or duplicate group) only within this time of each other.
     #[arg(long, value_name = "DAYS", default_value_t = 3.0, value_parser = crate::stories_cmd::parse_days)]
     pub story_window: f64,
+    /// Keyphrases computed per article for the story layer (0: none; indexing runs ~10% faster).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub keyphrases: usize,
     /// Files, folders, JSON lines, or - for standard input.
     pub inputs: Vec<PathBuf>,
 }
@@ -130,7 +133,14 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
         .with_context(|| format!("{}: cannot open the story state", args.index.display()))?;
     let story_cpu = std::sync::atomic::AtomicU64::new(0);
     let mut story_seq = std::time::Duration::ZERO;
-    let analyzer = Analyzer::default();
+    // The index keeps no summary (the API and page re-analyse one article when
+    // they show it); keyphrases feed the story layer.
+    let analyzer = {
+        let mut options = khabar::AnalyzerOptions::default();
+        options.summary_sentences = 0;
+        options.keyphrases = args.keyphrases;
+        Analyzer::new(options)
+    };
     let title_analyzer = khabar_index::token_analyzer();
     let mut docs = Documents::new(sources, args.input_format, args.lossy);
     let pb = io::stderr().is_terminal().then(|| {
