@@ -205,7 +205,25 @@ impl MorphModel {
 
     /// Analyse one sentence given its surface tokens. Returns, for each input token, its words in
     /// order (one word for tokens without clitics). Never panics.
+    ///
+    /// A sentence that does not end in punctuation (a headline, a search query, a lone word) is
+    /// analysed as if a full stop followed it: the models learned from treebank sentences, which
+    /// nearly all end in one, and without it they read the last word as an oddity (a lone
+    /// `وإسرائيل` came out unsplit and tagged X; with the virtual stop it is و + إسرائيل NOUN).
     pub fn analyze_sentence(&self, tokens: &[&str]) -> Vec<Vec<Word>> {
+        let open_end = tokens.last().is_some_and(|t| !t.chars().all(|c| c.is_ascii_punctuation() || is_arabic_punct(c)));
+        if open_end {
+            let mut padded = Vec::with_capacity(tokens.len() + 1);
+            padded.extend_from_slice(tokens);
+            padded.push(".");
+            let mut out = self.analyze_tokens(&padded);
+            out.truncate(tokens.len());
+            return out;
+        }
+        self.analyze_tokens(tokens)
+    }
+
+    fn analyze_tokens(&self, tokens: &[&str]) -> Vec<Vec<Word>> {
         let (clean, seg) = self.segment(tokens);
         let ctx = pos::contexts(&seg);
         let tags = self.tagger.tag(&ctx, &clean, &self.seg.lex);
@@ -360,8 +378,25 @@ pub fn train(train: &Path, dev: Option<&Path>, lemma_data: &[PathBuf], opts: &Tr
     Ok(model)
 }
 
+/// Arabic punctuation marks (comma, semicolon, question mark, full stop, ellipsis and quotes).
+fn is_arabic_punct(c: char) -> bool {
+    matches!(c, '،' | '؛' | '؟' | '۔' | '…' | '«' | '»' | '“' | '”' | '!')
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_unpunctuated_lone_word_is_read_as_a_sentence() {
+        let m = MorphModel::embedded();
+        let words = m.analyze_sentence(&["وإسرائيل"]);
+        let forms: Vec<&str> = words[0].iter().map(|w| w.form.as_str()).collect();
+        assert_eq!(forms, ["و", "إسرائيل"]);
+        assert_eq!(words[0][1].upos, Upos::NOUN);
+        // The same as with the full stop written out.
+        let stopped = m.analyze_sentence(&["وإسرائيل", "."]);
+        assert_eq!(stopped[0], words[0]);
+    }
+
     use super::*;
 
     const FIX: &str = "# text = في عددها للاسلحة\n1\tفي\t_\tADP\t_\t_\t_\t_\t_\t_\n2-3\tعددها\t_\t_\t_\t_\t_\t_\t_\t_\n2\tعدد\t_\tNOUN\t_\t_\t_\t_\t_\t_\n3\tها\t_\tPRON\t_\t_\t_\t_\t_\t_\n4-5\tللاسلحة\t_\t_\t_\t_\t_\t_\t_\t_\n4\tل\t_\tADP\t_\t_\t_\t_\t_\t_\n5\tالأسلحة\t_\tNOUN\t_\t_\t_\t_\t_\t_\n\n\
