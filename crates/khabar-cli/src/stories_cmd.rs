@@ -213,6 +213,9 @@ fn write_story(out: &mut dyn Write, s: &st::StorySummary) -> Result<()> {
         let e: Vec<String> = s.entities.iter().map(|e| format!("{} ({})", e.name, e.articles)).collect();
         writeln!(out, "  entities: {}", e.join(", "))?;
     }
+    if !s.keyphrases.is_empty() {
+        writeln!(out, "  keyphrases: {}", s.keyphrases.join("، "))?;
+    }
     Ok(())
 }
 
@@ -379,7 +382,12 @@ fn set_option(o: &mut Options, kv: &str) -> Result<()> {
 fn corpus_features(corpus: &Path, from: Option<i64>, to: Option<i64>, options: &Options) -> Result<Vec<Features>> {
     let sources = expand(&[corpus.to_path_buf()])?;
     let mut docs = Documents::new(sources, InputFormat::Jsonl, true);
-    let analyzer = Analyzer::default();
+    // As `khabar index` analyses (keyphrases for the story layer, no summary).
+    let analyzer = {
+        let mut o = khabar::AnalyzerOptions::default();
+        o.summary_sentences = 0;
+        Analyzer::new(o)
+    };
     let title_analyzer = khabar_index::token_analyzer();
     let pb = io::stderr().is_terminal().then(|| {
         let pb = ProgressBar::new_spinner();

@@ -144,6 +144,8 @@ pub struct Fields {
     pub dup_group: Field,
     /// Story: the id of the story's first article (raw, stored, fast; see [`stories`]).
     pub story: Field,
+    /// The Analysis' keyphrases as JSON `[[text, lemma], ...]` (stored; a story's top keyphrases).
+    pub keyphrases: Field,
 }
 
 /// The schema and its fields.
@@ -171,6 +173,7 @@ pub fn schema() -> (Schema, Fields) {
         entity_count: b.add_facet_field(entities::ENTITY_COUNT_FIELD, FacetOptions::default()),
         dup_group: b.add_text_field("dup_group", STRING | STORED | FAST),
         story: b.add_text_field("story", STRING | STORED | FAST),
+        keyphrases: b.add_text_field("keyphrases", STORED),
     };
     (b.build(), fields)
 }
@@ -233,6 +236,8 @@ pub struct SearchIndex {
     lemmas: bool,
     /// Whether the index has the `entity_count` field (indexes built before it do not).
     entity_counts: bool,
+    /// Whether the index has the `keyphrases` field (indexes built before it do not).
+    keyphrases: bool,
     /// Facet ordinal → (type, name), per segment: segments are immutable, so
     /// an ordinal resolved once (a term-dictionary walk) stays valid.
     facet_names: std::sync::Mutex<FacetNames>,
@@ -340,7 +345,8 @@ impl SearchIndex {
         register_tokenizers(&index, analyzer, lemmas);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let entity_counts = index.schema().get_field(entities::ENTITY_COUNT_FIELD).is_ok();
-        Ok(SearchIndex { index, fields, reader, lemmas, entity_counts, facet_names: Default::default() })
+        let keyphrases = index.schema().get_field("keyphrases").is_ok();
+        Ok(SearchIndex { index, fields, reader, lemmas, entity_counts, keyphrases, facet_names: Default::default() })
     }
 
     /// A new index in memory.
@@ -470,6 +476,10 @@ impl SearchIndex {
         }
         if !analysis.entities.is_empty() {
             d.add_text(f.entities, serde_json::to_string(&analysis.entities).unwrap_or_default());
+        }
+        if self.keyphrases && !analysis.keyphrases.is_empty() {
+            let pairs: Vec<(&str, &str)> = analysis.keyphrases.iter().map(|k| (k.text.as_str(), k.lemma.as_str())).collect();
+            d.add_text(f.keyphrases, serde_json::to_string(&pairs).unwrap_or_default());
         }
         d
     }

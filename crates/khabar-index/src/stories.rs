@@ -57,9 +57,12 @@ use crate::{format_date, parse_date, Error, Result, SearchIndex};
 const PAYLOAD_PREFIX: &str = "khabar-stories:";
 const STATE_DIR: &str = "stories";
 
-/// The features of an analysed article, its time taken from `published`.
+/// The features of an analysed article, its time taken from `published`, with
+/// the Analysis' keyphrases (by lemma) when it carries them.
 pub fn features(doc: &Document, analysis: &Analysis, title: Option<&Analysis>, options: &Options) -> Features {
-    Features::extract(doc, analysis, title, options).with_time(doc.published.as_deref().and_then(parse_date).map(|(secs, _)| secs))
+    Features::extract(doc, analysis, title, options)
+        .with_time(doc.published.as_deref().and_then(parse_date).map(|(secs, _)| secs))
+        .with_keyphrases(analysis.keyphrases.iter().map(|k| if k.lemma.trim().is_empty() { k.text.as_str() } else { k.lemma.as_str() }))
 }
 
 /// The story engine of an index and where its state is kept.
@@ -234,6 +237,9 @@ pub struct ArticleInfo {
     story: String,
     #[serde(skip)]
     entities: Vec<(String, String)>,
+    /// (text, lemma) in the article's order of importance.
+    #[serde(skip)]
+    keyphrases: Vec<(String, String)>,
 }
 
 /// An entity of a story and the number of its articles that mention it.
@@ -267,7 +273,7 @@ pub struct StorySummary {
     pub count: usize,
     /// Publications, most articles first.
     pub sources: Vec<String>,
-    /// Keyphrases (empty until the Analysis carries them).
+    /// Its top keyphrases: by articles having them (matched by lemma), then by rank in them.
     pub keyphrases: Vec<String>,
     /// Near-duplicate groups among its articles (articles that are copies of one another).
     pub dup_groups: usize,
@@ -278,6 +284,9 @@ pub struct StorySummary {
 
 /// Top entities listed per story.
 pub const STORY_ENTITIES: usize = 8;
+
+/// Top keyphrases listed per story.
+pub const STORY_KEYPHRASES: usize = 8;
 
 /// Read the articles matching `query` (stored fields only).
 fn articles(index: &SearchIndex, query: &dyn Query) -> Result<Vec<ArticleInfo>> {
@@ -298,6 +307,7 @@ fn articles(index: &SearchIndex, query: &dyn Query) -> Result<Vec<ArticleInfo>> 
                 seen.insert((e.kind, name));
             }
         }
+        let keyphrases: Vec<(String, String)> = text(f.keyphrases).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
         let id = text(f.id).unwrap_or_default();
         out.push(ArticleInfo {
             dup_group: text(f.dup_group).unwrap_or_else(|| id.clone()),
@@ -308,6 +318,7 @@ fn articles(index: &SearchIndex, query: &dyn Query) -> Result<Vec<ArticleInfo>> 
             published: time.map(format_date),
             time,
             entities: seen.into_iter().collect(),
+            keyphrases,
         });
     }
     Ok(out)
@@ -403,6 +414,7 @@ fn summarise(id: String, mut arts: Vec<ArticleInfo>, details: bool) -> StorySumm
         entity_counts.into_iter().map(|((kind, name), articles)| StoryEntity { name, kind, articles }).collect();
     entities.sort_by(|a, b| b.articles.cmp(&a.articles).then_with(|| a.name.cmp(&b.name)));
     entities.truncate(STORY_ENTITIES);
+    let keyphrases = top_keyphrases(&arts);
     let mut sources: Vec<(String, usize)> = sources.into_iter().collect();
     sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let dup_groups = arts.iter().map(|a| a.dup_group.as_str()).collect::<BTreeSet<_>>().len();
@@ -415,10 +427,34 @@ fn summarise(id: String, mut arts: Vec<ArticleInfo>, details: bool) -> StorySumm
         last_seen: arts.iter().filter_map(|a| a.time).max().map(format_date),
         count: arts.len(),
         sources: sources.into_iter().map(|(s, _)| s).collect(),
-        keyphrases: Vec::new(),
+        keyphrases,
         dup_groups,
         details: if details { arts } else { Vec::new() },
     }
+}
+
+/// A story's top keyphrases: those of most of its articles (by lemma; a
+/// phrase counts once per duplicate group, so fourteen copies of one release
+/// do not outvote the other reports), then the best ranked; shown in the form
+/// of the earliest article having it.
+fn top_keyphrases(arts: &[ArticleInfo]) -> Vec<String> {
+    // lemma -> (groups, sum of ranks, first text)
+    let mut by_lemma: HashMap<&str, (BTreeSet<&str>, usize, &str)> = HashMap::new();
+    for a in arts {
+        for (rank, (text, lemma)) in a.keyphrases.iter().enumerate() {
+            let key = if lemma.trim().is_empty() { text.as_str() } else { lemma.as_str() };
+            let e = by_lemma.entry(key).or_insert_with(|| (BTreeSet::new(), 0, text.as_str()));
+            if e.0.insert(a.dup_group.as_str()) {
+                e.1 += rank;
+            }
+        }
+    }
+    let mut list: Vec<(usize, f64, &str, &str)> = by_lemma
+        .into_iter()
+        .map(|(lemma, (groups, ranks, text))| (groups.len(), ranks as f64 / groups.len() as f64, lemma, text))
+        .collect();
+    list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.total_cmp(&b.1)).then_with(|| a.2.cmp(b.2)));
+    list.into_iter().take(STORY_KEYPHRASES).map(|(_, _, _, text)| text.to_owned()).collect()
 }
 
 /// Every article's (story, duplicate group) in the index, by id (for evaluation).

@@ -11,7 +11,7 @@ use crate::minhash::{band_keys, estimate};
 use crate::Result;
 
 /// Version of the state file; bump when [`Features`] hashing or the format changes.
-pub const STATE_VERSION: u32 = 1;
+pub const STATE_VERSION: u32 = 2;
 
 /// Three days, in seconds.
 pub const DEFAULT_WINDOW: i64 = 3 * 86_400;
@@ -34,14 +34,18 @@ pub struct Options {
     pub perms: usize,
     /// Signature values per LSH band (bands = perms / rows).
     pub rows: usize,
-    /// Estimated Jaccard similarity of shingle sets at or above which two articles are near-duplicates.
+    /// Jaccard similarity of shingle sets at or above which two articles are near-duplicates.
     pub dup_threshold: f32,
-    /// Containment (shared shingles over the shorter article's, estimated from the
-    /// signatures and the set sizes) at or above which two articles are near-duplicates
-    /// too: a copy cut short or with a paragraph added.
+    /// Containment (shared shingles over the shorter article's) at or above which two
+    /// articles are near-duplicates too: a copy cut short, with a paragraph added, or
+    /// with words edited throughout.
     pub dup_containment: f32,
     /// Fewest shingles of the shorter article for the containment rule.
     pub dup_min_shingles: u32,
+    /// Least Jaccard similarity for the containment rule (the shorter article is at
+    /// least this share of the longer: a short release inside a long roundup is not a copy of it).
+    #[serde(default)]
+    pub dup_min_jaccard: f32,
     /// Similarity at or above which an article joins the story of its most similar article.
     pub join_threshold: f32,
     /// Weight of the cosine of lemma TF-IDF vectors of the bodies.
@@ -70,16 +74,17 @@ impl Default for Options {
             lead_words: 60,
             lead_boost: 0,
             shingle: 3,
-            perms: 64,
+            perms: 128,
             rows: 2,
-            dup_threshold: 0.4,
-            dup_containment: 0.9,
+            dup_threshold: 0.5,
+            dup_containment: 0.6,
             dup_min_shingles: 30,
+            dup_min_jaccard: 0.2,
             join_threshold: 0.25,
             weight_body: 0.4,
             weight_title: 0.3,
             weight_entities: 0.3,
-            weight_keyphrases: 0.1,
+            weight_keyphrases: 0.05,
             link_weight: 1.0,
             centroid_terms: 200,
             lookup_terms: 20,
@@ -176,6 +181,7 @@ struct Entry {
     exact: Option<u64>,
     sig: Vec<u32>,
     shingles: u32,
+    shingle_set: Vec<u32>,
     terms: Vec<(u64, u32)>,
     title: Vec<u64>,
     entities: Vec<u64>,
@@ -352,7 +358,7 @@ impl StoryEngine {
                         continue;
                     }
                     let Some(e) = self.entries.get(&slot).filter(|e| near(e)) else { continue };
-                    let j = self.dup_score(&sig, f.shingle_count, e);
+                    let j = self.dup_score(&sig, &f.shingles, f.shingle_count, e);
                     if j >= self.options.dup_threshold && dup.is_none_or(|(s, _, best)| j > best || (j == best && slot < s)) {
                         dup = Some((slot, false, j));
                     }
@@ -382,18 +388,29 @@ impl StoryEngine {
         a
     }
 
-    /// The near-duplicate score of a signature against an entry: the estimated
-    /// Jaccard similarity, or when the containment rule holds, the threshold at least.
-    fn dup_score(&self, sig: &[u32], count: u32, e: &Entry) -> f32 {
-        let j = estimate(sig, &e.sig);
+    /// The near-duplicate score of an article against an entry: the Jaccard
+    /// similarity of their shingle sets (exact when both carry the sets, else
+    /// estimated from the signatures), or when the containment rule holds, the
+    /// threshold at least.
+    fn dup_score(&self, sig: &[u32], set: &[u32], count: u32, e: &Entry) -> f32 {
         let o = &self.options;
-        let small = count.min(e.shingles);
-        if j < o.dup_threshold && small >= o.dup_min_shingles && j > 0.0 {
+        let (j, inter) = if !set.is_empty() && !e.shingle_set.is_empty() {
+            let inter = intersection(set, &e.shingle_set) as f32;
+            let union = (set.len() + e.shingle_set.len()) as f32 - inter;
+            (inter / union.max(1.0), inter)
+        } else {
+            let j = estimate(sig, &e.sig);
             // |A ∩ B| = J (|A| + |B|) / (1 + J)
-            let inter = j * (count as f32 + e.shingles as f32) / (1.0 + j);
-            if inter / small as f32 >= o.dup_containment {
-                return o.dup_threshold.max(j);
-            }
+            (j, j * (count as f32 + e.shingles as f32) / (1.0 + j))
+        };
+        let small = count.min(e.shingles);
+        if j < o.dup_threshold
+            && small >= o.dup_min_shingles
+            && j >= o.dup_min_jaccard
+            && j > 0.0
+            && inter / small as f32 >= o.dup_containment
+        {
+            return o.dup_threshold.max(j);
         }
         j
     }
@@ -407,6 +424,7 @@ impl StoryEngine {
             exact: f.exact,
             sig,
             shingles: f.shingle_count,
+            shingle_set: f.shingles,
             terms: f.terms,
             title: f.title_terms,
             entities: f.entities,
@@ -427,7 +445,7 @@ impl StoryEngine {
         e.body_vec = normalise(e.terms.iter().map(|&(t, c)| (t, (1.0 + (c as f32).ln()) * idf(n, tdf(&t)))).collect());
         e.title_vec = normalise(e.title.iter().map(|&t| (t, idf(n, tdf(&t)))).collect());
         e.entity_vec = normalise(e.entities.iter().map(|&t| (t, idf(n, self.entity_df.get(&t).copied().unwrap_or(0)))).collect());
-        e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, 1.0)).collect());
+        e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, idf(n, self.entity_df.get(&t).copied().unwrap_or(0)))).collect());
     }
 
     /// The similarity of two articles.
@@ -484,7 +502,7 @@ impl StoryEngine {
         for &(t, _) in &e.terms {
             *self.term_df.entry(t).or_default() += 1;
         }
-        for &t in &e.entities {
+        for &t in e.entities.iter().chain(&e.keyphrases) {
             *self.entity_df.entry(t).or_default() += 1;
         }
         self.index_entry(slot, &e);
@@ -527,7 +545,7 @@ impl StoryEngine {
             for (t, _) in &e.terms {
                 decrement(&mut self.term_df, *t);
             }
-            for t in &e.entities {
+            for t in e.entities.iter().chain(&e.keyphrases) {
                 decrement(&mut self.entity_df, *t);
             }
             if let Some(h) = e.exact {
@@ -599,9 +617,11 @@ impl StoryEngine {
             w.u64(e.exact.unwrap_or(0));
             w.u32(u32::from(e.exact.is_some()));
             w.u32(e.shingles);
-            w.len(e.sig.len());
-            for &v in &e.sig {
-                w.u32(v);
+            for list in [&e.sig, &e.shingle_set] {
+                w.len(list.len());
+                for &v in list {
+                    w.u32(v);
+                }
             }
             w.len(e.terms.len());
             for &(t, c) in &e.terms {
@@ -644,6 +664,10 @@ impl StoryEngine {
             for _ in 0..r.len(4)? {
                 sig.push(r.u32()?);
             }
+            let mut shingle_set = Vec::new();
+            for _ in 0..r.len(4)? {
+                shingle_set.push(r.u32()?);
+            }
             let mut terms = Vec::new();
             for _ in 0..r.len(12)? {
                 terms.push((r.u64()?, r.u32()?));
@@ -663,6 +687,7 @@ impl StoryEngine {
                 exact,
                 sig,
                 shingles,
+                shingle_set,
                 terms,
                 title,
                 entities,
@@ -679,7 +704,7 @@ impl StoryEngine {
             for &(t, _) in &e.terms {
                 *engine.term_df.entry(t).or_default() += 1;
             }
-            for &t in &e.entities {
+            for &t in e.entities.iter().chain(&e.keyphrases) {
                 *engine.entity_df.entry(t).or_default() += 1;
             }
         }
@@ -695,7 +720,9 @@ impl StoryEngine {
                 e.entity_vec = normalise(
                     e.entities.iter().map(|&t| (t, idf(nn, engine.entity_df.get(&t).copied().unwrap_or(0).saturating_sub(1)))).collect(),
                 );
-                e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, 1.0)).collect());
+                e.keyphrase_vec = normalise(
+                    e.keyphrases.iter().map(|&t| (t, idf(nn, engine.entity_df.get(&t).copied().unwrap_or(0).saturating_sub(1)))).collect(),
+                );
             }
             engine.index_entry(slot, &e);
             engine.centroids.entry(e.story.clone()).or_default().add(&e, engine.options.centroid_terms);
@@ -709,6 +736,23 @@ impl StoryEngine {
         engine.next_slot = n as u64;
         Ok(engine)
     }
+}
+
+/// Number of values two sorted sets share.
+fn intersection(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 fn decrement(map: &mut HashMap<u64, u32>, key: u64) {

@@ -49,6 +49,10 @@ pub struct Features {
     pub signature: Vec<u32>,
     /// Number of distinct shingles behind the signature.
     pub shingle_count: u32,
+    /// The distinct shingles themselves (32-bit hashes, sorted): candidates found by the
+    /// signature's LSH bands are confirmed on the exact sets (Jaccard and containment).
+    #[serde(default)]
+    pub shingles: Vec<u32>,
     /// Content lemmas of the body with their counts (hashed).
     pub terms: Vec<(u64, u32)>,
     /// Content lemmas of the headline (hashed, deduplicated).
@@ -90,6 +94,9 @@ impl Features {
         shingles.dedup();
         f.signature = signature(&shingles, options.perms);
         f.shingle_count = u32::try_from(shingles.len()).unwrap_or(u32::MAX);
+        f.shingles = shingles.iter().map(|&h| (h >> 32) as u32).collect();
+        f.shingles.sort_unstable();
+        f.shingles.dedup();
         // Content lemmas.
         let mut counts: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
         let mut buf = String::new();
@@ -133,8 +140,8 @@ impl Features {
         self
     }
 
-    /// Add keyphrases (e.g. the Analysis' `keyphrases`, once that layer exists):
-    /// they count like entities, by shared phrase.
+    /// Add keyphrases (the lemma form of the Analysis' `keyphrases`, so that
+    /// inflected mentions match): they count like entities, by shared phrase.
     pub fn with_keyphrases<'a>(mut self, phrases: impl IntoIterator<Item = &'a str>) -> Features {
         let mut buf = String::new();
         for p in phrases {

@@ -54,6 +54,23 @@ fn exact_and_near_duplicates_and_stories() {
 }
 
 #[test]
+fn containment_finds_cut_copies_but_not_a_piece_of_a_roundup() {
+    let analyzer = Analyzer::default();
+    let o = Options::default();
+    let mut e = StoryEngine::new(o.clone());
+    // A long article: the rain report, then football and the markets.
+    let long = format!("{RAIN_COPY} {FOOTBALL} {ECONOMY} {RAIN_OTHER}");
+    e.assign(features(&analyzer, &o, "long", "أمطار وأخبار", &long, T0));
+    // Its first part re-published alone (cut short): contained, a copy.
+    let cut = format!("{RAIN_COPY} {FOOTBALL}");
+    let a = e.assign(features(&analyzer, &o, "cut", "أمطار عسير", &cut, T0 + 60));
+    assert_eq!(a.dup_group, "long", "{a:?}");
+    // One short item of it alone: contained too, but too short (and too small a share of it) to call a copy.
+    let b = e.assign(features(&analyzer, &o, "markets", "الأسهم", ECONOMY, T0 + 120));
+    assert_eq!(b.dup_group, "markets", "{b:?}");
+}
+
+#[test]
 fn the_window_bounds_stories_and_memory() {
     let analyzer = Analyzer::default();
     let o = Options { window: 3 * DAY, ..Options::default() };
@@ -115,6 +132,7 @@ proptest! {
                 exact: terms.first().copied(),
                 signature: terms.iter().map(|&t| t as u32).chain(std::iter::repeat(7)).take(64).collect(),
                 shingle_count: terms.len() as u32 * 7,
+                shingles: { let mut s: Vec<u32> = terms.iter().map(|&t| t as u32).collect(); s.sort_unstable(); s.dedup(); s },
                 terms: terms.iter().map(|&t| (t, 1)).collect(),
                 title_terms: terms.clone(),
                 entities: terms.iter().take(3).copied().collect(),
