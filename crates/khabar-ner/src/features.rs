@@ -63,6 +63,9 @@ pub const G_PER: u8 = 1;
 pub const G_LOC: u8 = 2;
 pub const G_ORG: u8 = 4;
 pub const G_COUNTRY: u8 = 8;
+/// Not a type: a one-word person entry that the unlabelled corpus shows to be
+/// an ordinary word (`train::clean_person_gazetteer`). No feature reads it.
+pub const G_COMMON: u8 = 16;
 
 /// Longest gazetteer phrase, in words.
 pub const GAZ_MAX: usize = 4;

@@ -11,7 +11,7 @@ use crate::canonical::FullNames;
 use crate::data::{bio_files, load_gazetteers, read_bio, GoldSentence};
 use crate::eval::{evaluate_sentences, EvalReport};
 use crate::features::{
-    analyse_tokens, corpus_code, doc_features, label_stats, stack_features, token_features, CorpusLex, Gazetteer, TokInfo, G_PER,
+    analyse_tokens, corpus_code, doc_features, label_stats, stack_features, token_features, CorpusLex, Gazetteer, TokInfo, G_COMMON, G_PER,
 };
 use crate::model::{b_of, i_of, Trainer, Weights, NL, O};
 use crate::{trigger_map, Error, NerModel, Result};
@@ -55,6 +55,14 @@ pub struct TrainOptions {
     pub seeds: usize,
     /// Stack a second pass on jackknifed first-pass labels and document label statistics.
     pub two_pass: bool,
+    /// Gazetteer cleaning: a one-word person entry seen at least
+    /// `gaz_clean_min` times in the unlabelled corpus that stands next to
+    /// another person entry in under `gaz_clean_share` of its occurrences is
+    /// an ordinary word (من، اليوم، الاولي …) and is marked
+    /// [`crate::features::G_COMMON`] (0.0: no marks). Needs `corpus`.
+    pub gaz_clean_share: f64,
+    /// See `gaz_clean_share`.
+    pub gaz_clean_min: u32,
     /// Print progress to stderr.
     pub verbose: bool,
     /// Optional test file scored after training (report only, never used for choices).
@@ -82,6 +90,8 @@ impl Default for TrainOptions {
             refit_with_dev: true,
             corpus: Some(d.join("news/saudinewsnet.jsonl.gz")),
             corpus_min: 3,
+            gaz_clean_share: 0.25,
+            gaz_clean_min: 500,
             verbose: false,
             test: Some(d.join("ner/anercorp/ANERCorp_CamelLab_test.txt")),
         }
@@ -389,7 +399,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
             }
         }
     }
-    let gaz = match &opts.gazetteers {
+    let mut gaz = match &opts.gazetteers {
         Some(d) => load_gazetteers(d)?,
         None => Gazetteer::default(),
     };
@@ -405,7 +415,15 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
     }
     let known = known_words(&all_train);
     let (mut lex, forms, sim) = match &opts.corpus {
-        Some(p) => corpus_lex(p, opts.corpus_min, &gaz, opts.simhash)?,
+        Some(p) => {
+            let clean = (opts.gaz_clean_share > 0.0).then_some((opts.gaz_clean_min, opts.gaz_clean_share));
+            let r = corpus_lex(p, opts.corpus_min, &mut gaz, opts.simhash, clean)?;
+            if opts.verbose && clean.is_some() {
+                let n = gaz.map.values().filter(|b| **b & crate::features::G_COMMON != 0).count();
+                eprintln!("gazetteer: {n} person entries marked as ordinary words");
+            }
+            r
+        }
         None => (CorpusLex::default(), CorpusLex::default(), CorpusLex::default()),
     };
     // distributional codes ride in the high bits of the lexicon code
@@ -540,7 +558,17 @@ fn jackknife(data: &[DocData], f1: &[DocFeats], opts: &TrainOptions, epochs: usi
 /// Also returns the counts of whole normalised words (count ≥ `min`), used to
 /// decide whether a name starts after a proclitic-looking letter.
 /// With `simhash`, also distributional codes (see [`simhash_codes`]).
-pub fn corpus_lex(path: &std::path::Path, min: u32, gaz: &Gazetteer, simhash: bool) -> Result<(CorpusLex, CorpusLex, CorpusLex)> {
+///
+/// With `clean = Some((min_count, share))`, first removes the person bit of
+/// the one-word person entries of `gaz` that are ordinary words, see
+/// [`clean_person_gazetteer`].
+pub fn corpus_lex(
+    path: &std::path::Path,
+    min: u32,
+    gaz: &mut Gazetteer,
+    simhash: bool,
+    clean: Option<(u32, f64)>,
+) -> Result<(CorpusLex, CorpusLex, CorpusLex)> {
     use std::io::BufRead;
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let rd = std::io::BufReader::new(flate2::read::GzDecoder::new(f));
@@ -553,6 +581,10 @@ pub fn corpus_lex(path: &std::path::Path, min: u32, gaz: &Gazetteer, simhash: bo
             }
         }
     }
+    if let Some((cmin, share)) = clean {
+        clean_person_gazetteer(&bodies, gaz, cmin, share);
+    }
+    let gaz: &Gazetteer = gaz;
     let trig = trigger_map();
     let none = CorpusLex::default();
     let counts = bodies
@@ -630,6 +662,63 @@ pub fn corpus_lex(path: &std::path::Path, min: u32, gaz: &Gazetteer, simhash: bo
     }
     let sim = if simhash { simhash_codes(&bodies, gaz, &lex) } else { CorpusLex::default() };
     Ok((lex, forms, sim))
+}
+
+/// Gazetteer cleaning by corpus evidence. ANERGazet's person list holds
+/// frequent ordinary words (من، كان، اليوم، الاولي، الماضي …). A one-word
+/// person entry that occurs at least `min_count` times in `bodies` (as the
+/// whole word, or after proclitics) and has a person entry as left or right
+/// neighbour in under `share` of those occurrences is used mostly as an
+/// ordinary word: it is marked [`G_COMMON`]. Real first and family names
+/// stand next to other names (محمد 79%، بن 97%، الغامدي 66% in
+/// SaudiNewsNet). The mark changes no feature (features read the four type
+/// bits only); the post-Viterbi corrections read it (see `post.rs`). Returns
+/// the number of entries marked.
+pub fn clean_person_gazetteer(bodies: &[String], gaz: &mut Gazetteer, min_count: u32, share: f64) -> usize {
+    let trig = trigger_map();
+    let none = CorpusLex::default();
+    let g: &Gazetteer = gaz;
+    let per1 = |w: &str| !w.contains(' ') && g.map.get(w).is_some_and(|b| b & G_PER != 0);
+    let counts = bodies
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut m: crate::features::HashMap<String, [u32; 2]> = Default::default();
+            let mut v = Vec::new();
+            for b in chunk {
+                let toks: Vec<Token> = tokenize(b).collect();
+                analyse_tokens(b, &toks, g, &trig, &none, &mut v);
+                for i in 0..v.len() {
+                    let t = &v[i];
+                    if t.kind_code != 0 || t.gaz1 & G_PER == 0 {
+                        continue;
+                    }
+                    let Some(w) = [&t.norm, &t.prep, &t.core].into_iter().find(|w| per1(w)) else { continue };
+                    let near = (i > 0 && v[i - 1].gaz1 & G_PER != 0) || (i + 1 < v.len() && v[i + 1].gaz1 & G_PER != 0);
+                    let e = m.entry(w.clone()).or_insert([0; 2]);
+                    e[0] += 1;
+                    e[1] += near as u32;
+                }
+            }
+            m
+        })
+        .reduce(crate::features::HashMap::default, |mut a, b| {
+            for (k, c) in b {
+                let e = a.entry(k).or_insert([0; 2]);
+                e[0] += c[0];
+                e[1] += c[1];
+            }
+            a
+        });
+    let mut changed = 0;
+    for (w, c) in counts {
+        if c[0] >= min_count && (c[1] as f64) < share * c[0] as f64 {
+            if let Some(b) = gaz.map.get_mut(&w) {
+                *b |= G_COMMON;
+                changed += 1;
+            }
+        }
+    }
+    changed
 }
 
 /// Distributional codes: for every core seen at least 20 times, a 7-bit
