@@ -1,7 +1,7 @@
 //! Train the NER model, print dev / held-out / test scores and write models/ner.bin.
 //!
 //! Usage: khabar-ner-train [--out models/ner.bin] [--epochs N] [--bits B] [--no-doc]
-//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-corpus] [--with-aqmar] [--no-gazetteers] [--no-test]
+//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-corpus] [--with-aqmar] [--no-gazetteers] [--no-test]
 //!        [--data /work/shared/data] [--speed FILE]
 //!        khabar-ner-train --model FILE --eval GOLD [--eval GOLD …]   (score a model, no training)
 //!        khabar-ner-train --model FILE --show TEXT   (print the entities of a text)
@@ -32,7 +32,12 @@ fn main() {
             "--no-doc" => opts.doc_features = false,
             "--one-pass" => opts.two_pass = false,
             "--no-refit" => opts.refit_with_dev = false,
-            "--simhash" => opts.simhash = true,
+            "--simhash" => {
+                opts.simhash = true;
+                opts.clusters = false;
+            }
+            "--clusters" => opts.clusters = true,
+            "--no-clusters" => opts.clusters = false,
             "--seed" => opts.seed = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.seed),
             "--seeds" => opts.seeds = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.seeds),
             "--no-corpus" => opts.corpus = None,
