@@ -1032,3 +1032,30 @@ fn full_names(sents: &[GoldSentence]) -> FullNames {
 pub const FULL_MIN: u32 = 2;
 /// Minimum share of the surname's full-name uses for [`full_names`].
 pub const FULL_SHARE: f64 = 0.6;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn person_entries_used_as_ordinary_words_are_marked() {
+        let mut gaz = Gazetteer::default();
+        for w in ["محمد", "عادل", "الأولى"] {
+            gaz.insert(w, G_PER);
+        }
+        gaz.insert("مصر", crate::features::G_LOC | crate::features::G_COUNTRY);
+        // محمد and عادل stand together; الأولى mostly stands alone (once next to a name)
+        let mut bodies = vec!["قال محمد عادل إن المرة الأولى كانت في مصر.".to_string(); 8];
+        bodies.push("وصل عادل الأولى".to_string());
+        let marked = clean_person_gazetteer(&bodies, &mut gaz, 5, 0.25);
+        assert_eq!(marked, 1);
+        let get = |w: &str| gaz.map[&khabar_text::normalize(w, khabar_text::Profile::Search)];
+        assert_eq!(get("الأولى"), G_PER | G_COMMON);
+        assert_eq!(get("محمد"), G_PER);
+        assert_eq!(get("عادل"), G_PER);
+        // too rare to judge: nothing marked
+        let mut g2 = Gazetteer::default();
+        g2.insert("الأولى", G_PER);
+        assert_eq!(clean_person_gazetteer(&bodies[..2], &mut g2, 5, 0.25), 0);
+    }
+}
