@@ -63,6 +63,9 @@ pub const G_PER: u8 = 1;
 pub const G_LOC: u8 = 2;
 pub const G_ORG: u8 = 4;
 pub const G_COUNTRY: u8 = 8;
+/// Not a type: a one-word person entry that the unlabelled corpus shows to be
+/// an ordinary word (`train::clean_person_gazetteer`). No feature reads it.
+pub const G_COMMON: u8 = 16;
 
 /// Longest gazetteer phrase, in words.
 pub const GAZ_MAX: usize = 4;
@@ -540,7 +543,9 @@ pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>
     out.push(mix(159, ((at(-1).cstat >> 3) & 7) as u64 | (((at(1).cstat >> 3) & 7) as u64 * 8)));
     out.push(mix(160, ((at(-1).cstat >> 6) & 7) as u64 | (((at(1).cstat >> 6) & 7) as u64 * 8)));
     out.push(mix(161, ((at(-1).cstat >> 18) & 7) as u64 | (((at(1).cstat >> 18) & 7) as u64 * 8)));
-    // distributional code: bits 24..31 of the lexicon code (bit 31 = present)
+    // distributional code: bits 24..31 of the lexicon code, 0 = none (word
+    // classes of train::cluster_codes: coarse class << 4 | fine class; or the
+    // experimental SimHash code, bit 31 = present)
     let sim = |x: &TokInfo| -> u64 { (x.cstat >> 24) as u64 };
     let sc = sim(t);
     if sc != 0 {

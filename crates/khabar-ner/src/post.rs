@@ -4,7 +4,7 @@
 //! fixed (split and extend raised it, trim and places left it unchanged; see
 //! models/NER.md).
 
-use crate::features::{HashMap, TokInfo};
+use crate::features::{HashMap, TokInfo, G_COMMON, G_LOC, G_ORG, G_PER};
 use crate::model::{b_of, i_of, is_b, label_type, O};
 use crate::NerModel;
 
@@ -125,7 +125,7 @@ impl NerModel {
                 let common = t.kind_code == 0
                     && t.clit.pattern & 4 != 0
                     && (t.cstat & 7) >= MIN_BUCKET
-                    && !self.gaz.map.contains_key(t.norm.as_str());
+                    && !self.gaz.map.get(t.norm.as_str()).is_some_and(|&b| b & (G_LOC | G_ORG) != 0 || b & (G_PER | G_COMMON) == G_PER);
                 if common {
                     // the token before (visited next) now ends the entity
                     labs[i] = O;

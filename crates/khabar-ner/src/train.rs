@@ -11,7 +11,7 @@ use crate::canonical::FullNames;
 use crate::data::{bio_files, load_gazetteers, read_bio, GoldSentence};
 use crate::eval::{evaluate_sentences, EvalReport};
 use crate::features::{
-    analyse_tokens, corpus_code, doc_features, label_stats, stack_features, token_features, CorpusLex, Gazetteer, TokInfo, G_PER,
+    analyse_tokens, corpus_code, doc_features, label_stats, stack_features, token_features, CorpusLex, Gazetteer, TokInfo, G_COMMON, G_PER,
 };
 use crate::model::{b_of, i_of, Trainer, Weights, NL, O};
 use crate::{trigger_map, Error, NerModel, Result};
@@ -51,10 +51,22 @@ pub struct TrainOptions {
     /// Add distributional SimHash codes of words (from the corpus) as features.
     /// Off by default: on dev it did not help (0.766 vs 0.784).
     pub simhash: bool,
+    /// Add distributional word classes of cores (two-level spherical k-means
+    /// over left/right neighbour counts in the corpus, see [`cluster_codes`])
+    /// as features; replaces `simhash`.
+    pub clusters: bool,
     /// Shuffling seeds whose weight tables are averaged (1: a single model).
     pub seeds: usize,
     /// Stack a second pass on jackknifed first-pass labels and document label statistics.
     pub two_pass: bool,
+    /// Gazetteer cleaning: a one-word person entry seen at least
+    /// `gaz_clean_min` times in the unlabelled corpus that stands next to
+    /// another person entry in under `gaz_clean_share` of its occurrences is
+    /// an ordinary word (من، اليوم، الاولي …) and is marked
+    /// [`crate::features::G_COMMON`] (0.0: no marks). Needs `corpus`.
+    pub gaz_clean_share: f64,
+    /// See `gaz_clean_share`.
+    pub gaz_clean_min: u32,
     /// Print progress to stderr.
     pub verbose: bool,
     /// Optional test file scored after training (report only, never used for choices).
@@ -79,9 +91,12 @@ impl Default for TrainOptions {
             two_pass: true,
             seeds: 1,
             simhash: false,
+            clusters: true,
             refit_with_dev: true,
             corpus: Some(d.join("news/saudinewsnet.jsonl.gz")),
             corpus_min: 3,
+            gaz_clean_share: 0.25,
+            gaz_clean_min: 500,
             verbose: false,
             test: Some(d.join("ner/anercorp/ANERCorp_CamelLab_test.txt")),
         }
@@ -389,7 +404,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
             }
         }
     }
-    let gaz = match &opts.gazetteers {
+    let mut gaz = match &opts.gazetteers {
         Some(d) => load_gazetteers(d)?,
         None => Gazetteer::default(),
     };
@@ -405,7 +420,15 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
     }
     let known = known_words(&all_train);
     let (mut lex, forms, sim) = match &opts.corpus {
-        Some(p) => corpus_lex(p, opts.corpus_min, &gaz, opts.simhash)?,
+        Some(p) => {
+            let clean = (opts.gaz_clean_share > 0.0).then_some((opts.gaz_clean_min, opts.gaz_clean_share));
+            let r = corpus_lex(p, opts.corpus_min, &mut gaz, opts.simhash as u8 | (opts.clusters as u8) << 1, clean)?;
+            if opts.verbose && clean.is_some() {
+                let n = gaz.map.values().filter(|b| **b & crate::features::G_COMMON != 0).count();
+                eprintln!("gazetteer: {n} person entries marked as ordinary words");
+            }
+            r
+        }
         None => (CorpusLex::default(), CorpusLex::default(), CorpusLex::default()),
     };
     // distributional codes ride in the high bits of the lexicon code
@@ -539,8 +562,19 @@ fn jackknife(data: &[DocData], f1: &[DocFeats], opts: &TrainOptions, epochs: usi
 /// after a person / place / organisation trigger word, with another proclitic.
 /// Also returns the counts of whole normalised words (count ≥ `min`), used to
 /// decide whether a name starts after a proclitic-looking letter.
-/// With `simhash`, also distributional codes (see [`simhash_codes`]).
-pub fn corpus_lex(path: &std::path::Path, min: u32, gaz: &Gazetteer, simhash: bool) -> Result<(CorpusLex, CorpusLex, CorpusLex)> {
+/// With `codes` 1, also distributional codes (see [`simhash_codes`]); with
+/// `codes` 2, word classes (see [`cluster_codes`]).
+///
+/// With `clean = Some((min_count, share))`, first removes the person bit of
+/// the one-word person entries of `gaz` that are ordinary words, see
+/// [`clean_person_gazetteer`].
+pub fn corpus_lex(
+    path: &std::path::Path,
+    min: u32,
+    gaz: &mut Gazetteer,
+    codes: u8,
+    clean: Option<(u32, f64)>,
+) -> Result<(CorpusLex, CorpusLex, CorpusLex)> {
     use std::io::BufRead;
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let rd = std::io::BufReader::new(flate2::read::GzDecoder::new(f));
@@ -553,6 +587,10 @@ pub fn corpus_lex(path: &std::path::Path, min: u32, gaz: &Gazetteer, simhash: bo
             }
         }
     }
+    if let Some((cmin, share)) = clean {
+        clean_person_gazetteer(&bodies, gaz, cmin, share);
+    }
+    let gaz: &Gazetteer = gaz;
     let trig = trigger_map();
     let none = CorpusLex::default();
     let counts = bodies
@@ -628,8 +666,224 @@ pub fn corpus_lex(path: &std::path::Path, min: u32, gaz: &Gazetteer, simhash: bo
             lex.insert(k, corpus_code(&c));
         }
     }
-    let sim = if simhash { simhash_codes(&bodies, gaz, &lex) } else { CorpusLex::default() };
+    let sim = match codes {
+        2 | 3 => cluster_codes(&bodies, gaz, &lex),
+        1 => simhash_codes(&bodies, gaz, &lex),
+        _ => CorpusLex::default(),
+    };
     Ok((lex, forms, sim))
+}
+
+/// Gazetteer cleaning by corpus evidence. ANERGazet's person list holds
+/// frequent ordinary words (من، كان، اليوم، الاولي، الماضي …). A one-word
+/// person entry that occurs at least `min_count` times in `bodies` (as the
+/// whole word, or after proclitics) and has a person entry as left or right
+/// neighbour in under `share` of those occurrences is used mostly as an
+/// ordinary word: it is marked [`G_COMMON`]. Real first and family names
+/// stand next to other names (محمد 79%، بن 97%، الغامدي 66% in
+/// SaudiNewsNet). The mark changes no feature (features read the four type
+/// bits only); the post-Viterbi corrections read it (see `post.rs`). Returns
+/// the number of entries marked.
+pub fn clean_person_gazetteer(bodies: &[String], gaz: &mut Gazetteer, min_count: u32, share: f64) -> usize {
+    let trig = trigger_map();
+    let none = CorpusLex::default();
+    let g: &Gazetteer = gaz;
+    let per1 = |w: &str| !w.contains(' ') && g.map.get(w).is_some_and(|b| b & G_PER != 0);
+    let counts = bodies
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut m: crate::features::HashMap<String, [u32; 2]> = Default::default();
+            let mut v = Vec::new();
+            for b in chunk {
+                let toks: Vec<Token> = tokenize(b).collect();
+                analyse_tokens(b, &toks, g, &trig, &none, &mut v);
+                for i in 0..v.len() {
+                    let t = &v[i];
+                    if t.kind_code != 0 || t.gaz1 & G_PER == 0 {
+                        continue;
+                    }
+                    let Some(w) = [&t.norm, &t.prep, &t.core].into_iter().find(|w| per1(w)) else { continue };
+                    let near = (i > 0 && v[i - 1].gaz1 & G_PER != 0) || (i + 1 < v.len() && v[i + 1].gaz1 & G_PER != 0);
+                    let e = m.entry(w.clone()).or_insert([0; 2]);
+                    e[0] += 1;
+                    e[1] += near as u32;
+                }
+            }
+            m
+        })
+        .reduce(crate::features::HashMap::default, |mut a, b| {
+            for (k, c) in b {
+                let e = a.entry(k).or_insert([0; 2]);
+                e[0] += c[0];
+                e[1] += c[1];
+            }
+            a
+        });
+    let mut changed = 0;
+    for (w, c) in counts {
+        if c[0] >= min_count && (c[1] as f64) < share * c[0] as f64 {
+            if let Some(b) = gaz.map.get_mut(&w) {
+                *b |= G_COMMON;
+                changed += 1;
+            }
+        }
+    }
+    changed
+}
+
+/// Sparse vector: (dimension, value), sorted by dimension.
+type SparseVec = Vec<(u32, f32)>;
+
+/// Coarse classes of [`cluster_codes`] (1..=15; 0 means "no class").
+const COARSE: usize = 15;
+/// Fine classes inside each coarse class.
+const FINE: usize = 16;
+/// Context words (the most frequent normalised words) of [`cluster_codes`].
+const CTX: usize = 1000;
+
+/// Spherical k-means (fixed 10 iterations, deterministic: the first `k`
+/// vectors seed the centroids) over sparse L2-normalised vectors of `dims` dimensions.
+fn kmeans(vecs: &[&Vec<(u32, f32)>], k: usize, dims: usize) -> Vec<usize> {
+    let k = k.min(vecs.len()).max(1);
+    let mut cent = vec![0f32; k * dims];
+    for (c, v) in vecs.iter().take(k).enumerate() {
+        for &(d, x) in v.iter() {
+            cent[c * dims + d as usize] = x;
+        }
+    }
+    let mut assign = vec![0usize; vecs.len()];
+    for _ in 0..10 {
+        assign = vecs
+            .par_iter()
+            .map(|v| {
+                let mut best = (0, f32::MIN);
+                for c in 0..k {
+                    let row = &cent[c * dims..(c + 1) * dims];
+                    let s: f32 = v.iter().map(|&(d, x)| row[d as usize] * x).sum();
+                    if s > best.1 {
+                        best = (c, s);
+                    }
+                }
+                best.0
+            })
+            .collect();
+        cent.iter_mut().for_each(|x| *x = 0.0);
+        for (v, &a) in vecs.iter().zip(&assign) {
+            for &(d, x) in v.iter() {
+                cent[a * dims + d as usize] += x;
+            }
+        }
+        for c in 0..k {
+            let row = &mut cent[c * dims..(c + 1) * dims];
+            let n = row.iter().map(|x| x * x).sum::<f32>().sqrt();
+            if n > 0.0 {
+                row.iter_mut().for_each(|x| *x /= n);
+            }
+        }
+    }
+    assign
+}
+
+/// Distributional word classes: every core seen at least 20 times gets a
+/// vector of its left and right neighbours (the [`CTX`] most frequent
+/// normalised words, sentence edges included; square-root counts,
+/// L2-normalised); spherical k-means puts the vectors in [`COARSE`] classes,
+/// and each class again in up to [`FINE`] classes. Code: `coarse << 4 | fine`
+/// with coarse in 1..=15, stored in bits 24..31 of the lexicon code (where
+/// the features read it). Brown-cluster-like: words used in the same contexts
+/// (names after the same verbs, places after the same prepositions) share a class.
+pub fn cluster_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> CorpusLex {
+    let trig = trigger_map();
+    let none = CorpusLex::default();
+    let freq = bodies
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut m: crate::features::HashMap<String, u32> = Default::default();
+            for b in chunk {
+                for t in tokenize(b) {
+                    if t.kind == TokenKind::Arabic {
+                        *m.entry(khabar_text::normalize(t.text(b), khabar_text::Profile::Search)).or_insert(0) += 1;
+                    }
+                }
+            }
+            m
+        })
+        .reduce(crate::features::HashMap::default, |mut a, b| {
+            for (k, c) in b {
+                *a.entry(k).or_insert(0) += c;
+            }
+            a
+        });
+    let mut byf: Vec<(&String, &u32)> = freq.iter().collect();
+    byf.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    // index CTX-1: sentence edge or a non-Arabic token
+    let ctx: crate::features::HashMap<&str, u32> = byf.iter().take(CTX - 1).enumerate().map(|(i, (w, _))| (w.as_str(), i as u32)).collect();
+    let acc = bodies
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut m: crate::features::HashMap<String, crate::features::HashMap<u32, f32>> = Default::default();
+            let mut v = Vec::new();
+            for b in chunk {
+                let toks: Vec<Token> = tokenize(b).collect();
+                analyse_tokens(b, &toks, gaz, &trig, &none, &mut v);
+                for i in 0..v.len() {
+                    if v[i].kind_code != 0 || (lex.get(v[i].core.as_str()).copied().unwrap_or(0) & 7) < 3 {
+                        continue;
+                    }
+                    let c = |j: Option<usize>| -> Option<u32> {
+                        match j.and_then(|j| v.get(j)) {
+                            None => Some(CTX as u32 - 1),
+                            Some(t) if t.kind_code != 0 => Some(CTX as u32 - 1),
+                            Some(t) => ctx.get(t.norm.as_str()).copied(),
+                        }
+                    };
+                    let l = c(i.checked_sub(1));
+                    let r = c(Some(i + 1));
+                    let e = m.entry(v[i].core.clone()).or_default();
+                    if let Some(l) = l {
+                        *e.entry(l).or_insert(0.0) += 1.0;
+                    }
+                    if let Some(r) = r {
+                        *e.entry(CTX as u32 + r).or_insert(0.0) += 1.0;
+                    }
+                }
+            }
+            m
+        })
+        .reduce(crate::features::HashMap::default, |mut a, b| {
+            for (k, c) in b {
+                let e = a.entry(k).or_default();
+                for (d, x) in c {
+                    *e.entry(d).or_insert(0.0) += x;
+                }
+            }
+            a
+        });
+    // words by corpus frequency (deterministic order: the first k seed k-means)
+    let mut words: Vec<(u32, String, SparseVec)> = acc
+        .into_iter()
+        .map(|(w, m)| {
+            let mut v: Vec<(u32, f32)> = m.into_iter().map(|(d, x)| (d, x.sqrt())).collect();
+            v.sort_by_key(|x| x.0);
+            let n = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt().max(1e-9);
+            v.iter_mut().for_each(|x| x.1 /= n);
+            (freq.get(&w).copied().unwrap_or(0), w, v)
+        })
+        .collect();
+    words.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let dims = 2 * CTX;
+    let all: Vec<&Vec<(u32, f32)>> = words.iter().map(|x| &x.2).collect();
+    let coarse = kmeans(&all, COARSE, dims);
+    let mut code = vec![0u32; words.len()];
+    for c in 0..COARSE {
+        let members: Vec<usize> = (0..words.len()).filter(|&i| coarse[i] == c).collect();
+        let vs: Vec<&Vec<(u32, f32)>> = members.iter().map(|&i| &words[i].2).collect();
+        let fine = kmeans(&vs, FINE, dims);
+        for (&i, f) in members.iter().zip(fine) {
+            code[i] = ((c as u32 + 1) << 4) | f as u32;
+        }
+    }
+    words.into_iter().zip(code).map(|((_, w, _), c)| (w, c)).collect()
 }
 
 /// Distributional codes: for every core seen at least 20 times, a 7-bit
@@ -778,3 +1032,30 @@ fn full_names(sents: &[GoldSentence]) -> FullNames {
 pub const FULL_MIN: u32 = 2;
 /// Minimum share of the surname's full-name uses for [`full_names`].
 pub const FULL_SHARE: f64 = 0.6;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn person_entries_used_as_ordinary_words_are_marked() {
+        let mut gaz = Gazetteer::default();
+        for w in ["محمد", "عادل", "الأولى"] {
+            gaz.insert(w, G_PER);
+        }
+        gaz.insert("مصر", crate::features::G_LOC | crate::features::G_COUNTRY);
+        // محمد and عادل stand together; الأولى mostly stands alone (once next to a name)
+        let mut bodies = vec!["قال محمد عادل إن المرة الأولى كانت في مصر.".to_string(); 8];
+        bodies.push("وصل عادل الأولى".to_string());
+        let marked = clean_person_gazetteer(&bodies, &mut gaz, 5, 0.25);
+        assert_eq!(marked, 1);
+        let get = |w: &str| gaz.map[&khabar_text::normalize(w, khabar_text::Profile::Search)];
+        assert_eq!(get("الأولى"), G_PER | G_COMMON);
+        assert_eq!(get("محمد"), G_PER);
+        assert_eq!(get("عادل"), G_PER);
+        // too rare to judge: nothing marked
+        let mut g2 = Gazetteer::default();
+        g2.insert("الأولى", G_PER);
+        assert_eq!(clean_person_gazetteer(&bodies[..2], &mut g2, 5, 0.25), 0);
+    }
+}

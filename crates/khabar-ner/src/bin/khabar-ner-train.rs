@@ -1,7 +1,7 @@
 //! Train the NER model, print dev / held-out / test scores and write models/ner.bin.
 //!
 //! Usage: khabar-ner-train [--out models/ner.bin] [--epochs N] [--bits B] [--no-doc]
-//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-corpus] [--with-aqmar] [--no-gazetteers]
+//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-corpus] [--with-aqmar] [--no-gazetteers] [--no-test]
 //!        [--data /work/shared/data] [--speed FILE]
 //!        khabar-ner-train --model FILE --eval GOLD [--eval GOLD …]   (score a model, no training)
 //!        khabar-ner-train --model FILE --show TEXT   (print the entities of a text)
@@ -22,6 +22,7 @@ fn main() {
     let mut eval_model: Option<PathBuf> = None;
     let mut eval_files: Vec<PathBuf> = Vec::new();
     let mut show_files: Vec<PathBuf> = Vec::new();
+    let mut no_test = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--out" => out = args.next().map(PathBuf::from).unwrap_or(out),
@@ -31,7 +32,12 @@ fn main() {
             "--no-doc" => opts.doc_features = false,
             "--one-pass" => opts.two_pass = false,
             "--no-refit" => opts.refit_with_dev = false,
-            "--simhash" => opts.simhash = true,
+            "--simhash" => {
+                opts.simhash = true;
+                opts.clusters = false;
+            }
+            "--clusters" => opts.clusters = true,
+            "--no-clusters" => opts.clusters = false,
             "--seed" => opts.seed = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.seed),
             "--seeds" => opts.seeds = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.seeds),
             "--no-corpus" => opts.corpus = None,
@@ -39,6 +45,9 @@ fn main() {
             "--no-extra" => no_extra = true,
             "--with-aqmar" => no_extra = false,
             "--no-gazetteers" => no_gaz = true,
+            "--no-test" => no_test = true,
+            "--gaz-clean-share" => opts.gaz_clean_share = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.gaz_clean_share),
+            "--gaz-clean-min" => opts.gaz_clean_min = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.gaz_clean_min),
             "--data" => data = args.next().map(PathBuf::from).unwrap_or(data),
             "--speed" => speed = args.next().map(PathBuf::from),
             "--model" => eval_model = args.next().map(PathBuf::from),
@@ -82,7 +91,8 @@ fn main() {
     opts.train = vec![data.join("ner/anercorp/ANERCorp_CamelLab_train.txt")];
     opts.extra = if no_extra { vec![] } else { vec![data.join("ner/aqmar/articles")] };
     opts.gazetteers = if no_gaz { None } else { Some(data.join("gazetteers")) };
-    opts.test = Some(data.join("ner/anercorp/ANERCorp_CamelLab_test.txt"));
+    // --no-test: experiments choose on dev only and never see the test figure
+    opts.test = if no_test { None } else { Some(data.join("ner/anercorp/ANERCorp_CamelLab_test.txt")) };
     if opts.corpus.is_some() {
         opts.corpus = Some(data.join("news/saudinewsnet.jsonl.gz"));
     }
