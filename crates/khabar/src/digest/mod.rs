@@ -25,9 +25,12 @@
 //! ```
 //!
 //! times a length factor (fragments of fewer than four content words count a
-//! tenth; long sentences are discounted). Sentences are picked by maximal
-//! marginal relevance (λ·score − (1 − λ)·max cosine to those already picked)
-//! and returned in article order.
+//! tenth; long sentences are discounted). The summary opens with the lede, the
+//! sentence a linear model ([`LEDE_WEIGHTS`] over [`LEDE_FEATURES`], fitted on
+//! articles outside the eval set) rates most headline-like; the others are
+//! picked after it by maximal marginal relevance (λ·score − (1 − λ)·max cosine
+//! to those already picked) and all are returned in article order. Link lines
+//! are never picked; dateline openers are trimmed off.
 
 mod idf;
 
