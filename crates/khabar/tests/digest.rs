@@ -177,3 +177,23 @@ proptest! {
         prop_assert!(a.check_offsets(&long).is_ok());
     }
 }
+
+#[test]
+fn datelines_are_trimmed_and_link_lines_never_picked() {
+    let text = "سبق- الرياض: أعلنت وزارة الصحة السعودية اليوم افتتاح مستشفى جديد في مدينة الرياض بسعة خمسمئة سرير.\n\
+                وقال وزير الصحة إن المستشفى الجديد يخدم سكان شمال الرياض.\n\
+                وأضاف أن المستشفى يضم أقساما للطوارئ والعناية المركزة.\n\
+                رابط الخبر بصحيفة الوئام: وزارة الصحة تفتتح مستشفى جديدا في الرياض";
+    let a = Analyzer::default().analyze(text);
+    a.check_offsets(text).unwrap();
+    assert_eq!(a.summary.len(), 3);
+    let first = &a.summary[0];
+    assert!(first.text.starts_with("أعلنت وزارة الصحة"), "{}", first.text);
+    assert_eq!(&text[first.start..first.end], first.text);
+    assert!(a.summary.iter().all(|s| !s.text.contains("رابط")), "{:?}", a.summary);
+    // Asked for every sentence, the summary still leaves the link line out.
+    let mut o = AnalyzerOptions::default();
+    o.summary_sentences = 10;
+    let all = Analyzer::new(o).analyze(text);
+    assert_eq!((all.sentences.len(), all.summary.len()), (4, 3), "{:?}", all.summary);
+}
