@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use khabar::digest::{content_keys, IdfBuilder};
-use khabar::eval::digest::{eval_tokens, part_of, usable, Part, SystemScores};
+use khabar::digest::{content_keys, lede_features, IdfBuilder, LEDE_FEATURES};
+use khabar::eval::digest::{eval_tokens, part_of, rouge_n, usable, Part, SystemScores};
 use khabar::{Analyzer, AnalyzerOptions, DigestOptions, Document};
 use rayon::prelude::*;
 
@@ -118,6 +118,8 @@ pub enum PartArg {
     Dev,
     Test,
     All,
+    /// Articles outside the set (for training the lede model; never scored in docs).
+    Train,
 }
 
 /// Arguments of `khabar eval digest`.
@@ -144,9 +146,14 @@ pub struct EvalDigestArgs {
     /// Score other systems' outputs too: JSON lines {"id", "system", "summary": "first sentence", "keyphrases": [..]}.
     #[arg(long)]
     pub baselines: Vec<PathBuf>,
-    /// Override digest weights for tuning on dev, e.g. `position_boost=1.5,w_position=2`.
+    /// Override digest weights for tuning on dev, e.g. `position_boost=1.5,w_position=2`
+    /// (lede model weights as `lede.<feature>=w`).
     #[arg(long)]
     pub weights: Option<String>,
+    /// Write each article's sentence features and the ROUGE-1/2 of each sentence against the
+    /// headline as JSON lines (training data of the lede model) and stop.
+    #[arg(long)]
+    pub dump_features: Option<PathBuf>,
 }
 
 fn set_weight(o: &mut DigestOptions, name: &str, v: f32) -> Result<()> {
@@ -165,23 +172,32 @@ fn set_weight(o: &mut DigestOptions, name: &str, v: f32) -> Result<()> {
         "long_words" => o.long_words = v as usize,
         "long_penalty" => o.long_penalty = v,
         "mmr_lambda" => o.mmr_lambda = v,
-        _ => bail!("unknown weight {name:?}"),
+        "lede_first" => o.lede_first = v != 0.0,
+        "trim_datelines" => o.trim_datelines = v != 0.0,
+        _ => match name.strip_prefix("lede.").and_then(|f| LEDE_FEATURES.iter().position(|x| *x == f)) {
+            Some(i) => o.lede[i] = v,
+            None => bail!("unknown weight {name:?}"),
+        },
     }
     Ok(())
 }
 
 /// The part's usable articles, in file order.
 fn load_set(args: &EvalDigestArgs) -> Result<Vec<Document>> {
-    let want = |p: Part| match args.part {
-        PartArg::All => true,
-        PartArg::Dev => p == Part::Dev,
-        PartArg::Test => p == Part::Test,
+    let want = |p: Option<Part>| match args.part {
+        PartArg::All => p.is_some(),
+        PartArg::Dev => p == Some(Part::Dev),
+        PartArg::Test => p == Some(Part::Test),
+        PartArg::Train => p.is_none(),
     };
     let mut set = Vec::new();
     for_each_batch(&args.news, |docs| {
+        if args.limit.is_some_and(|n| set.len() >= n) {
+            return Ok(());
+        }
         set.extend(
             docs.into_iter()
-                .filter(|d| d.id.as_deref().and_then(part_of).is_some_and(want) && usable(d.title.as_deref().unwrap_or(""), &d.body)),
+                .filter(|d| d.id.is_some() && want(d.id.as_deref().and_then(part_of)) && usable(d.title.as_deref().unwrap_or(""), &d.body)),
         );
         Ok(())
     })?;
@@ -202,10 +218,37 @@ pub fn eval_digest(args: EvalDigestArgs, out: &mut impl Write) -> Result<()> {
             set_weight(&mut digest, k.trim(), v.trim().parse().with_context(|| format!("--weights: {v:?} is not a number"))?)?;
         }
     }
-    let analyzer = Analyzer::default().with_digest_options(digest);
+    let analyzer = Analyzer::default().with_digest_options(digest.clone());
     let set = load_set(&args)?;
     if set.is_empty() {
         bail!("no articles of the set in {}", args.news.display());
+    }
+    if let Some(p) = &args.dump_features {
+        let lines: Vec<String> = set
+            .par_iter()
+            .map(|d| {
+                let a = analyzer.analyze(&d.body);
+                let h = eval_tokens(d.title.as_deref().unwrap_or(""));
+                let sentences: Vec<serde_json::Value> = lede_features(&a, &d.body, &digest)
+                    .into_iter()
+                    .map(|(f, text, link)| {
+                        let t = eval_tokens(&text);
+                        let head: String = text.chars().take(60).collect();
+                        serde_json::json!({"f": f.to_vec(), "r1": rouge_n(&t, &h, 1), "r2": rouge_n(&t, &h, 2), "link": link, "text": head})
+                    })
+                    .collect();
+                let full = a.sentences.first().map(|s| rouge_n(&eval_tokens(&s.text), &h, 1)).unwrap_or(0.0);
+                serde_json::json!({"id": d.id, "lead_r1": full, "sentences": sentences}).to_string()
+            })
+            .collect();
+        let mut w = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?);
+        writeln!(w, "{}", serde_json::json!({"features": LEDE_FEATURES}))?;
+        for l in &lines {
+            writeln!(w, "{l}")?;
+        }
+        w.flush()?;
+        writeln!(out, "wrote the sentence features of {} articles to {}", set.len(), p.display())?;
+        return Ok(());
     }
     let analyses: Vec<khabar::Analysis> = set.par_iter().map(|d| analyzer.analyze(&d.body)).collect();
     if let Some(p) = &args.write_set {
@@ -263,6 +306,7 @@ pub fn eval_digest(args: EvalDigestArgs, out: &mut impl Write) -> Result<()> {
         PartArg::Dev => "dev",
         PartArg::Test => "test",
         PartArg::All => "dev+test",
+        PartArg::Train => "train (outside the set)",
     };
     writeln!(
         out,

@@ -25,9 +25,12 @@
 //! ```
 //!
 //! times a length factor (fragments of fewer than four content words count a
-//! tenth; long sentences are discounted). Sentences are picked by maximal
-//! marginal relevance (λ·score − (1 − λ)·max cosine to those already picked)
-//! and returned in article order.
+//! tenth; long sentences are discounted). The summary opens with the lede, the
+//! sentence a linear model ([`LEDE_WEIGHTS`] over [`LEDE_FEATURES`], fitted on
+//! articles outside the eval set) rates most headline-like; the others are
+//! picked after it by maximal marginal relevance (λ·score − (1 − λ)·max cosine
+//! to those already picked) and all are returned in article order. Link lines
+//! are never picked; dateline openers are trimmed off.
 
 mod idf;
 
@@ -111,7 +114,50 @@ pub struct DigestOptions {
     pub long_penalty: f32,
     /// MMR trade-off λ between score and novelty.
     pub mmr_lambda: f32,
+    /// Weights of the lede model, one per [`LEDE_FEATURES`] name: the summary opens
+    /// with the sentence of the highest `Σ weight × feature` (all zero: no lede model,
+    /// the summary is the MMR pick alone).
+    pub lede: [f32; LEDE_FEATURES.len()],
+    /// Whether the summary's other sentences follow the lede (earlier ones only when too few follow).
+    pub lede_first: bool,
+    /// Whether a dateline opener (`سبق- الرياض:`, `أ ف ب- أبو ظبي:`) is trimmed off a summary sentence.
+    pub trim_datelines: bool,
 }
+
+/// The lede model's weights (order of [`LEDE_FEATURES`]): fitted with
+/// `scripts/digest_lede.py` on 5,000 SaudiNewsNet articles outside the eval set
+/// (see docs/digest.md).
+pub const LEDE_WEIGHTS: [f32; LEDE_FEATURES.len()] = [
+    0.5157, 0.9749, -0.0684, 0.1507, -0.0908, -0.0558, -0.3206, -0.0612, -0.0253, -0.1362, 0.0427, 0.7084, -0.0133, -0.1200, 0.0257,
+    -0.1522, 0.4673, -0.0424, -0.1535, -0.1654, 0.2690, 0.2991, -0.1788,
+];
+
+/// The features of the lede model, per sentence (see docs/digest.md).
+pub const LEDE_FEATURES: [&str; 23] = [
+    "bias",
+    "centrality",
+    "position",
+    "first",
+    "entities",
+    "keyphrases",
+    "log_words",
+    "short",
+    "mean_idf",
+    "opens_conj",
+    "opens_verb",
+    "dateline",
+    "quote",
+    "say",
+    "names",
+    "relpos",
+    "heuristic",
+    "colon",
+    "first_full",
+    "ends_colon",
+    "kp_density",
+    "cos_lead",
+    "long",
+];
 
 impl Default for DigestOptions {
     fn default() -> Self {
@@ -132,6 +178,9 @@ impl Default for DigestOptions {
             long_words: 25,
             long_penalty: 0.5,
             mmr_lambda: 0.7,
+            lede: LEDE_WEIGHTS,
+            lede_first: true,
+            trim_datelines: true,
         }
     }
 }
@@ -241,11 +290,11 @@ pub fn digest(a: &Analysis, text: &str, options: &DigestOptions) -> Digest {
     digest_with(a, text, options, Idf::embedded())
 }
 
-/// [`digest`] with a given idf table.
-pub fn digest_with(a: &Analysis, text: &str, options: &DigestOptions, idf: &Idf) -> Digest {
-    if a.tokens.is_empty() || (options.keyphrases == 0 && options.summary_sentences == 0) || a.length != text.len() {
-        return Digest::default();
-    }
+/// The (part of speech, key) of each word of a token.
+type TokenWords = Vec<(Upos, String)>;
+
+/// The words of every token and the entity covering each token.
+fn prepare(a: &Analysis) -> (Vec<TokenWords>, Vec<Option<usize>>) {
     let mut buf = String::new();
     let words_per_token: Vec<Vec<(Upos, String)>> = a.tokens.iter().map(|t| token_words(t, &mut buf)).collect();
     // Entity index covering each token (entities are in text order and do not overlap).
@@ -261,13 +310,47 @@ pub fn digest_with(a: &Analysis, text: &str, options: &DigestOptions, idf: &Idf)
             tj += 1;
         }
     }
+    (words_per_token, entity_of)
+}
+
+/// [`digest`] with a given idf table.
+pub fn digest_with(a: &Analysis, text: &str, options: &DigestOptions, idf: &Idf) -> Digest {
+    if a.tokens.is_empty() || (options.keyphrases == 0 && options.summary_sentences == 0) || a.length != text.len() {
+        return Digest::default();
+    }
+    let (words_per_token, entity_of) = prepare(a);
     let mentions = mentions(a, text, &words_per_token, &entity_of, idf, options);
     let keyphrases = rank_keyphrases(&mentions, idf, options);
-    let summary =
-        if options.summary_sentences == 0 { Vec::new() } else { summarise(a, &words_per_token, &entity_of, &keyphrases, idf, options) };
+    let summary = if options.summary_sentences == 0 {
+        Vec::new()
+    } else {
+        let sc = sentence_scores(a, &words_per_token, &entity_of, &keyphrases, idf, options);
+        summarise(a, text, &sc, options)
+    };
     let mut keyphrases = keyphrases;
     keyphrases.truncate(options.keyphrases);
     Digest { keyphrases, summary }
+}
+
+/// The lede-model features of every sentence of `a` (in [`LEDE_FEATURES`] order),
+/// the summary text of each sentence (its dateline trimmed when
+/// [`DigestOptions::trim_datelines`] is set) and whether it is a link line (never picked): what `khabar eval digest --dump-features`
+/// writes to train the lede model.
+pub fn lede_features(a: &Analysis, text: &str, options: &DigestOptions) -> Vec<([f32; LEDE_FEATURES.len()], String, bool)> {
+    if a.tokens.is_empty() || a.length != text.len() {
+        return Vec::new();
+    }
+    let idf = Idf::embedded();
+    let (words_per_token, entity_of) = prepare(a);
+    let mentions = mentions(a, text, &words_per_token, &entity_of, idf, options);
+    let keyphrases = rank_keyphrases(&mentions, idf, options);
+    let sc = sentence_scores(a, &words_per_token, &entity_of, &keyphrases, idf, options);
+    (0..a.sentences.len())
+        .map(|i| {
+            let start = if options.trim_datelines { sc.dateline_end[i].unwrap_or(a.sentences[i].start) } else { a.sentences[i].start };
+            (sc.features[i], text[start..a.sentences[i].end].to_owned(), sc.boilerplate[i])
+        })
+        .collect()
 }
 
 /// Candidate phrase mentions in text order.
@@ -531,36 +614,116 @@ fn cosine(a: &Vector, na: f32, b: &Vector, nb: f32) -> f32 {
     }
 }
 
-/// Pick the summary sentences.
-fn summarise(
+/// Per-sentence scores and features of one article.
+struct SentenceScores {
+    vectors: Vec<Vector>,
+    norms: Vec<f32>,
+    /// The hand-weighted score (centrality, position, coverage, length).
+    scores: Vec<f32>,
+    /// The lede-model features.
+    features: Vec<[f32; LEDE_FEATURES.len()]>,
+    /// Where the text after a dateline opener starts, for sentences that have one.
+    dateline_end: Vec<Option<usize>>,
+    /// Link lines (`رابط الخبر …: <headline>`, `اقرأ أيضا: …`): never summary sentences.
+    boilerplate: Vec<bool>,
+}
+
+/// Light stems of the words that open link lines before a colon: رابط (link), اقرأ (read), للمزيد (more).
+const LINK_WORDS: [&str; 3] = ["رابط", "اقرا", "مزيد"];
+
+/// A link line: a word of [`LINK_WORDS`] at most five tokens before a colon
+/// (`رابط الخبر بصحيفة …: <headline>`). Returns whether it is one, and whether
+/// the colon ends the sentence (then the next sentence is the link's caption).
+fn link_line(a: &Analysis, s: &crate::analysis::SentenceRecord) -> (bool, bool) {
+    let end = s.token_end.min(a.tokens.len());
+    let mut last_link: Option<usize> = None;
+    for t in s.token_start..end {
+        let tok = &a.tokens[t];
+        if tok.kind == TokenKind::Punct {
+            if tok.text == ":" && last_link.is_some_and(|l| t - l <= 5) {
+                return (true, t + 1 == end);
+            }
+            continue;
+        }
+        if LINK_WORDS.iter().any(|w| khabar_text::light_stem(&tok.norm) == *w) {
+            last_link = Some(t);
+        }
+    }
+    (false, false)
+}
+
+/// Reporting verbs (lemmas) of attribution frames: قال، أضاف، أوضح …
+static SAY_KEYS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    let mut buf = String::new();
+    ["قال", "أضاف", "أوضح", "أشار", "أكد", "ذكر", "صرح", "أفاد", "تابع", "لفت"]
+        .iter()
+        .map(|w| {
+            word_key(w, &mut buf);
+            buf.clone()
+        })
+        .collect()
+});
+
+fn is_dash(s: &str) -> bool {
+    matches!(s, "-" | "–" | "—" | "ـ")
+}
+
+/// A dateline opener: within the first eight tokens, a dash and then a colon
+/// (`سبق- الرياض:`, `محمد الزهراني- سبق- الباحة:`, `أ ف ب- أبو ظبي:`), followed
+/// by at least six more tokens. Returns the start of the first token after the colon.
+fn dateline_end(a: &Analysis, s: &crate::analysis::SentenceRecord) -> Option<usize> {
+    let end = s.token_end.min(a.tokens.len());
+    let mut dash = false;
+    for ti in s.token_start..end.min(s.token_start + 8) {
+        let t = &a.tokens[ti];
+        if t.kind != TokenKind::Punct {
+            continue;
+        }
+        if is_dash(&t.text) {
+            dash = true;
+        } else if t.text == ":" && dash && ti > s.token_start && end > ti + 6 {
+            return Some(a.tokens[ti + 1].start);
+        } else if t.text != ":" {
+            return None;
+        }
+    }
+    None
+}
+
+fn sentence_scores(
     a: &Analysis,
     words: &[Vec<(Upos, String)>],
     entity_of: &[Option<usize>],
     keyphrases: &[KeyphraseRecord],
     idf: &Idf,
     options: &DigestOptions,
-) -> Vec<SummarySentence> {
+) -> SentenceScores {
     let n = a.sentences.len();
-    if n == 0 {
-        return Vec::new();
-    }
     let mut ids: HashMap<&str, u32> = HashMap::new();
     let mut weights: Vec<f32> = Vec::new();
     let mut vectors: Vec<Vector> = Vec::with_capacity(n);
     let mut content: Vec<usize> = Vec::with_capacity(n);
+    let mut idf_mass: Vec<f32> = Vec::with_capacity(n);
+    let mut say: Vec<bool> = Vec::with_capacity(n);
     for s in &a.sentences {
         let mut v: Vector = Vec::new();
         let mut count = 0;
+        let mut mass = 0.0;
+        let mut said = false;
         for tw in &words[s.token_start.min(words.len())..s.token_end.min(words.len())] {
             for (upos, key) in tw {
                 if *upos == Upos::Other {
                     continue;
                 }
                 count += 1;
+                if *upos == Upos::Verb && SAY_KEYS.iter().any(|k| k == key) {
+                    said = true;
+                }
                 let id = *ids.entry(key.as_str()).or_insert_with(|| {
                     weights.push(idf.idf(key));
                     weights.len() as u32 - 1
                 });
+                mass += weights[id as usize];
                 v.push((id, weights[id as usize]));
             }
         }
@@ -574,6 +737,8 @@ fn summarise(
         }
         vectors.push(merged);
         content.push(count);
+        idf_mass.push(mass);
+        say.push(said);
     }
     let norms: Vec<f32> = vectors.iter().map(norm).collect();
     let mut centroid: HashMap<u32, f32> = HashMap::new();
@@ -594,8 +759,34 @@ fn summarise(
     let entity_total: f32 = entity_count.values().sum();
     let top_kp = &keyphrases[..keyphrases.len().min(options.keyphrases.max(10))];
     let kp_total: f32 = top_kp.iter().map(|k| k.score).sum();
+    let mut kp_words: Vec<String> = Vec::new();
+    let mut buf = String::new();
+    for k in top_kp {
+        for w in k.lemma.split_whitespace() {
+            word_key(w, &mut buf);
+            kp_words.push(buf.clone());
+        }
+    }
+    let kp_hits: Vec<usize> = a
+        .sentences
+        .iter()
+        .map(|s| {
+            words[s.token_start.min(words.len())..s.token_end.min(words.len())]
+                .iter()
+                .flatten()
+                .filter(|(upos, key)| *upos != Upos::Other && kp_words.iter().any(|k| k == key))
+                .count()
+        })
+        .collect();
+    // The lead: the first sentence of four content words or more (or the first).
+    let lead = (0..n).find(|&i| content[i] >= 4).unwrap_or(0);
 
     let mut scores = Vec::with_capacity(n);
+    let mut features = Vec::with_capacity(n);
+    let mut datelines = Vec::with_capacity(n);
+    let mut boilerplate = Vec::with_capacity(n);
+    let mut seen_full = false;
+    let mut caption_next = false;
     for (i, s) in a.sentences.iter().enumerate() {
         let centrality = cosine(&vectors[i], norms[i], &centroid, nc);
         let position = 1.0 / (1.0 + i as f32).sqrt();
@@ -624,13 +815,98 @@ fn summarise(
             1.0
         };
         scores.push(raw * factor);
+
+        // The opening: the first token that is not punctuation, and its first words.
+        let toks = s.token_start..s.token_end.min(a.tokens.len());
+        let first_tok = toks.clone().find(|&t| a.tokens[t].kind != TokenKind::Punct);
+        let (opens_conj, opens_verb) = match first_tok {
+            Some(t) => {
+                let ws = &a.tokens[t].words;
+                let conj = ws.first().is_some_and(|w| w.upos == "CCONJ");
+                let verb = ws.iter().find(|w| w.upos != "CCONJ").is_some_and(|w| w.upos == "VERB");
+                (conj, verb)
+            }
+            None => (false, false),
+        };
+        let dateline = dateline_end(a, s);
+        datelines.push(dateline);
+        let quote =
+            toks.clone().any(|t| a.tokens[t].kind == TokenKind::Punct && matches!(a.tokens[t].text.as_str(), "\"" | "«" | "»" | "“" | "”"));
+        let colon = toks.clone().any(|t| a.tokens[t].kind == TokenKind::Punct && a.tokens[t].text == ":");
+        let ends_colon = toks.clone().next_back().is_some_and(|t| a.tokens[t].text == ":");
+        let (link, caption_follows) = link_line(a, s);
+        boilerplate.push(link || caption_next);
+        caption_next = caption_follows;
+        let first_full = len >= 4 && !boilerplate[i] && !seen_full;
+        seen_full |= len >= 4 && !boilerplate[i];
+        let b = |x: bool| if x { 1.0 } else { 0.0 };
+        features.push([
+            1.0,
+            centrality,
+            position,
+            b(i == 0),
+            entities,
+            kps,
+            (1.0 + len as f32).ln(),
+            b(len < 4),
+            if len > 0 { idf_mass[i] / len as f32 } else { 0.0 },
+            b(opens_conj),
+            b(opens_verb),
+            b(dateline.is_some()),
+            b(quote),
+            b(say[i]),
+            (1.0 + names.len() as f32).ln(),
+            i as f32 / n as f32,
+            0.0, // the heuristic score relative to the best, filled in below
+            b(colon),
+            b(first_full),
+            b(ends_colon),
+            if len > 0 { kp_hits[i] as f32 / len as f32 } else { 0.0 },
+            cosine(&vectors[i], norms[i], &vectors[lead], norms[lead]),
+            b(len > 40),
+        ]);
     }
     let max = scores.iter().cloned().fold(0.0f32, f32::max);
-    let k = options.summary_sentences.min(n);
+    if max > 0.0 {
+        for (f, s) in features.iter_mut().zip(&scores) {
+            f[16] = s / max;
+        }
+    }
+    SentenceScores { vectors, norms, scores, features, dateline_end: datelines, boilerplate }
+}
+
+/// Pick the summary sentences.
+fn summarise(a: &Analysis, text: &str, sc: &SentenceScores, options: &DigestOptions) -> Vec<SummarySentence> {
+    let n = a.sentences.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let (vectors, norms, scores) = (&sc.vectors, &sc.norms, &sc.scores);
+    let max = scores.iter().cloned().fold(0.0f32, f32::max);
+    // Link lines are never picked (unless the text has nothing else).
+    let candidates: Vec<usize> =
+        if sc.boilerplate.iter().all(|&b| b) { (0..n).collect() } else { (0..n).filter(|&i| !sc.boilerplate[i]).collect() };
+    let n_cand = candidates.len();
+    let k = options.summary_sentences.min(n_cand);
     let mut picked: Vec<usize> = Vec::with_capacity(k);
+    // The lede: the sentence the lede model rates highest (the earliest on ties).
+    let mut after = 0;
+    if options.lede.iter().any(|&w| w != 0.0) {
+        let lede = candidates
+            .iter()
+            .map(|&i| (i, sc.features[i].iter().zip(&options.lede).map(|(f, w)| f * w).sum::<f32>()))
+            .max_by(|x, y| x.1.total_cmp(&y.1).then_with(|| y.0.cmp(&x.0)))
+            .map_or(0, |x| x.0);
+        picked.push(lede);
+        if options.lede_first && candidates.iter().filter(|&&i| i >= lede).count() >= k {
+            after = lede;
+        }
+    }
     while picked.len() < k {
-        let best = (0..n)
-            .filter(|i| !picked.contains(i))
+        let best = candidates
+            .iter()
+            .copied()
+            .filter(|&i| i >= after && !picked.contains(&i))
             .map(|i| {
                 let rel = if max > 0.0 { scores[i] / max } else { 0.0 };
                 let red = picked.iter().map(|&j| cosine(&vectors[i], norms[i], &vectors[j], norms[j])).fold(0.0f32, f32::max);
@@ -647,7 +923,8 @@ fn summarise(
         .into_iter()
         .map(|i| {
             let s = &a.sentences[i];
-            SummarySentence { text: s.text.clone(), start: s.start, end: s.end, score: (scores[i] * 1000.0).round() / 1000.0 }
+            let start = if options.trim_datelines { sc.dateline_end[i].unwrap_or(s.start) } else { s.start };
+            SummarySentence { text: text[start..s.end].to_owned(), start, end: s.end, score: (scores[i] * 1000.0).round() / 1000.0 }
         })
         .collect()
 }
