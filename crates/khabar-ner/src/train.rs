@@ -784,18 +784,9 @@ fn kmeans(vecs: &[&Vec<(u32, f32)>], k: usize, dims: usize) -> Vec<usize> {
     assign
 }
 
-/// Distributional word classes: every core seen at least 20 times gets a
-/// vector of its left and right neighbours (the [`CTX`] most frequent
-/// normalised words, sentence edges included; square-root counts,
-/// L2-normalised); spherical k-means puts the vectors in [`COARSE`] classes,
-/// and each class again in up to [`FINE`] classes. Code: `coarse << 4 | fine`
-/// with coarse in 1..=15, stored in bits 24..31 of the lexicon code (where
-/// the features read it). Brown-cluster-like: words used in the same contexts
-/// (names after the same verbs, places after the same prepositions) share a class.
-pub fn cluster_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> CorpusLex {
-    let trig = trigger_map();
-    let none = CorpusLex::default();
-    let freq = bodies
+/// How often each search-normalised Arabic word occurs in `bodies` (in parallel).
+fn arabic_word_counts(bodies: &[String]) -> crate::features::HashMap<String, u32> {
+    bodies
         .par_chunks(256)
         .map(|chunk| {
             let mut m: crate::features::HashMap<String, u32> = Default::default();
@@ -813,7 +804,21 @@ pub fn cluster_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> Cor
                 *a.entry(k).or_insert(0) += c;
             }
             a
-        });
+        })
+}
+
+/// Distributional word classes: every core seen at least 20 times gets a
+/// vector of its left and right neighbours (the [`CTX`] most frequent
+/// normalised words, sentence edges included; square-root counts,
+/// L2-normalised); spherical k-means puts the vectors in [`COARSE`] classes,
+/// and each class again in up to [`FINE`] classes. Code: `coarse << 4 | fine`
+/// with coarse in 1..=15, stored in bits 24..31 of the lexicon code (where
+/// the features read it). Brown-cluster-like: words used in the same contexts
+/// (names after the same verbs, places after the same prepositions) share a class.
+pub fn cluster_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> CorpusLex {
+    let trig = trigger_map();
+    let none = CorpusLex::default();
+    let freq = arabic_word_counts(bodies);
     let mut byf: Vec<(&String, &u32)> = freq.iter().collect();
     byf.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     // index CTX-1: sentence edge or a non-Arabic token
@@ -896,25 +901,7 @@ fn simhash_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> CorpusL
     let trig = trigger_map();
     let none = CorpusLex::default();
     // context vocabulary
-    let freq = bodies
-        .par_chunks(256)
-        .map(|chunk| {
-            let mut m: crate::features::HashMap<String, u32> = Default::default();
-            for b in chunk {
-                for t in tokenize(b) {
-                    if t.kind == TokenKind::Arabic {
-                        *m.entry(khabar_text::normalize(t.text(b), khabar_text::Profile::Search)).or_insert(0) += 1;
-                    }
-                }
-            }
-            m
-        })
-        .reduce(crate::features::HashMap::default, |mut a, b| {
-            for (k, c) in b {
-                *a.entry(k).or_insert(0) += c;
-            }
-            a
-        });
+    let freq = arabic_word_counts(bodies);
     let mut byf: Vec<(&String, &u32)> = freq.iter().collect();
     byf.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let ctx: crate::features::HashMap<&str, u64> =
