@@ -31,10 +31,7 @@ impl NerModel {
                     continue;
                 }
                 let ty = label_type(labs[i]);
-                let mut j = i + 1;
-                while j < s.len() && labs[j] == i_of(ty) {
-                    j += 1;
-                }
+                let j = entity_end(labs, i);
                 if (ty == 0 || ty == 3) && s[i..j].iter().all(|t| t.kind_code == 0) {
                     // the first word as written, or without a proclitic (لبيونغ يانغ)
                     for first in [&s[i].norm, &s[i].prep] {
@@ -148,10 +145,7 @@ impl NerModel {
                     continue;
                 }
                 let ty = label_type(labs[i]);
-                let mut j = i + 1;
-                while j < s.len() && labs[j] == i_of(ty) {
-                    j += 1;
-                }
+                let j = entity_end(labs, i);
                 if j - i >= 2 && s[i..j].iter().all(|t| t.kind_code == 0) {
                     let rest: Vec<&str> = s[i + 1..j].iter().map(|t| t.norm.as_str()).collect();
                     // the first word as written and without a proclitic-looking letter
@@ -177,10 +171,7 @@ impl NerModel {
                     continue;
                 }
                 let ty = label_type(labs[i]);
-                let mut j = i + 1;
-                while j < s.len() && labs[j] == i_of(ty) {
-                    j += 1;
-                }
+                let mut j = entity_end(labs, i);
                 let cands = long.get(&(ty, s[i].norm.as_str())).or_else(|| long.get(&(ty, s[i].prep.as_str())));
                 if let Some(cands) = cands {
                     let have = j - i - 1;
@@ -207,4 +198,11 @@ impl NerModel {
             }
         }
     }
+}
+
+/// End (exclusive) of the entity whose first token is `i` (labels one per token of the
+/// sentence): the run of I- labels of its type that follows it.
+fn entity_end(labs: &[usize], i: usize) -> usize {
+    let inside = i_of(label_type(labs[i]));
+    i + 1 + labs[i + 1..].iter().take_while(|&&l| l == inside).count()
 }
