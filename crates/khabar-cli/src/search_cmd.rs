@@ -42,7 +42,7 @@ pub struct IndexArgs {
     /// Story window in days: articles join a story (or duplicate group) only within this time of each other.
     #[arg(long, value_name = "DAYS", default_value_t = 3.0, value_parser = crate::stories_cmd::parse_days)]
     pub story_window: f64,
-    /// Keyphrases computed per article for the story layer (0: none; indexing runs ~10% faster).
+    /// Keyphrases computed per article for the story layer (0: none; stories then match and list without them).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub keyphrases: usize,
     /// Files, folders, JSON lines, or - for standard input.
