@@ -23,6 +23,12 @@ use rayon::prelude::*;
 
 use crate::input::{decode, expand, Documents, InputError, InputFormat, Item, Source};
 
+/// mimalloc instead of the system allocator: analysis makes many small, short-lived allocations
+/// on every thread, and glibc's malloc spent about 14% of `khabar index` in malloc/free
+/// (BENCHMARKS.md, "Indexing").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXAMPLES: &str = "\
 Examples:
   khabar analyze examples/pyongyang-aurus.txt          readable summary
