@@ -412,7 +412,7 @@ fn summarise(id: String, mut arts: Vec<ArticleInfo>, details: bool) -> StorySumm
     }
     let mut entities: Vec<StoryEntity> =
         entity_counts.into_iter().map(|((kind, name), articles)| StoryEntity { name, kind, articles }).collect();
-    entities.sort_by(|a, b| b.articles.cmp(&a.articles).then_with(|| a.name.cmp(&b.name)));
+    entities.sort_by(|a, b| b.articles.cmp(&a.articles).then_with(|| a.name.cmp(&b.name)).then_with(|| a.kind.cmp(&b.kind)));
     entities.truncate(STORY_ENTITIES);
     let keyphrases = top_keyphrases(&arts);
     let mut sources: Vec<(String, usize)> = sources.into_iter().collect();
