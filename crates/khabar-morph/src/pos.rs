@@ -50,6 +50,90 @@ pub struct Tagger {
     pub dict: HashMap<String, (u32, u8)>,
     /// word key -> distributional classes (coarse, fine) from unlabeled text (may be empty)
     pub clusters: HashMap<String, (u16, u16)>,
+    /// `w` and `w2` without their all-zero rows, for tagging (see [`Packed`])
+    packed: Packed,
+    packed2: Packed,
+}
+
+/// A hashed weight table with its all-zero rows left out.
+///
+/// The tagger's table has 2^20 rows of `NT` weights (35 MB as i16), of which about a fifth are
+/// non-zero; every feature of every word reads one row at a hash-random place, so tagging waits
+/// on memory. Packed, the non-zero rows take about 8 MB and the row directory (one bit per row,
+/// with a running count every 64 rows) 256 KB, small enough to stay in cache; a feature whose
+/// row is zero is skipped without touching the rows. Scores are summed as integers: the same
+/// sums as the f32 sums of the i16 weights (they are exact in f32), so tags are identical.
+#[derive(Default)]
+struct Packed {
+    /// per 64 rows: which rows are non-zero, and how many non-zero rows come before them
+    dir: Vec<(u64, u32)>,
+    rows: Vec<i16>,
+}
+
+impl Packed {
+    fn new(w: &[i16]) -> Packed {
+        if w.len() != (1 << POS_BITS) * NT {
+            return Packed::default();
+        }
+        let mut dir = Vec::with_capacity((1 << POS_BITS) / 64);
+        let mut rows = Vec::new();
+        for block in w.chunks(64 * NT) {
+            let (mut bits, before) = (0u64, (rows.len() / NT) as u32);
+            for (i, row) in block.chunks(NT).enumerate() {
+                if row.iter().any(|&x| x != 0) {
+                    bits |= 1 << i;
+                    rows.extend_from_slice(row);
+                }
+            }
+            dir.push((bits, before));
+        }
+        Packed { dir, rows }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.dir.is_empty()
+    }
+
+    fn scores(&self, f: &[u64], sc: &mut [i32; NT]) {
+        let mask = (1usize << POS_BITS) - 1;
+        *sc = [0; NT];
+        for &h in f {
+            let r = h as usize & mask;
+            let Some(&(bits, before)) = self.dir.get(r / 64) else { continue };
+            let bit = 1u64 << (r % 64);
+            if bits & bit == 0 {
+                continue;
+            }
+            let at = (before + (bits & (bit - 1)).count_ones()) as usize * NT;
+            if let Some(row) = self.rows.get(at..at + NT) {
+                for (s, &x) in sc.iter_mut().zip(row) {
+                    *s += i32::from(x);
+                }
+            }
+        }
+    }
+
+    /// Greedy decoding, as [`decode`].
+    fn decode(&self, hs: &[WH], amb: &[(u32, u8)], right: Option<&[u8]>) -> Vec<u8> {
+        let mut out = Vec::with_capacity(hs.len());
+        let mut f = Vec::with_capacity(64);
+        let mut sc = [0i32; NT];
+        let (mut t1, mut t2) = (NT as u8, NT as u8);
+        for i in 0..hs.len() {
+            feats(hs, amb, right, i, t1, t2, &mut f);
+            self.scores(&f, &mut sc);
+            let mut best = 0;
+            for t in 1..NT {
+                if sc[t] > sc[best] {
+                    best = t;
+                }
+            }
+            out.push(best as u8);
+            t2 = t1;
+            t1 = best as u8;
+        }
+        out
+    }
 }
 
 fn class_of(c: &[u32; NT]) -> (u32, u8) {
@@ -265,16 +349,29 @@ fn decode<T: Copy + Into<f32>>(w: &[T], hs: &[WH], amb: &[(u32, u8)], right: Opt
 
 impl Tagger {
     pub fn empty() -> Tagger {
-        Tagger { w: vec![0; (1 << POS_BITS) * NT], s: 1.0, w2: Vec::new(), s2: 1.0, dict: HashMap::default(), clusters: HashMap::default() }
+        Tagger::new(vec![0; (1 << POS_BITS) * NT], 1.0, Vec::new(), 1.0, HashMap::default(), HashMap::default())
+    }
+
+    /// A tagger from its weights (quantised, with their scales), word dictionary and classes.
+    pub fn new(
+        w: Vec<i16>,
+        s: f32,
+        w2: Vec<i16>,
+        s2: f32,
+        dict: HashMap<String, (u32, u8)>,
+        clusters: HashMap<String, (u16, u16)>,
+    ) -> Tagger {
+        let (packed, packed2) = (Packed::new(&w), Packed::new(&w2));
+        Tagger { w, s, w2, s2, dict, clusters, packed, packed2 }
     }
 
     /// Tag words; `toks` are the clean surface tokens.
     pub fn tag(&self, ws: &[WCtx], toks: &[String], lex: &Bloom) -> Vec<Upos> {
         let amb: Vec<(u32, u8)> = ws.iter().map(|w| self.dict.get(&w.k).copied().unwrap_or((0, NT as u8))).collect();
         let hs = word_hashes(ws, toks, lex, &self.clusters);
-        let mut t = decode(&self.w, &hs, &amb, None);
-        if !self.w2.is_empty() {
-            t = decode(&self.w2, &hs, &amb, Some(&t));
+        let mut t = self.packed.decode(&hs, &amb, None);
+        if !self.packed2.is_empty() {
+            t = self.packed2.decode(&hs, &amb, Some(&t));
         }
         t.into_iter().map(|x| Upos::ALL[usize::from(x).min(NT - 1)]).collect()
     }
@@ -319,7 +416,7 @@ impl Tagger {
             let x = r.u32()?;
             clusters.insert(k, ((x >> 16) as u16, (x & 0xffff) as u16));
         }
-        Ok(Tagger { w, s, w2, s2, dict, clusters })
+        Ok(Tagger::new(w, s, w2, s2, dict, clusters))
     }
 }
 
@@ -433,7 +530,7 @@ pub fn train_pos(
     let w = fit(&all, None, "pass 1");
     if !two_pass {
         let (w, s) = quantise(&w);
-        return Tagger { w, s, w2: Vec::new(), s2: 1.0, dict, clusters };
+        return Tagger::new(w, s, Vec::new(), 1.0, dict, clusters);
     }
     // jackknifed first-pass tags for training the second pass
     let mut right: Vec<Vec<u8>> = vec![Vec::new(); data.len()];
@@ -449,5 +546,5 @@ pub fn train_pos(
     let w2 = fit(&all, Some(&right), "pass 2");
     let (w, s) = quantise(&w);
     let (w2, s2) = quantise(&w2);
-    Tagger { w, s, w2, s2, dict, clusters }
+    Tagger::new(w, s, w2, s2, dict, clusters)
 }
