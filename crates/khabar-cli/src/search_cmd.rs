@@ -177,13 +177,12 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
         say(format!("khabar: indexed {indexed} documents ({replaced} replaced)"));
         Ok(())
     };
-    loop {
-        let batch = docs.batch(batch_size, 64 << 20);
-        if batch.is_empty() {
-            break;
-        }
-        let n = batch.len() as u64;
-        let prepared: Vec<Result<(String, TantivyDocument, khabar_index::stories::Features), InputError>> = pool.install(|| {
+    // Two stages: a reader thread reads the next batch and has the worker pool analyse it while
+    // this thread assigns the previous batch to duplicate groups and stories (sequential: each
+    // article sees the ones before it), hands it to the index writer and commits.
+    type Prepared = Vec<Result<(String, TantivyDocument, khabar_index::stories::Features), InputError>>;
+    let analyse = |batch: Vec<Item>| -> Prepared {
+        pool.install(|| {
             batch
                 .into_par_iter()
                 .map(|item| match item {
@@ -200,36 +199,56 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
                     }
                 })
                 .collect()
+        })
+    };
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(u64, Prepared)>(1);
+        let analyse = &analyse;
+        scope.spawn(move || loop {
+            let batch = docs.batch(batch_size, 64 << 20);
+            if batch.is_empty() {
+                break;
+            }
+            let n = batch.len() as u64;
+            // A closed channel means the writing side stopped (an error): stop reading.
+            if tx.send((n, analyse(batch))).is_err() {
+                break;
+            }
         });
-        for p in prepared {
-            match p {
-                Err(e) => {
-                    say(format!("khabar: {e}"));
-                    skipped += 1;
-                }
-                Ok((id, mut doc, features)) => {
-                    if pending_ids.contains(&id) || idx.contains_id(&id)? {
-                        pending_replaced += 1;
+        // The loop owns `rx`: on an error it is dropped as this closure returns, before the scope
+        // joins the reader, whose next send then fails, so it never waits on a channel nobody reads.
+        for (n, prepared) in rx {
+            for p in prepared {
+                match p {
+                    Err(e) => {
+                        say(format!("khabar: {e}"));
+                        skipped += 1;
                     }
-                    let t = Instant::now();
-                    let assignment = stories.assign(features);
-                    story_seq += t.elapsed();
-                    idx.stamp(&mut doc, &assignment);
-                    idx.upsert_prepared(&writer, &id, doc);
-                    pending_ids.insert(id);
-                    pending += 1;
-                    if pending >= args.commit_every {
+                    Ok((id, mut doc, features)) => {
+                        if pending_ids.contains(&id) || idx.contains_id(&id)? {
+                            pending_replaced += 1;
+                        }
                         let t = Instant::now();
-                        commit(&mut writer, &mut stories, &mut pending, &mut pending_replaced, &mut pending_ids)?;
-                        story_commit += t.elapsed();
+                        let assignment = stories.assign(features);
+                        story_seq += t.elapsed();
+                        idx.stamp(&mut doc, &assignment);
+                        idx.upsert_prepared(&writer, &id, doc);
+                        pending_ids.insert(id);
+                        pending += 1;
+                        if pending >= args.commit_every {
+                            let t = Instant::now();
+                            commit(&mut writer, &mut stories, &mut pending, &mut pending_replaced, &mut pending_ids)?;
+                            story_commit += t.elapsed();
+                        }
                     }
                 }
             }
+            if let Some(pb) = &pb {
+                pb.inc(n);
+            }
         }
-        if let Some(pb) = &pb {
-            pb.inc(n);
-        }
-    }
+        Ok(())
+    })?;
     if pending > 0 {
         let t = Instant::now();
         commit(&mut writer, &mut stories, &mut pending, &mut pending_replaced, &mut pending_ids)?;
