@@ -94,9 +94,10 @@ impl Packed {
         self.dir.is_empty()
     }
 
-    fn scores(&self, f: &[u64], sc: &mut [i32; NT]) {
+    /// Sums of the rows of features `f` (integers, exact in f32).
+    fn scores(&self, f: &[u64], sc: &mut [f32; NT]) {
         let mask = (1usize << POS_BITS) - 1;
-        *sc = [0; NT];
+        let mut acc = [0i32; NT];
         for &h in f {
             let r = h as usize & mask;
             let Some(&(bits, before)) = self.dir.get(r / 64) else { continue };
@@ -106,33 +107,14 @@ impl Packed {
             }
             let at = (before + (bits & (bit - 1)).count_ones()) as usize * NT;
             if let Some(row) = self.rows.get(at..at + NT) {
-                for (s, &x) in sc.iter_mut().zip(row) {
+                for (s, &x) in acc.iter_mut().zip(row) {
                     *s += i32::from(x);
                 }
             }
         }
-    }
-
-    /// Greedy decoding, as [`decode`].
-    fn decode(&self, hs: &[WH], amb: &[(u32, u8)], right: Option<&[u8]>) -> Vec<u8> {
-        let mut out = Vec::with_capacity(hs.len());
-        let mut f = Vec::with_capacity(64);
-        let mut sc = [0i32; NT];
-        let (mut t1, mut t2) = (NT as u8, NT as u8);
-        for i in 0..hs.len() {
-            feats(hs, amb, right, i, t1, t2, &mut f);
-            self.scores(&f, &mut sc);
-            let mut best = 0;
-            for t in 1..NT {
-                if sc[t] > sc[best] {
-                    best = t;
-                }
-            }
-            out.push(best as u8);
-            t2 = t1;
-            t1 = best as u8;
+        for (s, a) in sc.iter_mut().zip(acc) {
+            *s = a as f32;
         }
-        out
     }
 }
 
@@ -332,13 +314,18 @@ fn scores<T: Copy + Into<f32>>(w: &[T], f: &[u64], sc: &mut [f32; NT]) {
 
 /// Greedy decoding with one weight vector.
 fn decode<T: Copy + Into<f32>>(w: &[T], hs: &[WH], amb: &[(u32, u8)], right: Option<&[u8]>) -> Vec<u8> {
+    decode_with(hs, amb, right, |f, sc| scores(w, f, sc))
+}
+
+/// Greedy decoding, left to right, with `score` summing the weights of a word's features.
+fn decode_with(hs: &[WH], amb: &[(u32, u8)], right: Option<&[u8]>, score: impl Fn(&[u64], &mut [f32; NT])) -> Vec<u8> {
     let mut out = Vec::with_capacity(hs.len());
     let mut f = Vec::with_capacity(64);
     let mut sc = [0f32; NT];
     let (mut t1, mut t2) = (NT as u8, NT as u8);
     for i in 0..hs.len() {
         feats(hs, amb, right, i, t1, t2, &mut f);
-        scores(w, &f, &mut sc);
+        score(&f, &mut sc);
         let best = argmax(&sc) as u8;
         out.push(best);
         t2 = t1;
@@ -369,9 +356,9 @@ impl Tagger {
     pub fn tag(&self, ws: &[WCtx], toks: &[String], lex: &Bloom) -> Vec<Upos> {
         let amb: Vec<(u32, u8)> = ws.iter().map(|w| self.dict.get(&w.k).copied().unwrap_or((0, NT as u8))).collect();
         let hs = word_hashes(ws, toks, lex, &self.clusters);
-        let mut t = self.packed.decode(&hs, &amb, None);
+        let mut t = decode_with(&hs, &amb, None, |f, sc| self.packed.scores(f, sc));
         if !self.packed2.is_empty() {
-            t = self.packed2.decode(&hs, &amb, Some(&t));
+            t = decode_with(&hs, &amb, Some(&t), |f, sc| self.packed2.scores(f, sc));
         }
         t.into_iter().map(|x| Upos::ALL[usize::from(x).min(NT - 1)]).collect()
     }
