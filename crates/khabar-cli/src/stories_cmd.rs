@@ -433,13 +433,22 @@ fn corpus_features(corpus: &Path, from: Option<i64>, to: Option<i64>, options: &
 
 fn run_engine(features: &[Features], options: &Options) -> HashMap<String, (String, String)> {
     let mut engine = StoryEngine::new(options.clone());
-    features
+    let mut aliases = st::Aliases::default();
+    let mut out: HashMap<String, (String, String)> = features
         .iter()
         .map(|f| {
             let a = engine.assign(f.clone());
+            for m in &a.merged {
+                aliases.add(m, &a.story);
+            }
             (a.id, (a.story, a.dup_group))
         })
-        .collect()
+        .collect();
+    // As the index lists them: articles of a merged story under the surviving one.
+    for v in out.values_mut() {
+        v.0 = aliases.resolve(&v.0);
+    }
+    out
 }
 
 /// Run `khabar eval stories`.
