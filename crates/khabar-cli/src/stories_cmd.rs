@@ -99,7 +99,8 @@ pub struct EvalStoriesArgs {
     /// With --corpus: engine options as NAME=VALUE (fields of khabar_stories::Options), repeatable.
     #[arg(long = "set", value_name = "NAME=VALUE", requires = "corpus")]
     pub set: Vec<String>,
-    /// With --corpus: score a grid of join thresholds and weights (for tuning on the dev set).
+    /// With --corpus: score a grid of join thresholds and weights (for tuning on the dev set; the
+    /// merge threshold follows the join threshold).
     #[arg(long, requires = "corpus")]
     pub sweep: bool,
     /// With --corpus: keep the analysed features in this file (JSON) and reuse them on later runs.
@@ -433,13 +434,22 @@ fn corpus_features(corpus: &Path, from: Option<i64>, to: Option<i64>, options: &
 
 fn run_engine(features: &[Features], options: &Options) -> HashMap<String, (String, String)> {
     let mut engine = StoryEngine::new(options.clone());
-    features
+    let mut aliases = st::Aliases::default();
+    let mut out: HashMap<String, (String, String)> = features
         .iter()
         .map(|f| {
             let a = engine.assign(f.clone());
+            for m in &a.merged {
+                aliases.add(m, &a.story);
+            }
             (a.id, (a.story, a.dup_group))
         })
-        .collect()
+        .collect();
+    // As the index lists them: articles of a merged story under the surviving one.
+    for v in out.values_mut() {
+        v.0 = aliases.resolve(&v.0);
+    }
+    out
 }
 
 /// Run `khabar eval stories`.
@@ -498,7 +508,7 @@ fn sweep(gold: &[(String, String, Option<String>)], features: &[Features], base:
     for &(wb, wt, we) in
         &[(0.6f32, 0.2f32, 0.2f32), (0.5, 0.3, 0.2), (0.7, 0.15, 0.15), (0.5, 0.25, 0.25), (0.4, 0.3, 0.3), (1.0, 0.0, 0.0)]
     {
-        for &join in &[0.2f32, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5] {
+        for &join in &[0.1f32, 0.12, 0.15, 0.18, 0.2, 0.25, 0.3] {
             grid.push((wb, wt, we, join, base.dup_threshold));
         }
     }
@@ -513,6 +523,8 @@ fn sweep(gold: &[(String, String, Option<String>)], features: &[Features], base:
                 weight_title: wt,
                 weight_entities: we,
                 join_threshold: join,
+                // One threshold for joining and merging (docs/stories.md), unless merges are off.
+                merge_average: if base.merge_average > 0.0 { join } else { 0.0 },
                 dup_threshold: dup,
                 ..base.clone()
             };

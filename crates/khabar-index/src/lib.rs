@@ -146,6 +146,9 @@ pub struct Fields {
     pub story: Field,
     /// The Analysis' keyphrases as JSON `[[text, lemma], ...]` (stored; a story's top keyphrases).
     pub keyphrases: Field,
+    /// Stories that became part of this document's story when it arrived (raw, stored, fast,
+    /// one value each; see [`stories`]): their earlier articles are listed under `story`.
+    pub merged_stories: Field,
 }
 
 /// The schema and its fields.
@@ -174,6 +177,7 @@ pub fn schema() -> (Schema, Fields) {
         dup_group: b.add_text_field("dup_group", STRING | STORED | FAST),
         story: b.add_text_field("story", STRING | STORED | FAST),
         keyphrases: b.add_text_field("keyphrases", STORED),
+        merged_stories: b.add_text_field("merged_stories", STRING | STORED | FAST),
     };
     (b.build(), fields)
 }
@@ -238,6 +242,8 @@ pub struct SearchIndex {
     entity_counts: bool,
     /// Whether the index has the `keyphrases` field (indexes built before it do not).
     keyphrases: bool,
+    /// Whether the index has the `merged_stories` field (indexes built before it do not).
+    merged_stories: bool,
     /// Facet ordinal → (type, name), per segment: segments are immutable, so
     /// an ordinal resolved once (a term-dictionary walk) stays valid.
     facet_names: std::sync::Mutex<FacetNames>,
@@ -346,7 +352,8 @@ impl SearchIndex {
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let entity_counts = index.schema().get_field(entities::ENTITY_COUNT_FIELD).is_ok();
         let keyphrases = index.schema().get_field("keyphrases").is_ok();
-        Ok(SearchIndex { index, fields, reader, lemmas, entity_counts, keyphrases, facet_names: Default::default() })
+        let merged_stories = index.schema().get_field("merged_stories").is_ok();
+        Ok(SearchIndex { index, fields, reader, lemmas, entity_counts, keyphrases, merged_stories, facet_names: Default::default() })
     }
 
     /// A new index in memory.
@@ -411,6 +418,11 @@ impl SearchIndex {
     /// See the last commit.
     pub fn reload(&self) -> Result<()> {
         Ok(self.reader.reload()?)
+    }
+
+    /// Whether the index records merged stories (`merged_stories`; indexes built before it do not).
+    pub fn has_merged_stories(&self) -> bool {
+        self.merged_stories
     }
 
     /// A searcher over the last commit seen by [`SearchIndex::reload`].

@@ -45,10 +45,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use khabar::{Analysis, Document, EntityRecord};
-pub use khabar_stories::{eval, ActiveStory, Assignment, EngineStats, Features, Options, StoryEngine, DEFAULT_WINDOW};
+pub use khabar_stories::{eval, ActiveStory, Aliases, Assignment, EngineStats, Features, Options, StoryEngine, DEFAULT_WINDOW};
 use serde::Serialize;
 use tantivy::collector::DocSetCollector;
-use tantivy::query::{AllQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, ExistsQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DateTime, DocAddress, IndexWriter, TantivyDocument, Term};
 
@@ -166,6 +166,11 @@ impl SearchIndex {
     pub fn stamp(&self, doc: &mut TantivyDocument, a: &Assignment) {
         doc.add_text(self.fields().dup_group, &a.dup_group);
         doc.add_text(self.fields().story, &a.story);
+        if self.has_merged_stories() {
+            for m in &a.merged {
+                doc.add_text(self.fields().merged_stories, m);
+            }
+        }
     }
 
     /// Ingest analysed articles: duplicate group and story for each (in order),
@@ -353,11 +358,36 @@ pub fn list_dups(index: &SearchIndex) -> Result<Vec<Vec<String>>> {
     Ok(out)
 }
 
+/// Where merged stories went: read from the articles that caused merges
+/// (`merged_stories`; empty for an index built before the field).
+pub fn aliases(index: &SearchIndex) -> Result<Aliases> {
+    let mut aliases = Aliases::default();
+    if !index.has_merged_stories() {
+        return Ok(aliases);
+    }
+    let searcher = index.reader_searcher();
+    let f = index.fields();
+    let mut addrs: Vec<DocAddress> =
+        searcher.search(&ExistsQuery::new("merged_stories".to_owned(), false), &DocSetCollector)?.into_iter().collect();
+    addrs.sort();
+    for addr in addrs {
+        let d: TantivyDocument = searcher.doc(addr)?;
+        let Some(story) = d.get_first(f.story).and_then(|v| v.as_str()) else { continue };
+        for m in d.get_all(f.merged_stories).filter_map(|v| v.as_str()) {
+            aliases.add(m, story);
+        }
+    }
+    Ok(aliases)
+}
+
 /// Stories with articles published in `[from, to)` (seconds since the epoch;
 /// `None`: unbounded), listing those articles; biggest first, then newest.
+/// Articles of a story merged into another are listed under the surviving story.
 pub fn list_stories(index: &SearchIndex, from: Option<i64>, to: Option<i64>) -> Result<Vec<StorySummary>> {
+    let aliases = aliases(index)?;
     let mut by_story: BTreeMap<String, Vec<ArticleInfo>> = BTreeMap::new();
-    for a in articles(index, &*date_range(index, from, to))? {
+    for mut a in articles(index, &*date_range(index, from, to))? {
+        a.story = aliases.resolve(&a.story);
         by_story.entry(a.story.clone()).or_default().push(a);
     }
     let mut out: Vec<StorySummary> = by_story.into_iter().map(|(id, arts)| summarise(id, arts, false)).collect();
@@ -365,11 +395,24 @@ pub fn list_stories(index: &SearchIndex, from: Option<i64>, to: Option<i64>) -> 
     Ok(out)
 }
 
-/// One story with its articles in detail (`None`: no such story).
+/// One story with its articles in detail (`None`: no such story). The id of a
+/// story merged into another shows the surviving story.
 pub fn story(index: &SearchIndex, id: &str) -> Result<Option<StorySummary>> {
-    let q = TermQuery::new(Term::from_field_text(index.fields().story, id), IndexRecordOption::Basic);
-    let arts = articles(index, &q)?;
-    Ok((!arts.is_empty()).then(|| summarise(id.to_owned(), arts, true)))
+    let aliases = aliases(index)?;
+    let root = aliases.resolve(id);
+    let terms: Vec<(Occur, Box<dyn Query>)> = aliases
+        .members(&root)
+        .into_iter()
+        .map(|m| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(index.fields().story, &m), IndexRecordOption::Basic));
+            (Occur::Should, q)
+        })
+        .collect();
+    let mut arts = articles(index, &BooleanQuery::new(terms))?;
+    for a in &mut arts {
+        a.story = root.clone();
+    }
+    Ok((!arts.is_empty()).then(|| summarise(root, arts, true)))
 }
 
 fn headline_words(t: &str) -> BTreeSet<String> {
@@ -457,7 +500,9 @@ fn top_keyphrases(arts: &[ArticleInfo]) -> Vec<String> {
     list.into_iter().take(STORY_KEYPHRASES).map(|(_, _, _, text)| text.to_owned()).collect()
 }
 
-/// Every article's (story, duplicate group) in the index, by id (for evaluation).
+/// Every article's (story, duplicate group) in the index, by id (for evaluation);
+/// merged stories resolved to the surviving one.
 pub fn assignments(index: &SearchIndex) -> Result<HashMap<String, (String, String)>> {
-    Ok(articles(index, &AllQuery)?.into_iter().map(|a| (a.id, (a.story, a.dup_group))).collect())
+    let aliases = aliases(index)?;
+    Ok(articles(index, &AllQuery)?.into_iter().map(|a| (a.id, (aliases.resolve(&a.story), a.dup_group))).collect())
 }

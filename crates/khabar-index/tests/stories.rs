@@ -100,3 +100,37 @@ fn a_crash_between_state_and_commit_leaves_the_last_commit_consistent() {
     std::fs::write(dir.path().join("stories/state-1.bin"), b"KHSTORY\0garbage").unwrap();
     assert!(StoryState::open(&idx, Some(dir.path()), Options::default()).is_err());
 }
+
+#[test]
+fn merged_stories_are_listed_under_the_surviving_story() {
+    let idx = SearchIndex::create_in_ram().unwrap();
+    let mut writer = idx.writer(1, 15_000_000).unwrap();
+    let analyzer = Analyzer::default();
+    let items = docs(&analyzer, &[("a", RAIN, "2015-08-01"), ("b", FOOTBALL, "2015-08-01"), ("c", RAIN, "2015-08-01")]);
+    let assignment = |id: &str, story: &str, merged: &[&str]| stories::Assignment {
+        id: id.into(),
+        dup_group: id.into(),
+        duplicate_of: None,
+        exact_duplicate: false,
+        story: story.into(),
+        new_story: false,
+        score: 0.0,
+        merged: merged.iter().map(|s| s.to_string()).collect(),
+    };
+    // "c" arrived in story "a" and story "b" merged into it: "b" stays stored with story "b".
+    for ((d, a, t), asg) in items.iter().zip([assignment("a", "a", &[]), assignment("b", "b", &[]), assignment("c", "a", &["b"])]) {
+        let mut doc = idx.make_document(d, a, t.as_ref());
+        idx.stamp(&mut doc, &asg);
+        idx.upsert_prepared(&writer, &asg.id, doc);
+    }
+    writer.commit().unwrap();
+    idx.reload().unwrap();
+    let listed = stories::list_stories(&idx, None, None).unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].id, "a");
+    assert_eq!(listed[0].articles, ["a", "b", "c"]);
+    let merged = stories::story(&idx, "b").unwrap().unwrap();
+    assert_eq!((merged.id.as_str(), merged.count), ("a", 3));
+    assert_eq!(stories::story(&idx, "a").unwrap().unwrap().count, 3);
+    assert_eq!(stories::assignments(&idx).unwrap()["b"].0, "a");
+}

@@ -49,7 +49,8 @@ pub fn openapi() -> Value {
                     "details": {"type": "array", "description": "GET /v1/stories/{id} only: the articles", "items": {"type": "object", "properties": {
                         "id": string, "title": string, "source": string, "published": string, "dup_group": string}}}}},
                 "Assignment": {"type": "object", "properties": {"id": string, "dup_group": string, "duplicate_of": string, "exact_duplicate": {"type": "boolean"},
-                    "story": string, "new_story": {"type": "boolean"}}},
+                    "story": string, "new_story": {"type": "boolean"},
+                    "merged": {"type": "array", "description": "stories that became part of this story when the document arrived (omitted when none)", "items": string}}},
                 "EntityCount": {"type": "object", "properties": {"type": kind, "name": string, "mentions": {"type": "integer"}, "documents": {"type": "integer"}}},
                 "Timeline": {"type": "object", "properties": {"name": string, "types": {"type": "array", "items": kind}, "mentions": {"type": "integer"}, "documents": {"type": "integer"},
                     "undated_documents": {"type": "integer"},

@@ -65,6 +65,19 @@ pub struct Options {
     pub lookup_terms: usize,
     /// Candidate articles scored in full per new article.
     pub max_candidates: usize,
+    /// Two stories merge when the average similarity over all pairs of their
+    /// articles (average linkage; pairs never compared count 0) reaches this (0: never).
+    #[serde(default)]
+    pub merge_average: f32,
+    /// How the story score mixes the best link (0) and the average link over the
+    /// story's articles (1; articles not among the candidates count 0).
+    #[serde(default)]
+    pub average_weight: f32,
+    /// The headline, entity and keyphrase cosines count in full only when the
+    /// bodies' cosine reaches this, in proportion below it (one shared
+    /// country name is not an event; 0: always in full).
+    #[serde(default)]
+    pub body_gate: f32,
 }
 
 impl Default for Options {
@@ -80,7 +93,7 @@ impl Default for Options {
             dup_containment: 0.6,
             dup_min_shingles: 30,
             dup_min_jaccard: 0.2,
-            join_threshold: 0.25,
+            join_threshold: 0.15,
             weight_body: 0.4,
             weight_title: 0.3,
             weight_entities: 0.3,
@@ -89,6 +102,9 @@ impl Default for Options {
             centroid_terms: 200,
             lookup_terms: 20,
             max_candidates: 40,
+            merge_average: 0.15,
+            average_weight: 1.0,
+            body_gate: 0.2,
         }
     }
 }
@@ -112,6 +128,55 @@ pub struct Assignment {
     pub new_story: bool,
     /// Similarity to the article it was matched with (0 for a new story).
     pub score: f32,
+    /// Stories that became part of `story` when this article arrived (see
+    /// [`Options::merge_average`]): their earlier articles now belong to `story` ([`Aliases`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<String>,
+}
+
+/// Where merged stories went: `merged story → the story it became part of`,
+/// followed to the end (the surviving story). Built from [`Assignment::merged`]
+/// (the index stores them with the article that caused the merge).
+#[derive(Clone, Debug, Default)]
+pub struct Aliases {
+    into: HashMap<String, String>,
+}
+
+impl Aliases {
+    /// Record that `from` became part of `into`.
+    pub fn add(&mut self, from: &str, into: &str) {
+        if from != into {
+            self.into.insert(from.to_owned(), into.to_owned());
+        }
+    }
+
+    /// Whether no story was merged.
+    pub fn is_empty(&self) -> bool {
+        self.into.is_empty()
+    }
+
+    /// The surviving story of `story` (itself when it was never merged).
+    pub fn resolve(&self, story: &str) -> String {
+        let mut s = story;
+        // A merge always keeps the older story, so chains end; the bound guards against a bad index.
+        for _ in 0..=self.into.len() {
+            match self.into.get(s) {
+                Some(next) if next != s => s = next,
+                _ => break,
+            }
+        }
+        s.to_owned()
+    }
+
+    /// Every story that resolves to `story`, itself included, sorted.
+    pub fn members(&self, story: &str) -> Vec<String> {
+        let root = self.resolve(story);
+        let mut out: Vec<String> = self.into.keys().filter(|k| self.resolve(k) == root).cloned().collect();
+        out.push(root);
+        out.sort();
+        out.dedup();
+        out
+    }
 }
 
 /// A story still inside the window.
@@ -208,7 +273,10 @@ pub struct EngineStats {
 /// Memory is bounded by the window: articles and stories older than
 /// `window` seconds behind the newest article seen are dropped, so a stream of
 /// any length holds only the last few days. Nothing is ever re-clustered: an
-/// article's group and story are fixed when it arrives.
+/// article's group is fixed when it arrives, and so is its story, but for one
+/// step: two stories inside the window merge when their average linkage reaches
+/// [`Options::merge_average`] (reported in [`Assignment::merged`] of the article
+/// that caused it; [`Aliases`] resolves the earlier articles' story ids).
 pub struct StoryEngine {
     options: Options,
     now: i64,
@@ -225,6 +293,10 @@ pub struct StoryEngine {
     stories: HashMap<String, ActiveStory>,
     centroids: HashMap<String, Centroid>,
     evicted_since_compaction: usize,
+    /// Stories merged while assigning the current article (merged id, surviving id).
+    merges: Vec<(String, String)>,
+    /// Sum of the similarities between the articles of two stories (both directions).
+    story_links: HashMap<String, HashMap<String, f32>>,
 }
 
 impl Default for StoryEngine {
@@ -286,6 +358,8 @@ impl StoryEngine {
             stories: HashMap::new(),
             centroids: HashMap::new(),
             evicted_since_compaction: 0,
+            merges: Vec::new(),
+            story_links: HashMap::new(),
         }
     }
 
@@ -320,6 +394,7 @@ impl StoryEngine {
             story: e.story.clone(),
             new_story: false,
             score: 0.0,
+            merged: Vec::new(),
         })
     }
 
@@ -366,10 +441,11 @@ impl StoryEngine {
             }
         }
         let mut entry = self.make_entry(f, time, sig);
+        let ranked = self.rank_stories(&entry, time);
         let (story, new_story, score) = match dup {
             Some((slot, _, j)) => (self.entries[&slot].story.clone(), false, j),
-            None => match self.best_story(&entry, time) {
-                Some((story, s)) if s >= self.options.join_threshold => (story, false, s),
+            None => match ranked.first() {
+                Some((story, s, _)) if *s >= self.options.join_threshold => (story.clone(), false, *s),
                 _ => (entry.id.clone(), true, 0.0),
             },
         };
@@ -382,10 +458,70 @@ impl StoryEngine {
         };
         entry.story = story.clone();
         entry.group = group.clone();
-        let a = Assignment { id: entry.id.clone(), dup_group: group, duplicate_of, exact_duplicate, story, new_story, score };
+        let mut a = Assignment {
+            id: entry.id.clone(),
+            dup_group: group,
+            duplicate_of,
+            exact_duplicate,
+            story,
+            new_story,
+            score,
+            merged: Vec::new(),
+        };
         self.insert(entry);
         self.assigned += 1;
+        if self.options.merge_average > 0.0 {
+            self.link_and_merge(&a.story, &ranked);
+            if !self.merges.is_empty() {
+                // The article's story may itself have become part of an older one.
+                if let Some(e) = self.by_id.get(&a.id).and_then(|s| self.entries.get(s)) {
+                    a.story = e.story.clone();
+                }
+                a.merged = std::mem::take(&mut self.merges).into_iter().map(|(from, _)| from).collect();
+            }
+        }
         a
+    }
+
+    /// The number of a story's articles (evicted ones included) that averages divide by.
+    fn story_size(&self, story: &str) -> f32 {
+        self.stories.get(story).map_or(0, |s| s.count) as f32
+    }
+
+    /// Add the new article's similarities to the links between its story and
+    /// the others, then merge the story with the one of highest average linkage
+    /// (sum of the similarities between their articles over the product of their
+    /// sizes) while that reaches `merge_average`; the older story keeps its id.
+    fn link_and_merge(&mut self, story: &str, ranked: &[(String, f32, f32)]) {
+        for (other, _, sum) in ranked {
+            if other != story && *sum > 0.0 {
+                *self.story_links.entry(story.to_owned()).or_default().entry(other.clone()).or_default() += sum;
+                *self.story_links.entry(other.clone()).or_default().entry(story.to_owned()).or_default() += sum;
+            }
+        }
+        let mut story = story.to_owned();
+        loop {
+            let count = |id: &str| self.story_size(id);
+            let n = count(&story);
+            let Some(links) = self.story_links.get(&story) else { return };
+            let mut best: Option<(&str, f32)> = None;
+            for (other, sum) in links {
+                let m = count(other);
+                if m == 0.0 || n == 0.0 {
+                    continue;
+                }
+                let avg = sum / (n * m);
+                if avg >= self.options.merge_average && best.is_none_or(|(bo, b)| avg > b || (avg == b && other.as_str() < bo)) {
+                    best = Some((other, avg));
+                }
+            }
+            let Some((other, _)) = best else { return };
+            let other = other.to_owned();
+            let key = |id: &str| self.stories.get(id).map(|s| (s.first, id.to_owned()));
+            let (into, from) = if key(&other) < key(&story) { (other, story.clone()) } else { (story.clone(), other) };
+            self.merge_story(&from, &into);
+            story = into;
+        }
     }
 
     /// The near-duplicate score of an article against an entry: the Jaccard
@@ -442,7 +578,7 @@ impl StoryEngine {
     fn derive(&self, e: &mut Entry) {
         let n = self.entries.len();
         let tdf = |t: &u64| self.term_df.get(t).copied().unwrap_or(0);
-        e.body_vec = normalise(e.terms.iter().map(|&(t, c)| (t, (1.0 + (c as f32).ln()) * idf(n, tdf(&t)))).collect());
+        e.body_vec = normalise(body_weights(&e.terms, |t| idf(n, tdf(t))));
         e.title_vec = normalise(e.title.iter().map(|&t| (t, idf(n, tdf(&t)))).collect());
         e.entity_vec = normalise(e.entities.iter().map(|&t| (t, idf(n, self.entity_df.get(&t).copied().unwrap_or(0)))).collect());
         e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, idf(n, self.entity_df.get(&t).copied().unwrap_or(0)))).collect());
@@ -451,14 +587,18 @@ impl StoryEngine {
     /// The similarity of two articles.
     fn similarity(&self, a: &Entry, b: &Entry) -> f32 {
         let o = &self.options;
-        o.weight_body * dot(&a.body_vec, &b.body_vec)
-            + o.weight_title * dot(&a.title_vec, &b.title_vec)
-            + o.weight_entities * dot(&a.entity_vec, &b.entity_vec)
-            + o.weight_keyphrases * dot(&a.keyphrase_vec, &b.keyphrase_vec)
+        let body = dot(&a.body_vec, &b.body_vec);
+        let gate = if o.body_gate > 0.0 { (body / o.body_gate).min(1.0) } else { 1.0 };
+        o.weight_body * body
+            + gate
+                * (o.weight_title * dot(&a.title_vec, &b.title_vec)
+                    + o.weight_entities * dot(&a.entity_vec, &b.entity_vec)
+                    + o.weight_keyphrases * dot(&a.keyphrase_vec, &b.keyphrase_vec))
     }
 
-    /// The story of the most similar article inside the window, with the similarity.
-    fn best_story(&self, e: &Entry, time: i64) -> Option<(String, f32)> {
+    /// The stories of the most similar articles inside the window with their
+    /// scores, best first (ties by id).
+    fn rank_stories(&self, e: &Entry, time: i64) -> Vec<(String, f32, f32)> {
         let mut acc: HashMap<u64, f32> = HashMap::new();
         for &(t, w) in top_terms(&e.body_vec, self.options.lookup_terms).iter() {
             for &(slot, w2) in self.postings.get(&t).map(Vec::as_slice).unwrap_or(&[]) {
@@ -468,32 +608,93 @@ impl StoryEngine {
         let mut cands: Vec<(u64, f32)> = acc.into_iter().filter(|(s, _)| self.entries.contains_key(s)).collect();
         cands.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         cands.truncate(self.options.max_candidates);
-        // Best single link per story, then the mix with the story's centroid.
-        let mut links: HashMap<&str, f32> = HashMap::new();
+        let o = &self.options;
+        // Best single link and sum of links per story.
+        let mut links: HashMap<&str, (f32, f32)> = HashMap::new();
         for (slot, _) in cands {
             let other = &self.entries[&slot];
-            if (other.time - time).abs() > self.options.window {
+            if (other.time - time).abs() > o.window {
                 continue;
             }
             let s = self.similarity(e, other);
-            let best = links.entry(other.story.as_str()).or_insert(f32::MIN);
-            *best = best.max(s);
+            let l = links.entry(other.story.as_str()).or_insert((f32::MIN, 0.0));
+            l.0 = l.0.max(s);
+            l.1 += s.max(0.0);
         }
-        let o = &self.options;
-        let mut best: Option<(&str, f32)> = None;
-        for (story, link) in links {
-            let c = self.centroids.get(story).map_or(link, |c| {
-                o.weight_body * c.cosine(0, &e.body_vec)
-                    + o.weight_title * c.cosine(1, &e.title_vec)
-                    + o.weight_entities * c.cosine(2, &e.entity_vec)
-                    + o.weight_keyphrases * c.cosine(3, &e.keyphrase_vec)
-            });
-            let score = o.link_weight * link + (1.0 - o.link_weight) * c;
-            if best.is_none_or(|(bs, b)| score > b || (score == b && story < bs)) {
-                best = Some((story, score));
+        let mut ranked: Vec<(String, f32, f32)> = links
+            .into_iter()
+            .map(|(story, (best, sum))| {
+                let mut link = best;
+                if o.average_weight > 0.0 {
+                    let n = self.story_size(story).max(1.0);
+                    link = (1.0 - o.average_weight) * best + o.average_weight * sum / n;
+                }
+                let score = if o.link_weight < 1.0 {
+                    let c = self.centroids.get(story).map_or(link, |c| {
+                        o.weight_body * c.cosine(0, &e.body_vec)
+                            + o.weight_title * c.cosine(1, &e.title_vec)
+                            + o.weight_entities * c.cosine(2, &e.entity_vec)
+                            + o.weight_keyphrases * c.cosine(3, &e.keyphrase_vec)
+                    });
+                    o.link_weight * link + (1.0 - o.link_weight) * c
+                } else {
+                    link
+                };
+                (story.to_owned(), score, sum)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        ranked
+    }
+
+    /// The similarity components of two window articles (body, headline, entities,
+    /// keyphrases cosines and hours apart), for analysis.
+    #[doc(hidden)]
+    pub fn components(&self, a: &str, b: &str) -> Option<[f32; 5]> {
+        let a = self.entries.get(self.by_id.get(a)?)?;
+        let b = self.entries.get(self.by_id.get(b)?)?;
+        Some([
+            dot(&a.body_vec, &b.body_vec),
+            dot(&a.title_vec, &b.title_vec),
+            dot(&a.entity_vec, &b.entity_vec),
+            dot(&a.keyphrase_vec, &b.keyphrase_vec),
+            (a.time - b.time).abs() as f32 / 3600.0,
+        ])
+    }
+
+    /// Merge story `from` into story `into` (articles, centroid, counts).
+    fn merge_story(&mut self, from: &str, into: &str) {
+        let Some(old) = self.stories.remove(from) else { return };
+        if let Some(s) = self.stories.get_mut(into) {
+            s.first = s.first.min(old.first);
+            s.last = s.last.max(old.last);
+            s.count += old.count;
+        }
+        self.centroids.remove(from);
+        let mut centroid = self.centroids.remove(into).unwrap_or_default();
+        let cap = self.options.centroid_terms;
+        for e in self.entries.values_mut() {
+            if e.story == from {
+                e.story = into.to_owned();
+                centroid.add(e, cap);
             }
         }
-        best.map(|(story, s)| (story.to_owned(), s))
+        self.centroids.insert(into.to_owned(), centroid);
+        if let Some(links) = self.story_links.remove(from) {
+            for (other, sum) in links {
+                if let Some(l) = self.story_links.get_mut(&other) {
+                    l.remove(from);
+                }
+                if other != into {
+                    *self.story_links.entry(into.to_owned()).or_default().entry(other.clone()).or_default() += sum;
+                    *self.story_links.entry(other).or_default().entry(into.to_owned()).or_default() += sum;
+                }
+            }
+        }
+        if let Some(l) = self.story_links.get_mut(into) {
+            l.remove(from);
+        }
+        self.merges.push((from.to_owned(), into.to_owned()));
     }
 
     fn insert(&mut self, e: Entry) {
@@ -580,6 +781,10 @@ impl StoryEngine {
         self.stories.retain(|_, s| s.last >= cutoff);
         let stories = &self.stories;
         self.centroids.retain(|id, _| stories.contains_key(id));
+        self.story_links.retain(|id, _| stories.contains_key(id));
+        for links in self.story_links.values_mut() {
+            links.retain(|id, _| stories.contains_key(id));
+        }
         self.centroids.shrink_to_fit();
         self.stories.shrink_to_fit();
         self.entries.shrink_to_fit();
@@ -715,7 +920,7 @@ impl StoryEngine {
             {
                 let tdf = |t: &u64| engine.term_df.get(t).copied().unwrap_or(0).saturating_sub(1);
                 let nn = n.saturating_sub(1);
-                e.body_vec = normalise(e.terms.iter().map(|&(t, c)| (t, (1.0 + (c as f32).ln()) * idf(nn, tdf(&t)))).collect());
+                e.body_vec = normalise(body_weights(&e.terms, |t| idf(nn, tdf(t))));
                 e.title_vec = normalise(e.title.iter().map(|&t| (t, idf(nn, tdf(&t)))).collect());
                 e.entity_vec = normalise(
                     e.entities.iter().map(|&t| (t, idf(nn, engine.entity_df.get(&t).copied().unwrap_or(0).saturating_sub(1)))).collect(),
@@ -736,6 +941,11 @@ impl StoryEngine {
         engine.next_slot = n as u64;
         Ok(engine)
     }
+}
+
+/// The body's term weights: IDF times log-scaled counts (1 + ln c).
+fn body_weights(terms: &[(u64, u32)], idf: impl Fn(&u64) -> f32) -> Vector {
+    terms.iter().map(|&(t, c)| (t, (1.0 + (c as f32).ln()) * idf(&t))).collect()
 }
 
 /// Number of values two sorted sets share.

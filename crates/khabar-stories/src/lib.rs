@@ -8,13 +8,17 @@
 //! * **Near-duplicates**: MinHash signatures over word shingles of the
 //!   normalised body, LSH banding to find candidates, the estimated Jaccard
 //!   similarity to confirm them ([`Options::dup_threshold`]).
-//! * **Stories**: an article joins the story of its most similar article
-//!   inside the time window (default 3 days) when the similarity — lemma
-//!   TF-IDF cosine of the bodies, IDF-weighted overlap of headline lemmas, of
-//!   canonical entities and of keyphrases — reaches [`Options::join_threshold`];
-//!   otherwise it starts a story. Near-duplicates join their original's story.
+//! * **Stories**: an article joins the story whose articles inside the time
+//!   window (default 3 days) are most similar to it on average, when that
+//!   average reaches [`Options::join_threshold`]; the similarity is the lemma
+//!   TF-IDF cosine of the bodies plus, in proportion to it, the IDF-weighted
+//!   overlap of headline lemmas, of canonical entities and of keyphrases.
+//!   Otherwise it starts a story. Near-duplicates join their original's story.
+//!   Two stories of the window merge when the average similarity over their
+//!   pairs of articles reaches [`Options::merge_average`].
 //!
-//! Assignment is incremental: nothing already assigned moves, and the state
+//! Assignment is incremental: no article changes group, a story changes only
+//! by merging into an older one ([`Assignment::merged`], [`Aliases`]), and the state
 //! holds only the window (older articles and stories are dropped), so memory
 //! does not grow with the archive. [`StoryEngine::to_bytes`] /
 //! [`StoryEngine::from_bytes`] persist it between runs.
@@ -43,7 +47,7 @@ mod features;
 mod hash;
 mod minhash;
 
-pub use crate::engine::{ActiveStory, Assignment, EngineStats, Options, StoryEngine, DEFAULT_WINDOW, STATE_VERSION};
+pub use crate::engine::{ActiveStory, Aliases, Assignment, EngineStats, Options, StoryEngine, DEFAULT_WINDOW, STATE_VERSION};
 pub use crate::features::Features;
 pub use crate::hash::hash_str;
 pub use crate::minhash::{band_keys, estimate, signature};

@@ -145,3 +145,42 @@ proptest! {
         prop_assert_eq!(back.stats(), e.stats());
     }
 }
+
+/// Features made by hand: body lemmas (hashed ids) only.
+fn bare(id: &str, terms: &[u64], time: i64) -> Features {
+    Features { id: id.into(), time: Some(time), terms: terms.iter().map(|&t| (t, 1)).collect(), ..Features::default() }
+}
+
+#[test]
+fn an_article_linking_two_stories_merges_them() {
+    let mut e = StoryEngine::new(Options::default());
+    // Unrelated padding so that IDF weights are not degenerate.
+    for i in 0..20u64 {
+        e.assign(bare(&format!("pad{i}"), &[1000 + 3 * i, 1001 + 3 * i, 1002 + 3 * i], T0));
+    }
+    let a = e.assign(bare("a", &[1, 2, 3, 4, 9], T0 + 60));
+    let b = e.assign(bare("b", &[5, 6, 7, 8, 9], T0 + 120));
+    assert!(a.new_story && b.new_story, "{a:?} {b:?}");
+    // Half of each: joins one story and is as close to the other.
+    let c = e.assign(bare("c", &[1, 2, 3, 4, 5, 6, 7, 8], T0 + 180));
+    assert_eq!(c.story, "a", "{c:?}");
+    assert_eq!(c.merged, ["b"], "{c:?}");
+    let mut aliases = khabar_stories::Aliases::default();
+    for m in &c.merged {
+        aliases.add(m, &c.story);
+    }
+    assert_eq!(aliases.resolve("b"), "a");
+    assert_eq!(aliases.members("a"), ["a", "b"]);
+    // Later articles of the merged story's vocabulary join the surviving story.
+    let d = e.assign(bare("d", &[5, 6, 7, 8], T0 + 240));
+    assert_eq!(d.story, "a", "{d:?}");
+    // Without merges the two stay apart.
+    let mut e = StoryEngine::new(Options { merge_average: 0.0, ..Options::default() });
+    for i in 0..20u64 {
+        e.assign(bare(&format!("pad{i}"), &[1000 + 3 * i, 1001 + 3 * i, 1002 + 3 * i], T0));
+    }
+    e.assign(bare("a", &[1, 2, 3, 4, 9], T0 + 60));
+    e.assign(bare("b", &[5, 6, 7, 8, 9], T0 + 120));
+    let c = e.assign(bare("c", &[1, 2, 3, 4, 5, 6, 7, 8], T0 + 180));
+    assert!(c.merged.is_empty(), "{c:?}");
+}
