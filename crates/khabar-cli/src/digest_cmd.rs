@@ -137,6 +137,9 @@ pub struct EvalDigestArgs {
     /// Score only the first N articles of the part (a quick check).
     #[arg(long)]
     pub limit: Option<usize>,
+    /// Skip the first N articles of the part (with `--part train`: score articles the lede model was not fitted on).
+    #[arg(long, default_value_t = 0)]
+    pub skip: usize,
     /// Summary sentences per article (the first one is scored).
     #[arg(long, default_value_t = 3)]
     pub summary_sentences: usize,
@@ -193,7 +196,7 @@ fn load_set(args: &EvalDigestArgs) -> Result<Vec<Document>> {
     };
     let mut set = Vec::new();
     for_each_batch(&args.news, |docs| {
-        if args.limit.is_some_and(|n| set.len() >= n) {
+        if args.limit.is_some_and(|n| set.len() >= args.skip + n) {
             return Ok(());
         }
         set.extend(
@@ -203,8 +206,9 @@ fn load_set(args: &EvalDigestArgs) -> Result<Vec<Document>> {
         Ok(())
     })?;
     if let Some(n) = args.limit {
-        set.truncate(n);
+        set.truncate(args.skip + n);
     }
+    set.drain(..args.skip.min(set.len()));
     Ok(set)
 }
 
