@@ -30,7 +30,8 @@
 //! articles outside the eval set) rates most headline-like; the others are
 //! picked after it by maximal marginal relevance (λ·score − (1 − λ)·max cosine
 //! to those already picked) and all are returned in article order. Link lines
-//! are never picked; dateline openers are trimmed off.
+//! are never picked; dateline openers and appended clauses (`، حيث …`,
+//! `، وذلك …`) are trimmed off, so each summary sentence is its main clause.
 
 mod idf;
 
