@@ -432,26 +432,6 @@ fn corpus_features(corpus: &Path, from: Option<i64>, to: Option<i64>, options: &
     Ok(out)
 }
 
-fn run_engine(features: &[Features], options: &Options) -> HashMap<String, (String, String)> {
-    let mut engine = StoryEngine::new(options.clone());
-    let mut aliases = st::Aliases::default();
-    let mut out: HashMap<String, (String, String)> = features
-        .iter()
-        .map(|f| {
-            let a = engine.assign(f.clone());
-            for m in &a.merged {
-                aliases.add(m, &a.story);
-            }
-            (a.id, (a.story, a.dup_group))
-        })
-        .collect();
-    // As the index lists them: articles of a merged story under the surviving one.
-    for v in out.values_mut() {
-        v.0 = aliases.resolve(&v.0);
-    }
-    out
-}
-
 /// Run `khabar eval stories`.
 pub fn eval_stories(args: EvalStoriesArgs, out: &mut dyn Write) -> Result<()> {
     let gold = read_gold(&args.gold)?;
@@ -482,7 +462,7 @@ pub fn eval_stories(args: EvalStoriesArgs, out: &mut dyn Write) -> Result<()> {
         if args.sweep {
             return sweep(&gold, &features, &options, out);
         }
-        (run_engine(&features, &options), format!("{} articles of {} (in memory)", features.len(), corpus.display()))
+        (eval::assign_all(&features, &options), format!("{} articles of {} (in memory)", features.len(), corpus.display()))
     };
     let scores = score(&gold, &system);
     if args.json {
@@ -528,7 +508,7 @@ fn sweep(gold: &[(String, String, Option<String>)], features: &[Features], base:
                 dup_threshold: dup,
                 ..base.clone()
             };
-            (wb, wt, we, join, dup, score(gold, &run_engine(features, &o)))
+            (wb, wt, we, join, dup, score(gold, &eval::assign_all(features, &o)))
         })
         .collect();
     for (wb, wt, we, join, dup, s) in results {

@@ -18,25 +18,6 @@ use std::collections::HashMap;
 
 use khabar_stories::{eval, Features, Options, StoryEngine};
 
-fn run(features: &[Features], o: &Options) -> HashMap<String, (String, String)> {
-    let mut e = StoryEngine::new(o.clone());
-    let mut aliases = khabar_stories::Aliases::default();
-    let mut out: HashMap<String, (String, String)> = features
-        .iter()
-        .map(|f| {
-            let a = e.assign(f.clone());
-            for m in &a.merged {
-                aliases.add(m, &a.story);
-            }
-            (a.id, (a.story, a.dup_group))
-        })
-        .collect();
-    for v in out.values_mut() {
-        v.0 = aliases.resolve(&v.0);
-    }
-    out
-}
-
 fn score(
     gold: &[(String, String, String)],
     sys: &HashMap<String, (String, String)>,
@@ -128,7 +109,7 @@ fn main() {
     let all = |_: &(String, String, String)| true;
     let report = |o: &Options, label: &str| {
         let t = std::time::Instant::now();
-        let sys = run(&features, o);
+        let sys = eval::assign_all(&features, o);
         let secs = t.elapsed().as_secs_f64();
         let (s, d) = score(&gold, &sys, &all);
         let parts: Vec<String> = [&half_a as &dyn Fn(&_) -> bool, &half_b, &story_even, &story_odd]

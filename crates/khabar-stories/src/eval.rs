@@ -5,6 +5,30 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::{Aliases, Features, Options, StoryEngine};
+
+/// Assign `features` in order with a fresh engine and return, per article id,
+/// (story, duplicate group), stories resolved as the index lists them: the
+/// articles of a merged story under the surviving one.
+pub fn assign_all(features: &[Features], options: &Options) -> HashMap<String, (String, String)> {
+    let mut engine = StoryEngine::new(options.clone());
+    let mut aliases = Aliases::default();
+    let mut out: HashMap<String, (String, String)> = features
+        .iter()
+        .map(|f| {
+            let a = engine.assign(f.clone());
+            for m in &a.merged {
+                aliases.add(m, &a.story);
+            }
+            (a.id, (a.story, a.dup_group))
+        })
+        .collect();
+    for v in out.values_mut() {
+        v.0 = aliases.resolve(&v.0);
+    }
+    out
+}
+
 /// Precision, recall, F1.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Prf {
