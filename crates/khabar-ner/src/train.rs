@@ -591,64 +591,41 @@ pub fn corpus_lex(
         clean_person_gazetteer(&bodies, gaz, cmin, share);
     }
     let gaz: &Gazetteer = gaz;
-    let trig = trigger_map();
-    let none = CorpusLex::default();
-    let counts = bodies
-        .par_chunks(256)
-        .map(|chunk| {
-            let mut m: crate::features::HashMap<String, [u32; 8]> = Default::default();
-            let mut v = Vec::new();
-            for b in chunk {
-                let toks: Vec<Token> = tokenize(b).collect();
-                analyse_tokens(b, &toks, gaz, &trig, &none, &mut v);
-                for i in 0..v.len() {
-                    let t = &v[i];
-                    if t.kind_code != 0 {
-                        continue;
-                    }
-                    if t.clit.pattern != 0 {
-                        let mut k = String::with_capacity(t.norm.len() + 1);
-                        k.push('=');
-                        k.push_str(&t.norm);
-                        m.entry(k).or_insert([0; 8])[0] += 1;
-                    }
-                    let e = m.entry(t.core.clone()).or_insert([0; 8]);
-                    e[0] += 1;
-                    if t.clit.pattern & 4 != 0 {
-                        e[1] += 1;
-                    } else if t.clit.pattern != 0 {
-                        e[5] += 1;
-                    }
-                    let near_per = (i > 0 && v[i - 1].gaz1 & G_PER != 0) || (i + 1 < v.len() && v[i + 1].gaz1 & G_PER != 0);
-                    if near_per {
-                        e[6] += 1;
-                    }
-                    if i > 0
-                        && matches!(v[i - 1].norm.as_str(), "في" | "الي" | "من" | "بين" | "نحو" | "داخل" | "شمال" | "جنوب" | "شرق" | "غرب")
-                    {
-                        e[7] += 1;
-                    }
-                    if i > 0 {
-                        match v[i - 1].trigger {
-                            1 => e[2] += 1,
-                            2 => e[3] += 1,
-                            3 => e[4] += 1,
-                            _ => {}
-                        }
-                    }
-                }
+    let counts = count_over_bodies::<8>(&bodies, gaz, |v, i, m| {
+        let t = &v[i];
+        if t.kind_code != 0 {
+            return;
+        }
+        if t.clit.pattern != 0 {
+            let mut k = String::with_capacity(t.norm.len() + 1);
+            k.push('=');
+            k.push_str(&t.norm);
+            m.entry(k).or_insert([0; 8])[0] += 1;
+        }
+        let e = m.entry(t.core.clone()).or_insert([0; 8]);
+        e[0] += 1;
+        if t.clit.pattern & 4 != 0 {
+            e[1] += 1;
+        } else if t.clit.pattern != 0 {
+            e[5] += 1;
+        }
+        let near_per = (i > 0 && v[i - 1].gaz1 & G_PER != 0) || (i + 1 < v.len() && v[i + 1].gaz1 & G_PER != 0);
+        if near_per {
+            e[6] += 1;
+        }
+        if i > 0 && matches!(v[i - 1].norm.as_str(), "في" | "الي" | "من" | "بين" | "نحو" | "داخل" | "شمال" | "جنوب" | "شرق" | "غرب")
+        {
+            e[7] += 1;
+        }
+        if i > 0 {
+            match v[i - 1].trigger {
+                1 => e[2] += 1,
+                2 => e[3] += 1,
+                3 => e[4] += 1,
+                _ => {}
             }
-            m
-        })
-        .reduce(crate::features::HashMap::default, |mut a, b| {
-            for (k, c) in b {
-                let e = a.entry(k).or_insert([0; 8]);
-                for j in 0..8 {
-                    e[j] += c[j];
-                }
-            }
-            a
-        });
+        }
+    });
     let mut lex = CorpusLex::default();
     let mut forms = CorpusLex::default();
     for (k, c) in counts {
@@ -674,6 +651,42 @@ pub fn corpus_lex(
     Ok((lex, forms, sim))
 }
 
+/// Per-word counters over a news corpus: every body is tokenised and analysed
+/// as the tagger sees it (without corpus lexicons), `count(tokens, i, counters)`
+/// is called for each token `i`, and the counters of all bodies are summed
+/// (in parallel, 256 bodies per task).
+fn count_over_bodies<const N: usize>(
+    bodies: &[String],
+    gaz: &Gazetteer,
+    count: impl Fn(&[TokInfo], usize, &mut crate::features::HashMap<String, [u32; N]>) + Sync,
+) -> crate::features::HashMap<String, [u32; N]> {
+    let trig = trigger_map();
+    let none = CorpusLex::default();
+    bodies
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut m: crate::features::HashMap<String, [u32; N]> = Default::default();
+            let mut v = Vec::new();
+            for b in chunk {
+                let toks: Vec<Token> = tokenize(b).collect();
+                analyse_tokens(b, &toks, gaz, &trig, &none, &mut v);
+                for i in 0..v.len() {
+                    count(&v, i, &mut m);
+                }
+            }
+            m
+        })
+        .reduce(crate::features::HashMap::default, |mut a, b| {
+            for (k, c) in b {
+                let e = a.entry(k).or_insert([0; N]);
+                for (x, y) in e.iter_mut().zip(c) {
+                    *x += y;
+                }
+            }
+            a
+        })
+}
+
 /// Gazetteer cleaning by corpus evidence. ANERGazet's person list holds
 /// frequent ordinary words (من، كان، اليوم، الاولي، الماضي …). A one-word
 /// person entry that occurs at least `min_count` times in `bodies` (as the
@@ -685,40 +698,19 @@ pub fn corpus_lex(
 /// bits only); the post-Viterbi corrections read it (see `post.rs`). Returns
 /// the number of entries marked.
 pub fn clean_person_gazetteer(bodies: &[String], gaz: &mut Gazetteer, min_count: u32, share: f64) -> usize {
-    let trig = trigger_map();
-    let none = CorpusLex::default();
     let g: &Gazetteer = gaz;
     let per1 = |w: &str| !w.contains(' ') && g.map.get(w).is_some_and(|b| b & G_PER != 0);
-    let counts = bodies
-        .par_chunks(256)
-        .map(|chunk| {
-            let mut m: crate::features::HashMap<String, [u32; 2]> = Default::default();
-            let mut v = Vec::new();
-            for b in chunk {
-                let toks: Vec<Token> = tokenize(b).collect();
-                analyse_tokens(b, &toks, g, &trig, &none, &mut v);
-                for i in 0..v.len() {
-                    let t = &v[i];
-                    if t.kind_code != 0 || t.gaz1 & G_PER == 0 {
-                        continue;
-                    }
-                    let Some(w) = [&t.norm, &t.prep, &t.core].into_iter().find(|w| per1(w)) else { continue };
-                    let near = (i > 0 && v[i - 1].gaz1 & G_PER != 0) || (i + 1 < v.len() && v[i + 1].gaz1 & G_PER != 0);
-                    let e = m.entry(w.clone()).or_insert([0; 2]);
-                    e[0] += 1;
-                    e[1] += near as u32;
-                }
-            }
-            m
-        })
-        .reduce(crate::features::HashMap::default, |mut a, b| {
-            for (k, c) in b {
-                let e = a.entry(k).or_insert([0; 2]);
-                e[0] += c[0];
-                e[1] += c[1];
-            }
-            a
-        });
+    let counts = count_over_bodies::<2>(bodies, g, |v, i, m| {
+        let t = &v[i];
+        if t.kind_code != 0 || t.gaz1 & G_PER == 0 {
+            return;
+        }
+        let Some(w) = [&t.norm, &t.prep, &t.core].into_iter().find(|w| per1(w)) else { return };
+        let near = (i > 0 && v[i - 1].gaz1 & G_PER != 0) || (i + 1 < v.len() && v[i + 1].gaz1 & G_PER != 0);
+        let e = m.entry(w.clone()).or_insert([0; 2]);
+        e[0] += 1;
+        e[1] += near as u32;
+    });
     let mut changed = 0;
     for (w, c) in counts {
         if c[0] >= min_count && (c[1] as f64) < share * c[0] as f64 {
