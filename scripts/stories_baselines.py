@@ -24,6 +24,17 @@ def norm(text):
     return re.findall(r"[\u0621-\u064A\w]+", text.lower())
 
 
+def read_articles(corpus, ids):
+    """The articles of `corpus` (JSON lines, optionally .gz) whose id is in `ids`, by id."""
+    docs = {}
+    with gzip.open(corpus, "rt", encoding="utf-8") if corpus.endswith(".gz") else open(corpus, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if d.get("id") in ids:
+                docs[d["id"]] = d
+    return docs
+
+
 def pairwise(items):
     gold, sys_, both = collections.Counter(), collections.Counter(), collections.Counter()
     for g, s in items:
@@ -58,12 +69,7 @@ def main():
 
     gold = [json.loads(l) for l in open(args.gold, encoding="utf-8") if l.strip()]
     want = {g["id"] for g in gold}
-    docs = {}
-    with gzip.open(args.corpus, "rt", encoding="utf-8") if args.corpus.endswith(".gz") else open(args.corpus, encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            if d.get("id") in want:
-                docs[d["id"]] = d
+    docs = read_articles(args.corpus, want)
     gold = [g for g in gold if g["id"] in docs]
     ids = [g["id"] for g in gold]
     story = {g["id"]: g["story"] for g in gold}

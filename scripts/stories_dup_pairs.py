@@ -9,13 +9,9 @@ Prints every pair that is a labelled copy or has Jaccard > 0.2 or containment > 
 pairwise F1 (pairs taken one by one, no grouping) of "containment >= C and Jaccard >= J" on a grid.
 Normalisation as scripts/stories_baselines.py (close to, not the same as, khabar's).
 """
-import argparse, gzip, itertools, json, re
+import argparse, itertools, json
 
-
-def norm(text):
-    text = re.sub("[\u064B-\u0652\u0670\u0640]", "", text or "")
-    text = re.sub("[إأآٱ]", "ا", text).replace("ى", "ي").replace("ة", "ه")
-    return re.findall(r"[\u0621-\u064A\w]+", text.lower())
+from stories_baselines import norm, read_articles
 
 
 def main():
@@ -25,12 +21,7 @@ def main():
     ap.add_argument("--k", type=int, default=3)
     args = ap.parse_args()
     gold = {g["id"]: g for g in (json.loads(l) for l in open(args.gold, encoding="utf-8") if l.strip())}
-    docs = {}
-    with gzip.open(args.corpus, "rt", encoding="utf-8") if args.corpus.endswith(".gz") else open(args.corpus, encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            if d.get("id") in gold:
-                docs[d["id"]] = d
+    docs = read_articles(args.corpus, gold)
     ids = sorted(docs)
     k = args.k
     sh = {}

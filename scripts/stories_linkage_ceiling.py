@@ -10,20 +10,17 @@ articles offline, with no other article around, by single, average and complete 
 threshold; prints the best pairwise F1 of each (the threshold is chosen on the labels: an
 optimistic ceiling, not a result), for the similarity without and with the body gate.
 """
-import collections, json, sys
+import json, sys
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
+from stories_baselines import pairwise
+
 
 def pairwise_f1(gold, labels):
-    G, S, B = collections.Counter(gold), collections.Counter(labels), collections.Counter(zip(gold, labels))
-    c2 = lambda n: n * (n - 1) // 2
-    gp, sp, bp = (sum(map(c2, c.values())) for c in (G, S, B))
-    p = bp / sp if sp else 1.0
-    r = bp / gp if gp else 1.0
-    return 2 * p * r / (p + r) if p + r else 0.0
+    return pairwise(zip(gold, labels))[2]
 
 
 def main():
