@@ -459,6 +459,13 @@ mod tests {
     }
 
     #[test]
+    fn embedded_model_round_trips_byte_for_byte() {
+        // the tagger keeps its tables packed (zero rows dropped) and unpacks them to write
+        let m = MorphModel::from_bytes(EMBEDDED_BYTES).unwrap();
+        assert!(m.to_bytes() == EMBEDDED_BYTES, "decode + encode changed models/khabar-morph.bin");
+    }
+
+    #[test]
     fn embedded_loads() {
         // the committed model must decode (embedded() silently falls back to an empty model)
         assert!(MorphModel::from_bytes(EMBEDDED_BYTES).is_ok(), "models/khabar-morph.bin does not decode");

@@ -40,17 +40,15 @@ pub fn contexts(seg: &[(Vec<String>, usize)]) -> Vec<WCtx> {
 }
 
 pub struct Tagger {
-    /// first (left-to-right) pass, quantised, and its scale
-    pub w: Vec<i16>,
+    /// scale of the first (left-to-right) pass's quantised weights
     pub s: f32,
-    /// second pass, which also sees the first pass's tags of the following words (may be empty)
-    pub w2: Vec<i16>,
+    /// scale of the second pass, which also sees the first pass's tags of the following words
     pub s2: f32,
     /// word key -> (mask of tags seen in training, most frequent tag)
     pub dict: HashMap<String, (u32, u8)>,
     /// word key -> distributional classes (coarse, fine) from unlabeled text (may be empty)
     pub clusters: HashMap<String, (u16, u16)>,
-    /// `w` and `w2` without their all-zero rows, for tagging (see [`Packed`])
+    /// the two passes' weights without their all-zero rows (see [`Packed`]; the second may be empty)
     packed: Packed,
     packed2: Packed,
 }
@@ -92,6 +90,26 @@ impl Packed {
 
     fn is_empty(&self) -> bool {
         self.dir.is_empty()
+    }
+
+    /// The whole table again, zero rows included (empty when the table is).
+    fn unpack(&self) -> Vec<i16> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let mut w = vec![0i16; (1 << POS_BITS) * NT];
+        let mut rows = self.rows.chunks(NT);
+        for (block, &(bits, _)) in self.dir.iter().enumerate() {
+            for i in 0..64 {
+                if bits & (1 << i) != 0 {
+                    let at = (block * 64 + i) * NT;
+                    if let (Some(row), Some(dst)) = (rows.next(), w.get_mut(at..at + NT)) {
+                        dst.copy_from_slice(row);
+                    }
+                }
+            }
+        }
+        w
     }
 
     /// Sums of the rows of features `f` (integers, exact in f32).
@@ -349,7 +367,7 @@ impl Tagger {
         clusters: HashMap<String, (u16, u16)>,
     ) -> Tagger {
         let (packed, packed2) = (Packed::new(&w), Packed::new(&w2));
-        Tagger { w, s, w2, s2, dict, clusters, packed, packed2 }
+        Tagger { s, s2, dict, clusters, packed, packed2 }
     }
 
     /// Tag words; `toks` are the clean surface tokens.
@@ -364,8 +382,8 @@ impl Tagger {
     }
 
     pub fn write(&self, w: &mut W) {
-        w.weights_q(&self.w, self.s);
-        w.weights_q(&self.w2, self.s2);
+        w.weights_q(&self.packed.unpack(), self.s);
+        w.weights_q(&self.packed2.unpack(), self.s2);
         let mut d: Vec<_> = self.dict.iter().collect();
         d.sort_by(|a, b| a.0.cmp(b.0));
         w.u32(d.len() as u32);
@@ -534,4 +552,22 @@ pub fn train_pos(
     let (w, s) = quantise(&w);
     let (w2, s2) = quantise(&w2);
     Tagger::new(w, s, w2, s2, dict, clusters)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_table_unpacks_to_the_same_weights() {
+        let mut w = vec![0i16; (1 << POS_BITS) * NT];
+        for r in [0usize, 1, 63, 64, 65, 4095, (1 << POS_BITS) - 1] {
+            w[r * NT + r % NT] = (r % 1000) as i16 - 500;
+            w[r * NT + NT - 1] = 7;
+        }
+        let p = Packed::new(&w);
+        assert_eq!(p.rows.len(), 7 * NT);
+        assert!(p.unpack() == w);
+        assert!(Packed::new(&[]).unpack().is_empty());
+    }
 }
