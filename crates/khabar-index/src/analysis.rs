@@ -216,8 +216,13 @@ pub fn field_tokens_with(analysis: &Analysis, mode: Mode, lemmas: bool) -> Vec<T
 }
 
 /// A field value ready to index without tokenizing again (the analysis was done on a worker thread).
-pub fn pre_tokenized(text: &str, analysis: &Analysis, mode: Mode, lemmas: bool) -> PreTokenizedString {
-    PreTokenizedString { text: text.to_owned(), tokens: field_tokens_with(analysis, mode, lemmas) }
+///
+/// Only the tokens are carried, not the text: the analysed fields are indexed, never stored
+/// (the text is stored once, in `title` / `body`, which snippets are made from), and tantivy's
+/// document copies and serialises a pre-tokenized value's text along with it (twice the body per
+/// document otherwise).
+pub fn pre_tokenized(analysis: &Analysis, mode: Mode, lemmas: bool) -> PreTokenizedString {
+    PreTokenizedString { text: String::new(), tokens: field_tokens_with(analysis, mode, lemmas) }
 }
 
 /// khabar's analysis as a tantivy [`Tokenizer`].

@@ -457,12 +457,12 @@ impl SearchIndex {
                 }
             };
             d.add_text(f.title, t);
-            d.add_pre_tokenized_text(f.title_exact, analysis::pre_tokenized(t, ta, Mode::Exact, self.lemmas));
-            d.add_pre_tokenized_text(f.title_morph, analysis::pre_tokenized(t, ta, Mode::Morph, self.lemmas));
+            d.add_pre_tokenized_text(f.title_exact, analysis::pre_tokenized(ta, Mode::Exact, self.lemmas));
+            d.add_pre_tokenized_text(f.title_morph, analysis::pre_tokenized(ta, Mode::Morph, self.lemmas));
         }
         d.add_text(f.body, &doc.body);
-        d.add_pre_tokenized_text(f.body_exact, analysis::pre_tokenized(&doc.body, analysis, Mode::Exact, self.lemmas));
-        d.add_pre_tokenized_text(f.body_morph, analysis::pre_tokenized(&doc.body, analysis, Mode::Morph, self.lemmas));
+        d.add_pre_tokenized_text(f.body_exact, analysis::pre_tokenized(analysis, Mode::Exact, self.lemmas));
+        d.add_pre_tokenized_text(f.body_morph, analysis::pre_tokenized(analysis, Mode::Morph, self.lemmas));
         if let Some(s) = &doc.source {
             d.add_text(f.source, s);
         }

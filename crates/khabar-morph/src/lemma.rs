@@ -1,7 +1,7 @@
 //! Lemmatiser: (form, UPOS) tables plus suffix-edit rules for unseen forms.
 
 use crate::norm::{key, lkey, strip_marks, suffix};
-use crate::util::{HashMap, R, W};
+use crate::util::{HashMap, StrMap, H, R, W};
 use crate::{Result, Upos};
 
 const ANY: u8 = 255;
@@ -19,6 +19,10 @@ pub struct Lemmatizer {
     table: HashMap<String, Vec<(u8, String)>>,
     rules: Vec<Rule>,
     sfx: HashMap<String, (u32, u32)>,
+    /// `table` and `sfx` keyed by hash, for lemmatising (filled when a model is read; a model
+    /// built in this process looks its strings up in the maps above, with the same results)
+    table_h: StrMap<Vec<(u8, String)>>,
+    sfx_h: StrMap<(u32, u32)>,
 }
 
 /// One lemma training example (marks are stripped internally).
@@ -57,6 +61,11 @@ fn apply(r: &Rule, form: &str) -> Option<String> {
     let mut s: String = c[..n].iter().collect();
     s.push_str(&r.add);
     Some(s)
+}
+
+/// The hash of [`sfx_key`]'s string, computed without building it.
+fn sfx_hash(upos: u8, k: usize, sfx: &str) -> u64 {
+    H::new(0x5346_5848).u(u64::from(upos)).u(k as u64).s(sfx).fin()
 }
 
 fn sfx_key(upos: u8, f: &str, k: usize) -> String {
@@ -132,7 +141,9 @@ impl Lemmatizer {
             return f;
         }
         let u = upos.index() as u8;
-        if let Some(v) = self.table.get(&lkey(&f)) {
+        let lk = lkey(&f);
+        let v = if self.table_h.is_empty() { self.table.get(&lk) } else { self.table_h.get(&lk) };
+        if let Some(v) = v {
             if let Some((_, l)) = v.iter().find(|x| x.0 == u) {
                 return l.clone();
             }
@@ -156,7 +167,12 @@ impl Lemmatizer {
             };
             let n = base.chars().count();
             for k in (0..=4.min(n)).rev() {
-                if let Some(&(id, c)) = self.sfx.get(&sfx_key(u, base, k)) {
+                let hit = if self.sfx_h.is_empty() {
+                    self.sfx.get(&sfx_key(u, base, k))
+                } else {
+                    self.sfx_h.get_key(sfx_hash(u, k, suffix(base, k)))
+                };
+                if let Some(&(id, c)) = hit {
                     if c < 2 && k > 0 {
                         continue;
                     }
@@ -239,6 +255,18 @@ impl Lemmatizer {
                 return Err(crate::Error::Model("bad lemma rule id".into()));
             }
             lm.sfx.insert(k, (id, c));
+        }
+        lm.table_h = lm.table.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        for (k, &v) in &lm.sfx {
+            // sfx_key's layout: one letter for the UPOS, one digit for the length, the suffix
+            let b = k.as_bytes();
+            if b.len() >= 2 && b[0].is_ascii_uppercase() && b[1].is_ascii_digit() {
+                lm.sfx_h.insert_key(sfx_hash(b[0] - b'A', usize::from(b[1] - b'0'), &k[2..]), v);
+            } else {
+                // not a key this crate writes: look every key up by its string instead
+                lm.sfx_h = StrMap::default();
+                break;
+            }
         }
         Ok(lm)
     }

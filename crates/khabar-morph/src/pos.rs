@@ -3,7 +3,7 @@
 use crate::conllu::Sentence;
 use crate::norm::{key, prefix, shape, strip_marks, suffix};
 use crate::seg::{shuffle, stem_index};
-use crate::util::{quantise, Avg, Bloom, HashMap, H, R, W};
+use crate::util::{quantise, Avg, Bloom, HashMap, StrMap, H, R, W};
 use crate::{Result, Upos};
 
 const POS_BITS: u32 = 20;
@@ -48,6 +48,9 @@ pub struct Tagger {
     pub dict: HashMap<String, (u32, u8)>,
     /// word key -> distributional classes (coarse, fine) from unlabeled text (may be empty)
     pub clusters: HashMap<String, (u16, u16)>,
+    /// `dict` and `clusters` in one table keyed by the word key's hash (`WH::k`), for tagging:
+    /// one lookup per word, no string compared (see [`StrMap`])
+    words: StrMap<((u32, u8), Option<(u16, u16)>)>,
     /// the two passes' weights without their all-zero rows (see [`Packed`]; the second may be empty)
     packed: Packed,
     packed2: Packed,
@@ -184,14 +187,30 @@ impl WH {
 
 /// Hash the words of a sentence once.
 pub fn word_hashes(ws: &[WCtx], toks: &[String], lex: &Bloom, cl: &HashMap<String, (u16, u16)>) -> Vec<WH> {
+    word_hashes_with(ws, toks, lex, |k, _| if cl.is_empty() { None } else { cl.get(k).copied() })
+}
+
+/// [`word_hashes`] with the word classes from `classes(word key, WH key hash)`.
+fn word_hashes_with(ws: &[WCtx], toks: &[String], lex: &Bloom, mut classes: impl FnMut(&str, u64) -> Option<(u16, u16)>) -> Vec<WH> {
     ws.iter()
         .map(|w| {
             let k = w.k.as_str();
-            let c = if cl.is_empty() { None } else { cl.get(k) };
+            let kh = H::new(0).s(k).fin();
+            let c = classes(k, kh);
             let mut tri = [0u64; 10];
             let mut ntri = 0u8;
-            let offs: Vec<usize> = k.char_indices().map(|(i, _)| i).chain(std::iter::once(k.len())).collect();
-            let nc = offs.len() - 1;
+            // char boundaries: the trigrams read at most the first 13 of them
+            let mut offs = [0usize; 13];
+            let mut nc = 0;
+            for (i, _) in k.char_indices() {
+                if nc < offs.len() {
+                    offs[nc] = i;
+                }
+                nc += 1;
+            }
+            if nc < offs.len() {
+                offs[nc] = k.len();
+            }
             let mut j = 0;
             while j + 3 <= nc && (ntri as usize) < tri.len() {
                 tri[ntri as usize] = H::new(6).s(&k[offs[j]..offs[j + 3]]).fin();
@@ -207,14 +226,14 @@ pub fn word_hashes(ws: &[WCtx], toks: &[String], lex: &Bloom, cl: &HashMap<Strin
                 *x = H::new(2).s(prefix(k, n + 1)).fin();
             }
             WH {
-                k: H::new(0).s(k).fin(),
+                k: kh,
                 sfx,
                 pfx,
                 tok: H::new(3).s(toks.get(w.tok).map_or("", String::as_str)).fin(),
                 role: u64::from(w.role),
                 inlex: u64::from(lex.contains(k)),
                 shape: u64::from(shape(k)),
-                len: k.chars().count().min(10) as u64,
+                len: nc.min(10) as u64,
                 c1: c.map_or(65535, |c| u64::from(c.0)),
                 c2: c.map_or(65535, |c| u64::from(c.1)),
                 tri,
@@ -367,13 +386,22 @@ impl Tagger {
         clusters: HashMap<String, (u16, u16)>,
     ) -> Tagger {
         let (packed, packed2) = (Packed::new(&w), Packed::new(&w2));
-        Tagger { s, s2, dict, clusters, packed, packed2 }
+        let mut words = StrMap::with_capacity(dict.len().max(clusters.len()));
+        for k in dict.keys().chain(clusters.keys()) {
+            let amb = dict.get(k).copied().unwrap_or((0, NT as u8));
+            words.insert_key(H::new(0).s(k).fin(), (amb, clusters.get(k).copied()));
+        }
+        Tagger { s, s2, dict, clusters, words, packed, packed2 }
     }
 
     /// Tag words; `toks` are the clean surface tokens.
     pub fn tag(&self, ws: &[WCtx], toks: &[String], lex: &Bloom) -> Vec<Upos> {
-        let amb: Vec<(u32, u8)> = ws.iter().map(|w| self.dict.get(&w.k).copied().unwrap_or((0, NT as u8))).collect();
-        let hs = word_hashes(ws, toks, lex, &self.clusters);
+        let mut amb: Vec<(u32, u8)> = Vec::with_capacity(ws.len());
+        let hs = word_hashes_with(ws, toks, lex, |_, kh| {
+            let e = self.words.get_key(kh);
+            amb.push(e.map_or((0, NT as u8), |e| e.0));
+            e.and_then(|e| e.1)
+        });
         let mut t = decode_with(&hs, &amb, None, |f, sc| self.packed.scores(f, sc));
         if !self.packed2.is_empty() {
             t = decode_with(&hs, &amb, Some(&t), |f, sc| self.packed2.scores(f, sc));

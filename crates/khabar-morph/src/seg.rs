@@ -2,7 +2,7 @@
 
 use crate::conllu::Sentence;
 use crate::norm::{bucket, key, prefix, strip_marks, suffix};
-use crate::util::{quantise, Avg, Bloom, HashMap, H, R, W};
+use crate::util::{quantise, Avg, Bloom, HashMap, StrMap, H, R, W};
 use crate::Result;
 
 /// Number of jackknife folds used for memory/vocabulary features at training time.
@@ -141,6 +141,11 @@ pub struct Seg {
     pub lex: Bloom,
     pub w: Vec<i16>,
     pub scale: f32,
+    /// `words` and `toks` totals keyed by hash, for segmenting (filled when a model is read;
+    /// a model trained in this process looks its strings up in the maps above, with the same
+    /// results; see [`StrMap`])
+    words_h: StrMap<u32>,
+    toks_h: StrMap<u32>,
 }
 
 fn idx_key(p: &str, s: &str) -> u64 {
@@ -168,6 +173,8 @@ impl Seg {
             lex: Bloom { bits: Vec::new() },
             w: vec![0; 1 << SEG_BITS],
             scale: 1.0,
+            words_h: StrMap::default(),
+            toks_h: StrMap::default(),
         }
     }
 
@@ -292,12 +299,15 @@ impl Seg {
             out.push(H::new(17 + k).u(sig).s(prefix(&sk, k as usize)).fin());
         }
         out.push(H::new(20).u(sig).u(sk.chars().count().min(8) as u64).fin());
-        let wc = self.words.get(&sk).map_or(0, |c| get(c, fold));
+        let wc = self.word_count(&sk, fold);
         let inlex = u64::from(self.lex.contains(&sk));
         out.push(H::new(21).u(sig).u(bucket(wc)).fin());
         out.push(H::new(22).u(sig).u(inlex).fin());
         out.push(H::new(23).u(sig).u(inlex).u(bucket(wc)).fin());
-        let tc = self.toks.get(s).map_or(0, |c| get(c, fold));
+        let tc = match fold {
+            None if !self.toks_h.is_empty() => self.toks_h.get(s).copied().unwrap_or(0),
+            _ => self.toks.get(s).map_or(0, |c| get(c, fold)),
+        };
         out.push(H::new(24).u(sig).u(bucket(tc)).fin());
         let frac = (c.mem * 4).checked_div(mem_total).map_or(9, u64::from);
         out.push(H::new(25).u(sig).u(bucket(c.mem)).u(frac).fin());
@@ -311,8 +321,16 @@ impl Seg {
         out.push(H::new(33).u(sig).u(u64::from(c.restored)).fin());
         let tk = key(s);
         out.push(H::new(34).u(sig).u(u64::from(self.lex.contains(&tk))).fin());
-        out.push(H::new(35).u(sig).u(bucket(self.words.get(&tk).map_or(0, |c| get(c, fold)))).fin());
+        out.push(H::new(35).u(sig).u(bucket(self.word_count(&tk, fold))).fin());
         out.push(H::new(36).u(split).u(inlex).u(bucket(wc)).fin());
+    }
+
+    /// Training count of a word key (without fold `fold`).
+    fn word_count(&self, k: &str, fold: Option<usize>) -> u32 {
+        match fold {
+            None if !self.words_h.is_empty() => self.words_h.get(k).copied().unwrap_or(0),
+            _ => self.words.get(k).map_or(0, |c| get(c, fold)),
+        }
     }
 
     fn score(&self, f: &[u64]) -> i32 {
@@ -479,7 +497,22 @@ impl Seg {
         if w.len() != 1 << SEG_BITS || patterns.is_empty() {
             return Err(crate::Error::Model("bad segmenter weights".into()));
         }
-        let mut s = Seg { patterns, index: HashMap::default(), memory, words, toks, restore, restore_lex, lex: Bloom { bits }, w, scale };
+        let words_h = words.iter().map(|(k, c)| (k.as_str(), c[0])).collect();
+        let toks_h = toks.iter().map(|(k, c)| (k.as_str(), c[0])).collect();
+        let mut s = Seg {
+            patterns,
+            index: HashMap::default(),
+            memory,
+            words,
+            toks,
+            restore,
+            restore_lex,
+            lex: Bloom { bits },
+            w,
+            scale,
+            words_h,
+            toks_h,
+        };
         s.build_index();
         Ok(s)
     }

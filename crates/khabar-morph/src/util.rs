@@ -55,6 +55,88 @@ impl std::hash::Hasher for Fx {
 /// `HashMap` with the fast hasher.
 pub type HashMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
 
+/// Hasher for keys that are already well-mixed 64-bit hashes: the key is its own hash.
+#[derive(Default, Clone, Copy)]
+pub struct Ident(u64);
+
+impl std::hash::Hasher for Ident {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        // only u64 keys are hashed with it; anything else still gets a valid hash
+        let mut fx = Fx(self.0);
+        fx.write(bytes);
+        self.0 = fx.0;
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A read-only lookup table from strings to values, keyed by a 64-bit hash of the string.
+///
+/// The run-time tables of the morphology model (word dictionaries, counts, classes) are looked
+/// up for every word. Keyed by `String`, a lookup reads the table's control bytes, the bucket
+/// and then the key's heap bytes to compare them: three cache misses, which profiles showed as
+/// a large share of tagging. Keyed by the hash, the bucket holds the whole key and the value, and
+/// nothing else is read. The string is not kept: a word absent from the table whose 64-bit hash
+/// equals that of a word in it would be taken for that word (for a table of a million words,
+/// about one lookup in 10^13); two words of the table with one hash keep the first inserted.
+/// The string-keyed maps stay where the model is trained and written.
+pub struct StrMap<V> {
+    map: std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<Ident>>,
+}
+
+impl<V> Default for StrMap<V> {
+    fn default() -> Self {
+        StrMap { map: Default::default() }
+    }
+}
+
+impl<V> StrMap<V> {
+    /// The key of a string: `H` of its bytes under a fixed template, finalised.
+    #[inline]
+    pub fn key(s: &str) -> u64 {
+        H::new(0x5354_524d).s(s).fin()
+    }
+    pub fn with_capacity(n: usize) -> Self {
+        StrMap { map: std::collections::HashMap::with_capacity_and_hasher(n, Default::default()) }
+    }
+    /// Insert under a precomputed key (see [`StrMap::key`]); an existing entry is kept.
+    pub fn insert_key(&mut self, k: u64, v: V) {
+        self.map.entry(k).or_insert(v);
+    }
+    pub fn insert(&mut self, s: &str, v: V) {
+        self.insert_key(Self::key(s), v);
+    }
+    #[inline]
+    pub fn get(&self, s: &str) -> Option<&V> {
+        self.map.get(&Self::key(s))
+    }
+    #[inline]
+    pub fn get_key(&self, k: u64) -> Option<&V> {
+        self.map.get(&k)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+impl<'a, V> FromIterator<(&'a str, V)> for StrMap<V> {
+    fn from_iter<I: IntoIterator<Item = (&'a str, V)>>(it: I) -> Self {
+        let it = it.into_iter();
+        let mut m = StrMap::with_capacity(it.size_hint().0);
+        for (k, v) in it {
+            m.insert(k, v);
+        }
+        m
+    }
+}
+
 /// Incremental 64-bit hasher for feature strings (no allocation).
 #[derive(Clone, Copy)]
 pub struct H(u64);
