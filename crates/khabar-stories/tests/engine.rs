@@ -212,3 +212,16 @@ fn a_shared_rare_entity_links_reports_told_in_other_words_when_enabled() {
     // An entity many articles name is not rare.
     assert!(run(on, 5).new_story);
 }
+
+#[test]
+fn options_saved_before_the_rare_entity_fields_still_load() {
+    // A state written before `weight_rare`, `rare_df` and `rare_gated` existed stores its
+    // options without them: they load with the term off.
+    let mut json = serde_json::to_value(Options::default()).unwrap();
+    let map = json.as_object_mut().unwrap();
+    for k in ["weight_rare", "rare_df", "rare_gated"] {
+        assert!(map.remove(k).is_some(), "{k}");
+    }
+    let o: Options = serde_json::from_value(json).unwrap();
+    assert_eq!(o, Options::default());
+}
