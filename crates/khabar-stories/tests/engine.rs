@@ -184,3 +184,44 @@ fn an_article_linking_two_stories_merges_them() {
     let c = e.assign(bare("c", &[1, 2, 3, 4, 5, 6, 7, 8], T0 + 180));
     assert!(c.merged.is_empty(), "{c:?}");
 }
+
+#[test]
+fn a_shared_rare_entity_links_reports_told_in_other_words_when_enabled() {
+    // Two reports sharing one body lemma (9) and one entity (77) among five each.
+    let report = |id: &str, base: u64, time: i64| Features {
+        entities: [77].into_iter().chain(base..base + 5).collect(),
+        ..bare(id, &[base, base + 1, base + 2, base + 3, base + 4, base + 5, base + 6, 9], time)
+    };
+    let run = |options: Options, pads_naming_77: u64| {
+        let mut e = StoryEngine::new(options);
+        for i in 0..20u64 {
+            let mut pad = bare(&format!("pad{i}"), &[1000 + 3 * i, 1001 + 3 * i, 1002 + 3 * i], T0);
+            if i < pads_naming_77 {
+                pad.entities = vec![77];
+            }
+            e.assign(pad);
+        }
+        e.assign(report("a", 100, T0 + 60));
+        e.assign(report("b", 200, T0 + 120))
+    };
+    // Off by default: too little in common.
+    assert!(run(Options::default(), 0).new_story);
+    let on = Options { weight_rare: 0.3, ..Options::default() };
+    // On: the entity only the two name links them.
+    assert_eq!(run(on.clone(), 0).story, "a");
+    // An entity many articles name is not rare.
+    assert!(run(on, 5).new_story);
+}
+
+#[test]
+fn options_saved_before_the_rare_entity_fields_still_load() {
+    // A state written before `weight_rare`, `rare_df` and `rare_gated` existed stores its
+    // options without them: they load with the term off.
+    let mut json = serde_json::to_value(Options::default()).unwrap();
+    let map = json.as_object_mut().unwrap();
+    for k in ["weight_rare", "rare_df", "rare_gated"] {
+        assert!(map.remove(k).is_some(), "{k}");
+    }
+    let o: Options = serde_json::from_value(json).unwrap();
+    assert_eq!(o, Options::default());
+}
