@@ -280,6 +280,27 @@ pub struct TokInfo {
     pub affix: [u64; 6],
     /// Hash of the core's last two letters (cores of 3+ letters), else 0.
     pub suf2: u64,
+    /// Morphology (see [`add_morph`]): UPOS index + 1 of the token's head
+    /// word (0: no morphology given).
+    pub upos: u8,
+    /// UPOS indices of up to 4 words of the token (5 bits each).
+    pub useq: u32,
+    /// Hash of the head word's lemma.
+    pub h_lemma: u64,
+}
+
+/// Add the morphology tagger's analysis (one `Vec<Word>` per token, in
+/// order) to analysed tokens. The head word of a token is its longest word
+/// (the first of equals): the name in و + بوتين, the noun in ل + ال + مدينة.
+pub fn add_morph(out: &mut [TokInfo], words: &[Vec<khabar_morph::Word>]) {
+    for (ti, ws) in out.iter_mut().zip(words) {
+        let Some(head) = ws.iter().rev().max_by_key(|w| w.form.chars().count()) else {
+            continue;
+        };
+        ti.upos = head.upos.index() as u8 + 1;
+        ti.useq = ws.iter().take(4).fold(0u32, |a, w| a << 5 | (w.upos.index() as u32 + 1));
+        ti.h_lemma = fnv(head.lemma.as_bytes());
+    }
 }
 
 /// Corpus lexicon: normalised core → packed statistics code.
@@ -557,6 +578,23 @@ pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>
     if sc != 0 || sim(at(-1)) != 0 || sim(at(1)) != 0 {
         out.push(mix(174, sim(at(-1)) << 8 | sc));
         out.push(mix(175, sc << 8 | sim(at(1))));
+    }
+    // morphology (only when the tagger's analysis was given)
+    if t.upos != 0 {
+        let u = |x: &TokInfo| -> u64 { x.upos as u64 };
+        out.push(mix(180, u(t)));
+        out.push(mix(181, t.useq as u64));
+        out.push(mix(182, t.h_lemma));
+        out.push(mix(183, u(at(-1))));
+        out.push(mix(184, u(at(1))));
+        out.push(mix(185, u(at(-1)) << 8 | u(t)));
+        out.push(mix(186, u(t) << 8 | u(at(1))));
+        out.push(mix(187, u(at(-2)) << 16 | u(at(-1)) << 8 | u(t)));
+        out.push(mix(188, u(t) << 16 | u(at(1)) << 8 | u(at(2))));
+        out.push(mix(189, u(at(-1)) << 16 | u(t) << 8 | u(at(1))));
+        out.push(mix(190, pair(at(-1).h_lemma, 1)));
+        out.push(mix(191, pair(at(1).h_lemma, 2)));
+        out.push(mix(192, u(t) << 8 | (t.cstat & 7) as u64));
     }
     // document-level: triggers seen before this core anywhere in the document
     if let Some(doc) = doc {

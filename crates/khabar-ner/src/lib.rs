@@ -8,8 +8,11 @@
 //! BIO labels with transition constraints) over hashed features: the token,
 //! its search-normalised form, its core with proclitics removed (و ف ب ل ك ال
 //! and combinations), affixes, shape, ±2 neighbours, gazetteer matches
-//! (single and multi-word), generic trigger words and a document-level
-//! feature (trigger words seen before the same word elsewhere in the text).
+//! (single and multi-word), generic trigger words, a document-level
+//! feature (trigger words seen before the same word elsewhere in the text)
+//! and, for models trained with them (the shipped one), the parts of speech
+//! and lemmas of `khabar-morph` ([`NerModel::entities_with_morph`] reuses an
+//! analysis already made).
 //!
 //! Entity spans exclude attached proclitics: in لبوتين the entity is بوتين.
 //!
@@ -166,6 +169,9 @@ pub struct NerModel {
     /// Surname key → full person name (from the unlabelled corpus), for
     /// canonical names that are stable across documents.
     pub(crate) full: canonical::FullNames,
+    /// Features from the morphology tagger (UPOS and lemmas, see
+    /// [`NerModel::entities_with_morph`]).
+    pub(crate) morph: bool,
 }
 
 static EMBEDDED_BYTES: &[u8] = include_bytes!("../../../models/ner.bin");
@@ -194,6 +200,7 @@ impl NerModel {
             lex: self.lex.clone(),
             forms: self.forms.clone(),
             full: self.full.clone(),
+            morph: self.morph,
         }
     }
 
@@ -209,6 +216,7 @@ impl NerModel {
             lex: HashMap::default(),
             forms: HashMap::default(),
             full: canonical::FullNames::default(),
+            morph: false,
         }
     }
 
@@ -227,6 +235,7 @@ impl NerModel {
         let mut gaz = Gazetteer::default();
         let mut known = HashSet::new();
         let mut use_doc = false;
+        let mut morph = false;
         let mut lex = HashMap::default();
         let mut forms = HashMap::default();
         let mut full = canonical::FullNames::default();
@@ -270,6 +279,7 @@ impl NerModel {
                     }
                 }
                 "#O" if line == "doc" => use_doc = true,
+                "#O" if line == "morph" => morph = true,
                 _ => {}
             }
         }
@@ -278,7 +288,7 @@ impl NerModel {
         if let Some(w2) = w2.as_mut() {
             Weights::fuse(&mut w, w2);
         }
-        Ok(NerModel { w, w2, gaz, known, use_doc, trig: trigger_map(), lex, forms, full })
+        Ok(NerModel { w, w2, gaz, known, use_doc, trig: trigger_map(), lex, forms, full, morph })
     }
 
     /// Encode (gzip-compressed; weights quantised to 16 bits).
@@ -287,6 +297,9 @@ impl NerModel {
         extra.push_str("#O\n");
         if self.use_doc {
             extra.push_str("doc\n");
+        }
+        if self.morph {
+            extra.push_str("morph\n");
         }
         extra.push_str("#G\n");
         let mut g: Vec<_> = self.gaz.map.iter().collect();
@@ -341,7 +354,39 @@ impl NerModel {
     }
 
     /// Same as [`NerModel::entities`], reusing the caller's tokens and sentences.
+    /// A model that uses morphology features runs the embedded morphology
+    /// model itself; use [`NerModel::entities_with_morph`] to reuse an analysis.
     pub fn entities_with(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
+        self.entities_impl(text, tokens, sentences, None)
+    }
+
+    /// Whether this model reads the morphology tagger's analysis.
+    pub fn uses_morphology(&self) -> bool {
+        self.morph
+    }
+
+    /// Same as [`NerModel::entities_with`], reusing the caller's morphology:
+    /// `words[i]` is the analysis of `tokens[i]` by
+    /// [`khabar_morph::MorphModel::analyze_sentence`] run sentence by sentence
+    /// (as `khabar::Analyzer` does). If `words` does not have one entry per
+    /// token, the embedded morphology model is run instead.
+    pub fn entities_with_morph(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+        words: &[Vec<khabar_morph::Word>],
+    ) -> Vec<Entity> {
+        self.entities_impl(text, tokens, sentences, (words.len() == tokens.len()).then_some(words))
+    }
+
+    fn entities_impl(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+        words: Option<&[Vec<khabar_morph::Word>]>,
+    ) -> Vec<Entity> {
         let mut infos: Vec<Vec<TokInfo>> = Vec::with_capacity(sentences.len());
         let mut ranges = Vec::with_capacity(sentences.len());
         for s in sentences {
@@ -351,6 +396,15 @@ impl NerModel {
             }
             let mut v = Vec::new();
             analyse_tokens(text, &tokens[r.clone()], &self.gaz, &self.trig, &self.lex, &mut v);
+            if self.morph {
+                match words {
+                    Some(w) => features::add_morph(&mut v, &w[r.clone()]),
+                    None => {
+                        let surfaces: Vec<&str> = tokens[r.clone()].iter().map(|t| t.text(text)).collect();
+                        features::add_morph(&mut v, &khabar_morph::MorphModel::embedded().analyze_sentence(&surfaces));
+                    }
+                }
+            }
             infos.push(v);
             ranges.push(r);
         }

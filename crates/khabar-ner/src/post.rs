@@ -1,8 +1,8 @@
 //! Document-level corrections of the tagger's labels, applied after Viterbi
 //! and before spans are built. Each rule is generic (no names) and was kept
 //! only if it did not lower F1 on the ANERCorp dev split with the weights held
-//! fixed (split and extend raised it, trim and places left it unchanged; see
-//! models/NER.md).
+//! fixed (split, extend and phrases raised it, trim and places
+//! left it unchanged; see models/NER.md).
 
 use crate::features::{HashMap, TokInfo, G_COMMON, G_LOC, G_ORG, G_PER};
 use crate::model::{b_of, i_of, is_b, label_type, O};
@@ -15,6 +15,64 @@ impl NerModel {
         self.trim_common_words(infos, labels);
         self.extend_to_document_names(infos, labels);
         self.retype_places(infos, labels);
+        self.propagate_phrases(infos, labels);
+    }
+
+    /// A multi-word entity tagged with one type only in the document is
+    /// tagged at its other, untagged occurrences (first word compared without
+    /// proclitics, the others as written): البنك التجاري / للبنك التجاري.
+    fn propagate_phrases(&self, infos: &[Vec<TokInfo>], labels: &mut [(Vec<usize>, Vec<f32>)]) {
+        let mut types: HashMap<Vec<&str>, u8> = HashMap::default();
+        for (s, (labs, _)) in infos.iter().zip(labels.iter()) {
+            let mut i = 0;
+            while i < s.len() {
+                if labs[i] == O {
+                    i += 1;
+                    continue;
+                }
+                let ty = label_type(labs[i]);
+                let j = entity_end(labs, i);
+                if (2..=4).contains(&(j - i)) && s[i..j].iter().all(|t| t.kind_code == 0) {
+                    let mut k: Vec<&str> = vec![s[i].core.as_str()];
+                    k.extend(s[i + 1..j].iter().map(|t| t.norm.as_str()));
+                    *types.entry(k).or_insert(0) |= 1 << ty;
+                }
+                i = j;
+            }
+        }
+        types.retain(|_, b| b.count_ones() == 1);
+        if types.is_empty() {
+            return;
+        }
+        let mut key: Vec<&str> = Vec::new();
+        for (s, (labs, _)) in infos.iter().zip(labels.iter_mut()) {
+            let mut i = 0;
+            while i < s.len() {
+                if labs[i] != O || s[i].kind_code != 0 {
+                    i += 1;
+                    continue;
+                }
+                let mut done = 0;
+                for len in (2..=4usize.min(s.len() - i)).rev() {
+                    if labs[i..i + len].iter().any(|&l| l != O) || s[i..i + len].iter().any(|t| t.kind_code != 0) {
+                        continue;
+                    }
+                    key.clear();
+                    key.push(s[i].core.as_str());
+                    key.extend(s[i + 1..i + len].iter().map(|t| t.norm.as_str()));
+                    if let Some(&b) = types.get(&key) {
+                        let ty = b.trailing_zeros() as usize;
+                        labs[i] = b_of(ty);
+                        for l in &mut labs[i + 1..i + len] {
+                            *l = i_of(ty);
+                        }
+                        done = len;
+                        break;
+                    }
+                }
+                i += done.max(1);
+            }
+        }
     }
 
     /// An entity typed PER or MISC whose whole text is a city of the CLDR

@@ -67,6 +67,11 @@ pub struct TrainOptions {
     pub gaz_clean_share: f64,
     /// See `gaz_clean_share`.
     pub gaz_clean_min: u32,
+    /// UPOS and lemma features from the embedded morphology tagger
+    /// (`khabar_morph::MorphModel::embedded`), run over each training sentence.
+    /// On by default: dev micro F1 0.799 / 0.812 (seeds 42 / 7) against 0.773 /
+    /// 0.784 without (models/NER.md).
+    pub morph: bool,
     /// Print progress to stderr.
     pub verbose: bool,
     /// Optional test file scored after training (report only, never used for choices).
@@ -97,6 +102,7 @@ impl Default for TrainOptions {
             corpus_min: 3,
             gaz_clean_share: 0.25,
             gaz_clean_min: 500,
+            morph: true,
             verbose: false,
             test: Some(d.join("ner/anercorp/ANERCorp_CamelLab_test.txt")),
         }
@@ -179,7 +185,7 @@ fn project(s: &GoldSentence) -> (String, Vec<Token>, Vec<usize>) {
 const FOLDS: usize = 4;
 const FOLD_BLOCK: usize = 50;
 
-fn build_docs(docs: &[Vec<GoldSentence>], gaz: &Gazetteer, lex: &CorpusLex) -> Vec<DocData> {
+fn build_docs(docs: &[Vec<GoldSentence>], gaz: &Gazetteer, lex: &CorpusLex, morph: bool) -> Vec<DocData> {
     let trig = trigger_map();
     let mut base = vec![0usize; docs.len()];
     let mut acc = 0;
@@ -197,6 +203,10 @@ fn build_docs(docs: &[Vec<GoldSentence>], gaz: &Gazetteer, lex: &CorpusLex) -> V
                 let (text, toks, labels) = project(s);
                 let mut v = Vec::new();
                 analyse_tokens(&text, &toks, gaz, &trig, lex, &mut v);
+                if morph {
+                    let surfaces: Vec<&str> = toks.iter().map(|t| t.text(&text)).collect();
+                    crate::features::add_morph(&mut v, &khabar_morph::MorphModel::embedded().analyze_sentence(&surfaces));
+                }
                 infos.push(v);
                 gold.push(labels);
                 fold.push(((b + k) / FOLD_BLOCK) % FOLDS);
@@ -440,7 +450,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
     if opts.verbose {
         eprintln!("corpus lexicon: {} words ({:.1}s)", lex.len(), t0.elapsed().as_secs_f64());
     }
-    let data = build_docs(&docs, &gaz, &lex);
+    let data = build_docs(&docs, &gaz, &lex, opts.morph);
     let ntok: usize = data.iter().flat_map(|d| d.gold.iter()).map(|g| g.len()).sum();
     let nsent: usize = data.iter().map(|d| d.gold.len()).sum();
     let f1 = features(&data, opts.doc_features, None);
@@ -457,6 +467,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
         lex,
         forms,
         full: full_names(&all_train),
+        morph: opts.morph,
     };
     let all = |_: usize, _: usize| true;
     let (w1, e1, rep1) = {
@@ -506,7 +517,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
         all_train.extend(dev.iter().cloned());
         model.known = known_words(&all_train);
         model.full = full_names(&all_train);
-        let data = build_docs(&docs, &model.gaz, &model.lex);
+        let data = build_docs(&docs, &model.gaz, &model.lex, opts.morph);
         ntok = data.iter().flat_map(|d| d.gold.iter()).map(|g| g.len()).sum();
         nsent = data.iter().map(|d| d.gold.len()).sum();
         let f1 = features(&data, opts.doc_features, None);

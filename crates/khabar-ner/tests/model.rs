@@ -100,6 +100,33 @@ fn model_round_trips() {
     assert!(NerModel::from_bytes(&b[..b.len() / 2]).is_err());
 }
 
+#[test]
+fn morphology_given_or_computed_gives_the_same_entities() {
+    let m = NerModel::embedded();
+    assert!(m.uses_morphology(), "the shipped model reads the morphology tagger");
+    let text = "وصل الرئيس الروسي فلاديمير بوتين إلى موسكو. وقالت وكالة تاس إن لبوتين لقاء مع كيم جونغ أون في بيونغ يانغ.";
+    let toks: Vec<_> = khabar_text::tokenize(text).collect();
+    let sents = khabar_text::split_sentences(text, &toks);
+    let mut words = vec![Vec::new(); toks.len()];
+    for s in &sents {
+        let surfaces: Vec<&str> = toks[s.tokens.clone()].iter().map(|t| t.text(text)).collect();
+        for (slot, w) in words[s.tokens.clone()].iter_mut().zip(khabar_morph::MorphModel::embedded().analyze_sentence(&surfaces)) {
+            *slot = w;
+        }
+    }
+    let own = m.entities_with(text, &toks, &sents);
+    assert!(!own.is_empty());
+    assert_eq!(m.entities_with_morph(text, &toks, &sents, &words), own);
+    // an analysis that does not fit the tokens is ignored (the model runs the tagger itself)
+    assert_eq!(m.entities_with_morph(text, &toks, &sents, &words[1..]), own);
+    // any analysis that fits is accepted without panicking (here every token a verb)
+    let verbs: Vec<Vec<khabar_morph::Word>> = toks
+        .iter()
+        .map(|t| vec![khabar_morph::Word { form: t.text(text).to_string(), upos: khabar_morph::Upos::VERB, lemma: "x".into() }])
+        .collect();
+    let _ = m.entities_with_morph(text, &toks, &sents, &verbs);
+}
+
 /// ANERCorp test F1 must stay above a floor a little under the measured figure.
 /// Skips when the data is absent, unless CI=true.
 #[test]

@@ -219,12 +219,23 @@ impl Analyzer {
                 }
             })
             .collect();
+        // the morphology of every token, kept for NER models that read it
+        let mut morph_words: Vec<Vec<khabar_morph::Word>> = Vec::new();
         if let Some(model) = self.morph.model() {
+            let keep = self.ner_model().is_some_and(|m| m.uses_morphology());
+            if keep {
+                morph_words.resize(tokens.len(), Vec::new());
+            }
             let mut surfaces: Vec<&str> = Vec::new();
             for s in sentences {
                 surfaces.clear();
                 surfaces.extend(tokens[s.tokens.clone()].iter().map(|t| t.text(text)));
                 let analysed = model.analyze_sentence(&surfaces);
+                if keep {
+                    for (slot, words) in morph_words[s.tokens.clone()].iter_mut().zip(&analysed) {
+                        slot.clone_from(words);
+                    }
+                }
                 for (rec, words) in tokens_out[s.tokens.clone()].iter_mut().zip(analysed) {
                     rec.words =
                         words.into_iter().map(|w| WordRecord { form: w.form, upos: w.upos.as_str().to_owned(), lemma: w.lemma }).collect();
@@ -233,7 +244,7 @@ impl Analyzer {
         }
         let entities = match self.ner_model() {
             Some(m) => m
-                .entities_with(text, tokens, sentences)
+                .entities_with_morph(text, tokens, sentences, &morph_words)
                 .into_iter()
                 .map(|e| EntityRecord {
                     text: e.text,

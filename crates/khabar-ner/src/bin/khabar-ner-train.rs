@@ -1,10 +1,10 @@
 //! Train the NER model, print dev / held-out / test scores and write models/ner.bin.
 //!
 //! Usage: khabar-ner-train [--out models/ner.bin] [--epochs N] [--bits B] [--no-doc]
-//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-corpus] [--with-aqmar] [--no-gazetteers] [--no-test]
+//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-morph] [--no-corpus] [--with-aqmar] [--no-gazetteers] [--no-test]
 //!        [--data /work/shared/data] [--speed FILE]
 //!        khabar-ner-train --model FILE --eval GOLD [--eval GOLD …]   (score a model, no training)
-//!        khabar-ner-train --model FILE --show TEXT   (print the entities of a text)
+//!        khabar-ner-train --model FILE --show TEXT   (print the entities of a text: type, text, canonical, score, start, end)
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -30,6 +30,8 @@ fn main() {
             "--bits" => opts.bits = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.bits),
             "--doc-sentences" => opts.doc_sentences = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.doc_sentences),
             "--no-doc" => opts.doc_features = false,
+            "--morph" => opts.morph = true,
+            "--no-morph" => opts.morph = false,
             "--one-pass" => opts.two_pass = false,
             "--no-refit" => opts.refit_with_dev = false,
             "--simhash" => {
@@ -83,7 +85,7 @@ fn main() {
         for f in &show_files {
             let text = std::fs::read_to_string(f).unwrap_or_default();
             for e in m.entities(&text) {
-                println!("{}\t{}\t{}\t{:.2}", e.kind, e.text, e.canonical, e.score);
+                println!("{}\t{}\t{}\t{:.2}\t{}\t{}", e.kind, e.text, e.canonical, e.score, e.start, e.end);
             }
         }
         return;
@@ -138,16 +140,36 @@ fn main() {
     }
 }
 
-/// Throughput of `entities_with` on a text file (tokens and sentences given), best of 3.
+/// Throughput of `entities_with` on a text file (tokens and sentences given),
+/// best of 3; for a model that reads morphology, of `entities_with_morph`
+/// with the embedded morphology model's analysis computed beforehand (as the
+/// `khabar` pipeline does), and the morphology's own time for comparison.
 fn speed_run(m: &NerModel, p: &std::path::Path) {
     if let Ok(text) = std::fs::read_to_string(p) {
         let toks: Vec<_> = khabar_text::tokenize(&text).collect();
         let sents = khabar_text::split_sentences(&text, &toks);
+        let mut words: Vec<Vec<khabar_morph::Word>> = Vec::new();
+        if m.uses_morphology() {
+            let t = Instant::now();
+            words.resize(toks.len(), Vec::new());
+            for s in &sents {
+                let surfaces: Vec<&str> = toks[s.tokens.clone()].iter().map(|t| t.text(&text)).collect();
+                for (slot, w) in words[s.tokens.clone()].iter_mut().zip(khabar_morph::MorphModel::embedded().analyze_sentence(&surfaces)) {
+                    *slot = w;
+                }
+            }
+            let secs = t.elapsed().as_secs_f64();
+            println!("speed: morphology (embedded model, analyze_sentence) {:.0} tokens/s (one run)", toks.len() as f64 / secs);
+        }
         let mut best = f64::MAX;
         let mut n = 0;
         for _ in 0..3 {
             let t = Instant::now();
-            n = m.entities_with(&text, &toks, &sents).len();
+            n = if m.uses_morphology() {
+                m.entities_with_morph(&text, &toks, &sents, &words).len()
+            } else {
+                m.entities_with(&text, &toks, &sents).len()
+            };
             best = best.min(t.elapsed().as_secs_f64());
         }
         println!("speed: {} tokens, {} entities, {:.0} tokens/s (entities_with, best of 3)", toks.len(), n, toks.len() as f64 / best);
