@@ -130,6 +130,9 @@ pub struct DigestOptions {
     pub lede: [f32; LEDE_FEATURES.len()],
     /// Whether the summary's other sentences follow the lede (earlier ones only when too few follow).
     pub lede_first: bool,
+    /// Whether the lede is chosen among the sentences followed by at least `summary_sentences − 1`
+    /// others (so that the summary, in article order, opens with it).
+    pub lede_room: bool,
     /// Whether a dateline opener (`سبق- الرياض:`, `أ ف ب- أبو ظبي:`) is trimmed off a summary sentence.
     pub trim_datelines: bool,
     /// Whether a summary sentence ends before an appended clause (`، حيث …`, `، وذلك …`,
@@ -199,6 +202,7 @@ impl Default for DigestOptions {
             mmr_lambda: 0.7,
             lede: LEDE_WEIGHTS,
             lede_first: true,
+            lede_room: true,
             trim_datelines: true,
             trim_clauses: true,
         }
@@ -1097,8 +1101,12 @@ fn summarise(a: &Analysis, text: &str, sc: &SentenceScores, options: &DigestOpti
     // The lede: the sentence the lede model rates highest (the earliest on ties).
     let mut after = 0;
     if options.lede.iter().any(|&w| w != 0.0) {
+        // With `lede_room`, only a sentence followed by k − 1 candidates can be the lede, so
+        // that the summary, in article order, opens with it.
+        let room = |i: usize| !options.lede_room || candidates.iter().filter(|&&j| j > i).count() + 1 >= k;
         let lede = candidates
             .iter()
+            .filter(|&&i| room(i))
             .map(|&i| (i, sc.features[i].iter().zip(&options.lede).map(|(f, w)| f * w).sum::<f32>()))
             .max_by(|x, y| x.1.total_cmp(&y.1).then_with(|| y.0.cmp(&x.0)))
             .map_or(0, |x| x.0);
