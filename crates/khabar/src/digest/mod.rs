@@ -15,7 +15,10 @@
 //! score = mentions^T × (Σ idf(word) / words^L) × (1 + P / (1 + first sentence)) × (1 + E if an entity)
 //! ```
 //!
-//! A phrase whose words are all inside a better phrase already chosen is skipped.
+//! A multi-word phrase that is a whole short quotation counts as first seen in
+//! the first sentence. The list is built greedily by score × (share of the
+//! phrase's words not in a phrase already chosen)^R; a phrase whose words are
+//! all in chosen phrases is skipped.
 //!
 //! **Summary.** Each sentence gets a tf-idf vector of its content-word lemmas
 //! and the score
