@@ -168,6 +168,9 @@ fn set_weight(o: &mut DigestOptions, name: &str, v: f32) -> Result<()> {
         "entity_boost" => o.entity_boost = v,
         "quote_boost" => o.quote_boost = v,
         "generic_adj_idf" => o.generic_adj_idf = v,
+        "redundancy" => o.redundancy = v,
+        "term_boost" => o.term_boost = v,
+        "term_as_lede" => o.term_as_lede = v != 0.0,
         "w_centrality" => o.w_centrality = v,
         "w_position" => o.w_position = v,
         "w_entities" => o.w_entities = v,
@@ -176,6 +179,7 @@ fn set_weight(o: &mut DigestOptions, name: &str, v: f32) -> Result<()> {
         "long_penalty" => o.long_penalty = v,
         "mmr_lambda" => o.mmr_lambda = v,
         "lede_first" => o.lede_first = v != 0.0,
+        "lede_room" => o.lede_room = v != 0.0,
         "trim_datelines" => o.trim_datelines = v != 0.0,
         "trim_clauses" => o.trim_clauses = v != 0.0,
         _ => match name.strip_prefix("lede.").and_then(|f| LEDE_FEATURES.iter().position(|x| *x == f)) {

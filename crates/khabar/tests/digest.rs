@@ -41,12 +41,8 @@ fn sample_keyphrases_name_the_people_places_and_the_partnership() {
 }
 
 /// The "new strategic partnership" (شراكة استراتيجية جديدة) is the news of the
-/// visit, but the article names it once, in sentence 10 of 14, and the scoring
-/// tuned on the dev articles (strong position boost, no boost for quoted
-/// phrases: a quote boost lowered dev recall@10) ranks it far below the top 10.
-/// Ignored until the scoring finds it: `cargo test -p khabar --test digest -- --ignored`.
+/// visit; the article names it once, in sentence 10 of 14, as a quoted term.
 #[test]
-#[ignore = "the strategic partnership ranks outside the top 10 (see the comment)"]
 fn sample_keyphrases_include_the_strategic_partnership() {
     let a = sample();
     let shown: Vec<&str> = a.keyphrases.iter().map(|k| k.text.as_str()).collect();

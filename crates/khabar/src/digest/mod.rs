@@ -15,7 +15,10 @@
 //! score = mentions^T × (Σ idf(word) / words^L) × (1 + P / (1 + first sentence)) × (1 + E if an entity)
 //! ```
 //!
-//! A phrase whose words are all inside a better phrase already chosen is skipped.
+//! A multi-word phrase that is a whole short quotation counts as first seen in
+//! the first sentence. The list is built greedily by score × (share of the
+//! phrase's words not in a phrase already chosen)^R; a phrase whose words are
+//! all in chosen phrases is skipped.
 //!
 //! **Summary.** Each sentence gets a tf-idf vector of its content-word lemmas
 //! and the score
@@ -101,6 +104,15 @@ pub struct DigestOptions {
     pub quote_boost: f32,
     /// Trailing adjectives with an idf below this are dropped from phrases.
     pub generic_adj_idf: f32,
+    /// Keyphrase diversity R: while the list is built, a phrase's score is multiplied by
+    /// `(share of its words not in a phrase already chosen)^R` (0: no discount).
+    pub redundancy: f32,
+    /// Keyphrase boost for a phrase that is a whole short quotation (a term the text marks,
+    /// `"شراكة استراتيجية جديدة"`), on top of `quote_boost`.
+    pub term_boost: f32,
+    /// Whether a phrase of two or more words that is a whole short quotation gets the
+    /// position boost of the first sentence wherever it is.
+    pub term_as_lede: bool,
     /// Summary weight of centrality.
     pub w_centrality: f32,
     /// Summary weight of position.
@@ -121,6 +133,9 @@ pub struct DigestOptions {
     pub lede: [f32; LEDE_FEATURES.len()],
     /// Whether the summary's other sentences follow the lede (earlier ones only when too few follow).
     pub lede_first: bool,
+    /// Whether the lede is chosen among the sentences followed by at least `summary_sentences − 1`
+    /// others (so that the summary, in article order, opens with it).
+    pub lede_room: bool,
     /// Whether a dateline opener (`سبق- الرياض:`, `أ ف ب- أبو ظبي:`) is trimmed off a summary sentence.
     pub trim_datelines: bool,
     /// Whether a summary sentence ends before an appended clause (`، حيث …`, `، وذلك …`,
@@ -171,13 +186,16 @@ impl Default for DigestOptions {
         DigestOptions {
             keyphrases: 10,
             summary_sentences: 3,
-            tf_power: 1.0,
+            tf_power: 0.7,
             length_power: 0.0,
             max_words: 5,
             position_boost: 8.0,
             entity_boost: 0.5,
             quote_boost: 0.0,
             generic_adj_idf: 0.0,
+            redundancy: 0.5,
+            term_boost: 0.0,
+            term_as_lede: true,
             w_centrality: 1.0,
             w_position: 0.3,
             w_entities: 0.5,
@@ -187,6 +205,7 @@ impl Default for DigestOptions {
             mmr_lambda: 0.7,
             lede: LEDE_WEIGHTS,
             lede_first: true,
+            lede_room: true,
             trim_datelines: true,
             trim_clauses: true,
         }
@@ -291,6 +310,8 @@ struct Mention {
     sentence: usize,
     entity: bool,
     quoted: bool,
+    /// The mention is a whole short quotation (`أعلنا عن "شراكة استراتيجية جديدة"`): a term the text marks.
+    term: bool,
 }
 
 /// Compute the keyphrases and summary of `a` (analysis of `text`) with the embedded idf table.
@@ -395,6 +416,12 @@ fn mentions(
     }
     for m in &mut out {
         m.quoted = quoted.iter().any(|q| q.0 <= m.start && m.end <= q.1);
+        m.term = quoted.iter().any(|q| {
+            q.0 <= m.start
+                && m.end <= q.1
+                && text.get(q.0..m.start).is_some_and(|s| s.trim().is_empty())
+                && text.get(m.end..q.1).is_some_and(|s| s.trim().is_empty())
+        });
     }
     out
 }
@@ -524,6 +551,7 @@ fn flush(
         sentence,
         entity: e.is_some(),
         quoted: false,
+        term: false,
     });
 }
 
@@ -549,14 +577,19 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> 
             let m0 = g.mentions[0];
             let n = g.mentions.len() as f32;
             let spec: f32 = m0.words.iter().map(|w| idf.idf(w)).sum::<f32>() / (m0.words.len().max(1) as f32).powf(options.length_power);
-            let first = g.mentions.iter().map(|m| m.sentence).min().unwrap_or(0) as f32;
+            let mut first = g.mentions.iter().map(|m| m.sentence).min().unwrap_or(0) as f32;
             let entity = g.mentions.iter().any(|m| m.entity);
             let quoted = g.mentions.iter().any(|m| m.quoted);
+            let term = g.mentions.iter().any(|m| m.term);
+            if term && options.term_as_lede && m0.words.len() > 1 {
+                first = 0.0;
+            }
             let score = n.powf(options.tf_power)
                 * spec
                 * (1.0 + options.position_boost / (1.0 + first))
                 * if entity { 1.0 + options.entity_boost } else { 1.0 }
-                * if quoted { 1.0 + options.quote_boost } else { 1.0 };
+                * if quoted { 1.0 + options.quote_boost } else { 1.0 }
+                * if term { 1.0 + options.term_boost } else { 1.0 };
             let mut words: Vec<&str> = g.mentions.iter().flat_map(|m| m.words.iter().map(String::as_str)).collect();
             words.sort_unstable();
             words.dedup();
@@ -566,13 +599,40 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> 
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.mentions[0].start.cmp(&b.1.mentions[0].start)));
     let mut chosen: Vec<Vec<&str>> = Vec::new();
     let mut out = Vec::new();
-    for (score, g, words) in scored {
-        if out.len() >= options.keyphrases.max(20) {
+    let want = options.keyphrases.max(20);
+    let mut taken = vec![false; scored.len()];
+    while out.len() < want {
+        // The best phrase after the diversity discount: its score times the share of its
+        // words not yet in a chosen phrase, to the power R. Scores are sorted and the
+        // discount is at most 1, so the scan stops at the first score below the best so far.
+        let mut best: Option<(usize, f32)> = None;
+        for (i, (score, _, words)) in scored.iter().enumerate() {
+            if taken[i] {
+                continue;
+            }
+            if best.is_some_and(|b| *score <= b.1) {
+                break;
+            }
+            let fresh = words.iter().filter(|w| !chosen.iter().any(|c| c.contains(w))).count();
+            if fresh == 0 {
+                // Every word is inside better phrases: never shown.
+                taken[i] = true;
+                continue;
+            }
+            let s = if options.redundancy > 0.0 {
+                *score * (fresh as f32 / words.len().max(1) as f32).powf(options.redundancy)
+            } else {
+                *score
+            };
+            if best.is_none_or(|b| s > b.1) {
+                best = Some((i, s));
+            }
+        }
+        let Some((bi, score)) = best else {
             break;
-        }
-        if chosen.iter().any(|c| words.iter().all(|w| c.contains(w))) {
-            continue;
-        }
+        };
+        taken[bi] = true;
+        let (g, words) = (scored[bi].1, scored[bi].2.clone());
         // Most common surface form, the earliest on ties.
         let mut counts: Vec<(&str, usize, usize)> = Vec::new();
         for m in &g.mentions {
@@ -1044,8 +1104,12 @@ fn summarise(a: &Analysis, text: &str, sc: &SentenceScores, options: &DigestOpti
     // The lede: the sentence the lede model rates highest (the earliest on ties).
     let mut after = 0;
     if options.lede.iter().any(|&w| w != 0.0) {
+        // With `lede_room`, only a sentence followed by k − 1 candidates can be the lede, so
+        // that the summary, in article order, opens with it.
+        let room = |i: usize| !options.lede_room || candidates.iter().filter(|&&j| j > i).count() + 1 >= k;
         let lede = candidates
             .iter()
+            .filter(|&&i| room(i))
             .map(|&i| (i, sc.features[i].iter().zip(&options.lede).map(|(f, w)| f * w).sum::<f32>()))
             .max_by(|x, y| x.1.total_cmp(&y.1).then_with(|| y.0.cmp(&x.0)))
             .map_or(0, |x| x.0);
