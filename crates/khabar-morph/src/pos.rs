@@ -39,6 +39,9 @@ pub fn contexts(seg: &[(Vec<String>, usize)]) -> Vec<WCtx> {
     v
 }
 
+/// A word's tag mask and most frequent tag (as in `dict`) and its classes (as in `clusters`).
+type WordEntry = ((u32, u8), Option<(u16, u16)>);
+
 pub struct Tagger {
     /// scale of the first (left-to-right) pass's quantised weights
     pub s: f32,
@@ -50,7 +53,7 @@ pub struct Tagger {
     pub clusters: HashMap<String, (u16, u16)>,
     /// `dict` and `clusters` in one table keyed by the word key's hash (`WH::k`), for tagging:
     /// one lookup per word, no string compared (see [`StrMap`])
-    words: StrMap<((u32, u8), Option<(u16, u16)>)>,
+    words: StrMap<WordEntry>,
     /// the two passes' weights without their all-zero rows (see [`Packed`]; the second may be empty)
     packed: Packed,
     packed2: Packed,
