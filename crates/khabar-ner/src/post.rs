@@ -24,20 +24,12 @@ impl NerModel {
     fn propagate_phrases(&self, infos: &[Vec<TokInfo>], labels: &mut [(Vec<usize>, Vec<f32>)]) {
         let mut types: HashMap<Vec<&str>, u8> = HashMap::default();
         for (s, (labs, _)) in infos.iter().zip(labels.iter()) {
-            let mut i = 0;
-            while i < s.len() {
-                if labs[i] == O {
-                    i += 1;
-                    continue;
-                }
-                let ty = label_type(labs[i]);
-                let j = entity_end(labs, i);
+            for (i, j, ty) in entity_spans(labs) {
                 if (2..=4).contains(&(j - i)) && s[i..j].iter().all(|t| t.kind_code == 0) {
                     let mut k: Vec<&str> = vec![s[i].core.as_str()];
                     k.extend(s[i + 1..j].iter().map(|t| t.norm.as_str()));
                     *types.entry(k).or_insert(0) |= 1 << ty;
                 }
-                i = j;
             }
         }
         types.retain(|_, b| b.count_ones() == 1);
@@ -61,11 +53,7 @@ impl NerModel {
                     key.push(s[i].core.as_str());
                     key.extend(s[i + 1..i + len].iter().map(|t| t.norm.as_str()));
                     if let Some(&b) = types.get(&key) {
-                        let ty = b.trailing_zeros() as usize;
-                        labs[i] = b_of(ty);
-                        for l in &mut labs[i + 1..i + len] {
-                            *l = i_of(ty);
-                        }
+                        relabel(labs, i, i + len, b.trailing_zeros() as usize);
                         done = len;
                         break;
                     }
@@ -82,14 +70,7 @@ impl NerModel {
     fn retype_places(&self, infos: &[Vec<TokInfo>], labels: &mut [(Vec<usize>, Vec<f32>)]) {
         let mut key = String::new();
         for (s, (labs, _)) in infos.iter().zip(labels.iter_mut()) {
-            let mut i = 0;
-            while i < s.len() {
-                if labs[i] == O {
-                    i += 1;
-                    continue;
-                }
-                let ty = label_type(labs[i]);
-                let j = entity_end(labs, i);
+            for (i, j, ty) in entity_spans(labs) {
                 if (ty == 0 || ty == 3) && s[i..j].iter().all(|t| t.kind_code == 0) {
                     // the first word as written, or without a proclitic (لبيونغ يانغ)
                     for first in [&s[i].norm, &s[i].prep] {
@@ -101,15 +82,11 @@ impl NerModel {
                         }
                         let g = self.gaz.map.get(key.as_str()).copied().unwrap_or(0);
                         if crate::data::city_names().contains(key.as_str()) && g & (crate::features::G_PER | crate::features::G_ORG) == 0 {
-                            labs[i] = b_of(1);
-                            for l in &mut labs[i + 1..j] {
-                                *l = i_of(1);
-                            }
+                            relabel(labs, i, j, 1);
                             break;
                         }
                     }
                 }
-                i = j;
             }
         }
     }
@@ -196,14 +173,7 @@ impl NerModel {
         // multi-token entities: (type, first token's form after proclitics, next forms)
         let mut long: HashMap<(usize, &str), Vec<Vec<&str>>> = HashMap::default();
         for (s, (labs, _)) in infos.iter().zip(labels.iter()) {
-            let mut i = 0;
-            while i < s.len() {
-                if labs[i] == O {
-                    i += 1;
-                    continue;
-                }
-                let ty = label_type(labs[i]);
-                let j = entity_end(labs, i);
+            for (i, j, ty) in entity_spans(labs) {
                 if j - i >= 2 && s[i..j].iter().all(|t| t.kind_code == 0) {
                     let rest: Vec<&str> = s[i + 1..j].iter().map(|t| t.norm.as_str()).collect();
                     // the first word as written and without a proclitic-looking letter
@@ -215,7 +185,6 @@ impl NerModel {
                         }
                     }
                 }
-                i = j;
             }
         }
         if long.is_empty() {
@@ -263,4 +232,28 @@ impl NerModel {
 fn entity_end(labs: &[usize], i: usize) -> usize {
     let inside = i_of(label_type(labs[i]));
     i + 1 + labs[i + 1..].iter().take_while(|&&l| l == inside).count()
+}
+
+/// The entities of one sentence's labels, in order: (first token, end, type).
+fn entity_spans(labs: &[usize]) -> Vec<(usize, usize, usize)> {
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < labs.len() {
+        if labs[i] == O {
+            i += 1;
+            continue;
+        }
+        let j = entity_end(labs, i);
+        spans.push((i, j, label_type(labs[i])));
+        i = j;
+    }
+    spans
+}
+
+/// Label tokens `i..j` as one entity of type `ty`.
+fn relabel(labs: &mut [usize], i: usize, j: usize, ty: usize) {
+    labs[i] = b_of(ty);
+    for l in &mut labs[i + 1..j] {
+        *l = i_of(ty);
+    }
 }
