@@ -159,37 +159,6 @@ pub struct EvalDigestArgs {
     pub dump_features: Option<PathBuf>,
 }
 
-fn set_weight(o: &mut DigestOptions, name: &str, v: f32) -> Result<()> {
-    match name {
-        "tf_power" => o.tf_power = v,
-        "max_words" => o.max_words = v as usize,
-        "length_power" => o.length_power = v,
-        "position_boost" => o.position_boost = v,
-        "entity_boost" => o.entity_boost = v,
-        "quote_boost" => o.quote_boost = v,
-        "generic_adj_idf" => o.generic_adj_idf = v,
-        "redundancy" => o.redundancy = v,
-        "term_boost" => o.term_boost = v,
-        "term_as_lede" => o.term_as_lede = v != 0.0,
-        "w_centrality" => o.w_centrality = v,
-        "w_position" => o.w_position = v,
-        "w_entities" => o.w_entities = v,
-        "w_keyphrases" => o.w_keyphrases = v,
-        "long_words" => o.long_words = v as usize,
-        "long_penalty" => o.long_penalty = v,
-        "mmr_lambda" => o.mmr_lambda = v,
-        "lede_first" => o.lede_first = v != 0.0,
-        "lede_room" => o.lede_room = v != 0.0,
-        "trim_datelines" => o.trim_datelines = v != 0.0,
-        "trim_clauses" => o.trim_clauses = v != 0.0,
-        _ => match name.strip_prefix("lede.").and_then(|f| LEDE_FEATURES.iter().position(|x| *x == f)) {
-            Some(i) => o.lede[i] = v,
-            None => bail!("unknown weight {name:?}"),
-        },
-    }
-    Ok(())
-}
-
 /// The part's usable articles, in file order.
 fn load_set(args: &EvalDigestArgs) -> Result<Vec<Document>> {
     let want = |p: Option<Part>| match args.part {
@@ -222,10 +191,7 @@ pub fn eval_digest(args: EvalDigestArgs, out: &mut impl Write) -> Result<()> {
     let mut digest = DigestOptions::default();
     digest.summary_sentences = args.summary_sentences.max(1);
     if let Some(w) = &args.weights {
-        for kv in w.split(',').filter(|s| !s.is_empty()) {
-            let (k, v) = kv.split_once('=').with_context(|| format!("--weights: {kv:?} is not name=value"))?;
-            set_weight(&mut digest, k.trim(), v.trim().parse().with_context(|| format!("--weights: {v:?} is not a number"))?)?;
-        }
+        digest.set_weights(w).map_err(|e| anyhow::anyhow!("--weights: {e}"))?;
     }
     let analyzer = Analyzer::default().with_digest_options(digest.clone());
     let set = load_set(&args)?;

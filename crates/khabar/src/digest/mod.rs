@@ -182,6 +182,51 @@ pub const LEDE_FEATURES: [&str; 26] = [
     "clause_cut",
 ];
 
+impl DigestOptions {
+    /// Set one weight by its field name (`lede.<feature>` for the lede model's weights; a
+    /// flag is on for any value but 0), for tuning without rebuilding.
+    pub fn set_weight(&mut self, name: &str, v: f32) -> std::result::Result<(), String> {
+        match name {
+            "tf_power" => self.tf_power = v,
+            "max_words" => self.max_words = v as usize,
+            "length_power" => self.length_power = v,
+            "position_boost" => self.position_boost = v,
+            "entity_boost" => self.entity_boost = v,
+            "quote_boost" => self.quote_boost = v,
+            "generic_adj_idf" => self.generic_adj_idf = v,
+            "redundancy" => self.redundancy = v,
+            "term_boost" => self.term_boost = v,
+            "term_as_lede" => self.term_as_lede = v != 0.0,
+            "w_centrality" => self.w_centrality = v,
+            "w_position" => self.w_position = v,
+            "w_entities" => self.w_entities = v,
+            "w_keyphrases" => self.w_keyphrases = v,
+            "long_words" => self.long_words = v as usize,
+            "long_penalty" => self.long_penalty = v,
+            "mmr_lambda" => self.mmr_lambda = v,
+            "lede_first" => self.lede_first = v != 0.0,
+            "lede_room" => self.lede_room = v != 0.0,
+            "trim_datelines" => self.trim_datelines = v != 0.0,
+            "trim_clauses" => self.trim_clauses = v != 0.0,
+            _ => match name.strip_prefix("lede.").and_then(|f| LEDE_FEATURES.iter().position(|x| *x == f)) {
+                Some(i) => self.lede[i] = v,
+                None => return Err(format!("unknown weight {name:?}")),
+            },
+        }
+        Ok(())
+    }
+
+    /// Set weights from `name=value,name=value` (see [`DigestOptions::set_weight`]).
+    pub fn set_weights(&mut self, spec: &str) -> std::result::Result<(), String> {
+        for kv in spec.split(',').filter(|s| !s.is_empty()) {
+            let (k, v) = kv.split_once('=').ok_or_else(|| format!("{kv:?} is not name=value"))?;
+            let v = v.trim().parse().map_err(|_| format!("{v:?} is not a number"))?;
+            self.set_weight(k.trim(), v)?;
+        }
+        Ok(())
+    }
+}
+
 impl Default for DigestOptions {
     fn default() -> Self {
         DigestOptions {
