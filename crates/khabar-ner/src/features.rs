@@ -377,8 +377,15 @@ pub fn analyse_tokens(
         ti.char_len = ti.norm.chars().count();
         if t.kind == TokenKind::Arabic {
             ti.clit = clitic::analyse(surface);
-            normalize_into(&surface[ti.clit.prep..], Profile::Search, &mut ti.prep);
-            normalize_into(&surface[ti.clit.core()..], Profile::Search, &mut ti.core);
+            if ti.norm == surface {
+                // nothing to fold, so the tails fold to themselves too (the test
+                // `unfolded_text_has_unfolded_tails` checks this of the normaliser)
+                ti.prep.push_str(&surface[ti.clit.prep..]);
+                ti.core.push_str(&surface[ti.clit.core()..]);
+            } else {
+                normalize_into(&surface[ti.clit.prep..], Profile::Search, &mut ti.prep);
+                normalize_into(&surface[ti.clit.core()..], Profile::Search, &mut ti.core);
+            }
         } else if t.kind == TokenKind::Number {
             ti.norm.clear();
             ti.norm.push_str(if ti.char_len <= 2 {
@@ -398,19 +405,25 @@ pub fn analyse_tokens(
         ti.h_prep = fnv(ti.prep.as_bytes());
         ti.h_core = fnv(ti.core.as_bytes());
         if t.kind == TokenKind::Arabic {
-            let core = ti.core.as_str();
-            let cl = core.chars().count();
+            let core = ti.core.as_bytes();
+            // byte offsets of the first four and the last three characters
+            let mut head = [core.len(); 4];
+            for (slot, (i, _)) in head.iter_mut().zip(ti.core.char_indices()) {
+                *slot = i;
+            }
+            let mut tail = [0usize; 4];
+            for (slot, (i, _)) in tail.iter_mut().skip(1).zip(ti.core.char_indices().rev()) {
+                *slot = i;
+            }
+            let cl = ti.core.chars().count();
             if cl >= 2 {
                 for k in 1..=3usize.min(cl - 1) {
-                    let pe = core.char_indices().nth(k).map_or(core.len(), |x| x.0);
-                    ti.affix[k - 1] = fnv(&core.as_bytes()[..pe]);
-                    let ss = core.char_indices().nth(cl - k).map_or(0, |x| x.0);
-                    ti.affix[2 + k] = fnv(&core.as_bytes()[ss..]);
+                    ti.affix[k - 1] = fnv(&core[..head[k]]);
+                    ti.affix[2 + k] = fnv(&core[tail[k]..]);
                 }
             }
             if cl >= 3 {
-                let ss = core.char_indices().nth(cl - 2).map_or(0, |x| x.0);
-                ti.suf2 = fnv(&core.as_bytes()[ss..]);
+                ti.suf2 = fnv(&core[tail[2]..]);
             }
         }
         let lb = ti.char_len.min(8) as u64;
@@ -707,6 +720,32 @@ pub fn stack_features(toks: &[TokInfo], labels: &[usize], i: usize, stats: &Labe
                 let b = ratio_bucket(s[1 + t], n);
                 if b > 0 {
                     out.push(mix(base + t as u64, b));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use khabar_text::{normalize, Profile};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `analyse_tokens` copies the tails of a word that search
+        /// normalisation leaves unchanged instead of normalising them again.
+        #[test]
+        fn unfolded_text_has_unfolded_tails(cs in proptest::collection::vec(prop_oneof![
+            8 => proptest::char::range('\u{0621}', '\u{064A}'),
+            1 => proptest::char::range('\u{064B}', '\u{06FF}'),
+            1 => proptest::char::range('\u{FE70}', '\u{FEFC}'),
+            1 => proptest::char::range('\u{200C}', '\u{200F}'),
+            1 => proptest::char::range('A', 'z'),
+        ], 0..12)) {
+            let s: String = cs.into_iter().collect();
+            if normalize(&s, Profile::Search) == s {
+                for (k, _) in s.char_indices() {
+                    prop_assert_eq!(normalize(&s[k..], Profile::Search), &s[k..]);
                 }
             }
         }
