@@ -49,6 +49,27 @@ pub fn allowed(a: Option<usize>, b: usize) -> bool {
 /// nothing and reads no row memory; the present rows of the shipped model take
 /// 4.8 MB instead of 36 MB (both passes), so more of them stay in cache. The sums are
 /// the same as over the full table.
+/// The best path ending in the best last label (the first of equals), read
+/// back through `back` (one row of back-pointers per position).
+fn backtrack(last: &[f32; NL], back: &[[u8; NL]], out: &mut Vec<usize>) {
+    let mut y = 0;
+    let mut best = f32::NEG_INFINITY;
+    for (k, &d) in last.iter().enumerate() {
+        if d > best {
+            best = d;
+            y = k;
+        }
+    }
+    out.clear();
+    out.resize(back.len(), 0);
+    let Some(l) = out.last_mut() else { return };
+    *l = y;
+    for i in (1..back.len()).rev() {
+        y = back[i][y] as usize;
+        out[i - 1] = y;
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Packed {
     /// One entry per 64 rows: which rows are present, and how many present
@@ -276,20 +297,7 @@ impl Weights {
             }
             prev = cur;
         }
-        let mut y = 0;
-        let mut best = neg;
-        for (k, &d) in prev.iter().enumerate() {
-            if d > best {
-                best = d;
-                y = k;
-            }
-        }
-        out.resize(n, 0);
-        out[n - 1] = y;
-        for i in (1..n).rev() {
-            y = back[i][y] as usize;
-            out[i - 1] = y;
-        }
+        backtrack(&prev, &back, out);
     }
 
     /// Append the raw (uncompressed) encoding.
@@ -546,20 +554,7 @@ mod viterbi_tests {
                 }
             }
         }
-        let mut y = 0;
-        let mut best = neg;
-        for k in 0..NL {
-            if delta[n - 1][k] > best {
-                best = delta[n - 1][k];
-                y = k;
-            }
-        }
-        out.resize(n, 0);
-        out[n - 1] = y;
-        for i in (1..n).rev() {
-            y = back[i][y] as usize;
-            out[i - 1] = y;
-        }
+        backtrack(&delta[n - 1], &back, out);
     }
 
     proptest! {
