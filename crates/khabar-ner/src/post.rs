@@ -47,11 +47,12 @@ impl NerModel {
                     continue;
                 }
                 let Some(e) = st.get(t.core.as_str()) else { continue };
-                let types: Vec<usize> = (0..4).filter(|&k| e[1 + k] > 0).collect();
-                if types.len() == 1 {
-                    let k = e[1 + types[0]];
+                // one type only, tagged at least twice and in more than half of the occurrences
+                let mut tagged = (0..4).filter(|&k| e[1 + k] > 0);
+                if let (Some(ty), None) = (tagged.next(), tagged.next()) {
+                    let k = e[1 + ty];
                     if k >= 2 && 2 * k > e[0] {
-                        labs[i] = b_of(types[0]);
+                        labs[i] = b_of(ty);
                     }
                 }
             }
