@@ -61,7 +61,7 @@ pub(crate) struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// Check the header, version and checksum.
-    pub(crate) fn new(bytes: &'a [u8], version: u32) -> Result<Reader<'a>> {
+    pub(crate) fn new(bytes: &'a [u8], min_version: u32, version: u32) -> Result<(Reader<'a>, u32)> {
         if bytes.len() < MAGIC.len() + 12 || &bytes[..MAGIC.len()] != MAGIC {
             return Err(Error::Corrupt("not a khabar story state file".into()));
         }
@@ -73,10 +73,10 @@ impl<'a> Reader<'a> {
         }
         let mut r = Reader { bytes: body, at: MAGIC.len() };
         let v = r.u32()?;
-        if v != version {
-            return Err(Error::Corrupt(format!("state version {v}, this khabar reads version {version}")));
+        if v < min_version || v > version {
+            return Err(Error::Corrupt(format!("state version {v}, this khabar reads versions {min_version} to {version}")));
         }
-        Ok(r)
+        Ok((r, v))
     }
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
         let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or_else(|| Error::Corrupt("unexpected end".into()))?;

@@ -11,7 +11,11 @@ use crate::minhash::{band_keys, estimate};
 use crate::Result;
 
 /// Version of the state file; bump when [`Features`] hashing or the format changes.
-pub const STATE_VERSION: u32 = 2;
+pub const STATE_VERSION: u32 = 3;
+
+/// The oldest state version still read (version 2 has no sentence sets: its
+/// articles are confirmed as copies by shingles only).
+pub const MIN_STATE_VERSION: u32 = 2;
 
 /// Three days, in seconds.
 pub const DEFAULT_WINDOW: i64 = 3 * 86_400;
@@ -46,6 +50,19 @@ pub struct Options {
     /// least this share of the longer: a short release inside a long roundup is not a copy of it).
     #[serde(default)]
     pub dup_min_jaccard: f32,
+    /// Share of the shorter article's sentences that must each have a sentence of the
+    /// other with word Jaccard ≥ `dup_align_sentence` for a candidate below the shingle
+    /// rules (but with containment ≥ `dup_align_containment`) to be a near-duplicate:
+    /// a copy rewritten word by word keeps its sentences one for one, a second
+    /// write-up of one release does not (0: off).
+    #[serde(default)]
+    pub dup_align: f32,
+    /// Least shingle containment for the sentence rule.
+    #[serde(default)]
+    pub dup_align_containment: f32,
+    /// Least word Jaccard of two sentences for them to align.
+    #[serde(default)]
+    pub dup_align_sentence: f32,
     /// Similarity at or above which an article joins the story of its most similar article.
     pub join_threshold: f32,
     /// Weight of the cosine of lemma TF-IDF vectors of the bodies.
@@ -94,6 +111,11 @@ pub struct Options {
     /// entity and keyphrase terms (else it counts in full).
     #[serde(default)]
     pub rare_gated: bool,
+    /// Weight of the headline of each article against the body of the other (the mean of
+    /// the two cosines of headline lemmas with body lemmas, IDF-weighted), scaled by the
+    /// body gate: a facet report's headline names words the other report's body uses.
+    #[serde(default)]
+    pub weight_cross: f32,
 }
 
 fn default_rare_df() -> u32 {
@@ -113,6 +135,9 @@ impl Default for Options {
             dup_containment: 0.6,
             dup_min_shingles: 30,
             dup_min_jaccard: 0.2,
+            dup_align: 0.0,
+            dup_align_containment: 0.45,
+            dup_align_sentence: 0.5,
             join_threshold: 0.15,
             weight_body: 0.4,
             weight_title: 0.3,
@@ -128,6 +153,7 @@ impl Default for Options {
             weight_rare: 0.0,
             rare_df: default_rare_df(),
             rare_gated: false,
+            weight_cross: 0.0,
         }
     }
 }
@@ -270,6 +296,7 @@ struct Entry {
     sig: Vec<u32>,
     shingles: u32,
     shingle_set: Vec<u32>,
+    sentences: Vec<Vec<u32>>,
     terms: Vec<(u64, u32)>,
     title: Vec<u64>,
     entities: Vec<u64>,
@@ -456,7 +483,7 @@ impl StoryEngine {
                         continue;
                     }
                     let Some(e) = self.entries.get(&slot).filter(|e| near(e)) else { continue };
-                    let j = self.dup_score(&sig, &f.shingles, f.shingle_count, e);
+                    let j = self.dup_score(&sig, &f.shingles, f.shingle_count, &f.sentences, e);
                     if j >= self.options.dup_threshold && dup.is_none_or(|(s, _, best)| j > best || (j == best && slot < s)) {
                         dup = Some((slot, false, j));
                     }
@@ -551,7 +578,7 @@ impl StoryEngine {
     /// similarity of their shingle sets (exact when both carry the sets, else
     /// estimated from the signatures), or when the containment rule holds, the
     /// threshold at least.
-    fn dup_score(&self, sig: &[u32], set: &[u32], count: u32, e: &Entry) -> f32 {
+    fn dup_score(&self, sig: &[u32], set: &[u32], count: u32, sentences: &[Vec<u32>], e: &Entry) -> f32 {
         let o = &self.options;
         let (j, inter) = if !set.is_empty() && !e.shingle_set.is_empty() {
             let inter = intersection(set, &e.shingle_set) as f32;
@@ -571,6 +598,16 @@ impl StoryEngine {
         {
             return o.dup_threshold.max(j);
         }
+        if o.dup_align > 0.0
+            && j < o.dup_threshold
+            && small >= o.dup_min_shingles
+            && j >= o.dup_min_jaccard
+            && j > 0.0
+            && inter / small as f32 >= o.dup_align_containment
+            && aligned(sentences, &e.sentences, o.dup_align_sentence) >= o.dup_align
+        {
+            return o.dup_threshold.max(j);
+        }
         j
     }
 
@@ -584,6 +621,7 @@ impl StoryEngine {
             sig,
             shingles: f.shingle_count,
             shingle_set: f.shingles,
+            sentences: f.sentences,
             terms: f.terms,
             title: f.title_terms,
             entities: f.entities,
@@ -616,11 +654,17 @@ impl StoryEngine {
         if o.rare_gated {
             rare *= gate;
         }
+        let cross = if o.weight_cross > 0.0 {
+            o.weight_cross * 0.5 * (dot(&a.title_vec, &b.body_vec) + dot(&b.title_vec, &a.body_vec))
+        } else {
+            0.0
+        };
         o.weight_body * body
             + gate
                 * (o.weight_title * dot(&a.title_vec, &b.title_vec)
                     + o.weight_entities * dot(&a.entity_vec, &b.entity_vec)
-                    + o.weight_keyphrases * dot(&a.keyphrase_vec, &b.keyphrase_vec))
+                    + o.weight_keyphrases * dot(&a.keyphrase_vec, &b.keyphrase_vec)
+                    + cross)
             + rare
     }
 
@@ -853,7 +897,12 @@ impl StoryEngine {
     /// The state as bytes (see [`StoryEngine::from_bytes`]): options, stories and the
     /// window's articles (their features, not the derived vectors).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::new(STATE_VERSION);
+        self.write_version(STATE_VERSION)
+    }
+
+    /// The state in the layout of `version` (older versions leave out what they did not have).
+    fn write_version(&self, version: u32) -> Vec<u8> {
+        let mut w = Writer::new(version);
         let options = serde_json::to_string(&self.options).unwrap_or_default();
         w.str(&options);
         w.i64(self.now);
@@ -883,6 +932,15 @@ impl StoryEngine {
                     w.u32(v);
                 }
             }
+            if version >= 3 {
+                w.len(e.sentences.len());
+                for list in &e.sentences {
+                    w.len(list.len());
+                    for &v in list {
+                        w.u32(v);
+                    }
+                }
+            }
             w.len(e.terms.len());
             for &(t, c) in &e.terms {
                 w.u64(t);
@@ -902,7 +960,7 @@ impl StoryEngine {
     /// Read a state written by [`StoryEngine::to_bytes`]; the derived vectors
     /// are rebuilt with the document frequencies of the whole window.
     pub fn from_bytes(bytes: &[u8]) -> Result<StoryEngine> {
-        let mut r = Reader::new(bytes, STATE_VERSION)?;
+        let (mut r, version) = Reader::new(bytes, MIN_STATE_VERSION, STATE_VERSION)?;
         let options: Options = serde_json::from_str(&r.str()?).map_err(|e| crate::Error::Corrupt(format!("options: {e}")))?;
         let mut engine = StoryEngine::new(options);
         engine.now = r.i64()?;
@@ -928,6 +986,16 @@ impl StoryEngine {
             for _ in 0..r.len(4)? {
                 shingle_set.push(r.u32()?);
             }
+            let mut sentences = Vec::new();
+            if version >= 3 {
+                for _ in 0..r.len(4)? {
+                    let mut list = Vec::new();
+                    for _ in 0..r.len(4)? {
+                        list.push(r.u32()?);
+                    }
+                    sentences.push(list);
+                }
+            }
             let mut terms = Vec::new();
             for _ in 0..r.len(12)? {
                 terms.push((r.u64()?, r.u32()?));
@@ -948,6 +1016,7 @@ impl StoryEngine {
                 sig,
                 shingles,
                 shingle_set,
+                sentences,
                 terms,
                 title,
                 entities,
@@ -998,6 +1067,25 @@ impl StoryEngine {
     }
 }
 
+/// The share of the sentences of the article with fewer sentences that have a
+/// sentence in the other with word Jaccard ≥ `min` (0 when either has none).
+fn aligned(a: &[Vec<u32>], b: &[Vec<u32>], min: f32) -> f32 {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return 0.0;
+    }
+    let hits = short
+        .iter()
+        .filter(|x| {
+            long.iter().any(|y| {
+                let inter = intersection(x, y) as f32;
+                inter / ((x.len() + y.len()) as f32 - inter).max(1.0) >= min
+            })
+        })
+        .count();
+    hits as f32 / short.len() as f32
+}
+
 /// The body's term weights: IDF times log-scaled counts (1 + ln c).
 fn body_weights(terms: &[(u64, u32)], idf: impl Fn(&u64) -> f32) -> Vector {
     terms.iter().map(|&(t, c)| (t, (1.0 + (c as f32).ln()) * idf(&t))).collect()
@@ -1037,4 +1125,80 @@ fn top_terms(v: &[(u64, f32)], k: usize) -> Vec<(u64, f32)> {
         top.truncate(k);
     }
     top
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(id: &str, words: std::ops::Range<u64>, time: i64) -> Features {
+        let terms: Vec<(u64, u32)> = words.clone().map(|t| (t, 1)).collect();
+        let shingles: Vec<u32> = words.clone().map(|t| t as u32).collect();
+        let sentences = vec![words.clone().map(|t| t as u32).collect()];
+        Features {
+            id: id.into(),
+            time: Some(time),
+            shingle_count: shingles.len() as u32,
+            shingles,
+            sentences,
+            terms,
+            ..Features::default()
+        }
+    }
+
+    #[test]
+    fn a_version_2_state_is_read_without_sentences() {
+        let o = Options { dup_align: 0.7, ..Options::default() };
+        let mut e = StoryEngine::new(o);
+        e.assign(article("a", 0..40, 1000));
+        let old = e.write_version(2);
+        let back = StoryEngine::from_bytes(&old).unwrap();
+        assert_eq!(back.stats(), e.stats());
+        assert!(back.entries.values().all(|x| x.sentences.is_empty()));
+        let now = StoryEngine::from_bytes(&e.to_bytes()).unwrap();
+        assert!(now.entries.values().all(|x| x.sentences.len() == 1));
+        // Versions after this one are refused.
+        assert!(StoryEngine::from_bytes(&e.write_version(STATE_VERSION + 1)).is_err());
+    }
+
+    #[test]
+    fn a_copy_rewritten_word_by_word_is_confirmed_sentence_by_sentence_when_enabled() {
+        let s = |r: std::ops::Range<u32>| r.collect::<Vec<u32>>();
+        let with = |mut f: Features, shingles: Vec<u32>, sentences: Vec<Vec<u32>>| {
+            let wide: Vec<u64> = shingles.iter().map(|&h| u64::from(h)).collect();
+            f.signature = crate::minhash::signature(&wide, Options::default().perms);
+            f.shingle_count = shingles.len() as u32;
+            f.shingles = shingles;
+            f.sentences = sentences;
+            f
+        };
+        let original = || with(article("a", 0..40, 1000), s(0..100), vec![s(0..10), s(10..20), s(20..30), s(30..40)]);
+        // Half of the shingles shared (containment 0.5, Jaccard 1/3): below the shingle rules.
+        let shingles: Vec<u32> = (0..50).chain(1000..1050).collect();
+        // Every sentence with one word in ten edited: all four align.
+        let rewritten = || with(article("b", 0..40, 1100), shingles.clone(), vec![s(1..11), s(11..21), s(21..31), s(31..41)]);
+        // Sentences that keep only four words of ten of the original's: none aligns.
+        let other = || with(article("b", 0..40, 1100), shingles.clone(), vec![s(0..4), s(10..14), s(20..24), s(30..34)]);
+        for (options, make, copy) in [
+            (Options { dup_align: 0.7, ..Options::default() }, &rewritten as &dyn Fn() -> Features, true),
+            (Options::default(), &rewritten, false),
+            (Options { dup_align: 0.7, ..Options::default() }, &other, false),
+        ] {
+            let mut e = StoryEngine::new(options);
+            e.assign(original());
+            let b = e.assign(make());
+            assert_eq!(b.duplicate_of.is_some(), copy, "{b:?}");
+        }
+    }
+
+    #[test]
+    fn sentences_align_when_most_of_the_shorter_ones_have_a_close_match() {
+        let s = |r: std::ops::Range<u32>| r.collect::<Vec<u32>>();
+        // Two sentences of three align (word Jaccard 8/12 and 10/10), one has no match.
+        let a = vec![s(0..10), s(20..30), s(40..50)];
+        let b = vec![s(2..12), s(20..30), s(100..110), s(200..210)];
+        assert!((aligned(&a, &b, 0.5) - 2.0 / 3.0).abs() < 1e-6);
+        assert_eq!(aligned(&a, &b, 0.9), 1.0 / 3.0);
+        assert_eq!(aligned(&[], &b, 0.5), 0.0);
+    }
 }

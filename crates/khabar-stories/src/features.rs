@@ -53,6 +53,12 @@ pub struct Features {
     /// signature's LSH bands are confirmed on the exact sets (Jaccard and containment).
     #[serde(default)]
     pub shingles: Vec<u32>,
+    /// The body's sentences (those of at least [`MIN_SENTENCE_WORDS`] distinct words), each
+    /// as the sorted set of its normalised words (32-bit hashes): a candidate copy
+    /// rewritten word by word is confirmed sentence by sentence ([`Options::dup_align`];
+    /// empty when that rule is off).
+    #[serde(default)]
+    pub sentences: Vec<Vec<u32>>,
     /// Content lemmas of the body with their counts (hashed).
     pub terms: Vec<(u64, u32)>,
     /// Content lemmas of the headline (hashed, deduplicated).
@@ -72,13 +78,30 @@ impl Features {
         // Normalised words: the exact hash and the shingles.
         let mut words: Vec<u64> = Vec::with_capacity(analysis.tokens.len());
         let mut body_hash: u64 = 0x1234_5678;
+        let mut sentence: Vec<u32> = Vec::new();
+        let mut si = 0usize;
+        // Only the sentence rule reads them: without it they would only cost time, memory and state.
+        let keep_sentences = options.dup_align > 0.0;
         for t in &analysis.tokens {
             if matches!(t.kind, TokenKind::Arabic | TokenKind::Latin | TokenKind::Word | TokenKind::Number) && !t.norm.is_empty() {
                 let h = hash_str(&t.norm);
                 body_hash = combine(body_hash, h);
                 words.push(h);
+                if !keep_sentences {
+                    continue;
+                }
+                let mut next = false;
+                while si < analysis.sentences.len() && t.start >= analysis.sentences[si].end {
+                    si += 1;
+                    next = true;
+                }
+                if next {
+                    push_sentence(&mut f.sentences, &mut sentence);
+                }
+                sentence.push((h >> 32) as u32);
             }
         }
+        push_sentence(&mut f.sentences, &mut sentence);
         if !words.is_empty() {
             f.exact = Some(mix(body_hash ^ words.len() as u64));
         }
@@ -153,6 +176,20 @@ impl Features {
         self.keyphrases.sort_unstable();
         self.keyphrases.dedup();
         self
+    }
+}
+
+/// Fewest distinct words of a sentence kept in [`Features::sentences`].
+pub const MIN_SENTENCE_WORDS: usize = 4;
+
+/// Keep `sentence` (sorted, distinct) when it has enough words; empty it.
+fn push_sentence(out: &mut Vec<Vec<u32>>, sentence: &mut Vec<u32>) {
+    sentence.sort_unstable();
+    sentence.dedup();
+    if sentence.len() >= MIN_SENTENCE_WORDS {
+        out.push(std::mem::take(sentence));
+    } else {
+        sentence.clear();
     }
 }
 

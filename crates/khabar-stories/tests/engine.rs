@@ -124,7 +124,8 @@ proptest! {
 
     #[test]
     fn any_features_are_assigned(ids in proptest::collection::vec("[a-c]{1,2}", 1..20), times in proptest::collection::vec(proptest::option::of(-1_000_000i64..1_000_000), 20), terms in proptest::collection::vec(0u64..50, 0..30)) {
-        let mut e = StoryEngine::default();
+        // The sentence rule on, so that its path runs too.
+        let mut e = StoryEngine::new(Options { dup_align: 0.7, ..Options::default() });
         for (i, id) in ids.iter().enumerate() {
             let f = Features {
                 id: id.clone(),
@@ -133,6 +134,7 @@ proptest! {
                 signature: terms.iter().map(|&t| t as u32).chain(std::iter::repeat(7)).take(64).collect(),
                 shingle_count: terms.len() as u32 * 7,
                 shingles: { let mut s: Vec<u32> = terms.iter().map(|&t| t as u32).collect(); s.sort_unstable(); s.dedup(); s },
+                sentences: terms.chunks(4).map(|c| { let mut s: Vec<u32> = c.iter().map(|&t| t as u32).collect(); s.sort_unstable(); s.dedup(); s }).collect(),
                 terms: terms.iter().map(|&t| (t, 1)).collect(),
                 title_terms: terms.clone(),
                 entities: terms.iter().take(3).copied().collect(),
@@ -224,4 +226,17 @@ fn options_saved_before_the_rare_entity_fields_still_load() {
     }
     let o: Options = serde_json::from_value(json).unwrap();
     assert_eq!(o, Options::default());
+}
+
+#[test]
+fn sentence_sets_are_extracted_only_for_the_sentence_rule() {
+    let analyzer = Analyzer::default();
+    let on = Options { dup_align: 0.7, ..Options::default() };
+    let f = features(&analyzer, &on, "rain", "أمطار غزيرة على عسير", RAIN_COPY, T0);
+    // RAIN_COPY has two full stops: at least two sentences of four words or more.
+    assert!(f.sentences.len() >= 2, "{:?}", f.sentences.len());
+    assert!(f.sentences.iter().all(|s| s.len() >= 4 && s.windows(2).all(|w| w[0] < w[1])));
+    let off = features(&analyzer, &Options::default(), "rain", "أمطار غزيرة على عسير", RAIN_COPY, T0);
+    assert!(off.sentences.is_empty());
+    assert_eq!((off.shingles, off.terms), (f.shingles, f.terms), "the rule changes nothing else");
 }
