@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use khabar::digest::{content_keys, content_pairs, lede_features, trimmed_sentence, IdfBuilder, LEDE_FEATURES};
+use khabar::digest::{content_keys, lede_features, trimmed_sentence, IdfBuilder, LEDE_FEATURES};
 use khabar::eval::digest::{eval_tokens, part_of, rouge_n, usable, Part, SystemScores};
 use khabar::{Analyzer, AnalyzerOptions, DigestOptions, Document};
 use rayon::prelude::*;
@@ -31,10 +31,6 @@ pub struct TrainIdfArgs {
     /// Where to write the table.
     #[arg(long)]
     pub out: PathBuf,
-    /// Count adjacent pairs of nominal words (`key1 key2`, the phrase statistics of keyphrases,
-    /// models/digest-pairs.bin) instead of single lemmas.
-    #[arg(long)]
-    pub pairs: bool,
 }
 
 fn bar(len: Option<u64>, what: &str) -> ProgressBar {
@@ -91,7 +87,7 @@ pub fn train_idf(args: TrainIdfArgs, out: &mut impl Write) -> Result<()> {
             .par_iter()
             .fold(IdfBuilder::default, |mut b, d| {
                 let a = analyzer.analyze(&d.body);
-                let keys = if args.pairs { content_pairs(&a) } else { content_keys(&a) };
+                let keys = content_keys(&a);
                 b.add_document(keys.iter().map(String::as_str));
                 b
             })
@@ -108,9 +104,8 @@ pub fn train_idf(args: TrainIdfArgs, out: &mut impl Write) -> Result<()> {
     let keys = total.write(args.min_df, std::io::BufWriter::new(file)).with_context(|| format!("{}: cannot write", args.out.display()))?;
     writeln!(
         out,
-        "counted {} articles ({held_out} of the eval digest set left out); wrote {keys} {} seen in >= {} articles to {} in {:.1} s",
+        "counted {} articles ({held_out} of the eval digest set left out); wrote {keys} lemmas seen in >= {} articles to {} in {:.1} s",
         total.documents(),
-        if args.pairs { "pairs" } else { "lemmas" },
         args.min_df,
         args.out.display(),
         t0.elapsed().as_secs_f64()

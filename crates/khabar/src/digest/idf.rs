@@ -21,10 +21,6 @@ const MAGIC: &[u8; 8] = b"KHIDF001";
 
 static EMBEDDED_BYTES: &[u8] = include_bytes!("../../../../models/digest-idf.bin");
 
-static PAIRS_BYTES: &[u8] = include_bytes!("../../../../models/digest-pairs.bin");
-
-static PAIRS: LazyLock<Idf> = LazyLock::new(|| Idf::from_bytes(PAIRS_BYTES).unwrap_or_else(|_| Idf::empty()));
-
 static EMBEDDED: LazyLock<Idf> = LazyLock::new(|| Idf::from_bytes(EMBEDDED_BYTES).unwrap_or_else(|_| Idf::empty()));
 
 /// Document frequencies of word keys over a corpus.
@@ -38,12 +34,6 @@ impl Idf {
     /// The table embedded in khabar (SaudiNewsNet without the `khabar eval digest` articles).
     pub fn embedded() -> &'static Idf {
         &EMBEDDED
-    }
-
-    /// Document frequencies of adjacent pairs of nominal words (`"key1 key2"`, see
-    /// `content_pairs`) over the same articles (`models/digest-pairs.bin`, `khabar train idf --pairs`).
-    pub fn embedded_pairs() -> &'static Idf {
-        &PAIRS
     }
 
     /// A table that knows no corpus: every key gets the same weight.

@@ -12,13 +12,16 @@
 //! surface form and scored
 //!
 //! ```text
-//! score = mentions^T × (Σ idf(word) / words^L) × (1 + P / (1 + first sentence)) × (1 + E if an entity)
+//! score = mentions^T × (Σ idf(word) / words^L) × (1 + P / (1 + first sentence)) × (1 + E if an entity named twice or more)
 //! ```
 //!
-//! A multi-word phrase that is a whole short quotation counts as first seen in
-//! the first sentence. The list is built greedily by score × (share of the
-//! phrase's words not in a phrase already chosen)^R; a phrase whose words are
-//! all in chosen phrases is skipped.
+//! Mentions inside a source credit or dateline opener (`(CNN)--`, `سبق- الرياض:`)
+//! are not candidates. Optionally (off by default) a multi-word phrase that is a
+//! whole short quotation counts as first seen in the first sentence. The list is
+//! built greedily by score × (share of the phrase's words not in a phrase already
+//! chosen)^R, words compared by stem (كوريا الشمالية covers الكوري الشمالي; a name
+//! only by chosen names or the same lemma); a phrase whose words are all in chosen
+//! phrases is skipped.
 //!
 //! **Summary.** Each sentence gets a tf-idf vector of its content-word lemmas
 //! and the score
@@ -123,12 +126,6 @@ pub struct DigestOptions {
     pub entity_tf_power: f32,
     /// Entities named fewer times than this get no entity boost (1: every entity gets it).
     pub entity_min_mentions: usize,
-    /// Phrase specificity C: a multi-word phrase outside names whose adjacent words make an
-    /// established pair in the corpus (normalised PMI `npmi` of the pair's document frequency in
-    /// `models/digest-pairs.bin`) is boosted `× (1 + C × max npmi)`.
-    pub colloc_boost: f32,
-    /// Pairs seen in fewer corpus articles than this count as free combinations (npmi 0).
-    pub colloc_min_df: u32,
     /// Phrases outside names longer than this are cut to their first `head_words` words, their
     /// head noun phrase (0: runs longer than `max_words` are cut into pieces of `max_words`).
     pub head_words: usize,
@@ -222,9 +219,7 @@ impl DigestOptions {
             "stem_redundancy" => self.stem_redundancy = v,
             "skip_credits" => self.skip_credits = v,
             "entity_tf_power" => self.entity_tf_power = v,
-            "colloc_boost" => self.colloc_boost = v,
             "entity_min_mentions" => self.entity_min_mentions = v as usize,
-            "colloc_min_df" => self.colloc_min_df = v as u32,
             "head_words" => self.head_words = v as usize,
             "w_centrality" => self.w_centrality = v,
             "w_position" => self.w_position = v,
@@ -271,12 +266,10 @@ impl Default for DigestOptions {
             redundancy: 0.5,
             term_boost: 0.0,
             term_as_lede: false,
-            stem_redundancy: 0.0,
-            skip_credits: 0.0,
+            stem_redundancy: 2.0,
+            skip_credits: 1.0,
             entity_tf_power: -1.0,
-            colloc_boost: 0.0,
-            entity_min_mentions: 1,
-            colloc_min_df: 5,
+            entity_min_mentions: 2,
             head_words: 0,
             w_centrality: 1.0,
             w_position: 0.3,
@@ -375,30 +368,6 @@ pub fn content_keys(a: &Analysis) -> Vec<String> {
         for (upos, key) in token_words(t, &mut buf) {
             if upos != Upos::Other {
                 out.push(key);
-            }
-        }
-    }
-    out
-}
-
-/// The adjacent pairs of nominal words (NOUN, PROPN, ADJ) of a text as `"key1 key2"`, for counting
-/// how often two words make a phrase in a corpus (`khabar train idf --pairs`): a clitic word or any
-/// other part of speech between them breaks the pair, as it breaks a keyphrase candidate.
-pub fn content_pairs(a: &Analysis) -> Vec<String> {
-    let mut buf = String::new();
-    let mut out = Vec::new();
-    for s in &a.sentences {
-        let mut prev: Option<String> = None;
-        for t in a.tokens.get(s.token_start..s.token_end.min(a.tokens.len())).unwrap_or(&[]) {
-            for (upos, key) in token_words(t, &mut buf) {
-                if upos.nominal() {
-                    if let Some(p) = prev.take() {
-                        out.push(format!("{p} {key}"));
-                    }
-                    prev = Some(key);
-                } else {
-                    prev = None;
-                }
             }
         }
     }
@@ -719,38 +688,11 @@ fn flush(
     });
 }
 
-/// How established a phrase is as a term: the highest normalised PMI, over its adjacent word
-/// pairs, of the pair's document frequency in the corpus against those of its two words
-/// (`ln(p(ab) / (p(a) p(b))) / −ln p(ab)`, in −1..1; 0 for a pair seen in fewer than
-/// `min_df` articles), floored at 0.
-fn collocation(words: &[String], idf: &Idf, pairs: &Idf, min_df: u32) -> f32 {
-    let n = pairs.documents().max(idf.documents()) as f64;
-    if n == 0.0 {
-        return 0.0;
-    }
-    let mut key = String::new();
-    let mut best = 0.0f64;
-    for w in words.windows(2) {
-        key.clear();
-        key.push_str(&w[0]);
-        key.push(' ');
-        key.push_str(&w[1]);
-        let ab = pairs.df(&key);
-        if ab < min_df.max(1) {
-            continue;
-        }
-        let p_ab = ab as f64 / n;
-        let p_a = (idf.df(&w[0]).max(ab) as f64) / n;
-        let p_b = (idf.df(&w[1]).max(ab) as f64) / n;
-        let npmi = if p_ab < 1.0 { (p_ab / (p_a * p_b)).ln() / -p_ab.ln() } else { 0.0 };
-        best = best.max(npmi);
-    }
-    best as f32
-}
+/// A phrase's words as (lemma key, the key the diversity discount compares).
+type CoverWords<'a> = Vec<(&'a str, &'a str)>;
 
 /// Group mentions, score and rank them; drop phrases inside better ones.
 fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> Vec<KeyphraseRecord> {
-    let pairs = Idf::embedded_pairs();
     struct Group<'m> {
         mentions: Vec<&'m Mention>,
     }
@@ -765,7 +707,7 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> 
             }
         }
     }
-    let mut scored: Vec<(f32, &Group, Vec<(&str, &str)>)> = groups
+    let mut scored: Vec<(f32, &Group, CoverWords)> = groups
         .iter()
         .map(|g| {
             let m0 = g.mentions[0];
@@ -779,13 +721,7 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> 
                 first = 0.0;
             }
             let tf = if entity && options.entity_tf_power >= 0.0 { options.entity_tf_power } else { options.tf_power };
-            let colloc = if options.colloc_boost > 0.0 && !entity && m0.words.len() > 1 {
-                1.0 + options.colloc_boost * collocation(&m0.words, idf, pairs, options.colloc_min_df)
-            } else {
-                1.0
-            };
             let score = n.powf(tf)
-                * colloc
                 * spec
                 * (1.0 + options.position_boost / (1.0 + first))
                 * if entity && g.mentions.len() >= options.entity_min_mentions { 1.0 + options.entity_boost } else { 1.0 }
@@ -803,7 +739,7 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> 
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.mentions[0].start.cmp(&b.1.mentions[0].start)));
-    let mut chosen: Vec<(Vec<(&str, &str)>, bool)> = Vec::new();
+    let mut chosen: Vec<(CoverWords, bool)> = Vec::new();
     let entity_only = options.stem_redundancy >= 2.0;
     let mut out = Vec::new();
     let want = options.keyphrases.max(20);
