@@ -43,16 +43,39 @@ fn sample_keyphrases_name_the_people_places_and_the_partnership() {
 /// The "new strategic partnership" (شراكة استراتيجية جديدة) is the news of the
 /// visit; the article names it once, in sentence 10 of 14, as a quoted term. The
 /// scoring chosen on the dev articles ranks it outside the top 10 (strong position
-/// boost). The option `term_as_lede` (a whole quoted multi-word term counts as if
-/// in the first sentence) finds it, 8th, but lowers dev recall@10 (46.94 -> 46.68) and
-/// was written after looking at this article, so it is off by default and this test
-/// stays ignored: `cargo test -p khabar --test digest -- --ignored`.
+/// boost; 34th after the stem-level diversity, credit skipping and entity rules of
+/// 2026-11-26, which bring موسكو into the top 10). The option `term_as_lede` (a whole
+/// quoted multi-word term counts as if in the first sentence) finds it, 7th, but
+/// lowers dev recall@10 (47.52 -> 47.27; unseen training articles 47.95 -> 47.87)
+/// and was written after looking at this article, so it is off by default and this
+/// test stays ignored: `cargo test -p khabar --test digest -- --ignored`.
 #[test]
 #[ignore = "the strategic partnership ranks outside the top 10 with the dev-chosen scoring (see the comment)"]
 fn sample_keyphrases_include_the_strategic_partnership() {
     let a = sample();
     let shown: Vec<&str> = a.keyphrases.iter().map(|k| k.text.as_str()).collect();
     assert!(has_phrase(&a, &["شراكة", "استراتيجية"]), "the strategic partnership missing from {shown:?}");
+}
+
+/// The article opens with its source credit `(CNN)--`: a credit, not a keyphrase; and
+/// North Korea's leader (الزعيم الكوري الشمالي) is not a keyphrase of its own once كوريا
+/// الشمالية and كيم are (its words' stems are all in chosen keyphrases).
+#[test]
+fn sample_keyphrases_skip_the_credit_and_near_repeats() {
+    let a = sample();
+    let shown: Vec<&str> = a.keyphrases.iter().map(|k| k.text.as_str()).collect();
+    assert!(!shown.iter().any(|k| k.contains("CNN")), "{shown:?}");
+    assert!(!shown.iter().any(|k| k.contains("الزعيم الكوري")), "{shown:?}");
+}
+
+#[test]
+fn cover_keys_fold_a_country_with_its_adjective() {
+    use khabar::digest::cover_key;
+    assert_eq!(cover_key("كوريا"), cover_key("كوري"));
+    assert_eq!(cover_key("روسيا"), cover_key("روسي"));
+    assert_eq!(cover_key("زعيمين"), cover_key("زعيم"));
+    assert_ne!(cover_key("روسيا"), cover_key("رئيس"));
+    assert_eq!(cover_key(""), "");
 }
 
 #[test]

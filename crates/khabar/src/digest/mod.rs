@@ -12,13 +12,16 @@
 //! surface form and scored
 //!
 //! ```text
-//! score = mentions^T × (Σ idf(word) / words^L) × (1 + P / (1 + first sentence)) × (1 + E if an entity)
+//! score = mentions^T × (Σ idf(word) / words^L) × (1 + P / (1 + first sentence)) × (1 + E if an entity named twice or more)
 //! ```
 //!
-//! A multi-word phrase that is a whole short quotation counts as first seen in
-//! the first sentence. The list is built greedily by score × (share of the
-//! phrase's words not in a phrase already chosen)^R; a phrase whose words are
-//! all in chosen phrases is skipped.
+//! Mentions inside a source credit or dateline opener (`(CNN)--`, `سبق- الرياض:`)
+//! are not candidates. Optionally (off by default) a multi-word phrase that is a
+//! whole short quotation counts as first seen in the first sentence. The list is
+//! built greedily by score × (share of the phrase's words not in a phrase already
+//! chosen)^R, words compared by stem (كوريا الشمالية covers الكوري الشمالي; a name
+//! only by chosen names or the same lemma); a phrase whose words are all in chosen
+//! phrases is skipped.
 //!
 //! **Summary.** Each sentence gets a tf-idf vector of its content-word lemmas
 //! and the score
@@ -110,6 +113,22 @@ pub struct DigestOptions {
     /// Keyphrase boost for a phrase that is a whole short quotation (a term the text marks,
     /// `"شراكة استراتيجية جديدة"`), on top of `quote_boost`.
     pub term_boost: f32,
+    /// Whether the diversity discount compares words by their stems ([`cover_key`]: light10
+    /// stem, and a country name folded with its adjective, كوريا / الكوري) rather than by lemmas
+    /// (0: lemmas; 1: stems; 2: stems, but a name is only covered by chosen names and by the
+    /// same lemmas, so روسيا is not covered by the adjective of صناعة روسية).
+    pub stem_redundancy: f32,
+    /// Keyphrases from a source credit or dateline opener (`(CNN)--`, `أحمد علي- سبق- القاهرة:`):
+    /// 0 keeps them, 1 drops every mention inside the opener, 2 keeps the place after its last dash.
+    pub skip_credits: f32,
+    /// Frequency exponent of entity keyphrases (PER, LOC, ORG, MISC): score ∝
+    /// mentions^entity_tf_power (negative: the same as `tf_power`).
+    pub entity_tf_power: f32,
+    /// Entities named fewer times than this get no entity boost (1: every entity gets it).
+    pub entity_min_mentions: usize,
+    /// Phrases outside names longer than this are cut to their first `head_words` words, their
+    /// head noun phrase (0: runs longer than `max_words` are cut into pieces of `max_words`).
+    pub head_words: usize,
     /// Whether a phrase of two or more words that is a whole short quotation gets the
     /// position boost of the first sentence wherever it is (off: it lowered dev recall@10,
     /// docs/digest.md).
@@ -197,6 +216,11 @@ impl DigestOptions {
             "redundancy" => self.redundancy = v,
             "term_boost" => self.term_boost = v,
             "term_as_lede" => self.term_as_lede = v != 0.0,
+            "stem_redundancy" => self.stem_redundancy = v,
+            "skip_credits" => self.skip_credits = v,
+            "entity_tf_power" => self.entity_tf_power = v,
+            "entity_min_mentions" => self.entity_min_mentions = v as usize,
+            "head_words" => self.head_words = v as usize,
             "w_centrality" => self.w_centrality = v,
             "w_position" => self.w_position = v,
             "w_entities" => self.w_entities = v,
@@ -242,6 +266,11 @@ impl Default for DigestOptions {
             redundancy: 0.5,
             term_boost: 0.0,
             term_as_lede: false,
+            stem_redundancy: 2.0,
+            skip_credits: 1.0,
+            entity_tf_power: -1.0,
+            entity_min_mentions: 2,
+            head_words: 0,
             w_centrality: 1.0,
             w_position: 0.3,
             w_entities: 0.5,
@@ -460,6 +489,13 @@ fn mentions(
         }
         flush(a, text, &mut run, run_entity, si, idf, options, &mut out);
     }
+    if options.skip_credits > 0.0 {
+        let keep_place = options.skip_credits >= 2.0;
+        let credits: Vec<(usize, usize)> = a.sentences.iter().filter_map(|s| credit_span(a, s, keep_place)).collect();
+        if !credits.is_empty() {
+            out.retain(|m| !credits.iter().any(|c| c.0 <= m.start && m.start < c.1));
+        }
+    }
     for m in &mut out {
         m.quoted = quoted.iter().any(|q| q.0 <= m.start && m.end <= q.1);
         m.term = quoted.iter().any(|q| {
@@ -470,6 +506,54 @@ fn mentions(
         });
     }
     out
+}
+
+/// The byte range of a source credit or dateline opener of sentence `s`: a dateline (a dash,
+/// then a colon, within the first eight tokens: `أحمد علي- سبق- القاهرة:`; with `keep_place`
+/// only up to its last dash, so the place stays), or a parenthesised credit of at most three
+/// tokens followed by a dash (`(CNN)--`, `(رويترز) -`).
+fn credit_span(a: &Analysis, s: &crate::analysis::SentenceRecord, keep_place: bool) -> Option<(usize, usize)> {
+    let end = s.token_end.min(a.tokens.len());
+    let toks = a.tokens.get(s.token_start..end)?;
+    if let Some(after) = dateline_end(a, s) {
+        if keep_place {
+            let last_dash =
+                toks.iter().take_while(|t| t.start < after).filter(|t| t.kind == TokenKind::Punct && is_dash(&t.text)).last()?;
+            return Some((s.start, last_dash.end));
+        }
+        return Some((s.start, after));
+    }
+    if toks.first().is_some_and(|t| t.text == "(") {
+        let close = toks.iter().take(5).position(|t| t.text == ")")?;
+        let mut last = close;
+        while toks
+            .get(last + 1)
+            .is_some_and(|t| t.kind == TokenKind::Punct && !t.text.is_empty() && t.text.chars().all(|c| matches!(c, '-' | '–' | '—')))
+        {
+            last += 1;
+        }
+        if last > close && close >= 2 && toks.len() > last + 3 {
+            return Some((s.start, toks[last].end));
+        }
+    }
+    None
+}
+
+/// The key words are compared by in the diversity discount: the light10 stem of a word key,
+/// with a final يا or ا of a longer stem removed so that a country and its adjective meet
+/// (كوريا / كوري → كور, روسيا / روسي → روس, أمريكا / أمريكي → أمريك).
+pub fn cover_key(key: &str) -> &str {
+    let s = khabar_text::light_stem(key);
+    let n = s.chars().count();
+    if n >= 5 {
+        if let Some(r) = s.strip_suffix("يا") {
+            return r;
+        }
+        if let Some(r) = s.strip_suffix('ا') {
+            return r;
+        }
+    }
+    s
 }
 
 /// Byte ranges of short quotations ("…", «…», “…”) of at most eight tokens inside one sentence.
@@ -558,7 +642,10 @@ fn flush(
             words.pop();
         }
         let cap = options.max_words.max(1);
-        if words.len() > cap {
+        if options.head_words > 0 && words.len() > options.head_words {
+            // Its head noun phrase: the first words.
+            words.truncate(options.head_words);
+        } else if words.len() > cap {
             for chunk in words.chunks(cap) {
                 let mut c = chunk.to_vec();
                 flush(a, text, &mut c, None, sentence, idf, options, out);
@@ -601,6 +688,9 @@ fn flush(
     });
 }
 
+/// A phrase's words as (lemma key, the key the diversity discount compares).
+type CoverWords<'a> = Vec<(&'a str, &'a str)>;
+
 /// Group mentions, score and rank them; drop phrases inside better ones.
 fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> Vec<KeyphraseRecord> {
     struct Group<'m> {
@@ -617,7 +707,7 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> 
             }
         }
     }
-    let mut scored: Vec<(f32, &Group, Vec<&str>)> = groups
+    let mut scored: Vec<(f32, &Group, CoverWords)> = groups
         .iter()
         .map(|g| {
             let m0 = g.mentions[0];
@@ -630,20 +720,27 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> 
             if term && options.term_as_lede && m0.words.len() > 1 {
                 first = 0.0;
             }
-            let score = n.powf(options.tf_power)
+            let tf = if entity && options.entity_tf_power >= 0.0 { options.entity_tf_power } else { options.tf_power };
+            let score = n.powf(tf)
                 * spec
                 * (1.0 + options.position_boost / (1.0 + first))
-                * if entity { 1.0 + options.entity_boost } else { 1.0 }
+                * if entity && g.mentions.len() >= options.entity_min_mentions { 1.0 + options.entity_boost } else { 1.0 }
                 * if quoted { 1.0 + options.quote_boost } else { 1.0 }
                 * if term { 1.0 + options.term_boost } else { 1.0 };
-            let mut words: Vec<&str> = g.mentions.iter().flat_map(|m| m.words.iter().map(String::as_str)).collect();
+            // Each word as (lemma key, the key it is compared by).
+            let mut words: Vec<(&str, &str)> = g
+                .mentions
+                .iter()
+                .flat_map(|m| m.words.iter().map(|w| (w.as_str(), if options.stem_redundancy > 0.0 { cover_key(w) } else { w.as_str() })))
+                .collect();
             words.sort_unstable();
             words.dedup();
             (score, g, words)
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.mentions[0].start.cmp(&b.1.mentions[0].start)));
-    let mut chosen: Vec<Vec<&str>> = Vec::new();
+    let mut chosen: Vec<(CoverWords, bool)> = Vec::new();
+    let entity_only = options.stem_redundancy >= 2.0;
     let mut out = Vec::new();
     let want = options.keyphrases.max(20);
     let mut taken = vec![false; scored.len()];
@@ -659,7 +756,21 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> 
             if best.is_some_and(|b| *score <= b.1) {
                 break;
             }
-            let fresh = words.iter().filter(|w| !chosen.iter().any(|c| c.contains(w))).count();
+            let is_name = entity_only && scored[i].1.mentions.iter().any(|m| m.entity);
+            let fresh = words
+                .iter()
+                .filter(|w| {
+                    !chosen.iter().any(
+                        |(c, c_name)| {
+                            if is_name && !c_name {
+                                c.iter().any(|x| x.0 == w.0)
+                            } else {
+                                c.iter().any(|x| x.1 == w.1)
+                            }
+                        },
+                    )
+                })
+                .count();
             if fresh == 0 {
                 // Every word is inside better phrases: never shown.
                 taken[i] = true;
@@ -691,7 +802,7 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> 
         let mut spans: Vec<SpanRecord> = g.mentions.iter().map(|m| SpanRecord { start: m.start, end: m.end }).collect();
         spans.sort_by_key(|s| (s.start, s.end));
         spans.dedup();
-        chosen.push(words);
+        chosen.push((words, g.mentions.iter().any(|m| m.entity)));
         out.push(KeyphraseRecord { text, lemma: g.mentions[0].display_lemma.clone(), score: (score * 1000.0).round() / 1000.0, spans });
     }
     out
