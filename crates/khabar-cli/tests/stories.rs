@@ -122,3 +122,66 @@ fn commands_on_a_missing_index_are_input_errors() {
     let o = khabar(&["index", "--index", nowhere.to_str().unwrap(), "--story-window", "-1", "x"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
 }
+
+/// `khabar index` analyses batches on a worker pool while a second thread assigns duplicate groups
+/// and stories in input order; the library's `SearchIndex::ingest` (what `POST /v1/documents`
+/// runs) does it one document at a time. Both must give the same groups and stories.
+#[test]
+fn batched_cli_ingest_equals_sequential_library_ingest() {
+    let dir = tempfile::tempdir().unwrap();
+    // The sample's articles (by date) with an agency copy of the first one right after it (a
+    // duplicate group and a story of two articles, so the comparison below is not between empty
+    // lists).
+    let mut lines: Vec<serde_json::Value> =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/news-sample.jsonl"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+    let mut copy = lines[0].clone();
+    copy["id"] = "agency-copy".into();
+    copy["source"] = "alweeam".into();
+    copy["body"] = format!("الرياض - واس: {}", copy["body"].as_str().unwrap()).into();
+    lines.insert(1, copy);
+    let sample = write(dir.path(), "in.jsonl", &lines);
+    let sample = sample.to_str().unwrap();
+    let cli = dir.path().join("cli");
+    let seq = dir.path().join("seq");
+    let (cli, seq) = (cli.to_str().unwrap(), seq.to_str().unwrap());
+    let o = khabar(&["index", "--index", cli, "--threads", "2", "--commit-every", "3", sample]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+
+    // The same analysis options as `khabar index` (no summary, 10 keyphrases) and its default window.
+    let mut options = khabar::AnalyzerOptions::default();
+    options.summary_sentences = 0;
+    options.keyphrases = 10;
+    let analyzer = khabar::Analyzer::new(options);
+    let idx = khabar_index::SearchIndex::open_or_create(Path::new(seq)).unwrap();
+    let story_options = khabar_index::stories::Options { window: 3 * 86_400, ..Default::default() };
+    let mut state = khabar_index::stories::StoryState::open(&idx, Some(Path::new(seq)), story_options).unwrap();
+    let mut writer = idx.writer(1, 50_000_000).unwrap();
+    let mut n = 0;
+    for line in std::fs::read_to_string(sample).unwrap().lines().filter(|l| !l.trim().is_empty()) {
+        let doc: khabar::Document = serde_json::from_str(line).unwrap();
+        assert!(doc.id.is_some(), "the sample's articles carry ids");
+        let analysis = analyzer.analyze_document(&doc);
+        let title = doc.title.as_deref().map(|t| khabar_index::token_analyzer().analyze(t));
+        idx.ingest(&writer, &mut state, &[(doc, analysis, title)]);
+        state.commit(&mut writer).unwrap();
+        n += 1;
+    }
+    assert!(n >= 10, "{n} articles");
+    drop(writer);
+
+    for args in [&["dups", "--json"][..], &["stories", "--json", "--min-articles", "1"][..]] {
+        let a = json(&khabar(&[args, &["--index", cli]].concat()));
+        let b = json(&khabar(&[args, &["--index", seq]].concat()));
+        assert_eq!(a, b, "khabar {args:?}: the batched and the sequential index differ");
+    }
+    // Not vacuous: the copy made a duplicate group and a story of two articles.
+    let dups = json(&khabar(&["dups", "--json", "--index", cli]));
+    assert!(dups["groups"].as_array().is_some_and(|g| !g.is_empty()), "{dups}");
+    let stories = json(&khabar(&["stories", "--json", "--index", cli]));
+    assert!(stories["stories"].as_array().is_some_and(|s| !s.is_empty()), "{stories}");
+}
