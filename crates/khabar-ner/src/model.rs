@@ -49,27 +49,6 @@ pub fn allowed(a: Option<usize>, b: usize) -> bool {
 /// nothing and reads no row memory; the present rows of the shipped model take
 /// 4.8 MB instead of 36 MB (both passes), so more of them stay in cache. The sums are
 /// the same as over the full table.
-/// The best path ending in the best last label (the first of equals), read
-/// back through `back` (one row of back-pointers per position).
-fn backtrack(last: &[f32; NL], back: &[[u8; NL]], out: &mut Vec<usize>) {
-    let mut y = 0;
-    let mut best = f32::NEG_INFINITY;
-    for (k, &d) in last.iter().enumerate() {
-        if d > best {
-            best = d;
-            y = k;
-        }
-    }
-    out.clear();
-    out.resize(back.len(), 0);
-    let Some(l) = out.last_mut() else { return };
-    *l = y;
-    for i in (1..back.len()).rev() {
-        y = back[i][y] as usize;
-        out[i - 1] = y;
-    }
-}
-
 #[derive(Clone, Debug, Default)]
 pub struct Packed {
     /// One entry per 64 rows: which rows are present, and how many present
@@ -111,6 +90,11 @@ impl Packed {
         self.dir.is_empty()
     }
 
+    /// Weights per row (NL, or 2·NL when two tables are fused; 0 when empty).
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
     /// The weights of row `r`, if present.
     #[inline]
     pub fn get(&self, r: usize) -> Option<&[i16]> {
@@ -121,6 +105,27 @@ impl Packed {
         }
         let k = (before + (bits & (bit - 1)).count_ones()) as usize * self.width;
         self.vals.get(k..k + self.width)
+    }
+}
+
+/// The best path ending in the best last label (the first of equals), read
+/// back through `back` (one row of back-pointers per position).
+fn backtrack(last: &[f32; NL], back: &[[u8; NL]], out: &mut Vec<usize>) {
+    let mut y = 0;
+    let mut best = f32::NEG_INFINITY;
+    for (k, &d) in last.iter().enumerate() {
+        if d > best {
+            best = d;
+            y = k;
+        }
+    }
+    out.clear();
+    out.resize(back.len(), 0);
+    let Some(l) = out.last_mut() else { return };
+    *l = y;
+    for i in (1..back.len()).rev() {
+        y = back[i][y] as usize;
+        out[i - 1] = y;
     }
 }
 
@@ -136,8 +141,6 @@ pub struct Weights {
     /// `q.get(r)[off..][..NL]`; two passes' tables may share one
     /// interleaved table (see [`Weights::fuse`]).
     pub q: std::sync::Arc<Packed>,
-    /// Weights per row of `q` (NL, or 2·NL when fused).
-    pub stride: usize,
     /// Offset of this table's weights inside a row of `q`.
     pub off: usize,
     /// Scale of `q`.
@@ -146,15 +149,7 @@ pub struct Weights {
 
 impl Weights {
     pub fn new(bits: u32) -> Self {
-        Weights {
-            bits,
-            w: vec![0.0; (1usize << bits) * NL],
-            trans: vec![0.0; (NL + 1) * NL],
-            q: Default::default(),
-            stride: NL,
-            off: 0,
-            scale: 0.0,
-        }
+        Weights { bits, w: vec![0.0; (1usize << bits) * NL], trans: vec![0.0; (NL + 1) * NL], q: Default::default(), off: 0, scale: 0.0 }
     }
 
     #[inline]
@@ -196,7 +191,7 @@ impl Weights {
     /// [`Weights::emit_pair`] reads both rows of a feature with one memory
     /// access (the two passes use the same base features). No-op otherwise.
     pub fn fuse(a: &mut Weights, b: &mut Weights) {
-        if a.q.is_empty() || b.q.is_empty() || a.bits != b.bits || a.stride != NL || b.stride != NL {
+        if a.q.is_empty() || b.q.is_empty() || a.bits != b.bits || a.q.width() != NL || b.q.width() != NL {
             return;
         }
         let rows = 1usize << a.bits;
@@ -214,8 +209,6 @@ impl Weights {
         let j = std::sync::Arc::new(Packed::from_sorted(rows, 2 * NL, joined.iter().map(|(r, v)| (*r, &v[..]))));
         a.q = j.clone();
         b.q = j;
-        a.stride = 2 * NL;
-        b.stride = 2 * NL;
         a.off = 0;
         b.off = NL;
     }
@@ -225,7 +218,7 @@ impl Weights {
     #[inline]
     pub fn emit_pair(a: &Weights, b: &Weights, feats: &[u64], ea: &mut [f32; NL], eb: &mut [f32; NL]) {
         let fused =
-            std::sync::Arc::ptr_eq(&a.q, &b.q) && a.stride == 2 * NL && a.off == 0 && b.off == NL && a.bits == b.bits && !a.q.is_empty();
+            std::sync::Arc::ptr_eq(&a.q, &b.q) && a.q.width() == 2 * NL && a.off == 0 && b.off == NL && a.bits == b.bits && !a.q.is_empty();
         if !fused {
             a.emit(feats, ea);
             b.emit(feats, eb);
@@ -350,7 +343,7 @@ impl Weights {
         if !(8..=22).contains(&bits) {
             return Err(Error::Model(format!("bad table size 2^{bits}")));
         }
-        let mut w = Weights { bits, w: Vec::new(), trans: vec![0.0; (NL + 1) * NL], q: Default::default(), stride: NL, off: 0, scale: 0.0 };
+        let mut w = Weights { bits, w: Vec::new(), trans: vec![0.0; (NL + 1) * NL], q: Default::default(), off: 0, scale: 0.0 };
         for k in 0..w.trans.len() {
             w.trans[k] = r.f32()?;
         }
