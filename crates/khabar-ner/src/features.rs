@@ -490,7 +490,65 @@ pub fn analyse_tokens(
 }
 
 /// Feature hashes of token `i` (appended to `out`).
+/// Which of a token's base features to compute: all of them, only those
+/// that read nothing but the token itself ([`OwnKey`]), or only the others
+/// (neighbours, document). `Own` and `Context` together give the features of
+/// `All`, in a different order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    All,
+    Own,
+    Context,
+}
+
+/// The fields of a token that its [`Part::Own`] features read: two tokens
+/// with equal keys have equal own features wherever they stand (the test
+/// `own_features_read_only_the_own_key` checks this), so their summed
+/// weights can be reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OwnKey {
+    h_norm: u64,
+    h_prep: u64,
+    h_core: u64,
+    h_shape: u64,
+    h_lemma: u64,
+    affix: [u64; 6],
+    cstat: u32,
+    useq: u32,
+    gaz: u8,
+    gaz1: u8,
+    upos: u8,
+}
+
+impl OwnKey {
+    pub fn of(t: &TokInfo) -> OwnKey {
+        OwnKey {
+            h_norm: t.h_norm,
+            h_prep: t.h_prep,
+            h_core: t.h_core,
+            h_shape: t.h_shape,
+            h_lemma: t.h_lemma,
+            affix: t.affix,
+            cstat: t.cstat,
+            useq: t.useq,
+            gaz: t.gaz,
+            gaz1: t.gaz1,
+            upos: t.upos,
+        }
+    }
+}
+
+/// The base features of token `i` (the first pass's, and the second's
+/// besides its stacked ones).
 pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>, out: &mut Vec<u64>) {
+    token_features_part(toks, i, doc, Part::All, out)
+}
+
+/// [`token_features`], or one [`Part`] of them. With `Part::All` the order is
+/// the training order (float sums in training depend on it).
+pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>, part: Part, out: &mut Vec<u64>) {
+    let own = part != Part::Context;
+    let ctx = part != Part::Own;
     let t = &toks[i];
     let empty = TokInfo::default();
     let at = |d: isize| -> &TokInfo {
@@ -518,20 +576,25 @@ pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>
             toks[j as usize].h_norm
         }
     };
-    out.push(mix(1, 0));
-    out.push(mix(2, t.h_norm));
-    out.push(mix(3, t.h_core));
-    out.push(mix(4, t.h_prep));
-    // affixes of the core
-    for k in 0..3 {
-        if t.affix[k] != 0 {
-            out.push(mix(11 + k as u64, t.affix[k]));
+    if own {
+        out.push(mix(1, 0));
+        out.push(mix(2, t.h_norm));
+        out.push(mix(3, t.h_core));
+        out.push(mix(4, t.h_prep));
+        // affixes of the core
+        for k in 0..3 {
+            if t.affix[k] != 0 {
+                out.push(mix(11 + k as u64, t.affix[k]));
+            }
+            if t.affix[3 + k] != 0 {
+                out.push(mix(21 + k as u64, t.affix[3 + k]));
+            }
         }
-        if t.affix[3 + k] != 0 {
-            out.push(mix(21 + k as u64, t.affix[3 + k]));
-        }
+        out.push(mix(5, t.h_shape));
     }
-    out.push(mix(5, t.h_shape));
+    if !ctx {
+        return own_tail(t, out);
+    }
     out.push(mix(6, pair(t.h_shape, at(-1).h_shape)));
     // neighbours
     out.push(mix(30, hc(-1)));
@@ -551,14 +614,18 @@ pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>
     // gazetteers
     for b in 0..8u64 {
         if t.gaz & (1 << b) != 0 {
-            out.push(mix(50 + b, 0));
+            if own {
+                out.push(mix(50 + b, 0));
+            }
             out.push(mix(60 + b, at(-1).gaz as u64));
         }
     }
     out.push(mix(70, pair(at(-1).gaz as u64, at(1).gaz as u64)));
-    for b in 0..4u64 {
-        if t.gaz1 & (1 << b) != 0 {
-            out.push(mix(71 + b, 0));
+    if own {
+        for b in 0..4u64 {
+            if t.gaz1 & (1 << b) != 0 {
+                out.push(mix(71 + b, 0));
+            }
         }
     }
     // triggers
@@ -568,12 +635,9 @@ pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>
     out.push(mix(83, pair(at(-1).trigger as u64, t.gaz as u64)));
     // corpus statistics of the core and its neighbours
     let cs = t.cstat;
-    out.push(mix(150, (cs & 0xFF_FFFF) as u64));
-    for (k, sh) in [3u32, 6, 9, 12, 15, 18, 21].iter().enumerate() {
-        out.push(mix(151 + k as u64, ((cs >> sh) & 7) as u64));
+    if own {
+        own_cstat(cs, out);
     }
-    out.push(mix(147, (cs & 7) as u64));
-    out.push(mix(158, ((cs >> 3) & 7) as u64 | (((cs >> 6) & 7) as u64 * 8)));
     out.push(mix(159, ((at(-1).cstat >> 3) & 7) as u64 | (((at(1).cstat >> 3) & 7) as u64 * 8)));
     out.push(mix(160, ((at(-1).cstat >> 6) & 7) as u64 | (((at(1).cstat >> 6) & 7) as u64 * 8)));
     out.push(mix(161, ((at(-1).cstat >> 18) & 7) as u64 | (((at(1).cstat >> 18) & 7) as u64 * 8)));
@@ -582,11 +646,8 @@ pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>
     // experimental SimHash code, bit 31 = present)
     let sim = |x: &TokInfo| -> u64 { (x.cstat >> 24) as u64 };
     let sc = sim(t);
-    if sc != 0 {
-        out.push(mix(170, sc >> 4));
-        out.push(mix(171, sc >> 2));
-        out.push(mix(172, sc));
-        out.push(mix(173, sc << 4 | (cs & 7) as u64));
+    if own && sc != 0 {
+        own_sim(sc, cs, out);
     }
     if sc != 0 || sim(at(-1)) != 0 || sim(at(1)) != 0 {
         out.push(mix(174, sim(at(-1)) << 8 | sc));
@@ -595,9 +656,9 @@ pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>
     // morphology (only when the tagger's analysis was given)
     if t.upos != 0 {
         let u = |x: &TokInfo| -> u64 { x.upos as u64 };
-        out.push(mix(180, u(t)));
-        out.push(mix(181, t.useq as u64));
-        out.push(mix(182, t.h_lemma));
+        if own {
+            own_morph(t, out);
+        }
         out.push(mix(183, u(at(-1))));
         out.push(mix(184, u(at(1))));
         out.push(mix(185, u(at(-1)) << 8 | u(t)));
@@ -607,7 +668,9 @@ pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>
         out.push(mix(189, u(at(-1)) << 16 | u(t) << 8 | u(at(1))));
         out.push(mix(190, pair(at(-1).h_lemma, 1)));
         out.push(mix(191, pair(at(1).h_lemma, 2)));
-        out.push(mix(192, u(t) << 8 | (t.cstat & 7) as u64));
+        if own {
+            out.push(mix(192, u(t) << 8 | (t.cstat & 7) as u64));
+        }
     }
     // document-level: triggers seen before this core anywhere in the document
     if let Some(doc) = doc {
@@ -616,6 +679,55 @@ pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>
             out.push(mix(90, d as u64));
         }
     }
+}
+
+/// The own features after the first group, in training order (for
+/// [`Part::Own`], which skips every context feature in between).
+fn own_tail(t: &TokInfo, out: &mut Vec<u64>) {
+    for b in 0..8u64 {
+        if t.gaz & (1 << b) != 0 {
+            out.push(mix(50 + b, 0));
+        }
+    }
+    for b in 0..4u64 {
+        if t.gaz1 & (1 << b) != 0 {
+            out.push(mix(71 + b, 0));
+        }
+    }
+    own_cstat(t.cstat, out);
+    let sc = (t.cstat >> 24) as u64;
+    if sc != 0 {
+        own_sim(sc, t.cstat, out);
+    }
+    if t.upos != 0 {
+        own_morph(t, out);
+        out.push(mix(192, (t.upos as u64) << 8 | (t.cstat & 7) as u64));
+    }
+}
+
+/// Corpus statistics of the core itself.
+fn own_cstat(cs: u32, out: &mut Vec<u64>) {
+    out.push(mix(150, (cs & 0xFF_FFFF) as u64));
+    for (k, sh) in [3u32, 6, 9, 12, 15, 18, 21].iter().enumerate() {
+        out.push(mix(151 + k as u64, ((cs >> sh) & 7) as u64));
+    }
+    out.push(mix(147, (cs & 7) as u64));
+    out.push(mix(158, ((cs >> 3) & 7) as u64 | (((cs >> 6) & 7) as u64 * 8)));
+}
+
+/// The core's own distributional code `sc`.
+fn own_sim(sc: u64, cs: u32, out: &mut Vec<u64>) {
+    out.push(mix(170, sc >> 4));
+    out.push(mix(171, sc >> 2));
+    out.push(mix(172, sc));
+    out.push(mix(173, sc << 4 | (cs & 7) as u64));
+}
+
+/// The token's own part of speech, word sequence and lemma.
+fn own_morph(t: &TokInfo, out: &mut Vec<u64>) {
+    out.push(mix(180, t.upos as u64));
+    out.push(mix(181, t.useq as u64));
+    out.push(mix(182, t.h_lemma));
 }
 
 /// Document features: for every core, the set of trigger categories seen
@@ -728,6 +840,7 @@ pub fn stack_features(toks: &[TokInfo], labels: &[usize], i: usize, stats: &Labe
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use khabar_text::{normalize, Profile};
     use proptest::prelude::*;
 
@@ -749,5 +862,75 @@ mod tests {
                 }
             }
         }
+
+        /// A token's own features are the same wherever it stands and
+        /// whatever its fields outside [`OwnKey`] hold, and own + context
+        /// features are exactly the features of `Part::All`.
+        #[test]
+        fn own_features_read_only_the_own_key(
+            toks in proptest::collection::vec(any_tok(), 1..6),
+            other in proptest::collection::vec(any_tok(), 1..4),
+            doc_bits in any::<u8>(),
+        ) {
+            let doc: HashMap<u64, u8> = toks.iter().map(|t| (t.h_core, doc_bits)).collect();
+            for i in 0..toks.len() {
+                let mut all = Vec::new();
+                token_features_part(&toks, i, Some(&doc), Part::All, &mut all);
+                let mut own = Vec::new();
+                token_features_part(&toks, i, Some(&doc), Part::Own, &mut own);
+                let mut ctx = Vec::new();
+                token_features_part(&toks, i, Some(&doc), Part::Context, &mut ctx);
+                let mut joined = [own.clone(), ctx].concat();
+                joined.sort_unstable();
+                let mut sorted = all.clone();
+                sorted.sort_unstable();
+                prop_assert_eq!(joined, sorted);
+                let mut plain = Vec::new();
+                token_features(&toks, i, Some(&doc), &mut plain);
+                prop_assert_eq!(&plain, &all);
+                // the same key among other neighbours, its other fields changed
+                let mut moved = other.clone();
+                let mut t = other[0].clone();
+                let k = &toks[i];
+                (t.h_norm, t.h_prep, t.h_core, t.h_shape, t.h_lemma) = (k.h_norm, k.h_prep, k.h_core, k.h_shape, k.h_lemma);
+                (t.affix, t.cstat, t.useq, t.gaz, t.gaz1, t.upos) = (k.affix, k.cstat, k.useq, k.gaz, k.gaz1, k.upos);
+                prop_assert_eq!(OwnKey::of(&t), OwnKey::of(k));
+                let j = moved.len() / 2;
+                moved.insert(j, t);
+                let mut own2 = Vec::new();
+                token_features_part(&moved, j, None, Part::Own, &mut own2);
+                prop_assert_eq!(own2, own);
+            }
+        }
+    }
+
+    /// Tokens with small random field values (so that zero, and equal
+    /// neighbours, are common).
+    fn any_tok() -> impl Strategy<Value = TokInfo> {
+        (
+            (0u64..4, 0u64..4, 0u64..4, 0u64..3, 0u64..3),
+            proptest::array::uniform6(0u64..3),
+            (any::<u32>(), 0u32..8, 0u8..32, 0u8..16, 0u8..4),
+            (0u8..3, 0u8..4, 0u64..3, 0u8..2),
+        )
+            .prop_map(|((n, p, c, sh, l), affix, (cstat, useq, gaz, gaz1, upos), (kind_code, trigger, suf2, cstat_zero))| {
+                TokInfo {
+                    kind_code,
+                    h_norm: n,
+                    h_prep: p,
+                    h_core: c,
+                    h_shape: sh,
+                    h_lemma: l,
+                    affix,
+                    cstat: if cstat_zero == 1 { cstat & 0x00FF_FFFF } else { cstat },
+                    useq,
+                    gaz,
+                    gaz1,
+                    upos,
+                    trigger,
+                    suf2,
+                    ..TokInfo::default()
+                }
+            })
     }
 }

@@ -49,7 +49,10 @@ pub use crate::data::{parse_bio, parse_tag, read_bio, GoldSentence, Tag};
 pub use crate::eval::{evaluate, evaluate_sentences, gold_text, score_entities, EvalReport, Prf};
 pub use crate::train::{train, train_with_report, TrainOptions, TrainReport};
 
-use crate::features::{analyse_tokens, doc_features, label_stats, stack_features, token_features, Gazetteer, TokInfo, TRIGGERS};
+use crate::features::{
+    analyse_tokens, doc_features, label_stats, stack_features, token_features, token_features_part, Gazetteer, OwnKey, Part, TokInfo,
+    TRIGGERS,
+};
 use crate::model::{label_type, Weights, NL, O};
 
 /// Errors of this crate.
@@ -514,33 +517,59 @@ impl NerModel {
     pub(crate) fn tag_infos(&self, infos: &[Vec<TokInfo>]) -> Vec<(Vec<usize>, Vec<f32>)> {
         // first-pass features, kept for the second pass
         let doc = if self.use_doc { Some(doc_features(infos)) } else { None };
+        let fused = self.w2.as_ref().is_some_and(|w2| Weights::fused(&self.w, w2));
         let mut feats: Vec<u64> = Vec::new();
-        let mut offs: Vec<usize> = vec![0];
-        for s in infos {
-            for i in 0..s.len() {
-                token_features(s, i, doc.as_ref(), &mut feats);
-                offs.push(feats.len());
-            }
-        }
         let mut em: Vec<[f32; NL]> = Vec::new();
         let mut first = Vec::with_capacity(infos.len());
         // the second pass's scores of the same base features, read with the first's
-        let mut base2: Vec<[f32; NL]> = Vec::with_capacity(if self.w2.is_some() { offs.len() } else { 0 });
-        let mut k = 0;
+        let mut base2: Vec<[f32; NL]> = Vec::with_capacity(if self.w2.is_some() { infos.iter().map(Vec::len).sum() } else { 0 });
+        OWN_SUMS.with_borrow_mut(|cache| {
+            if fused && cache.0 != (self.w.q.id(), self.w.bits) {
+                *cache = ((self.w.q.id(), self.w.bits), HashMap::default());
+            }
+        });
         for s in infos {
             em.clear();
-            for _ in 0..s.len() {
+            for i in 0..s.len() {
                 let mut e = [0f32; NL];
+                feats.clear();
                 match &self.w2 {
-                    Some(w2) => {
+                    Some(w2) if fused => {
+                        // a token's own features are summed once per distinct
+                        // token (integer sums: the same result in any order)
+                        let mut acc = OWN_SUMS.with_borrow_mut(|cache| {
+                            let key = OwnKey::of(&s[i]);
+                            if let Some(a) = cache.1.get(&key) {
+                                return *a;
+                            }
+                            token_features_part(s, i, doc.as_ref(), Part::Own, &mut feats);
+                            let mut a = [0i32; 2 * NL];
+                            self.w.add_fused(&feats, &mut a);
+                            if cache.1.len() >= OWN_SUMS_MAX {
+                                cache.1.clear();
+                            }
+                            cache.1.insert(key, a);
+                            a
+                        });
+                        feats.clear();
+                        token_features_part(s, i, doc.as_ref(), Part::Context, &mut feats);
+                        self.w.add_fused(&feats, &mut acc);
                         let mut e2 = [0f32; NL];
-                        Weights::emit_pair(&self.w, w2, &feats[offs[k]..offs[k + 1]], &mut e, &mut e2);
+                        Weights::scale_pair(&self.w, w2, &acc, &mut e, &mut e2);
                         base2.push(e2);
                     }
-                    None => self.w.emit(&feats[offs[k]..offs[k + 1]], &mut e),
+                    Some(w2) => {
+                        token_features(s, i, doc.as_ref(), &mut feats);
+                        let mut e2 = [0f32; NL];
+                        Weights::emit_pair(&self.w, w2, &feats, &mut e, &mut e2);
+                        base2.push(e2);
+                    }
+                    None => {
+                        token_features(s, i, doc.as_ref(), &mut feats);
+                        self.w.emit(&feats, &mut e);
+                    }
                 }
                 em.push(e);
-                k += 1;
             }
             let mut labs = Vec::new();
             self.w.viterbi(&em, &mut labs);
@@ -574,6 +603,19 @@ impl NerModel {
         }
         out
     }
+}
+
+/// Most distinct tokens whose own-feature sums a thread keeps (about 3 MB;
+/// the cache starts again when full). News text repeats its words, so most
+/// tokens find their sums here.
+const OWN_SUMS_MAX: usize = 1 << 14;
+
+/// Summed fused rows of tokens' own features ([`Part::Own`]), by
+/// [`OwnKey`], and the table (id, bits) they were read from.
+type OwnSums = ((u64, u32), HashMap<OwnKey, [i32; 2 * NL]>);
+
+thread_local! {
+    static OWN_SUMS: std::cell::RefCell<OwnSums> = std::cell::RefCell::new(((0, 0), HashMap::default()));
 }
 
 /// One tagging pass; `first` holds the first pass's labels for a second pass.

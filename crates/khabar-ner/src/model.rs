@@ -57,7 +57,13 @@ pub struct Packed {
     /// `width` weights per present row.
     vals: Vec<i16>,
     width: usize,
+    /// Unique per packed table (0: empty), so that sums cached from one
+    /// table are never read with another (see [`Packed::id`]).
+    id: u64,
 }
+
+/// Ids of packed tables.
+static PACKED_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Packed {
     /// Pack rows of `width` weights given in increasing row order (a row given
@@ -82,7 +88,12 @@ impl Packed {
             d.1 = before;
             before += d.0.count_ones();
         }
-        Packed { dir, vals, width }
+        Packed { dir, vals, width, id: PACKED_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) }
+    }
+
+    /// This table's id: different for every table built in this process.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// Whether this holds a decoded table at all.
@@ -217,21 +228,37 @@ impl Weights {
     /// the rows when the tables are fused).
     #[inline]
     pub fn emit_pair(a: &Weights, b: &Weights, feats: &[u64], ea: &mut [f32; NL], eb: &mut [f32; NL]) {
-        let fused =
-            std::sync::Arc::ptr_eq(&a.q, &b.q) && a.q.width() == 2 * NL && a.off == 0 && b.off == NL && a.bits == b.bits && !a.q.is_empty();
-        if !fused {
+        if !Weights::fused(a, b) {
             a.emit(feats, ea);
             b.emit(feats, eb);
             return;
         }
         let mut acc = [0i32; 2 * NL];
+        a.add_fused(feats, &mut acc);
+        Weights::scale_pair(a, b, &acc, ea, eb);
+    }
+
+    /// Whether `a` and `b` read one fused table ([`Weights::fuse`]).
+    pub fn fused(a: &Weights, b: &Weights) -> bool {
+        std::sync::Arc::ptr_eq(&a.q, &b.q) && a.q.width() == 2 * NL && a.off == 0 && b.off == NL && a.bits == b.bits && !a.q.is_empty()
+    }
+
+    /// Add the fused rows (both passes' weights, unscaled) of `feats` to
+    /// `acc`. Integer sums: the order of the features does not matter.
+    #[inline]
+    pub fn add_fused(&self, feats: &[u64], acc: &mut [i32; 2 * NL]) {
         for &f in feats {
-            if let Some(Ok::<&[i16; 2 * NL], _>(row)) = a.q.get(a.row(f)).map(TryInto::try_into) {
+            if let Some(Ok::<&[i16; 2 * NL], _>(row)) = self.q.get(self.row(f)).map(TryInto::try_into) {
                 for k in 0..2 * NL {
                     acc[k] += row[k] as i32;
                 }
             }
         }
+    }
+
+    /// The emission scores of both passes from fused sums.
+    #[inline]
+    pub fn scale_pair(a: &Weights, b: &Weights, acc: &[i32; 2 * NL], ea: &mut [f32; NL], eb: &mut [f32; NL]) {
         for k in 0..NL {
             ea[k] = acc[k] as f32 * a.scale;
             eb[k] = acc[NL + k] as f32 * b.scale;
