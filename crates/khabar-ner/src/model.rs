@@ -278,12 +278,21 @@ impl Weights {
             return;
         }
         let neg = f32::NEG_INFINITY;
-        let tr = &self.trans;
+        // the transitions as a fixed-size table (no bounds checks in the loops);
+        // by column: tc[y][p] is p → y
+        let mut tc = [[neg; NL]; NL];
+        let mut start = [neg; NL];
+        for y in 0..NL {
+            for p in 0..NL {
+                tc[y][p] = self.trans.get(p * NL + y).copied().unwrap_or(neg);
+            }
+            start[y] = self.trans.get(NL * NL + y).copied().unwrap_or(neg);
+        }
         let mut back = vec![[0u8; NL]; n];
         let mut prev = [neg; NL];
         for y in 0..NL {
             if allowed(None, y) {
-                prev[y] = em[0][y] + tr[NL * NL + y];
+                prev[y] = em[0][y] + start[y];
             }
         }
         for i in 1..n {
@@ -291,11 +300,12 @@ impl Weights {
             let e = &em[i];
             let bk = &mut back[i];
             // O and the B labels: any predecessor
-            for y in (0..NL).filter(|&y| y == O || is_b(y)) {
+            for y in [O, 1, 3, 5, 7] {
+                debug_assert!(y == O || is_b(y));
                 let mut best = neg;
                 let mut arg = 0u8;
-                for (p, &d) in prev.iter().enumerate() {
-                    let s = d + tr[p * NL + y];
+                for (p, (&d, &t)) in prev.iter().zip(&tc[y]).enumerate() {
+                    let s = d + t;
                     if s > best {
                         best = s;
                         arg = p as u8;
@@ -308,7 +318,7 @@ impl Weights {
             }
             // I-x: B-x (= I-x − 1) or I-x
             for y in (2..NL).step_by(2) {
-                let (sb, si) = (prev[y - 1] + tr[(y - 1) * NL + y], prev[y] + tr[y * NL + y]);
+                let (sb, si) = (prev[y - 1] + tc[y][y - 1], prev[y] + tc[y][y]);
                 let (best, arg) = if si > sb { (si, y) } else { (sb, y - 1) };
                 if best > neg {
                     cur[y] = best + e[y];
