@@ -23,6 +23,13 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyMapping, PyString};
+
+/// mimalloc for the extension's own allocations, as in the CLI: analysis makes
+/// many small, short-lived allocations on every rayon thread (Python's objects
+/// still come from Python's allocator). Measured in BENCHMARKS.md, "Python
+/// bindings: allocator".
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use rayon::prelude::*;
 
 use crate::offsets::{add_char_offsets, CharIndex};
