@@ -117,6 +117,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
 #[derive(Debug)]
 pub struct InputError(pub String);
 
+/// A `--from`/`--to` argument as Unix seconds: the start of the day for `--from`, its end for `--to`
+/// (`end`) when no time is given; an [`InputError`] when it is not a date.
+pub fn date_arg(s: Option<&str>, end: bool) -> Result<Option<i64>> {
+    let Some(s) = s else { return Ok(None) };
+    match khabar_index::date_bound(s, end) {
+        Some(secs) => Ok(Some(secs)),
+        None => anyhow::bail!(InputError(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)"))),
+    }
+}
+
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)

@@ -10,11 +10,11 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use khabar::{Analysis, Analyzer};
-use khabar_index::{date_bound, SearchIndex, SearchRequest, SearchResults};
+use khabar_index::{SearchIndex, SearchRequest, SearchResults};
 use rayon::prelude::*;
 use tantivy::TantivyDocument;
 
-use crate::input::{expand, Documents, InputError, InputFormat, Item};
+use crate::input::{date_arg, expand, Documents, InputError, InputFormat, Item};
 
 /// Arguments of `khabar index`.
 #[derive(clap::Args)]
@@ -293,14 +293,8 @@ fn request(args: &SearchArgs, query: &str) -> Result<SearchRequest> {
         };
         req.entities.push((kind.trim().to_uppercase(), name.trim().to_owned()));
     }
-    let date = |s: &str, end: bool| -> Result<i64> {
-        let Some(secs) = date_bound(s, end) else {
-            anyhow::bail!(InputError(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
-        };
-        Ok(secs)
-    };
-    req.from = args.from.as_deref().map(|s| date(s, false)).transpose()?;
-    req.to = args.to.as_deref().map(|s| date(s, true)).transpose()?;
+    req.from = date_arg(args.from.as_deref(), false)?;
+    req.to = date_arg(args.to.as_deref(), true)?;
     Ok(req)
 }
 

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use khabar_index::{date_bound, EntityFilter, SearchIndex, ENTITY_TYPES};
+use khabar_index::{EntityFilter, SearchIndex, ENTITY_TYPES};
 
-use crate::input::InputError;
+use crate::input::{date_arg, InputError};
 
 /// Arguments of `khabar serve`.
 #[derive(clap::Args)]
@@ -91,13 +91,6 @@ pub struct TimelineArgs {
     pub to: Option<String>,
 }
 
-fn date(s: &str, end: bool) -> Result<i64> {
-    let Some(secs) = date_bound(s, end) else {
-        anyhow::bail!(InputError(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
-    };
-    Ok(secs)
-}
-
 /// Run `khabar timeline`.
 pub fn timeline(args: TimelineArgs, out: &mut dyn Write) -> Result<()> {
     let (kind, name) = match args.entity.split_once(':') {
@@ -107,11 +100,7 @@ pub fn timeline(args: TimelineArgs, out: &mut dyn Write) -> Result<()> {
     if name.is_empty() {
         anyhow::bail!(InputError("empty entity name".into()));
     }
-    let filter = EntityFilter {
-        kind,
-        from: args.from.as_deref().map(|s| date(s, false)).transpose()?,
-        to: args.to.as_deref().map(|s| date(s, true)).transpose()?,
-    };
+    let filter = EntityFilter { kind, from: date_arg(args.from.as_deref(), false)?, to: date_arg(args.to.as_deref(), true)? };
     let idx = SearchIndex::open(&args.index).map_err(|e| anyhow::Error::new(InputError(e.to_string())))?;
     let t = khabar_index::timeline(&idx, name, &filter)?;
     if args.json {

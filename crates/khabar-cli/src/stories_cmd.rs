@@ -11,11 +11,11 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use khabar::{Analysis, Analyzer};
 use khabar_index::stories::{self as st, eval, Features, Options, StoryEngine};
-use khabar_index::{date_bound, parse_date, SearchIndex};
+use khabar_index::{parse_date, SearchIndex};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::input::{expand, Documents, InputError, InputFormat, Item};
+use crate::input::{date_arg, expand, Documents, InputError, InputFormat, Item};
 
 /// A number of days (`3`, `1.5`), for `--story-window`.
 pub fn parse_days(s: &str) -> Result<f64, String> {
@@ -138,13 +138,6 @@ fn input_error(e: khabar_index::Error) -> anyhow::Error {
     }
 }
 
-fn date(s: &str, end: bool) -> Result<i64> {
-    let Some(secs) = date_bound(s, end) else {
-        anyhow::bail!(InputError(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
-    };
-    Ok(secs)
-}
-
 /// Run `khabar dups`.
 pub fn dups(args: DupsArgs, out: &mut dyn Write) -> Result<()> {
     let idx = SearchIndex::open(&args.index).map_err(input_error)?;
@@ -169,8 +162,8 @@ pub fn dups(args: DupsArgs, out: &mut dyn Write) -> Result<()> {
 /// Run `khabar stories`.
 pub fn stories(args: StoriesArgs, out: &mut dyn Write) -> Result<()> {
     let idx = SearchIndex::open(&args.index).map_err(input_error)?;
-    let from = args.from.as_deref().map(|s| date(s, false)).transpose()?;
-    let to = args.to.as_deref().map(|s| date(s, true)).transpose()?;
+    let from = date_arg(args.from.as_deref(), false)?;
+    let to = date_arg(args.to.as_deref(), true)?;
     let mut list = st::list_stories(&idx, from, to)?;
     list.retain(|s| s.count >= args.min_articles);
     let found = list.len();
@@ -444,8 +437,8 @@ pub fn eval_stories(args: EvalStoriesArgs, out: &mut dyn Write) -> Result<()> {
         for kv in &args.set {
             set_option(&mut options, kv)?;
         }
-        let from = args.from.as_deref().map(|s| date(s, false)).transpose()?;
-        let to = args.to.as_deref().map(|s| date(s, true)).transpose()?;
+        let from = date_arg(args.from.as_deref(), false)?;
+        let to = date_arg(args.to.as_deref(), true)?;
         let features = match &args.features_cache {
             Some(p) if p.exists() => {
                 let text = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
