@@ -100,6 +100,9 @@ pub struct Gazetteer {
     pub map: HashMap<String, u8>,
     /// First words of the multi-word entries.
     pub firsts: HashMap<String, u8>,
+    /// Agency-style organisation heads generalised from the entries, built on
+    /// first use (see `post::AgencyHeads`).
+    pub agency: std::sync::OnceLock<crate::post::AgencyHeads>,
 }
 
 impl Gazetteer {
