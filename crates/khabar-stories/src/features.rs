@@ -207,22 +207,6 @@ impl Features {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_specific_number;
-
-    #[test]
-    fn years_and_ones_are_not_specific_numbers() {
-        for n in ["2015", "1436", "1", "0", "1999"] {
-            assert!(!is_specific_number(n), "{n}");
-        }
-        for n in ["3", "13", "250", "1.5", "99999999999999999999999"] {
-            assert!(is_specific_number(n), "{n}");
-        }
-        assert!(!is_specific_number("abc"));
-    }
-}
-
 /// Fewest distinct words of a sentence kept in [`Features::sentences`].
 pub const MIN_SENTENCE_WORDS: usize = 4;
 
@@ -264,5 +248,21 @@ fn content_terms(analysis: &Analysis, buf: &mut String, mut emit: impl FnMut(u64
             }
             emit(hash_bytes(buf.as_bytes(), SEED_TERM));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_specific_number;
+
+    #[test]
+    fn years_and_ones_are_not_specific_numbers() {
+        for n in ["2015", "1436", "1", "0", "1999"] {
+            assert!(!is_specific_number(n), "{n}");
+        }
+        for n in ["3", "13", "250", "1.5", "99999999999999999999999"] {
+            assert!(is_specific_number(n), "{n}");
+        }
+        assert!(!is_specific_number("abc"));
     }
 }
