@@ -149,6 +149,9 @@ pub struct Fields {
     /// Stories that became part of this document's story when it arrived (raw, stored, fast,
     /// one value each; see [`stories`]): their earlier articles are listed under `story`.
     pub merged_stories: Field,
+    /// Duplicate groups that became part of this document's group when it arrived (raw,
+    /// stored, fast, one value each; see [`stories`]): their earlier articles are listed under `dup_group`.
+    pub merged_groups: Field,
 }
 
 /// The schema and its fields.
@@ -178,6 +181,7 @@ pub fn schema() -> (Schema, Fields) {
         story: b.add_text_field("story", STRING | STORED | FAST),
         keyphrases: b.add_text_field("keyphrases", STORED),
         merged_stories: b.add_text_field("merged_stories", STRING | STORED | FAST),
+        merged_groups: b.add_text_field("merged_groups", STRING | STORED | FAST),
     };
     (b.build(), fields)
 }
@@ -244,6 +248,8 @@ pub struct SearchIndex {
     keyphrases: bool,
     /// Whether the index has the `merged_stories` field (indexes built before it do not).
     merged_stories: bool,
+    /// Whether the index has the `merged_groups` field (indexes built before it do not).
+    merged_groups: bool,
     /// Facet ordinal → (type, name), per segment: segments are immutable, so
     /// an ordinal resolved once (a term-dictionary walk) stays valid.
     facet_names: std::sync::Mutex<FacetNames>,
@@ -353,7 +359,18 @@ impl SearchIndex {
         let entity_counts = index.schema().get_field(entities::ENTITY_COUNT_FIELD).is_ok();
         let keyphrases = index.schema().get_field("keyphrases").is_ok();
         let merged_stories = index.schema().get_field("merged_stories").is_ok();
-        Ok(SearchIndex { index, fields, reader, lemmas, entity_counts, keyphrases, merged_stories, facet_names: Default::default() })
+        let merged_groups = index.schema().get_field("merged_groups").is_ok();
+        Ok(SearchIndex {
+            index,
+            fields,
+            reader,
+            lemmas,
+            entity_counts,
+            keyphrases,
+            merged_stories,
+            merged_groups,
+            facet_names: Default::default(),
+        })
     }
 
     /// A new index in memory.
@@ -423,6 +440,11 @@ impl SearchIndex {
     /// Whether the index records merged stories (`merged_stories`; indexes built before it do not).
     pub fn has_merged_stories(&self) -> bool {
         self.merged_stories
+    }
+
+    /// Whether the index records merged duplicate groups (`merged_groups`; indexes built before it do not).
+    pub fn has_merged_groups(&self) -> bool {
+        self.merged_groups
     }
 
     /// A searcher over the last commit seen by [`SearchIndex::reload`].
@@ -546,7 +568,7 @@ impl SearchIndex {
             facets = self.facet_counts(&searcher, &ranked[..ranked.len().min(FACET_HITS)], req.facets)?;
         }
         let (top_docs, similar): (Vec<(f32, DocAddress)>, Vec<usize>) = if req.collapse {
-            stories::collapse(&searcher, &ranked)?.into_iter().skip(req.offset).take(req.limit).unzip()
+            stories::collapse(&searcher, &ranked, &stories::group_aliases(self)?)?.into_iter().skip(req.offset).take(req.limit).unzip()
         } else {
             ranked.into_iter().skip(req.offset).take(req.limit).map(|hit| (hit, 0)).unzip()
         };

@@ -171,6 +171,11 @@ impl SearchIndex {
                 doc.add_text(self.fields().merged_stories, m);
             }
         }
+        if self.has_merged_groups() {
+            for m in &a.merged_groups {
+                doc.add_text(self.fields().merged_groups, m);
+            }
+        }
     }
 
     /// Ingest analysed articles: duplicate group and story for each (in order),
@@ -192,8 +197,9 @@ impl SearchIndex {
 }
 
 /// Fold near-duplicates in a ranking: the first hit of each duplicate group
-/// stays, with the number of later hits of its group.
-pub fn collapse(searcher: &tantivy::Searcher, ranked: &[(f32, DocAddress)]) -> Result<Vec<((f32, DocAddress), usize)>> {
+/// stays, with the number of later hits of its group (groups merged into another,
+/// `groups` from [`group_aliases`], count as the surviving group).
+pub fn collapse(searcher: &tantivy::Searcher, ranked: &[(f32, DocAddress)], groups: &Aliases) -> Result<Vec<((f32, DocAddress), usize)>> {
     let mut columns = HashMap::new();
     let mut out: Vec<((f32, DocAddress), usize)> = Vec::new();
     let mut first_of: HashMap<String, usize> = HashMap::new();
@@ -207,6 +213,9 @@ pub fn collapse(searcher: &tantivy::Searcher, ranked: &[(f32, DocAddress)]) -> R
             if let Some(ord) = col.term_ords(addr.doc_id).next() {
                 col.ord_to_str(ord, &mut buf)?;
             }
+        }
+        if !buf.is_empty() && !groups.is_empty() {
+            buf = groups.resolve(&buf);
         }
         if !buf.is_empty() {
             if let Some(&i) = first_of.get(&buf) {
@@ -293,8 +302,10 @@ pub const STORY_ENTITIES: usize = 8;
 /// Top keyphrases listed per story.
 pub const STORY_KEYPHRASES: usize = 8;
 
-/// Read the articles matching `query` (stored fields only).
+/// Read the articles matching `query` (stored fields only; duplicate groups merged
+/// into another resolved to the surviving group).
 fn articles(index: &SearchIndex, query: &dyn Query) -> Result<Vec<ArticleInfo>> {
+    let groups = group_aliases(index)?;
     let searcher = index.reader_searcher();
     let f = index.fields();
     let mut addrs: Vec<DocAddress> = searcher.search(query, &DocSetCollector)?.into_iter().collect();
@@ -315,7 +326,7 @@ fn articles(index: &SearchIndex, query: &dyn Query) -> Result<Vec<ArticleInfo>> 
         let keyphrases: Vec<(String, String)> = text(f.keyphrases).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
         let id = text(f.id).unwrap_or_default();
         out.push(ArticleInfo {
-            dup_group: text(f.dup_group).unwrap_or_else(|| id.clone()),
+            dup_group: groups.resolve(&text(f.dup_group).unwrap_or_else(|| id.clone())),
             story: text(f.story).unwrap_or_else(|| id.clone()),
             id,
             title: text(f.title),
@@ -361,20 +372,32 @@ pub fn list_dups(index: &SearchIndex) -> Result<Vec<Vec<String>>> {
 /// Where merged stories went: read from the articles that caused merges
 /// (`merged_stories`; empty for an index built before the field).
 pub fn aliases(index: &SearchIndex) -> Result<Aliases> {
-    let mut aliases = Aliases::default();
     if !index.has_merged_stories() {
-        return Ok(aliases);
+        return Ok(Aliases::default());
     }
+    merges(index, "merged_stories", index.fields().merged_stories, index.fields().story)
+}
+
+/// Where merged duplicate groups went: read from the articles that linked them
+/// (`merged_groups`; empty for an index built before the field).
+pub fn group_aliases(index: &SearchIndex) -> Result<Aliases> {
+    if !index.has_merged_groups() {
+        return Ok(Aliases::default());
+    }
+    merges(index, "merged_groups", index.fields().merged_groups, index.fields().dup_group)
+}
+
+/// The merges recorded in field `merged` (named `name`) of the documents that have it, into their `into` field.
+fn merges(index: &SearchIndex, name: &str, merged: tantivy::schema::Field, into: tantivy::schema::Field) -> Result<Aliases> {
+    let mut aliases = Aliases::default();
     let searcher = index.reader_searcher();
-    let f = index.fields();
-    let mut addrs: Vec<DocAddress> =
-        searcher.search(&ExistsQuery::new("merged_stories".to_owned(), false), &DocSetCollector)?.into_iter().collect();
+    let mut addrs: Vec<DocAddress> = searcher.search(&ExistsQuery::new(name.to_owned(), false), &DocSetCollector)?.into_iter().collect();
     addrs.sort();
     for addr in addrs {
         let d: TantivyDocument = searcher.doc(addr)?;
-        let Some(story) = d.get_first(f.story).and_then(|v| v.as_str()) else { continue };
-        for m in d.get_all(f.merged_stories).filter_map(|v| v.as_str()) {
-            aliases.add(m, story);
+        let Some(target) = d.get_first(into).and_then(|v| v.as_str()) else { continue };
+        for m in d.get_all(merged).filter_map(|v| v.as_str()) {
+            aliases.add(m, target);
         }
     }
     Ok(aliases)

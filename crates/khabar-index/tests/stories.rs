@@ -116,6 +116,7 @@ fn merged_stories_are_listed_under_the_surviving_story() {
         new_story: false,
         score: 0.0,
         merged: merged.iter().map(|s| s.to_string()).collect(),
+        merged_groups: Vec::new(),
     };
     // "c" arrived in story "a" and story "b" merged into it: "b" stays stored with story "b".
     for ((d, a, t), asg) in items.iter().zip([assignment("a", "a", &[]), assignment("b", "b", &[]), assignment("c", "a", &["b"])]) {
@@ -133,4 +134,34 @@ fn merged_stories_are_listed_under_the_surviving_story() {
     assert_eq!((merged.id.as_str(), merged.count), ("a", 3));
     assert_eq!(stories::story(&idx, "a").unwrap().unwrap().count, 3);
     assert_eq!(stories::assignments(&idx).unwrap()["b"].0, "a");
+}
+
+#[test]
+fn merged_duplicate_groups_are_listed_under_the_surviving_group() {
+    let idx = SearchIndex::create_in_ram().unwrap();
+    let mut writer = idx.writer(1, 15_000_000).unwrap();
+    let analyzer = Analyzer::default();
+    let items = docs(&analyzer, &[("a", RAIN, "2015-08-01"), ("b", RAIN, "2015-08-01"), ("c", RAIN, "2015-08-01")]);
+    let assignment = |id: &str, group: &str, merged_groups: &[&str]| stories::Assignment {
+        id: id.into(),
+        dup_group: group.into(),
+        duplicate_of: None,
+        exact_duplicate: false,
+        story: "a".into(),
+        new_story: false,
+        score: 0.0,
+        merged: Vec::new(),
+        merged_groups: merged_groups.iter().map(|s| s.to_string()).collect(),
+    };
+    // "c" copies "a" and "b", which were in two groups: group "b" became part of "a".
+    for ((d, a, t), asg) in items.iter().zip([assignment("a", "a", &[]), assignment("b", "b", &[]), assignment("c", "a", &["b"])]) {
+        let mut doc = idx.make_document(d, a, t.as_ref());
+        idx.stamp(&mut doc, &asg);
+        idx.upsert_prepared(&writer, &asg.id, doc);
+    }
+    writer.commit().unwrap();
+    idx.reload().unwrap();
+    assert_eq!(stories::list_dups(&idx).unwrap(), [["a", "b", "c"]]);
+    assert_eq!(stories::assignments(&idx).unwrap()["b"].1, "a");
+    assert_eq!(stories::list_stories(&idx, None, None).unwrap()[0].dup_groups, 1);
 }

@@ -125,6 +125,36 @@ fn main() {
     if sweeps.is_empty() {
         let sys = report(&o, "");
         if explain {
+            // Near-duplicate pairs got wrong, with their evidence (a second engine run
+            // keeps the window's articles for it).
+            let mut e = StoryEngine::new(o.clone());
+            for f in &features {
+                e.assign(f.clone());
+            }
+            for (a_i, a) in gold.iter().enumerate() {
+                for b in &gold[a_i + 1..] {
+                    let sg = a.2 == b.2;
+                    let ss = sys[&a.0].1 == sys[&b.0].1;
+                    if sg != ss {
+                        let c = e.dup_components(&a.0, &b.0).unwrap_or_default();
+                        println!(
+                            "dup {} {} {} [{}] [{}] ({} / {}) jaccard {:.2} containment {:.2} shorter {} aligned {:.2} same-story-label {}",
+                            if sg { "missed" } else { "spurious" },
+                            a.0,
+                            b.0,
+                            a.2,
+                            b.2,
+                            sources[&a.0],
+                            sources[&b.0],
+                            c[0],
+                            c[1],
+                            c[2],
+                            c[3],
+                            a.1 == b.1
+                        );
+                    }
+                }
+            }
             for (a_i, a) in gold.iter().enumerate() {
                 for b in &gold[a_i + 1..] {
                     let sg = a.1 == b.1;

@@ -11,10 +11,11 @@ use crate::minhash::{band_keys, estimate};
 use crate::Result;
 
 /// Version of the state file; bump when [`Features`] hashing or the format changes.
-pub const STATE_VERSION: u32 = 3;
+pub const STATE_VERSION: u32 = 4;
 
 /// The oldest state version still read (version 2 has no sentence sets: its
-/// articles are confirmed as copies by shingles only).
+/// articles are confirmed as copies by shingles only; versions 2 and 3 have no
+/// numbers: their articles share none).
 pub const MIN_STATE_VERSION: u32 = 2;
 
 /// Three days, in seconds.
@@ -116,6 +117,59 @@ pub struct Options {
     /// body gate: a facet report's headline names words the other report's body uses.
     #[serde(default)]
     pub weight_cross: f32,
+    /// Duplicate groups merge when a new article is a near-duplicate of articles of
+    /// two (or more) groups inside the window: it links them (union-find at ingest;
+    /// the older group keeps its id, [`Assignment::merged_groups`]). Off: an article
+    /// joins the group of its most similar earlier article only.
+    #[serde(default)]
+    pub dup_merge: bool,
+    /// With `dup_merge`, the stories of the linked groups merge too (a copy joins its
+    /// original's story, so the groups' stories are one event).
+    #[serde(default)]
+    pub dup_merge_stories: bool,
+    /// A link merges a group only when it is a copy in both directions: Jaccard
+    /// ≥ `dup_threshold`, or at least this share of *each* article's sentences has a
+    /// close sentence in the other (`dup_align_sentence`). Containment is not
+    /// transitive: a roundup that reprints two releases contains both, and they are
+    /// not copies of each other (0: every confirmed copy merges).
+    #[serde(default = "default_dup_merge_mutual")]
+    pub dup_merge_mutual: f32,
+    /// Added to the similarity of two articles that share specific evidence of one
+    /// event: at least `specific_min` numbers (counts, amounts) or canonical entities
+    /// each named by at most `specific_df` window articles; scaled by
+    /// `min(1, body cosine / specific_gate)` (0: off).
+    #[serde(default)]
+    pub weight_specific: f32,
+    /// The similarity of two articles that share no specific evidence is multiplied by
+    /// this (1: off): two reports of the same kind of event (accidents, weather) share
+    /// the genre's words but not the place, the people or the numbers.
+    #[serde(default = "one")]
+    pub generic_factor: f32,
+    /// Most window articles that may name a number or entity for it to be specific.
+    #[serde(default = "default_specific_df")]
+    pub specific_df: u32,
+    /// Fewest specific numbers or entities two articles must share.
+    #[serde(default = "one_u32")]
+    pub specific_min: u32,
+    /// Body cosine at which the specific-evidence term counts in full (0: always).
+    #[serde(default)]
+    pub specific_gate: f32,
+}
+
+fn default_dup_merge_mutual() -> f32 {
+    0.6
+}
+
+fn one() -> f32 {
+    1.0
+}
+
+fn one_u32() -> u32 {
+    1
+}
+
+fn default_specific_df() -> u32 {
+    5
 }
 
 fn default_rare_df() -> u32 {
@@ -135,7 +189,7 @@ impl Default for Options {
             dup_containment: 0.6,
             dup_min_shingles: 30,
             dup_min_jaccard: 0.2,
-            dup_align: 0.0,
+            dup_align: 0.7,
             dup_align_containment: 0.45,
             dup_align_sentence: 0.5,
             join_threshold: 0.15,
@@ -154,6 +208,14 @@ impl Default for Options {
             rare_df: default_rare_df(),
             rare_gated: false,
             weight_cross: 0.0,
+            dup_merge: true,
+            dup_merge_stories: false,
+            dup_merge_mutual: default_dup_merge_mutual(),
+            weight_specific: 0.0,
+            generic_factor: 1.0,
+            specific_df: default_specific_df(),
+            specific_min: 1,
+            specific_gate: 0.0,
         }
     }
 }
@@ -181,6 +243,11 @@ pub struct Assignment {
     /// [`Options::merge_average`]): their earlier articles now belong to `story` ([`Aliases`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged: Vec<String>,
+    /// Duplicate groups that became part of `dup_group` when this article arrived (it
+    /// copies articles of each; see [`Options::dup_merge`]): their earlier articles now
+    /// belong to `dup_group` ([`Aliases`] resolves them like stories).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_groups: Vec<String>,
 }
 
 /// Where merged stories went: `merged story → the story it became part of`,
@@ -301,6 +368,7 @@ struct Entry {
     title: Vec<u64>,
     entities: Vec<u64>,
     keyphrases: Vec<u64>,
+    numbers: Vec<u64>,
     body_vec: Vector,
     title_vec: Vector,
     entity_vec: Vector,
@@ -326,7 +394,9 @@ pub struct EngineStats {
 /// article's group is fixed when it arrives, and so is its story, but for one
 /// step: two stories inside the window merge when their average linkage reaches
 /// [`Options::merge_average`] (reported in [`Assignment::merged`] of the article
-/// that caused it; [`Aliases`] resolves the earlier articles' story ids).
+/// that caused it; [`Aliases`] resolves the earlier articles' story ids), and two
+/// duplicate groups merge when an article copies both ([`Options::dup_merge`],
+/// [`Assignment::merged_groups`]).
 pub struct StoryEngine {
     options: Options,
     now: i64,
@@ -445,6 +515,7 @@ impl StoryEngine {
             new_story: false,
             score: 0.0,
             merged: Vec::new(),
+            merged_groups: Vec::new(),
         })
     }
 
@@ -470,6 +541,8 @@ impl StoryEngine {
         let sig = std::mem::take(&mut f.signature);
         // Duplicates: the same normalised body, else the most similar shingle set above the threshold.
         let mut dup: Option<(u64, bool, f32)> = None;
+        // Every confirmed copy (for group merges).
+        let mut copies: Vec<u64> = Vec::new();
         if let Some(slot) = f.exact.and_then(|h| self.exact.get(&h)) {
             if self.entries.get(slot).is_some_and(near) {
                 dup = Some((*slot, true, 1.0));
@@ -484,6 +557,9 @@ impl StoryEngine {
                     }
                     let Some(e) = self.entries.get(&slot).filter(|e| near(e)) else { continue };
                     let j = self.dup_score(&sig, &f.shingles, f.shingle_count, &f.sentences, e);
+                    if j >= self.options.dup_threshold {
+                        copies.push(slot);
+                    }
                     if j >= self.options.dup_threshold && dup.is_none_or(|(s, _, best)| j > best || (j == best && slot < s)) {
                         dup = Some((slot, false, j));
                     }
@@ -517,20 +593,98 @@ impl StoryEngine {
             new_story,
             score,
             merged: Vec::new(),
+            merged_groups: Vec::new(),
         };
         self.insert(entry);
         self.assigned += 1;
-        if self.options.merge_average > 0.0 {
-            self.link_and_merge(&a.story, &ranked);
-            if !self.merges.is_empty() {
-                // The article's story may itself have become part of an older one.
-                if let Some(e) = self.by_id.get(&a.id).and_then(|s| self.entries.get(s)) {
-                    a.story = e.story.clone();
-                }
-                a.merged = std::mem::take(&mut self.merges).into_iter().map(|(from, _)| from).collect();
+        if self.options.dup_merge && copies.len() > 1 {
+            let anchor = dup.map(|(slot, _, _)| slot);
+            a.merged_groups = self.merge_groups(&a.id, anchor, &copies);
+            if let Some(e) = self.by_id.get(&a.id).and_then(|s| self.entries.get(s)) {
+                a.dup_group = e.group.clone();
+                a.story = e.story.clone();
             }
         }
+        if self.options.merge_average > 0.0 {
+            self.link_and_merge(&a.story, &ranked);
+        }
+        if !self.merges.is_empty() {
+            // The article's story may itself have become part of an older one.
+            if let Some(e) = self.by_id.get(&a.id).and_then(|s| self.entries.get(s)) {
+                a.story = e.story.clone();
+            }
+            a.merged = std::mem::take(&mut self.merges).into_iter().map(|(from, _)| from).collect();
+        }
         a
+    }
+
+    /// Merge the duplicate groups of `copies` (window slots the new article `id` copies)
+    /// and the new article's group into the oldest of them (earliest window article,
+    /// then smallest id); with `dup_merge_stories` their stories merge too. Returns the
+    /// merged group ids.
+    fn merge_groups(&mut self, id: &str, anchor: Option<u64>, copies: &[u64]) -> Vec<String> {
+        let me = self.by_id.get(id).and_then(|s| self.entries.get(s));
+        let o = &self.options;
+        let mut groups: Vec<String> = copies
+            .iter()
+            .filter(|&&c| {
+                Some(c) == anchor
+                    || o.dup_merge_mutual <= 0.0
+                    || me.is_some_and(|me| self.entries.get(&c).is_some_and(|c| self.mutual_copy(me, c)))
+            })
+            .filter_map(|s| self.entries.get(s))
+            .map(|e| e.group.clone())
+            .collect();
+        if let Some(e) = self.by_id.get(id).and_then(|s| self.entries.get(s)) {
+            groups.push(e.group.clone());
+        }
+        groups.sort();
+        groups.dedup();
+        if groups.len() < 2 {
+            return Vec::new();
+        }
+        let mut first: HashMap<&str, i64> = HashMap::new();
+        for e in self.entries.values() {
+            if let Some(g) = groups.iter().find(|g| **g == e.group) {
+                let t = first.entry(g.as_str()).or_insert(e.time);
+                *t = (*t).min(e.time);
+            }
+        }
+        let into =
+            groups.iter().min_by_key(|g| (first.get(g.as_str()).copied().unwrap_or(i64::MAX), (*g).clone())).cloned().unwrap_or_default();
+        let merged: Vec<String> = groups.into_iter().filter(|g| *g != into).collect();
+        let mut stories: Vec<String> = Vec::new();
+        for e in self.entries.values_mut() {
+            if merged.contains(&e.group) {
+                e.group = into.clone();
+            }
+            if e.group == into && !stories.contains(&e.story) {
+                stories.push(e.story.clone());
+            }
+        }
+        if self.options.dup_merge_stories && stories.len() > 1 {
+            let key = |s: &StoryEngine, id: &str| s.stories.get(id).map(|x| (x.first, id.to_owned()));
+            stories.sort_by_key(|id| key(self, id));
+            let into = stories[0].clone();
+            for from in &stories[1..] {
+                if self.stories.contains_key(from) {
+                    self.merge_story(from, &into);
+                }
+            }
+        }
+        merged
+    }
+
+    /// Whether two articles copy each other as a whole (see [`Options::dup_merge_mutual`]).
+    fn mutual_copy(&self, a: &Entry, b: &Entry) -> bool {
+        let o = &self.options;
+        let inter = intersection(&a.shingle_set, &b.shingle_set) as f32;
+        let union = (a.shingle_set.len() + b.shingle_set.len()) as f32 - inter;
+        if union > 0.0 && inter / union >= o.dup_threshold {
+            return true;
+        }
+        share_aligned(&a.sentences, &b.sentences, o.dup_align_sentence).min(share_aligned(&b.sentences, &a.sentences, o.dup_align_sentence))
+            >= o.dup_merge_mutual
     }
 
     /// The number of a story's articles (evicted ones included) that averages divide by.
@@ -626,6 +780,7 @@ impl StoryEngine {
             title: f.title_terms,
             entities: f.entities,
             keyphrases: f.keyphrases,
+            numbers: f.numbers,
             body_vec: Vec::new(),
             title_vec: Vec::new(),
             entity_vec: Vec::new(),
@@ -659,13 +814,45 @@ impl StoryEngine {
         } else {
             0.0
         };
-        o.weight_body * body
+        let s = o.weight_body * body
             + gate
                 * (o.weight_title * dot(&a.title_vec, &b.title_vec)
                     + o.weight_entities * dot(&a.entity_vec, &b.entity_vec)
                     + o.weight_keyphrases * dot(&a.keyphrase_vec, &b.keyphrase_vec)
                     + cross)
-            + rare
+            + rare;
+        if o.weight_specific == 0.0 && o.generic_factor == 1.0 {
+            return s;
+        }
+        if self.specific_shared(a, b) >= o.specific_min.max(1) {
+            let g = if o.specific_gate > 0.0 { (body / o.specific_gate).min(1.0) } else { 1.0 };
+            s + o.weight_specific * g
+        } else {
+            s * o.generic_factor
+        }
+    }
+
+    /// How many numbers and canonical entities two articles share that at most
+    /// `specific_df` window articles name (the evidence of one event).
+    fn specific_shared(&self, a: &Entry, b: &Entry) -> u32 {
+        let mut n = 0;
+        for (x, y) in [(&a.numbers, &b.numbers), (&a.entities, &b.entities)] {
+            let (mut i, mut j) = (0, 0);
+            while i < x.len() && j < y.len() {
+                match x[i].cmp(&y[j]) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        if self.entity_df.get(&x[i]).copied().unwrap_or(0) <= self.options.specific_df {
+                            n += 1;
+                        }
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+        }
+        n
     }
 
     /// The rarest entity two articles share: IDF over the window relative to the
@@ -761,6 +948,19 @@ impl StoryEngine {
         ])
     }
 
+    /// The near-duplicate evidence of two window articles: exact 3-shingle Jaccard,
+    /// containment (shared over the shorter's shingles), the shorter's shingle count and
+    /// the sentence alignment at `dup_align_sentence` (0 without sentence sets), for analysis.
+    #[doc(hidden)]
+    pub fn dup_components(&self, a: &str, b: &str) -> Option<[f32; 4]> {
+        let a = self.entries.get(self.by_id.get(a)?)?;
+        let b = self.entries.get(self.by_id.get(b)?)?;
+        let inter = intersection(&a.shingle_set, &b.shingle_set) as f32;
+        let union = (a.shingle_set.len() + b.shingle_set.len()) as f32 - inter;
+        let small = a.shingle_set.len().min(b.shingle_set.len()) as f32;
+        Some([inter / union.max(1.0), inter / small.max(1.0), small, aligned(&a.sentences, &b.sentences, self.options.dup_align_sentence)])
+    }
+
     /// Merge story `from` into story `into` (articles, centroid, counts).
     fn merge_story(&mut self, from: &str, into: &str) {
         let Some(old) = self.stories.remove(from) else { return };
@@ -802,7 +1002,7 @@ impl StoryEngine {
         for &(t, _) in &e.terms {
             *self.term_df.entry(t).or_default() += 1;
         }
-        for &t in e.entities.iter().chain(&e.keyphrases) {
+        for &t in e.entities.iter().chain(&e.keyphrases).chain(&e.numbers) {
             *self.entity_df.entry(t).or_default() += 1;
         }
         self.index_entry(slot, &e);
@@ -845,7 +1045,7 @@ impl StoryEngine {
             for (t, _) in &e.terms {
                 decrement(&mut self.term_df, *t);
             }
-            for t in e.entities.iter().chain(&e.keyphrases) {
+            for t in e.entities.iter().chain(&e.keyphrases).chain(&e.numbers) {
                 decrement(&mut self.entity_df, *t);
             }
             if let Some(h) = e.exact {
@@ -952,6 +1152,12 @@ impl StoryEngine {
                     w.u64(t);
                 }
             }
+            if version >= 4 {
+                w.len(e.numbers.len());
+                for &t in &e.numbers {
+                    w.u64(t);
+                }
+            }
         }
         w.f32(0.0);
         w.finish()
@@ -1007,6 +1213,12 @@ impl StoryEngine {
                 }
             }
             let [title, entities, keyphrases] = lists;
+            let mut numbers = Vec::new();
+            if version >= 4 {
+                for _ in 0..r.len(8)? {
+                    numbers.push(r.u64()?);
+                }
+            }
             entries.push(Entry {
                 id,
                 time,
@@ -1021,6 +1233,7 @@ impl StoryEngine {
                 title,
                 entities,
                 keyphrases,
+                numbers,
                 body_vec: Vec::new(),
                 title_vec: Vec::new(),
                 entity_vec: Vec::new(),
@@ -1033,7 +1246,7 @@ impl StoryEngine {
             for &(t, _) in &e.terms {
                 *engine.term_df.entry(t).or_default() += 1;
             }
-            for &t in e.entities.iter().chain(&e.keyphrases) {
+            for &t in e.entities.iter().chain(&e.keyphrases).chain(&e.numbers) {
                 *engine.entity_df.entry(t).or_default() += 1;
             }
         }
@@ -1071,6 +1284,12 @@ impl StoryEngine {
 /// sentence in the other with word Jaccard ≥ `min` (0 when either has none).
 fn aligned(a: &[Vec<u32>], b: &[Vec<u32>], min: f32) -> f32 {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    share_aligned(short, long, min)
+}
+
+/// The share of the sentences of `short` that have a sentence in `long` with word
+/// Jaccard ≥ `min` (0 when either has none).
+fn share_aligned(short: &[Vec<u32>], long: &[Vec<u32>], min: f32) -> f32 {
     if short.is_empty() {
         return 0.0;
     }
@@ -1162,7 +1381,7 @@ mod tests {
     }
 
     #[test]
-    fn a_copy_rewritten_word_by_word_is_confirmed_sentence_by_sentence_when_enabled() {
+    fn a_copy_rewritten_word_by_word_is_confirmed_sentence_by_sentence_unless_disabled() {
         let s = |r: std::ops::Range<u32>| r.collect::<Vec<u32>>();
         let with = |mut f: Features, shingles: Vec<u32>, sentences: Vec<Vec<u32>>| {
             let wide: Vec<u64> = shingles.iter().map(|&h| u64::from(h)).collect();
@@ -1181,7 +1400,7 @@ mod tests {
         let other = || with(article("b", 0..40, 1100), shingles.clone(), vec![s(0..4), s(10..14), s(20..24), s(30..34)]);
         for (options, make, copy) in [
             (Options { dup_align: 0.7, ..Options::default() }, &rewritten as &dyn Fn() -> Features, true),
-            (Options::default(), &rewritten, false),
+            (Options { dup_align: 0.0, ..Options::default() }, &rewritten, false),
             (Options { dup_align: 0.7, ..Options::default() }, &other, false),
         ] {
             let mut e = StoryEngine::new(options);
@@ -1189,6 +1408,71 @@ mod tests {
             let b = e.assign(make());
             assert_eq!(b.duplicate_of.is_some(), copy, "{b:?}");
         }
+    }
+
+    #[test]
+    fn a_version_3_state_is_read_without_numbers() {
+        let mut e = StoryEngine::new(Options::default());
+        let mut f = article("a", 0..40, 1000);
+        f.numbers = vec![7, 9];
+        e.assign(f);
+        let back = StoryEngine::from_bytes(&e.write_version(3)).unwrap();
+        assert_eq!(back.stats(), e.stats());
+        assert!(back.entries.values().all(|x| x.numbers.is_empty() && x.sentences.len() == 1));
+        let now = StoryEngine::from_bytes(&e.to_bytes()).unwrap();
+        assert!(now.entries.values().all(|x| x.numbers == [7, 9]));
+    }
+
+    /// An article with the given shingles and sentences (its signature from the shingles).
+    fn copy(id: &str, time: i64, shingles: Vec<u32>, sentences: Vec<Vec<u32>>) -> Features {
+        let mut f = article(id, 0..40, time);
+        let wide: Vec<u64> = shingles.iter().map(|&h| u64::from(h)).collect();
+        f.signature = crate::minhash::signature(&wide, Options::default().perms);
+        f.shingle_count = shingles.len() as u32;
+        f.shingles = shingles;
+        f.sentences = sentences;
+        f
+    }
+
+    #[test]
+    fn an_article_copying_two_groups_merges_them_only_when_it_copies_both_whole() {
+        let s = |r: std::ops::Range<u32>| r.collect::<Vec<u32>>();
+        let sentences = |base: u32| (0..4).map(|i| s(base + 10 * i..base + 10 * i + 10)).collect::<Vec<_>>();
+        // Two copies of one release that miss each other (Jaccard 1/3, containment 1/2,
+        // no sentence aligned: below the rules), and a third copy between them (Jaccard 0.6 with each, every
+        // sentence aligned both ways): it links the two groups.
+        let a = || copy("a", 1000, s(0..100), sentences(0));
+        let b = || copy("b", 1100, s(50..150), sentences(1000));
+        let c = || copy("c", 1200, s(25..125), sentences(0));
+        for (options, merged) in [(Options::default(), true), (Options { dup_merge: false, ..Options::default() }, false)] {
+            let mut e = StoryEngine::new(options);
+            assert_eq!(e.assign(a()).dup_group, "a");
+            assert_eq!(e.assign(b()).dup_group, "b");
+            let linked = e.assign(c());
+            if merged {
+                assert_eq!((linked.dup_group.as_str(), linked.merged_groups.as_slice()), ("a", &["b".to_owned()][..]), "{linked:?}");
+                assert_eq!(e.assignment_of("b").unwrap().dup_group, "a");
+            } else {
+                assert!(linked.merged_groups.is_empty(), "{linked:?}");
+                assert_eq!(e.assignment_of("b").unwrap().dup_group, "b");
+            }
+        }
+        // A roundup that reprints two unrelated releases end to end contains each
+        // (containment 1, Jaccard 0.5 with the longer one, 0.4 with the other): it joins
+        // a group, but the two releases are not copies of each other and stay apart.
+        let one = || copy("one", 1000, s(0..60), sentences(0));
+        let two = || copy("two", 1100, s(500..540), sentences(500));
+        let roundup = || {
+            let mut all = sentences(0);
+            all.extend(sentences(500));
+            copy("roundup", 1200, s(0..60).into_iter().chain(s(500..540)).collect(), all)
+        };
+        let mut e = StoryEngine::new(Options::default());
+        e.assign(one());
+        e.assign(two());
+        let r = e.assign(roundup());
+        assert!(r.duplicate_of.is_some() && r.merged_groups.is_empty(), "{r:?}");
+        assert_ne!(e.assignment_of("one").unwrap().dup_group, e.assignment_of("two").unwrap().dup_group);
     }
 
     #[test]

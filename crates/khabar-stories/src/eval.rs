@@ -8,11 +8,12 @@ use serde::Serialize;
 use crate::{Aliases, Features, Options, StoryEngine};
 
 /// Assign `features` in order with a fresh engine and return, per article id,
-/// (story, duplicate group), stories resolved as the index lists them: the
-/// articles of a merged story under the surviving one.
+/// (story, duplicate group), stories and groups resolved as the index lists them: the
+/// articles of a merged story (group) under the surviving one.
 pub fn assign_all(features: &[Features], options: &Options) -> HashMap<String, (String, String)> {
     let mut engine = StoryEngine::new(options.clone());
     let mut aliases = Aliases::default();
+    let mut groups = Aliases::default();
     let mut out: HashMap<String, (String, String)> = features
         .iter()
         .map(|f| {
@@ -20,11 +21,15 @@ pub fn assign_all(features: &[Features], options: &Options) -> HashMap<String, (
             for m in &a.merged {
                 aliases.add(m, &a.story);
             }
+            for m in &a.merged_groups {
+                groups.add(m, &a.dup_group);
+            }
             (a.id, (a.story, a.dup_group))
         })
         .collect();
     for v in out.values_mut() {
         v.0 = aliases.resolve(&v.0);
+        v.1 = groups.resolve(&v.1);
     }
     out
 }

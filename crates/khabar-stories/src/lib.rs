@@ -6,8 +6,11 @@
 //!   search-normalised, one space apart: spacing, punctuation, diacritics and
 //!   hamza spellings do not count).
 //! * **Near-duplicates**: MinHash signatures over word shingles of the
-//!   normalised body, LSH banding to find candidates, the estimated Jaccard
-//!   similarity to confirm them ([`Options::dup_threshold`]).
+//!   normalised body, LSH banding to find candidates, confirmed on the exact
+//!   shingle sets by Jaccard similarity ([`Options::dup_threshold`]), containment,
+//!   or sentence by sentence for a copy rewritten word by word ([`Options::dup_align`]).
+//!   An article that copies articles of two groups merges them when it copies
+//!   each as a whole ([`Options::dup_merge`], [`Assignment::merged_groups`]).
 //! * **Stories**: an article joins the story whose articles inside the time
 //!   window (default 3 days) are most similar to it on average, when that
 //!   average reaches [`Options::join_threshold`]; the similarity is the lemma
@@ -17,8 +20,8 @@
 //!   Two stories of the window merge when the average similarity over their
 //!   pairs of articles reaches [`Options::merge_average`].
 //!
-//! Assignment is incremental: no article changes group, a story changes only
-//! by merging into an older one ([`Assignment::merged`], [`Aliases`]), and the state
+//! Assignment is incremental: a group or a story changes only by merging into
+//! an older one ([`Assignment::merged_groups`], [`Assignment::merged`], [`Aliases`]), and the state
 //! holds only the window (older articles and stories are dropped), so memory
 //! does not grow with the archive. [`StoryEngine::to_bytes`] /
 //! [`StoryEngine::from_bytes`] persist it between runs.

@@ -139,6 +139,7 @@ proptest! {
                 title_terms: terms.clone(),
                 entities: terms.iter().take(3).copied().collect(),
                 keyphrases: Vec::new(),
+                numbers: Vec::new(),
             };
             let a = e.assign(f);
             prop_assert_eq!(&a.id, id);
@@ -229,14 +230,43 @@ fn options_saved_before_the_rare_entity_fields_still_load() {
 }
 
 #[test]
+fn options_saved_before_group_merges_and_specific_evidence_load_with_them_off() {
+    let mut json = serde_json::to_value(Options::default()).unwrap();
+    let map = json.as_object_mut().unwrap();
+    for k in [
+        "dup_merge",
+        "dup_merge_stories",
+        "dup_merge_mutual",
+        "weight_specific",
+        "generic_factor",
+        "specific_df",
+        "specific_min",
+        "specific_gate",
+    ] {
+        assert!(map.remove(k).is_some(), "{k}");
+    }
+    let o: Options = serde_json::from_value(json).unwrap();
+    // A state built before group merges keeps building groups as it did.
+    assert!(!o.dup_merge);
+    assert_eq!(o, Options { dup_merge: false, ..Options::default() });
+}
+
+#[test]
 fn sentence_sets_are_extracted_only_for_the_sentence_rule() {
     let analyzer = Analyzer::default();
-    let on = Options { dup_align: 0.7, ..Options::default() };
+    let on = Options::default();
     let f = features(&analyzer, &on, "rain", "أمطار غزيرة على عسير", RAIN_COPY, T0);
     // RAIN_COPY has two full stops: at least two sentences of four words or more.
     assert!(f.sentences.len() >= 2, "{:?}", f.sentences.len());
     assert!(f.sentences.iter().all(|s| s.len() >= 4 && s.windows(2).all(|w| w[0] < w[1])));
-    let off = features(&analyzer, &Options::default(), "rain", "أمطار غزيرة على عسير", RAIN_COPY, T0);
+    let off = features(
+        &analyzer,
+        &Options { dup_align: 0.0, dup_merge: false, ..Options::default() },
+        "rain",
+        "أمطار غزيرة على عسير",
+        RAIN_COPY,
+        T0,
+    );
     assert!(off.sentences.is_empty());
     assert_eq!((off.shingles, off.terms), (f.shingles, f.terms), "the rule changes nothing else");
 }
