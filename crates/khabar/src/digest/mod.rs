@@ -814,7 +814,7 @@ fn group_features(g: &Group, idf: &Idf, sentences: usize) -> [f32; KP_FEATURES.l
         words.ln(),
         b(m0.words.len() <= 1),
         spec / words,
-        idfs.iter().copied().fold(f32::INFINITY, f32::min).min(20.0).max(0.0),
+        idfs.iter().copied().fold(f32::INFINITY, f32::min).clamp(0.0, 20.0),
         b(g.mentions.iter().any(|m| m.quoted)),
         b(m0.words.len() > 1 && g.mentions.iter().any(|m| m.term)),
         m0.propn as f32 / words,
