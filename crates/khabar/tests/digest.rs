@@ -66,11 +66,9 @@ fn sample_keyphrases_skip_the_credit() {
 
 /// North Korea's leader (الزعيم الكوري الشمالي) is a near repeat once كوريا الشمالية and
 /// الزعيمين … are keyphrases. With the hand formula (`kp_model: false`) it is skipped (its
-/// words' stems are all in chosen keyphrases); the learned scorer, the default since it raised
-/// dev recall@10 47.38 -> 49.17 (docs/digest.md), ranks it 6th, before كوريا الشمالية, so both
-/// are shown: `cargo test -p khabar --test digest -- --ignored`.
+/// words' stems are all in chosen keyphrases); the learned scorer ranks it 6th, before كوريا
+/// الشمالية, and the later-cover step (`cover_later`) then drops it from the shown ten.
 #[test]
-#[ignore = "the learned keyphrase scorer shows الزعيم الكوري الشمالي before كوريا الشمالية (see the comment)"]
 fn sample_keyphrases_skip_near_repeats() {
     let a = sample();
     let shown: Vec<&str> = a.keyphrases.iter().map(|k| k.text.as_str()).collect();

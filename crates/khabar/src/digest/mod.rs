@@ -120,6 +120,9 @@ pub struct DigestOptions {
     /// (0: lemmas; 1: stems; 2: stems, but a name is only covered by chosen names and by the
     /// same lemmas, so روسيا is not covered by the adjective of صناعة روسية).
     pub stem_redundancy: f32,
+    /// After the greedy choice, a shown keyphrase (not a name) whose words are all in the other
+    /// shown keyphrases — chosen after it — is dropped and the next one moves up (0: off).
+    pub cover_later: f32,
     /// Keyphrases from a source credit or dateline opener (`(CNN)--`, `أحمد علي- سبق- القاهرة:`):
     /// 0 keeps them, 1 drops every mention inside the opener, 2 keeps the place after its last dash.
     pub skip_credits: f32,
@@ -268,6 +271,7 @@ impl DigestOptions {
             "term_as_lede" => self.term_as_lede = v != 0.0,
             "kp_model" => self.kp_model = v != 0.0,
             "stem_redundancy" => self.stem_redundancy = v,
+            "cover_later" => self.cover_later = v,
             "skip_credits" => self.skip_credits = v,
             "entity_tf_power" => self.entity_tf_power = v,
             "entity_min_mentions" => self.entity_min_mentions = v as usize,
@@ -325,6 +329,7 @@ impl Default for DigestOptions {
             kp_model: true,
             kp: KP_WEIGHTS,
             stem_redundancy: 2.0,
+            cover_later: 1.0,
             skip_credits: 1.0,
             entity_tf_power: -1.0,
             entity_min_mentions: 2,
@@ -977,6 +982,18 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions, sen
         spans.dedup();
         chosen.push((words, g.mentions.iter().any(|m| m.entity)));
         out.push(KeyphraseRecord { text, lemma: g.mentions[0].display_lemma.clone(), score: (score * 1000.0).round() / 1000.0, spans });
+    }
+    if options.cover_later > 0.0 {
+        // the lowest-ranked covered phrase goes first; every pass removes one phrase
+        while let Some(i) = {
+            let top = options.keyphrases.min(out.len());
+            (0..top)
+                .rev()
+                .find(|&i| !chosen[i].1 && chosen[i].0.iter().all(|w| (0..top).any(|j| j != i && chosen[j].0.iter().any(|x| x.1 == w.1))))
+        } {
+            out.remove(i);
+            chosen.remove(i);
+        }
     }
     out
 }
