@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use khabar::digest::{content_keys, lede_features, trimmed_sentence, IdfBuilder, LEDE_FEATURES};
+use khabar::digest::{content_keys, keyphrase_features, lede_features, trimmed_sentence, IdfBuilder, KP_FEATURES, LEDE_FEATURES};
 use khabar::eval::digest::{eval_tokens, part_of, rouge_n, usable, Part, SystemScores};
 use khabar::{Analyzer, AnalyzerOptions, DigestOptions, Document};
 use rayon::prelude::*;
@@ -157,6 +157,11 @@ pub struct EvalDigestArgs {
     /// headline as JSON lines (training data of the lede model) and stop.
     #[arg(long)]
     pub dump_features: Option<PathBuf>,
+    /// Write each article's keyphrase candidates (features, evaluation tokens of the text a
+    /// keyphrase would show) and the headline's evaluation tokens as JSON lines (training data
+    /// of the learned keyphrase scorer, scripts/digest_keyphrases.py) and stop.
+    #[arg(long)]
+    pub dump_keyphrases: Option<PathBuf>,
 }
 
 /// The part's usable articles, in file order.
@@ -197,6 +202,33 @@ pub fn eval_digest(args: EvalDigestArgs, out: &mut impl Write) -> Result<()> {
     let set = load_set(&args)?;
     if set.is_empty() {
         bail!("no articles of the set in {}", args.news.display());
+    }
+    if let Some(p) = &args.dump_keyphrases {
+        let lines: Vec<String> = set
+            .par_iter()
+            .map(|d| {
+                let a = analyzer.analyze(&d.body);
+                let h = eval_tokens(d.title.as_deref().unwrap_or(""));
+                let cands: Vec<serde_json::Value> = keyphrase_features(&a, &d.body, &digest)
+                    .into_iter()
+                    .map(|c| {
+                        let f: Vec<f64> = c.features.iter().map(|x| (f64::from(*x) * 1e4).round() / 1e4).collect();
+                        let w: Vec<[&str; 2]> = c.words.iter().map(|(k, s)| [k.as_str(), s.as_str()]).collect();
+                        serde_json::json!({"f": f, "t": eval_tokens(&c.text), "w": w, "name": c.name})
+                    })
+                    .collect();
+                let top: Vec<&str> = a.keyphrases.iter().map(|k| k.text.as_str()).collect();
+                serde_json::json!({"id": d.id, "head": h, "top": top, "cands": cands}).to_string()
+            })
+            .collect();
+        let mut w = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?);
+        writeln!(w, "{}", serde_json::json!({"features": KP_FEATURES}))?;
+        for l in &lines {
+            writeln!(w, "{l}")?;
+        }
+        w.flush()?;
+        writeln!(out, "wrote the keyphrase candidates of {} articles to {}", set.len(), p.display())?;
+        return Ok(());
     }
     if let Some(p) = &args.dump_features {
         let lines: Vec<String> = set

@@ -52,6 +52,36 @@ fn eval_digest_prints_khabar_and_lead_rows() {
     assert!(text.contains("summary ROUGE-1 vs lead-1"), "{text}");
 }
 
+/// `--dump-keyphrases`: a header naming the features, then one line per article with every
+/// candidate's features (as many as named) and evaluation tokens, and the headline's tokens.
+#[test]
+fn eval_digest_dumps_keyphrase_candidates() {
+    let Some(data) = common::shared_data() else { return };
+    let news = data.join("news/saudinewsnet.jsonl.gz");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kp.jsonl");
+    let out = khabar()
+        .args(["eval", "digest", "--part", "dev", "--limit", "3", "--news"])
+        .arg(&news)
+        .arg("--dump-keyphrases")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4);
+    let n = lines[0]["features"].as_array().unwrap().len();
+    assert_eq!(n, khabar::digest::KP_FEATURES.len());
+    for a in &lines[1..] {
+        assert!(!a["head"].as_array().unwrap().is_empty());
+        let cands = a["cands"].as_array().unwrap();
+        assert!(!cands.is_empty());
+        assert!(cands.iter().all(|c| c["f"].as_array().unwrap().len() == n && c["w"].as_array().is_some()));
+        assert!(a["top"].as_array().unwrap().len() <= 10);
+    }
+}
+
 #[test]
 fn eval_digest_reports_a_missing_corpus() {
     let out = khabar().args(["eval", "digest", "--news", "/nonexistent/news.jsonl"]).output().unwrap();

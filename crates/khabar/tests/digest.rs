@@ -3,7 +3,7 @@
 //! driving an Aurus limousine during Putin's visit to Pyongyang; the two
 //! announce a "new strategic partnership"), and property tests of the offsets.
 
-use khabar::{Analysis, Analyzer, AnalyzerOptions};
+use khabar::{Analysis, Analyzer, AnalyzerOptions, DigestOptions};
 use proptest::prelude::*;
 
 const TEXT: &str = include_str!("../../../examples/pyongyang-aurus.txt");
@@ -42,12 +42,11 @@ fn sample_keyphrases_name_the_people_places_and_the_partnership() {
 
 /// The "new strategic partnership" (شراكة استراتيجية جديدة) is the news of the
 /// visit; the article names it once, in sentence 10 of 14, as a quoted term. The
-/// scoring chosen on the dev articles ranks it outside the top 10 (strong position
-/// boost; 34th after the stem-level diversity, credit skipping and entity rules of
-/// 2026-11-26, which bring موسكو into the top 10). The option `term_as_lede` (a whole
-/// quoted multi-word term counts as if in the first sentence) finds it, 7th, but
-/// lowers dev recall@10 (47.52 -> 47.27; unseen training articles 47.95 -> 47.87)
-/// and was written after looking at this article, so it is off by default and this
+/// scoring chosen on the dev articles ranks it outside the top 10 (35th with the
+/// learned scorer, 34th with the hand formula: position weighs heavily). Boosting whole
+/// quoted terms enough to find it (`term_as_lede=1`: 7th; `kp.term=2`: 8th) lowers dev
+/// recall@10 beyond noise (bootstrap intervals below 0), and fewer than half of the
+/// quoted terms of 20 dev articles read as good keyphrases (docs/digest.md), so this
 /// test stays ignored: `cargo test -p khabar --test digest -- --ignored`.
 #[test]
 #[ignore = "the strategic partnership ranks outside the top 10 with the dev-chosen scoring (see the comment)"]
@@ -57,15 +56,52 @@ fn sample_keyphrases_include_the_strategic_partnership() {
     assert!(has_phrase(&a, &["شراكة", "استراتيجية"]), "the strategic partnership missing from {shown:?}");
 }
 
-/// The article opens with its source credit `(CNN)--`: a credit, not a keyphrase; and
-/// North Korea's leader (الزعيم الكوري الشمالي) is not a keyphrase of its own once كوريا
-/// الشمالية and كيم are (its words' stems are all in chosen keyphrases).
+/// The article opens with its source credit `(CNN)--`: a credit, not a keyphrase.
 #[test]
-fn sample_keyphrases_skip_the_credit_and_near_repeats() {
+fn sample_keyphrases_skip_the_credit() {
     let a = sample();
     let shown: Vec<&str> = a.keyphrases.iter().map(|k| k.text.as_str()).collect();
     assert!(!shown.iter().any(|k| k.contains("CNN")), "{shown:?}");
+}
+
+/// North Korea's leader (الزعيم الكوري الشمالي) is a near repeat once كوريا الشمالية and
+/// الزعيمين … are keyphrases. With the hand formula (`kp_model: false`) it is skipped (its
+/// words' stems are all in chosen keyphrases); the learned scorer ranks it 6th, before كوريا
+/// الشمالية, and the later-cover step (`cover_later`) then drops it from the shown ten.
+#[test]
+fn sample_keyphrases_skip_near_repeats() {
+    let a = sample();
+    let shown: Vec<&str> = a.keyphrases.iter().map(|k| k.text.as_str()).collect();
     assert!(!shown.iter().any(|k| k.contains("الزعيم الكوري")), "{shown:?}");
+}
+
+/// The same with the hand formula: a phrase whose stems are all in chosen keyphrases is skipped.
+#[test]
+fn hand_formula_skips_near_repeats_in_the_sample() {
+    let mut d = DigestOptions::default();
+    d.kp_model = false;
+    let a = Analyzer::default().with_digest_options(d).analyze(TEXT);
+    let shown: Vec<&str> = a.keyphrases.iter().map(|k| k.text.as_str()).collect();
+    assert!(!shown.iter().any(|k| k.contains("الزعيم الكوري")), "{shown:?}");
+}
+
+/// The hand formula is one weight vector of the learned model (`KP_HAND`): both give the
+/// sample the same top 10.
+#[test]
+fn learned_model_with_hand_weights_is_the_hand_formula() {
+    let mut hand = DigestOptions::default();
+    hand.kp_model = false;
+    let mut learned = DigestOptions::default();
+    learned.kp = khabar::digest::KP_HAND;
+    let texts = |d: DigestOptions| -> Vec<String> {
+        Analyzer::default().with_digest_options(d).analyze(TEXT).keyphrases.into_iter().map(|k| k.text).collect()
+    };
+    assert_eq!(texts(hand), texts(learned));
+    let mut d = DigestOptions::default();
+    d.set_weights("kp_model=0,kp.per=-1.5").unwrap();
+    assert!(!d.kp_model);
+    assert_eq!(d.kp[khabar::digest::KP_FEATURES.iter().position(|f| *f == "per").unwrap()], -1.5);
+    assert!(d.set_weight("kp.nothing", 1.0).is_err());
 }
 
 #[test]

@@ -15,6 +15,8 @@
 //! score = mentions^T × (Σ idf(word) / words^L) × (1 + P / (1 + first sentence)) × (1 + E if an entity named twice or more)
 //! ```
 //!
+//! (the hand formula; by default a learned log-linear model over [`KP_FEATURES`] scores
+//! them instead, [`KP_WEIGHTS`], of which the hand formula is one weight vector, [`KP_HAND`]).
 //! Mentions inside a source credit or dateline opener (`(CNN)--`, `سبق- الرياض:`)
 //! are not candidates. Optionally (off by default) a multi-word phrase that is a
 //! whole short quotation counts as first seen in the first sentence. The list is
@@ -118,6 +120,9 @@ pub struct DigestOptions {
     /// (0: lemmas; 1: stems; 2: stems, but a name is only covered by chosen names and by the
     /// same lemmas, so روسيا is not covered by the adjective of صناعة روسية).
     pub stem_redundancy: f32,
+    /// After the greedy choice, a shown keyphrase (not a name) whose words are all in the other
+    /// shown keyphrases — chosen after it — is dropped and the next one moves up (0: off).
+    pub cover_later: f32,
     /// Keyphrases from a source credit or dateline opener (`(CNN)--`, `أحمد علي- سبق- القاهرة:`):
     /// 0 keeps them, 1 drops every mention inside the opener, 2 keeps the place after its last dash.
     pub skip_credits: f32,
@@ -133,6 +138,12 @@ pub struct DigestOptions {
     /// position boost of the first sentence wherever it is (off: it lowered dev recall@10,
     /// docs/digest.md).
     pub term_as_lede: bool,
+    /// Whether keyphrases are scored by the learned model (the default), `exp(Σ kp[i] × feature i)`
+    /// over [`KP_FEATURES`], instead of the hand-tuned formula (off: `tf_power`, `position_boost`,
+    /// `entity_boost`, … apply; the diversity discount is the same either way).
+    pub kp_model: bool,
+    /// Weights of the learned keyphrase model, one per [`KP_FEATURES`] name.
+    pub kp: [f32; KP_FEATURES.len()],
     /// Summary weight of centrality.
     pub w_centrality: f32,
     /// Summary weight of position.
@@ -201,6 +212,48 @@ pub const LEDE_FEATURES: [&str; 26] = [
     "clause_cut",
 ];
 
+/// The features of a keyphrase candidate (a group of mentions), for the learned keyphrase
+/// scorer (see docs/digest.md). `position` is `ln(1 + 8 / (1 + first sentence))`, the hand
+/// formula's position boost; with `log_tf`, `log_spec` and `entity2` the hand formula is one
+/// weight vector of this model (0.7, 1, 1, …, ln 1.5).
+pub const KP_FEATURES: [&str; 23] = [
+    "log_tf",
+    "log_spec",
+    "position",
+    "inv_first",
+    "relpos",
+    "spread",
+    "entity",
+    "entity2",
+    "per",
+    "loc",
+    "org",
+    "misc",
+    "log_words",
+    "one_word",
+    "mean_idf",
+    "min_idf",
+    "quoted",
+    "term",
+    "propn_share",
+    "ends_adj",
+    "early",
+    "latin",
+    "lede_only",
+];
+
+/// The learned keyphrase model's weights (order of [`KP_FEATURES`]): coordinate ascent on the
+/// recall@10 of khabar's own greedy list (diversity included) over 3,000 SaudiNewsNet articles
+/// outside the eval set, from the hand formula, one pass (`scripts/digest_keyphrases.py`; the
+/// number of passes chosen on dev; see docs/digest.md).
+pub const KP_WEIGHTS: [f32; KP_FEATURES.len()] =
+    [0.7, 0.7, 1.7, -0.2, 0.0, -0.2, 0.0, 0.4055, -0.5, 0.0, 0.0, 0.0, 0.2, 0.0, 0.0, 0.0, 0.2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+
+/// The hand formula as [`KP_FEATURES`] weights (T = 0.7, Σ idf, P = 8, E = 0.5 for names seen
+/// twice): the learned model's starting point.
+pub const KP_HAND: [f32; KP_FEATURES.len()] =
+    [0.7, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.405_465, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+
 impl DigestOptions {
     /// Set one weight by its field name (`lede.<feature>` for the lede model's weights; a
     /// flag is on for any value but 0), for tuning without rebuilding.
@@ -216,7 +269,9 @@ impl DigestOptions {
             "redundancy" => self.redundancy = v,
             "term_boost" => self.term_boost = v,
             "term_as_lede" => self.term_as_lede = v != 0.0,
+            "kp_model" => self.kp_model = v != 0.0,
             "stem_redundancy" => self.stem_redundancy = v,
+            "cover_later" => self.cover_later = v,
             "skip_credits" => self.skip_credits = v,
             "entity_tf_power" => self.entity_tf_power = v,
             "entity_min_mentions" => self.entity_min_mentions = v as usize,
@@ -232,10 +287,15 @@ impl DigestOptions {
             "lede_room" => self.lede_room = v != 0.0,
             "trim_datelines" => self.trim_datelines = v != 0.0,
             "trim_clauses" => self.trim_clauses = v != 0.0,
-            _ => match name.strip_prefix("lede.").and_then(|f| LEDE_FEATURES.iter().position(|x| *x == f)) {
-                Some(i) => self.lede[i] = v,
-                None => return Err(format!("unknown weight {name:?}")),
-            },
+            _ => {
+                if let Some(i) = name.strip_prefix("lede.").and_then(|f| LEDE_FEATURES.iter().position(|x| *x == f)) {
+                    self.lede[i] = v;
+                } else if let Some(i) = name.strip_prefix("kp.").and_then(|f| KP_FEATURES.iter().position(|x| *x == f)) {
+                    self.kp[i] = v;
+                } else {
+                    return Err(format!("unknown weight {name:?}"));
+                }
+            }
         }
         Ok(())
     }
@@ -266,7 +326,10 @@ impl Default for DigestOptions {
             redundancy: 0.5,
             term_boost: 0.0,
             term_as_lede: false,
+            kp_model: true,
+            kp: KP_WEIGHTS,
             stem_redundancy: 2.0,
+            cover_later: 1.0,
             skip_credits: 1.0,
             entity_tf_power: -1.0,
             entity_min_mentions: 2,
@@ -387,6 +450,12 @@ struct Mention {
     quoted: bool,
     /// The mention is a whole short quotation (`أعلنا عن "شراكة استراتيجية جديدة"`): a term the text marks.
     term: bool,
+    /// Entity type: 0 none, 1 PER, 2 LOC, 3 ORG, 4 MISC or other.
+    kind: u8,
+    /// Words tagged PROPN (or X).
+    propn: usize,
+    /// The last word is an adjective.
+    ends_adj: bool,
 }
 
 /// Compute the keyphrases and summary of `a` (analysis of `text`) with the embedded idf table.
@@ -424,7 +493,7 @@ pub fn digest_with(a: &Analysis, text: &str, options: &DigestOptions, idf: &Idf)
     }
     let (words_per_token, entity_of) = prepare(a);
     let mentions = mentions(a, text, &words_per_token, &entity_of, idf, options);
-    let keyphrases = rank_keyphrases(&mentions, idf, options);
+    let keyphrases = rank_keyphrases(&mentions, idf, options, a.sentences.len());
     let summary = if options.summary_sentences == 0 {
         Vec::new()
     } else {
@@ -447,7 +516,7 @@ pub fn lede_features(a: &Analysis, text: &str, options: &DigestOptions) -> Vec<(
     let idf = Idf::embedded();
     let (words_per_token, entity_of) = prepare(a);
     let mentions = mentions(a, text, &words_per_token, &entity_of, idf, options);
-    let keyphrases = rank_keyphrases(&mentions, idf, options);
+    let keyphrases = rank_keyphrases(&mentions, idf, options, a.sentences.len());
     let sc = sentence_scores(a, &words_per_token, &entity_of, &keyphrases, idf, options);
     (0..a.sentences.len())
         .map(|i| {
@@ -685,17 +754,23 @@ fn flush(
         entity: e.is_some(),
         quoted: false,
         term: false,
+        kind: match e.map(|e| e.kind.as_str()) {
+            None => 0,
+            Some("PER") => 1,
+            Some("LOC") => 2,
+            Some("ORG") => 3,
+            Some(_) => 4,
+        },
+        propn: words.iter().filter(|w| w.upos == Upos::Propn).count(),
+        ends_adj: words.last().is_some_and(|w| w.upos == Upos::Adj),
     });
 }
 
 /// A phrase's words as (lemma key, the key the diversity discount compares).
 type CoverWords<'a> = Vec<(&'a str, &'a str)>;
 
-/// Group mentions, score and rank them; drop phrases inside better ones.
-fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> Vec<KeyphraseRecord> {
-    struct Group<'m> {
-        mentions: Vec<&'m Mention>,
-    }
+/// Mentions grouped by key (entities by canonical name), in order of first mention.
+fn group_mentions(mentions: &[Mention]) -> Vec<Group<'_>> {
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     for m in mentions {
@@ -707,10 +782,119 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> 
             }
         }
     }
+    groups
+}
+
+/// The mentions of one keyphrase candidate.
+struct Group<'m> {
+    mentions: Vec<&'m Mention>,
+}
+
+/// The features of a group of mentions in [`KP_FEATURES`] order (`sentences`: of the article).
+fn group_features(g: &Group, idf: &Idf, sentences: usize) -> [f32; KP_FEATURES.len()] {
+    let m0 = g.mentions[0];
+    let n = g.mentions.len() as f32;
+    let idfs: Vec<f32> = m0.words.iter().map(|w| idf.idf(w)).collect();
+    let spec: f32 = idfs.iter().sum();
+    let words = m0.words.len().max(1) as f32;
+    let first = g.mentions.iter().map(|m| m.sentence).min().unwrap_or(0) as f32;
+    let last = g.mentions.iter().map(|m| m.sentence).max().unwrap_or(0) as f32;
+    let ns = sentences.max(1) as f32;
+    let entity = g.mentions.iter().any(|m| m.entity);
+    let kind = g.mentions.iter().map(|m| m.kind).max().unwrap_or(0);
+    let b = |x: bool| if x { 1.0 } else { 0.0 };
+    [
+        n.ln(),
+        spec.max(1e-3).ln(),
+        (1.0 + 8.0 / (1.0 + first)).ln(),
+        1.0 / (1.0 + first),
+        first / ns,
+        (last - first) / ns,
+        b(entity),
+        b(entity && g.mentions.len() >= 2),
+        b(kind == 1),
+        b(kind == 2),
+        b(kind == 3),
+        b(kind == 4),
+        words.ln(),
+        b(m0.words.len() <= 1),
+        spec / words,
+        idfs.iter().copied().fold(f32::INFINITY, f32::min).clamp(0.0, 20.0),
+        b(g.mentions.iter().any(|m| m.quoted)),
+        b(m0.words.len() > 1 && g.mentions.iter().any(|m| m.term)),
+        m0.propn as f32 / words,
+        b(m0.ends_adj),
+        (1.0 + g.mentions.iter().filter(|m| m.sentence < 3).count() as f32).ln(),
+        b(m0.surface.chars().any(|c| c.is_ascii_alphabetic())),
+        b(last == 0.0),
+    ]
+}
+
+/// The most common surface form of a group, the earliest on ties.
+fn group_text(g: &Group) -> String {
+    let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+    for m in &g.mentions {
+        match counts.iter_mut().find(|c| c.0 == m.surface.as_str()) {
+            Some(c) => c.1 += 1,
+            None => counts.push((&m.surface, 1, m.start)),
+        }
+    }
+    counts.iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.2.cmp(&a.2))).map(|c| c.0.to_owned()).unwrap_or_default()
+}
+
+/// One keyphrase candidate with its features, for training the learned scorer.
+#[derive(Clone, Debug)]
+pub struct KeyphraseCandidate {
+    /// Its features in [`KP_FEATURES`] order.
+    pub features: [f32; KP_FEATURES.len()],
+    /// Its text as a keyphrase would show it (most common surface form).
+    pub text: String,
+    /// Its words as (lemma key, the key the diversity discount compares them by).
+    pub words: Vec<(String, String)>,
+    /// Whether it is a named entity (a name is covered only by names when `stem_redundancy` is 2).
+    pub name: bool,
+}
+
+/// Every keyphrase candidate of `a` (analysis of `text`), in order of first mention: what
+/// `khabar eval digest --dump-keyphrases` writes to train the learned scorer.
+pub fn keyphrase_features(a: &Analysis, text: &str, options: &DigestOptions) -> Vec<KeyphraseCandidate> {
+    if a.tokens.is_empty() || a.length != text.len() {
+        return Vec::new();
+    }
+    let idf = Idf::embedded();
+    let (words_per_token, entity_of) = prepare(a);
+    let mentions = mentions(a, text, &words_per_token, &entity_of, idf, options);
+    group_mentions(&mentions)
+        .iter()
+        .map(|g| {
+            let mut words: Vec<(String, String)> = g
+                .mentions
+                .iter()
+                .flat_map(|m| m.words.iter().map(|w| (w.clone(), if options.stem_redundancy > 0.0 { cover_key(w) } else { w }.to_owned())))
+                .collect();
+            words.sort_unstable();
+            words.dedup();
+            KeyphraseCandidate {
+                features: group_features(g, idf, a.sentences.len()),
+                text: group_text(g),
+                words,
+                name: g.mentions.iter().any(|m| m.entity),
+            }
+        })
+        .collect()
+}
+
+/// Group mentions, score and rank them; drop phrases inside better ones.
+fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions, sentences: usize) -> Vec<KeyphraseRecord> {
+    let groups = group_mentions(mentions);
     let mut scored: Vec<(f32, &Group, CoverWords)> = groups
         .iter()
         .map(|g| {
             let m0 = g.mentions[0];
+            let learned = options.kp_model.then(|| {
+                let f = group_features(g, idf, sentences);
+                f.iter().zip(&options.kp).map(|(x, w)| x * w).sum::<f32>().clamp(-60.0, 60.0).exp()
+            });
             let n = g.mentions.len() as f32;
             let spec: f32 = m0.words.iter().map(|w| idf.idf(w)).sum::<f32>() / (m0.words.len().max(1) as f32).powf(options.length_power);
             let mut first = g.mentions.iter().map(|m| m.sentence).min().unwrap_or(0) as f32;
@@ -721,12 +905,14 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> 
                 first = 0.0;
             }
             let tf = if entity && options.entity_tf_power >= 0.0 { options.entity_tf_power } else { options.tf_power };
-            let score = n.powf(tf)
-                * spec
-                * (1.0 + options.position_boost / (1.0 + first))
-                * if entity && g.mentions.len() >= options.entity_min_mentions { 1.0 + options.entity_boost } else { 1.0 }
-                * if quoted { 1.0 + options.quote_boost } else { 1.0 }
-                * if term { 1.0 + options.term_boost } else { 1.0 };
+            let score = learned.unwrap_or_else(|| {
+                n.powf(tf)
+                    * spec
+                    * (1.0 + options.position_boost / (1.0 + first))
+                    * if entity && g.mentions.len() >= options.entity_min_mentions { 1.0 + options.entity_boost } else { 1.0 }
+                    * if quoted { 1.0 + options.quote_boost } else { 1.0 }
+                    * if term { 1.0 + options.term_boost } else { 1.0 }
+            });
             // Each word as (lemma key, the key it is compared by).
             let mut words: Vec<(&str, &str)> = g
                 .mentions
@@ -790,20 +976,24 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions) -> 
         };
         taken[bi] = true;
         let (g, words) = (scored[bi].1, scored[bi].2.clone());
-        // Most common surface form, the earliest on ties.
-        let mut counts: Vec<(&str, usize, usize)> = Vec::new();
-        for m in &g.mentions {
-            match counts.iter_mut().find(|c| c.0 == m.surface.as_str()) {
-                Some(c) => c.1 += 1,
-                None => counts.push((&m.surface, 1, m.start)),
-            }
-        }
-        let text = counts.iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.2.cmp(&a.2))).map(|c| c.0.to_owned()).unwrap_or_default();
+        let text = group_text(g);
         let mut spans: Vec<SpanRecord> = g.mentions.iter().map(|m| SpanRecord { start: m.start, end: m.end }).collect();
         spans.sort_by_key(|s| (s.start, s.end));
         spans.dedup();
         chosen.push((words, g.mentions.iter().any(|m| m.entity)));
         out.push(KeyphraseRecord { text, lemma: g.mentions[0].display_lemma.clone(), score: (score * 1000.0).round() / 1000.0, spans });
+    }
+    if options.cover_later > 0.0 {
+        // the lowest-ranked covered phrase goes first; every pass removes one phrase
+        while let Some(i) = {
+            let top = options.keyphrases.min(out.len());
+            (0..top)
+                .rev()
+                .find(|&i| !chosen[i].1 && chosen[i].0.iter().all(|w| (0..top).any(|j| j != i && chosen[j].0.iter().any(|x| x.1 == w.1))))
+        } {
+            out.remove(i);
+            chosen.remove(i);
+        }
     }
     out
 }
