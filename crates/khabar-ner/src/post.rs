@@ -44,8 +44,7 @@ impl NerModel {
                     i += 1;
                     continue;
                 }
-                let inside = |k: usize| k < labs.len() && labs[k] != O && !is_b(labs[k]);
-                if !inside(i) && !inside(j) && labs[i..j].iter().all(|&l| l == O || label_type(l) == ty) {
+                if !crosses_edges(labs, i, j) && labs[i..j].iter().all(|&l| l == O || label_type(l) == ty) {
                     relabel(labs, i, j, ty);
                 }
                 i = j;
@@ -87,9 +86,7 @@ impl NerModel {
                     place |= h.nisba.contains_key(m);
                     j += 1;
                 }
-                // no entity may cross the span's edges
-                let inside = |k: usize| k < labs.len() && labs[k] != O && !is_b(labs[k]);
-                if !place || inside(i) || inside(j) || labs[i..j].iter().any(|&l| l != O) {
+                if !place || crosses_edges(labs, i, j) || labs[i..j].iter().any(|&l| l != O) {
                     i += 1;
                     continue;
                 }
@@ -472,6 +469,13 @@ fn entity_spans(labs: &[usize]) -> Vec<(usize, usize, usize)> {
 }
 
 /// Label tokens `i..j` as one entity of type `ty`.
+/// Whether an entity crosses an edge of the span `i..j`: an I- label at `i`
+/// continues an entity from before it, one at `j` continues one from inside it.
+fn crosses_edges(labs: &[usize], i: usize, j: usize) -> bool {
+    let inside = |k: usize| k < labs.len() && labs[k] != O && !is_b(labs[k]);
+    inside(i) || inside(j)
+}
+
 fn relabel(labs: &mut [usize], i: usize, j: usize, ty: usize) {
     labs[i] = b_of(ty);
     for l in &mut labs[i + 1..j] {
