@@ -363,6 +363,10 @@ fn kind_code(k: TokenKind) -> u8 {
     }
 }
 
+/// Most distinct surfaces an [`analyse_tokens_with`] cache keeps (it starts
+/// again when full).
+pub const TOKEN_CACHE_MAX: usize = 1 << 14;
+
 /// Analyse a run of tokens (one sentence) of `text`.
 pub fn analyse_tokens(
     text: &str,
@@ -372,78 +376,119 @@ pub fn analyse_tokens(
     lex: &CorpusLex,
     out: &mut Vec<TokInfo>,
 ) {
+    analyse_tokens_with(text, tokens, gaz, trig, lex, None, out)
+}
+
+/// [`analyse_tokens`], reusing the one-token analyses (before the multi-word
+/// gazetteer matches) kept in `cache` by surface: a token's analysis reads
+/// only its surface and kind (the test `cached_analysis_is_the_same` checks
+/// this), so a cache must only ever be used with one `gaz`, `trig` and `lex`.
+pub fn analyse_tokens_with(
+    text: &str,
+    tokens: &[Token],
+    gaz: &Gazetteer,
+    trig: &HashMap<&'static str, u8>,
+    lex: &CorpusLex,
+    mut cache: Option<&mut HashMap<String, TokInfo>>,
+    out: &mut Vec<TokInfo>,
+) {
     out.clear();
     for t in tokens {
         let surface = t.text(text);
-        let mut ti = TokInfo { kind_code: kind_code(t.kind), ..Default::default() };
-        normalize_into(surface, Profile::Search, &mut ti.norm);
-        ti.char_len = ti.norm.chars().count();
-        if t.kind == TokenKind::Arabic {
-            ti.clit = clitic::analyse(surface);
-            if ti.norm == surface {
-                // nothing to fold, so the tails fold to themselves too (the test
-                // `unfolded_text_has_unfolded_tails` checks this of the normaliser)
-                ti.prep.push_str(&surface[ti.clit.prep..]);
-                ti.core.push_str(&surface[ti.clit.core()..]);
-            } else {
-                normalize_into(&surface[ti.clit.prep..], Profile::Search, &mut ti.prep);
-                normalize_into(&surface[ti.clit.core()..], Profile::Search, &mut ti.core);
-            }
-        } else if t.kind == TokenKind::Number {
-            ti.norm.clear();
-            ti.norm.push_str(if ti.char_len <= 2 {
-                "<N2>"
-            } else if ti.char_len == 4 {
-                "<N4>"
-            } else {
-                "<N>"
-            });
-            ti.prep.push_str(&ti.norm);
-            ti.core.push_str(&ti.norm);
-        } else {
-            ti.prep.push_str(&ti.norm);
-            ti.core.push_str(&ti.norm);
-        }
-        ti.h_norm = fnv(ti.norm.as_bytes());
-        ti.h_prep = fnv(ti.prep.as_bytes());
-        ti.h_core = fnv(ti.core.as_bytes());
-        if t.kind == TokenKind::Arabic {
-            let core = ti.core.as_bytes();
-            // byte offsets of the first four and the last three characters
-            let mut head = [core.len(); 4];
-            for (slot, (i, _)) in head.iter_mut().zip(ti.core.char_indices()) {
-                *slot = i;
-            }
-            let mut tail = [0usize; 4];
-            for (slot, (i, _)) in tail.iter_mut().skip(1).zip(ti.core.char_indices().rev()) {
-                *slot = i;
-            }
-            let cl = ti.core.chars().count();
-            if cl >= 2 {
-                for k in 1..=3usize.min(cl - 1) {
-                    ti.affix[k - 1] = fnv(&core[..head[k]]);
-                    ti.affix[2 + k] = fnv(&core[tail[k]..]);
+        let Some(c) = cache.as_deref_mut() else {
+            out.push(analyse_token(surface, t.kind, gaz, trig, lex));
+            continue;
+        };
+        match c.get(surface) {
+            Some(ti) if ti.kind_code == kind_code(t.kind) => out.push(ti.clone()),
+            _ => {
+                let ti = analyse_token(surface, t.kind, gaz, trig, lex);
+                if c.len() >= TOKEN_CACHE_MAX {
+                    c.clear();
                 }
-            }
-            if cl >= 3 {
-                ti.suf2 = fnv(&core[tail[2]..]);
+                c.insert(surface.to_owned(), ti.clone());
+                out.push(ti);
             }
         }
-        let lb = ti.char_len.min(8) as u64;
-        ti.h_shape = (ti.kind_code as u64) << 8 | lb << 4 | ti.clit.pattern as u64;
-        ti.trigger = trig.get(ti.core.as_str()).or_else(|| trig.get(ti.norm.as_str())).copied().unwrap_or(0);
-        if t.kind == TokenKind::Arabic {
-            let mut g = 0u8;
-            for f in [&ti.norm, &ti.prep, &ti.core] {
-                if let Some(&b) = gaz.map.get(f.as_str()) {
-                    g |= b;
-                }
-            }
-            ti.gaz1 = g;
-            ti.cstat = lex.get(ti.core.as_str()).copied().unwrap_or(0);
-        }
-        out.push(ti);
     }
+    gazetteer_matches(gaz, out);
+}
+
+/// One token's analysis (all but the multi-word gazetteer bits).
+fn analyse_token(surface: &str, kind: TokenKind, gaz: &Gazetteer, trig: &HashMap<&'static str, u8>, lex: &CorpusLex) -> TokInfo {
+    let mut ti = TokInfo { kind_code: kind_code(kind), ..Default::default() };
+    normalize_into(surface, Profile::Search, &mut ti.norm);
+    ti.char_len = ti.norm.chars().count();
+    if kind == TokenKind::Arabic {
+        ti.clit = clitic::analyse(surface);
+        if ti.norm == surface {
+            // nothing to fold, so the tails fold to themselves too (the test
+            // `unfolded_text_has_unfolded_tails` checks this of the normaliser)
+            ti.prep.push_str(&surface[ti.clit.prep..]);
+            ti.core.push_str(&surface[ti.clit.core()..]);
+        } else {
+            normalize_into(&surface[ti.clit.prep..], Profile::Search, &mut ti.prep);
+            normalize_into(&surface[ti.clit.core()..], Profile::Search, &mut ti.core);
+        }
+    } else if kind == TokenKind::Number {
+        ti.norm.clear();
+        ti.norm.push_str(if ti.char_len <= 2 {
+            "<N2>"
+        } else if ti.char_len == 4 {
+            "<N4>"
+        } else {
+            "<N>"
+        });
+        ti.prep.push_str(&ti.norm);
+        ti.core.push_str(&ti.norm);
+    } else {
+        ti.prep.push_str(&ti.norm);
+        ti.core.push_str(&ti.norm);
+    }
+    ti.h_norm = fnv(ti.norm.as_bytes());
+    ti.h_prep = fnv(ti.prep.as_bytes());
+    ti.h_core = fnv(ti.core.as_bytes());
+    if kind == TokenKind::Arabic {
+        let core = ti.core.as_bytes();
+        // byte offsets of the first four and the last three characters
+        let mut head = [core.len(); 4];
+        for (slot, (i, _)) in head.iter_mut().zip(ti.core.char_indices()) {
+            *slot = i;
+        }
+        let mut tail = [0usize; 4];
+        for (slot, (i, _)) in tail.iter_mut().skip(1).zip(ti.core.char_indices().rev()) {
+            *slot = i;
+        }
+        let cl = ti.core.chars().count();
+        if cl >= 2 {
+            for k in 1..=3usize.min(cl - 1) {
+                ti.affix[k - 1] = fnv(&core[..head[k]]);
+                ti.affix[2 + k] = fnv(&core[tail[k]..]);
+            }
+        }
+        if cl >= 3 {
+            ti.suf2 = fnv(&core[tail[2]..]);
+        }
+    }
+    let lb = ti.char_len.min(8) as u64;
+    ti.h_shape = (ti.kind_code as u64) << 8 | lb << 4 | ti.clit.pattern as u64;
+    ti.trigger = trig.get(ti.core.as_str()).or_else(|| trig.get(ti.norm.as_str())).copied().unwrap_or(0);
+    if kind == TokenKind::Arabic {
+        let mut g = 0u8;
+        for f in [&ti.norm, &ti.prep, &ti.core] {
+            if let Some(&b) = gaz.map.get(f.as_str()) {
+                g |= b;
+            }
+        }
+        ti.gaz1 = g;
+        ti.cstat = lex.get(ti.core.as_str()).copied().unwrap_or(0);
+    }
+    ti
+}
+
+/// Set the gazetteer bits of analysed tokens: the longest multi-word match
+/// from each start, else the single word's bits.
+fn gazetteer_matches(gaz: &Gazetteer, out: &mut [TokInfo]) {
     // multi-word gazetteer matches (longest first from each start)
     let n = out.len();
     let mut key = String::new();
@@ -455,13 +500,18 @@ pub fn analyse_tokens(
         }
         let mut matched = 0usize;
         let mut bits = 0u8;
+        // which of the two forms can start an entry (looked up once)
+        let starts = [gaz.firsts.contains_key(out[i].prep.as_str()), gaz.firsts.contains_key(out[i].core.as_str())];
         'len: for len in (2..=GAZ_MAX.min(n - i)).rev() {
+            if !(starts[0] || starts[1]) {
+                break;
+            }
             if out[i + 1..i + len].iter().any(|t| t.kind_code != 0) {
                 continue;
             }
             for first in 0..2 {
                 let fw = if first == 0 { &out[i].prep } else { &out[i].core };
-                if !gaz.firsts.contains_key(fw.as_str()) {
+                if !starts[first] {
                     continue;
                 }
                 key.clear();
@@ -492,20 +542,24 @@ pub fn analyse_tokens(
     }
 }
 
-/// Feature hashes of token `i` (appended to `out`).
 /// Which of a token's base features to compute: all of them, only those
-/// that read nothing but the token itself ([`OwnKey`]), or only the others
-/// (neighbours, document). `Own` and `Context` together give the features of
+/// that read nothing but the token itself ([`OwnKey`]), or the context
+/// features besides those that read one neighbour only. `Own`, `Pair` and the
+/// four neighbours' [`neighbour_features`] together give the features of
 /// `All`, in a different order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
     All,
     Own,
-    Context,
+    /// The context features that read more than one neighbour (or the
+    /// token, the sentence or the document besides one): all but the own
+    /// features and the [`neighbour_features`] of the tokens at ±1 and ±2.
+    Pair,
 }
 
-/// The fields of a token that its [`Part::Own`] features read: two tokens
-/// with equal keys have equal own features wherever they stand (the test
+/// The fields of a token that its [`Part::Own`] features and the
+/// [`neighbour_features`] it gives the tokens around it read: two tokens
+/// with equal keys have equal such features wherever they stand (the test
 /// `own_features_read_only_the_own_key` checks this), so their summed
 /// weights can be reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -521,6 +575,8 @@ pub struct OwnKey {
     gaz: u8,
     gaz1: u8,
     upos: u8,
+    suf2: u64,
+    trigger: u8,
 }
 
 impl OwnKey {
@@ -537,7 +593,48 @@ impl OwnKey {
             gaz: t.gaz,
             gaz1: t.gaz1,
             upos: t.upos,
+            suf2: t.suf2,
+            trigger: t.trigger,
         }
+    }
+}
+
+/// The value a missing neighbour at offset `d` (before the sentence or after
+/// it) gives the core and word features.
+fn boundary(d: isize) -> u64 {
+    0x1111 ^ (d as u64)
+}
+
+/// The features of a token that read one neighbour only, the one at offset
+/// `d` (−2, −1, 1 or 2; `x` is `None` past the sentence's edge): with `lemma`
+/// the neighbour's lemma feature (only for ±1, and only read when the token
+/// itself has a part of speech), else the others. Every token's
+/// [`Part::All`] features are its own, its [`Part::Pair`] ones and these of
+/// its four neighbours.
+pub fn neighbour_features(x: Option<&TokInfo>, d: isize, lemma: bool, out: &mut Vec<u64>) {
+    let empty = TokInfo::default();
+    let (t, hc, hn) = match x {
+        Some(t) => (t, t.h_core, t.h_norm),
+        None => (&empty, boundary(d), boundary(d)),
+    };
+    match (d, lemma) {
+        (-1, false) => {
+            out.push(mix(30, hc));
+            out.push(mix(34, hn));
+            out.push(mix(41, t.suf2));
+            out.push(mix(80, t.trigger as u64));
+        }
+        (1, false) => {
+            out.push(mix(32, hc));
+            out.push(mix(35, hn));
+            out.push(mix(40, t.suf2));
+            out.push(mix(82, t.trigger as u64));
+        }
+        (-2, false) => out.push(mix(31, hc)),
+        (2, false) => out.push(mix(33, hc)),
+        (-1, true) => out.push(mix(190, pair(t.h_lemma, 1))),
+        (1, true) => out.push(mix(191, pair(t.h_lemma, 2))),
+        _ => {}
     }
 }
 
@@ -550,8 +647,10 @@ pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>
 /// [`token_features`], or one [`Part`] of them. With `Part::All` the order is
 /// the training order (float sums in training depend on it).
 pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>, part: Part, out: &mut Vec<u64>) {
-    let own = part != Part::Context;
+    let own = matches!(part, Part::All | Part::Own);
     let ctx = part != Part::Own;
+    // the features that read one neighbour only (see neighbour_features)
+    let single = part == Part::All;
     let t = &toks[i];
     let empty = TokInfo::default();
     let at = |d: isize| -> &TokInfo {
@@ -562,11 +661,10 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
             &toks[j as usize]
         }
     };
-    let bos: u64 = 0x1111;
     let hc = |d: isize| -> u64 {
         let j = i as isize + d;
         if j < 0 || j as usize >= toks.len() {
-            bos ^ (d as u64)
+            boundary(d)
         } else {
             toks[j as usize].h_core
         }
@@ -574,7 +672,7 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
     let hn = |d: isize| -> u64 {
         let j = i as isize + d;
         if j < 0 || j as usize >= toks.len() {
-            bos ^ (d as u64)
+            boundary(d)
         } else {
             toks[j as usize].h_norm
         }
@@ -600,20 +698,23 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
     }
     out.push(mix(6, pair(t.h_shape, at(-1).h_shape)));
     // neighbours
-    out.push(mix(30, hc(-1)));
-    out.push(mix(31, hc(-2)));
-    out.push(mix(32, hc(1)));
-    out.push(mix(33, hc(2)));
-    out.push(mix(34, hn(-1)));
-    out.push(mix(35, hn(1)));
+    if single {
+        out.push(mix(30, hc(-1)));
+        out.push(mix(31, hc(-2)));
+        out.push(mix(32, hc(1)));
+        out.push(mix(33, hc(2)));
+        out.push(mix(34, hn(-1)));
+        out.push(mix(35, hn(1)));
+    }
     out.push(mix(36, pair(hc(-1), t.h_core)));
     out.push(mix(37, pair(t.h_core, hc(1))));
     out.push(mix(38, pair(hc(-2), hc(-1))));
     out.push(mix(39, pair(hc(1), hc(2))));
     // suffix of the next core (nisba adjectives: الفرنسي ...)
-    let suf2 = |x: &TokInfo| -> u64 { x.suf2 };
-    out.push(mix(40, suf2(at(1))));
-    out.push(mix(41, suf2(at(-1))));
+    if single {
+        out.push(mix(40, at(1).suf2));
+        out.push(mix(41, at(-1).suf2));
+    }
     // gazetteers
     for b in 0..8u64 {
         if t.gaz & (1 << b) != 0 {
@@ -632,9 +733,13 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
         }
     }
     // triggers
-    out.push(mix(80, at(-1).trigger as u64));
+    if single {
+        out.push(mix(80, at(-1).trigger as u64));
+    }
     out.push(mix(81, (at(-2).trigger as u64) << 4 | at(-1).trigger as u64));
-    out.push(mix(82, at(1).trigger as u64));
+    if single {
+        out.push(mix(82, at(1).trigger as u64));
+    }
     out.push(mix(83, pair(at(-1).trigger as u64, t.gaz as u64)));
     // corpus statistics of the core and its neighbours
     let cs = t.cstat;
@@ -669,8 +774,10 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
         out.push(mix(187, u(at(-2)) << 16 | u(at(-1)) << 8 | u(t)));
         out.push(mix(188, u(t) << 16 | u(at(1)) << 8 | u(at(2))));
         out.push(mix(189, u(at(-1)) << 16 | u(t) << 8 | u(at(1))));
-        out.push(mix(190, pair(at(-1).h_lemma, 1)));
-        out.push(mix(191, pair(at(1).h_lemma, 2)));
+        if single {
+            out.push(mix(190, pair(at(-1).h_lemma, 1)));
+            out.push(mix(191, pair(at(1).h_lemma, 2)));
+        }
         if own {
             out.push(mix(192, u(t) << 8 | (t.cstat & 7) as u64));
         }
@@ -866,9 +973,10 @@ mod tests {
             }
         }
 
-        /// A token's own features are the same wherever it stands and
-        /// whatever its fields outside [`OwnKey`] hold, and own + context
-        /// features are exactly the features of `Part::All`.
+        /// A token's own features, and the features it gives a neighbour,
+        /// are the same wherever it stands and whatever its fields outside
+        /// [`OwnKey`] hold, and own + pair + neighbour features are exactly
+        /// the features of `Part::All`.
         #[test]
         fn own_features_read_only_the_own_key(
             toks in proptest::collection::vec(any_tok(), 1..6),
@@ -881,13 +989,20 @@ mod tests {
                 token_features_part(&toks, i, Some(&doc), Part::All, &mut all);
                 let mut own = Vec::new();
                 token_features_part(&toks, i, Some(&doc), Part::Own, &mut own);
-                let mut ctx = Vec::new();
-                token_features_part(&toks, i, Some(&doc), Part::Context, &mut ctx);
-                let mut joined = [own.clone(), ctx].concat();
-                joined.sort_unstable();
                 let mut sorted = all.clone();
                 sorted.sort_unstable();
-                prop_assert_eq!(joined, sorted);
+                // own + pair + what the four neighbours give = all
+                let mut parts = own.clone();
+                token_features_part(&toks, i, Some(&doc), Part::Pair, &mut parts);
+                for d in [-2isize, -1, 1, 2] {
+                    let x = usize::try_from(i as isize + d).ok().and_then(|j| toks.get(j));
+                    neighbour_features(x, d, false, &mut parts);
+                    if toks[i].upos != 0 {
+                        neighbour_features(x, d, true, &mut parts);
+                    }
+                }
+                parts.sort_unstable();
+                prop_assert_eq!(parts, sorted);
                 let mut plain = Vec::new();
                 token_features(&toks, i, Some(&doc), &mut plain);
                 prop_assert_eq!(&plain, &all);
@@ -897,7 +1012,16 @@ mod tests {
                 let k = &toks[i];
                 (t.h_norm, t.h_prep, t.h_core, t.h_shape, t.h_lemma) = (k.h_norm, k.h_prep, k.h_core, k.h_shape, k.h_lemma);
                 (t.affix, t.cstat, t.useq, t.gaz, t.gaz1, t.upos) = (k.affix, k.cstat, k.useq, k.gaz, k.gaz1, k.upos);
+                (t.suf2, t.trigger) = (k.suf2, k.trigger);
                 prop_assert_eq!(OwnKey::of(&t), OwnKey::of(k));
+                for d in [-2isize, -1, 1, 2] {
+                    for lemma in [false, true] {
+                        let (mut a, mut b) = (Vec::new(), Vec::new());
+                        neighbour_features(Some(&t), d, lemma, &mut a);
+                        neighbour_features(Some(k), d, lemma, &mut b);
+                        prop_assert_eq!(a, b);
+                    }
+                }
                 let j = moved.len() / 2;
                 moved.insert(j, t);
                 let mut own2 = Vec::new();

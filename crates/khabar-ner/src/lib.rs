@@ -50,8 +50,8 @@ pub use crate::eval::{evaluate, evaluate_sentences, gold_text, score_entities, E
 pub use crate::train::{train, train_with_report, TrainOptions, TrainReport};
 
 use crate::features::{
-    analyse_tokens, doc_features, label_stats, stack_features, token_features, token_features_part, Gazetteer, OwnKey, Part, TokInfo,
-    TRIGGERS,
+    analyse_tokens_with, doc_features, label_stats, neighbour_features, stack_features, token_features, token_features_part, Gazetteer,
+    OwnKey, Part, TokInfo, TRIGGERS,
 };
 use crate::model::{label_type, Weights, NL, O};
 
@@ -398,7 +398,17 @@ impl NerModel {
                 continue;
             }
             let mut v = Vec::new();
-            analyse_tokens(text, &tokens[r.clone()], &self.gaz, &self.trig, &self.lex, &mut v);
+            // one-token analyses are reused per distinct surface, in a cache
+            // kept per thread for one model (its table id)
+            let id = self.w.q.id();
+            TOKEN_INFOS.with_borrow_mut(|cache| {
+                if cache.0 != id {
+                    let room = if id == 0 { 0 } else { features::TOKEN_CACHE_MAX };
+                    *cache = (id, HashMap::with_capacity_and_hasher(room, Default::default()));
+                }
+                let cache = if id == 0 { None } else { Some(&mut cache.1) };
+                analyse_tokens_with(text, &tokens[r.clone()], &self.gaz, &self.trig, &self.lex, cache, &mut v);
+            });
             if self.morph {
                 match words {
                     Some(w) => features::add_morph(&mut v, &w[r.clone()]),
@@ -523,36 +533,80 @@ impl NerModel {
         let mut first = Vec::with_capacity(infos.len());
         // the second pass's scores of the same base features, read with the first's
         let mut base2: Vec<[f32; NL]> = Vec::with_capacity(if self.w2.is_some() { infos.iter().map(Vec::len).sum() } else { 0 });
-        OWN_SUMS.with_borrow_mut(|cache| {
-            if fused && cache.0 != (self.w.q.id(), self.w.bits) {
-                *cache = ((self.w.q.id(), self.w.bits), HashMap::default());
+        let table = (self.w.q.id(), self.w.bits);
+        let mut cache = OWN_SUMS.take();
+        if fused && cache.table != table {
+            // room for the most rows at once: growing would copy them all
+            cache = SumCache {
+                table,
+                index: HashMap::with_capacity_and_hasher(OWN_SUMS_MAX, Default::default()),
+                rows: Vec::with_capacity(OWN_SUMS_MAX),
+            };
+        }
+        // what a missing neighbour (past a sentence's edge) gives, by role
+        let mut edge = [[0i32; 2 * NL]; ROLES];
+        if fused {
+            for (r, &(d, lemma)) in ROLE_OFFSETS.iter().enumerate() {
+                feats.clear();
+                neighbour_features(None, d, lemma, &mut feats);
+                self.w.add_fused(&feats, &mut edge[r + 1]);
             }
-        });
+        }
+        // the sentence's tokens' rows in the cache
+        let mut idx: Vec<usize> = Vec::new();
         for s in infos {
             em.clear();
+            if fused {
+                // each token's own sums and what it gives its neighbours,
+                // summed once per distinct token (integer sums: the same
+                // result in any order)
+                idx.clear();
+                if cache.rows.len() + s.len() > OWN_SUMS_MAX {
+                    cache.index.clear();
+                    cache.rows.clear();
+                }
+                for t in s {
+                    let next = cache.rows.len();
+                    match cache.index.entry(OwnKey::of(t)) {
+                        std::collections::hash_map::Entry::Occupied(o) => idx.push(*o.get()),
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            let mut a = [[0i32; 2 * NL]; ROLES];
+                            feats.clear();
+                            token_features_part(std::slice::from_ref(t), 0, None, Part::Own, &mut feats);
+                            self.w.add_fused(&feats, &mut a[0]);
+                            for (r, &(d, lemma)) in ROLE_OFFSETS.iter().enumerate() {
+                                feats.clear();
+                                neighbour_features(Some(t), d, lemma, &mut feats);
+                                self.w.add_fused(&feats, &mut a[r + 1]);
+                            }
+                            cache.rows.push(a);
+                            v.insert(next);
+                            idx.push(next);
+                        }
+                    }
+                }
+            }
+            let row = |j: usize| idx.get(j).and_then(|&k| cache.rows.get(k));
             for i in 0..s.len() {
                 let mut e = [0f32; NL];
                 feats.clear();
                 match &self.w2 {
                     Some(w2) if fused => {
-                        // a token's own features are summed once per distinct
-                        // token (integer sums: the same result in any order)
-                        let mut acc = OWN_SUMS.with_borrow_mut(|cache| {
-                            let key = OwnKey::of(&s[i]);
-                            if let Some(a) = cache.1.get(&key) {
-                                return *a;
+                        let mut acc = row(i).map_or([0; 2 * NL], |a| a[0]);
+                        for (r, &(d, lemma)) in ROLE_OFFSETS.iter().enumerate() {
+                            if lemma && s[i].upos == 0 {
+                                continue;
                             }
-                            token_features_part(s, i, doc.as_ref(), Part::Own, &mut feats);
-                            let mut a = [0i32; 2 * NL];
-                            self.w.add_fused(&feats, &mut a);
-                            if cache.1.len() >= OWN_SUMS_MAX {
-                                cache.1.clear();
+                            // the neighbour at offset d gives its sums for the role "at -d"
+                            let add = match usize::try_from(i as isize + d).ok().and_then(row) {
+                                Some(n) => &n[r + 1],
+                                None => &edge[r + 1],
+                            };
+                            for k in 0..2 * NL {
+                                acc[k] += add[k];
                             }
-                            cache.1.insert(key, a);
-                            a
-                        });
-                        feats.clear();
-                        token_features_part(s, i, doc.as_ref(), Part::Context, &mut feats);
+                        }
+                        token_features_part(s, i, doc.as_ref(), Part::Pair, &mut feats);
                         self.w.add_fused(&feats, &mut acc);
                         let mut e2 = [0f32; NL];
                         Weights::scale_pair(&self.w, w2, &acc, &mut e, &mut e2);
@@ -576,6 +630,7 @@ impl NerModel {
             let margins = labs.iter().zip(&em).map(|(&l, e)| e[l] - e[O]).collect();
             first.push((labs, margins));
         }
+        OWN_SUMS.set(cache);
         let Some(w2) = &self.w2 else { return first };
         let labels: Vec<Vec<usize>> = first.into_iter().map(|x| x.0).collect();
         let stats = label_stats(infos, &labels);
@@ -605,17 +660,36 @@ impl NerModel {
     }
 }
 
-/// Most distinct tokens whose own-feature sums a thread keeps (about 3 MB;
-/// the cache starts again when full). News text repeats its words, so most
+/// Most distinct tokens whose sums a thread keeps (about 8 MB; the cache
+/// starts again when full). News text repeats its words, so most
 /// tokens find their sums here.
 const OWN_SUMS_MAX: usize = 1 << 14;
 
-/// Summed fused rows of tokens' own features ([`Part::Own`]), by
-/// [`OwnKey`], and the table (id, bits) they were read from.
-type OwnSums = ((u64, u32), HashMap<OwnKey, [i32; 2 * NL]>);
+/// The neighbour roles whose features a token's cached sums hold: the
+/// offset of the token that reads them and whether they are the lemma ones
+/// ([`neighbour_features`]).
+const ROLE_OFFSETS: [(isize, bool); 6] = [(-2, false), (-1, false), (-1, true), (1, false), (1, true), (2, false)];
+
+/// A token's own sums (index 0) and, by role (1 + index in
+/// [`ROLE_OFFSETS`]), what it gives the token it is a neighbour of.
+const ROLES: usize = 1 + ROLE_OFFSETS.len();
+type TokenSums = [[i32; 2 * NL]; ROLES];
+
+/// Summed fused rows of tokens' own features ([`Part::Own`]) and of what
+/// they give their neighbours (`rows`, by [`OwnKey`] in `index`), and the
+/// table (id, bits) they were read from.
+#[derive(Default)]
+struct SumCache {
+    table: (u64, u32),
+    index: HashMap<OwnKey, usize>,
+    rows: Vec<TokenSums>,
+}
 
 thread_local! {
-    static OWN_SUMS: std::cell::RefCell<OwnSums> = std::cell::RefCell::new(((0, 0), HashMap::default()));
+    /// One-token analyses by surface ([`analyse_tokens_with`]), and the id
+    /// of the model's table they were made for.
+    static TOKEN_INFOS: std::cell::RefCell<(u64, HashMap<String, TokInfo>)> = std::cell::RefCell::new((0, HashMap::default()));
+    static OWN_SUMS: std::cell::RefCell<SumCache> = std::cell::RefCell::new(SumCache::default());
 }
 
 /// One tagging pass; `first` holds the first pass's labels for a second pass.
@@ -647,4 +721,36 @@ pub(crate) fn tag_pass(w: &Weights, infos: &[Vec<TokInfo>], use_doc: bool, first
 
 fn is_content(k: TokenKind) -> bool {
     k.is_word() || k == TokenKind::Number || k == TokenKind::Hashtag || k == TokenKind::Mention
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A one-token analysis read from the cache is the analysis made
+        /// afresh, for any text and whatever the cache already holds.
+        #[test]
+        fn cached_analysis_is_the_same(
+            words in proptest::collection::vec(prop_oneof![
+                Just("بوتين"), Just("لبوتين"), Just("وكالة"), Just("الأنباء"), Just("بيونغ"), Just("يانغ"),
+                Just("كوريا"), Just("الشمالية"), Just("2018"), Just("١٢"), Just("«"), Just("CNN"), Just("فى"),
+                Just("وبالمدينة"), Just("إن"), Just("ـــ"), Just("\u{064E}و"),
+            ], 0..40),
+            split in 0usize..40,
+        ) {
+            let m = NerModel::embedded();
+            let text = words.join(" ");
+            let toks: Vec<Token> = tokenize(&text).collect();
+            let (a, b) = toks.split_at(split.min(toks.len()));
+            let mut cache = HashMap::default();
+            for part in [a, b, &toks[..]] {
+                let (mut fresh, mut cached) = (Vec::new(), Vec::new());
+                crate::features::analyse_tokens(&text, part, &m.gaz, &m.trig, &m.lex, &mut fresh);
+                analyse_tokens_with(&text, part, &m.gaz, &m.trig, &m.lex, Some(&mut cache), &mut cached);
+                prop_assert_eq!(format!("{fresh:?}"), format!("{cached:?}"));
+            }
+        }
+    }
 }
