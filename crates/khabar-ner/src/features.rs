@@ -553,7 +553,8 @@ pub enum Part {
     Own,
     /// The context features that read more than one neighbour (or the
     /// token, the sentence or the document besides one): all but the own
-    /// features and the [`neighbour_features`] of the tokens at ±1 and ±2.
+    /// features, the [`neighbour_features`] of the tokens at ±1 and ±2 and
+    /// the [`pos_window_features`].
     Pair,
 }
 
@@ -607,10 +608,11 @@ fn boundary(d: isize) -> u64 {
 
 /// The features of a token that read one neighbour only, the one at offset
 /// `d` (−2, −1, 1 or 2; `x` is `None` past the sentence's edge): with `lemma`
-/// the neighbour's lemma feature (only for ±1, and only read when the token
-/// itself has a part of speech), else the others. Every token's
-/// [`Part::All`] features are its own, its [`Part::Pair`] ones and these of
-/// its four neighbours.
+/// the neighbour's part of speech and lemma features (only for ±1, and only
+/// read when the token itself has a part of speech), else the others. Every
+/// token's [`Part::All`] features are its own, its [`Part::Pair`] ones, these
+/// of its four neighbours and (when it has a part of speech) the
+/// [`pos_window_features`] of the parts of speech around it.
 pub fn neighbour_features(x: Option<&TokInfo>, d: isize, lemma: bool, out: &mut Vec<u64>) {
     let empty = TokInfo::default();
     let (t, hc, hn) = match x {
@@ -632,10 +634,39 @@ pub fn neighbour_features(x: Option<&TokInfo>, d: isize, lemma: bool, out: &mut 
         }
         (-2, false) => out.push(mix(31, hc)),
         (2, false) => out.push(mix(33, hc)),
-        (-1, true) => out.push(mix(190, pair(t.h_lemma, 1))),
-        (1, true) => out.push(mix(191, pair(t.h_lemma, 2))),
+        (-1, true) => {
+            out.push(mix(183, t.upos as u64));
+            out.push(mix(190, pair(t.h_lemma, 1)));
+        }
+        (1, true) => {
+            out.push(mix(184, t.upos as u64));
+            out.push(mix(191, pair(t.h_lemma, 2)));
+        }
         _ => {}
     }
+}
+
+/// The features of a token with a part of speech that read the parts of
+/// speech `u` of the tokens at −2..=2 together (UPOS index + 1, 0 for none
+/// or past the sentence's edge; `u[2]` is the token's own).
+pub fn pos_window_features(u: [u8; 5], out: &mut Vec<u64>) {
+    let u = u.map(u64::from);
+    out.push(mix(185, u[1] << 8 | u[2]));
+    out.push(mix(186, u[2] << 8 | u[3]));
+    out.push(mix(187, u[0] << 16 | u[1] << 8 | u[2]));
+    out.push(mix(188, u[2] << 16 | u[3] << 8 | u[4]));
+    out.push(mix(189, u[1] << 16 | u[2] << 8 | u[3]));
+}
+
+/// The parts of speech around token `i` that [`pos_window_features`] reads.
+pub fn pos_window(toks: &[TokInfo], i: usize) -> [u8; 5] {
+    let mut u = [0u8; 5];
+    for (k, slot) in u.iter_mut().enumerate() {
+        if let Some(t) = (i + k).checked_sub(2).and_then(|j| toks.get(j)) {
+            *slot = t.upos;
+        }
+    }
+    u
 }
 
 /// The base features of token `i` (the first pass's, and the second's
@@ -767,13 +798,15 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
         if own {
             own_morph(t, out);
         }
-        out.push(mix(183, u(at(-1))));
-        out.push(mix(184, u(at(1))));
-        out.push(mix(185, u(at(-1)) << 8 | u(t)));
-        out.push(mix(186, u(t) << 8 | u(at(1))));
-        out.push(mix(187, u(at(-2)) << 16 | u(at(-1)) << 8 | u(t)));
-        out.push(mix(188, u(t) << 16 | u(at(1)) << 8 | u(at(2))));
-        out.push(mix(189, u(at(-1)) << 16 | u(t) << 8 | u(at(1))));
+        if single {
+            out.push(mix(183, u(at(-1))));
+            out.push(mix(184, u(at(1))));
+            out.push(mix(185, u(at(-1)) << 8 | u(t)));
+            out.push(mix(186, u(t) << 8 | u(at(1))));
+            out.push(mix(187, u(at(-2)) << 16 | u(at(-1)) << 8 | u(t)));
+            out.push(mix(188, u(t) << 16 | u(at(1)) << 8 | u(at(2))));
+            out.push(mix(189, u(at(-1)) << 16 | u(t) << 8 | u(at(1))));
+        }
         if single {
             out.push(mix(190, pair(at(-1).h_lemma, 1)));
             out.push(mix(191, pair(at(1).h_lemma, 2)));
@@ -1000,6 +1033,9 @@ mod tests {
                     if toks[i].upos != 0 {
                         neighbour_features(x, d, true, &mut parts);
                     }
+                }
+                if toks[i].upos != 0 {
+                    pos_window_features(pos_window(&toks, i), &mut parts);
                 }
                 parts.sort_unstable();
                 prop_assert_eq!(parts, sorted);

@@ -50,8 +50,8 @@ pub use crate::eval::{evaluate, evaluate_sentences, gold_text, score_entities, E
 pub use crate::train::{train, train_with_report, TrainOptions, TrainReport};
 
 use crate::features::{
-    analyse_tokens_with, doc_features, label_stats, neighbour_features, stack_features, token_features, token_features_part, Gazetteer,
-    OwnKey, Part, TokInfo, TRIGGERS,
+    analyse_tokens_with, doc_features, label_stats, neighbour_features, pos_window, pos_window_features, stack_features, token_features,
+    token_features_part, Gazetteer, OwnKey, Part, TokInfo, TRIGGERS,
 };
 use crate::model::{label_type, Weights, NL, O};
 
@@ -541,6 +541,7 @@ impl NerModel {
                 table,
                 index: HashMap::with_capacity_and_hasher(OWN_SUMS_MAX, Default::default()),
                 rows: Vec::with_capacity(OWN_SUMS_MAX),
+                windows: HashMap::with_capacity_and_hasher(OWN_SUMS_MAX, Default::default()),
             };
         }
         // what a missing neighbour (past a sentence's edge) gives, by role
@@ -602,6 +603,23 @@ impl NerModel {
                                 Some(n) => &n[r + 1],
                                 None => &edge[r + 1],
                             };
+                            for k in 0..2 * NL {
+                                acc[k] += add[k];
+                            }
+                        }
+                        if s[i].upos != 0 {
+                            // the parts of speech around the token, summed once per window
+                            let u = pos_window(s, i);
+                            if cache.windows.len() >= OWN_SUMS_MAX {
+                                cache.windows.clear();
+                            }
+                            let add = cache.windows.entry(u).or_insert_with(|| {
+                                let mut a = [0i32; 2 * NL];
+                                let mut f = Vec::with_capacity(5);
+                                pos_window_features(u, &mut f);
+                                self.w.add_fused(&f, &mut a);
+                                a
+                            });
                             for k in 0..2 * NL {
                                 acc[k] += add[k];
                             }
@@ -683,6 +701,8 @@ struct SumCache {
     table: (u64, u32),
     index: HashMap<OwnKey, usize>,
     rows: Vec<TokenSums>,
+    /// Summed rows of [`features::pos_window_features`], by window.
+    windows: HashMap<[u8; 5], [i32; 2 * NL]>,
 }
 
 thread_local! {
