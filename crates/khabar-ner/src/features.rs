@@ -938,6 +938,29 @@ fn ratio_bucket(k: u16, n: u16) -> u64 {
 /// Second-pass features of token `i`: the first-pass labels around it and the
 /// document statistics of its core and its neighbours' cores.
 pub fn stack_features(toks: &[TokInfo], labels: &[usize], i: usize, stats: &LabelStats, out: &mut Vec<u64>) {
+    stack_label_features(stack_labels(labels, i), out);
+    stack_stat_features(toks, labels, i, stats, out);
+}
+
+/// The first-pass labels of tokens `i − 1`, `i` and `i + 1` (99 past the
+/// sentence's edge), which [`stack_label_features`] reads.
+pub fn stack_labels(labels: &[usize], i: usize) -> [u64; 3] {
+    let lab = |j: Option<usize>| j.and_then(|j| labels.get(j)).map_or(99, |&l| l as u64);
+    [lab(i.checked_sub(1)), lab(Some(i)), lab(i.checked_add(1))]
+}
+
+/// The second-pass features of the first-pass labels around a token
+/// ([`stack_labels`]).
+pub fn stack_label_features(l: [u64; 3], out: &mut Vec<u64>) {
+    out.push(mix(100, l[1]));
+    out.push(mix(101, l[0] << 8 | l[2]));
+    out.push(mix(102, l[0] << 8 | l[1]));
+    out.push(mix(103, l[1] << 8 | l[2]));
+}
+
+/// The second-pass features of the document statistics of token `i`'s core
+/// and its neighbours' cores.
+pub fn stack_stat_features(toks: &[TokInfo], labels: &[usize], i: usize, stats: &LabelStats, out: &mut Vec<u64>) {
     let lab = |d: isize| -> u64 {
         let j = i as isize + d;
         if j < 0 || j as usize >= labels.len() {
@@ -946,10 +969,6 @@ pub fn stack_features(toks: &[TokInfo], labels: &[usize], i: usize, stats: &Labe
             labels[j as usize] as u64
         }
     };
-    out.push(mix(100, lab(0)));
-    out.push(mix(101, lab(-1) << 8 | lab(1)));
-    out.push(mix(102, lab(-1) << 8 | lab(0)));
-    out.push(mix(103, lab(0) << 8 | lab(1)));
     let st = |j: isize| -> Option<[u16; 5]> {
         let j = i as isize + j;
         if j < 0 || j as usize >= toks.len() {

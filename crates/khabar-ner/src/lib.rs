@@ -50,8 +50,9 @@ pub use crate::eval::{evaluate, evaluate_sentences, gold_text, score_entities, E
 pub use crate::train::{train, train_with_report, TrainOptions, TrainReport};
 
 use crate::features::{
-    analyse_tokens_with, doc_features, label_stats, neighbour_features, pos_window, pos_window_features, stack_features, token_features,
-    token_features_part, Gazetteer, OwnKey, Part, TokInfo, TRIGGERS,
+    analyse_tokens_with, doc_features, label_stats, neighbour_features, pos_window, pos_window_features, stack_features,
+    stack_label_features, stack_labels, stack_stat_features, token_features, token_features_part, Gazetteer, OwnKey, Part, TokInfo,
+    TRIGGERS,
 };
 use crate::model::{label_type, Weights, NL, O};
 
@@ -655,14 +656,39 @@ impl NerModel {
         let mut extra: Vec<u64> = Vec::with_capacity(32);
         let mut out = Vec::with_capacity(infos.len());
         let mut k = 0;
+        // the summed rows of the label features, by the labels at −1, 0, +1
+        // (each 0..NL or NL for past the edge)
+        let mut by_labels: Vec<Option<[i32; NL]>> = if w2.is_packed() { vec![None; (NL + 1).pow(3)] } else { Vec::new() };
+        let code = |l: u64| if l == 99 { Some(NL) } else { usize::try_from(l).ok().filter(|&l| l < NL) };
         for (si, s) in infos.iter().enumerate() {
             em.clear();
             for i in 0..s.len() {
                 extra.clear();
-                stack_features(s, &labels[si], i, &stats, &mut extra);
+                let l = stack_labels(&labels[si], i);
+                let key = match (code(l[0]), code(l[1]), code(l[2])) {
+                    (Some(a), Some(b), Some(c)) => Some((a * (NL + 1) + b) * (NL + 1) + c),
+                    _ => None,
+                };
                 let mut e = base2[k];
                 let mut e2 = [0f32; NL];
-                w2.emit(&extra, &mut e2);
+                match key.and_then(|key| by_labels.get_mut(key)) {
+                    Some(slot) => {
+                        let mut acc = *slot.get_or_insert_with(|| {
+                            let mut a = [0i32; NL];
+                            stack_label_features(l, &mut extra);
+                            w2.add_packed(&extra, &mut a);
+                            a
+                        });
+                        extra.clear();
+                        stack_stat_features(s, &labels[si], i, &stats, &mut extra);
+                        w2.add_packed(&extra, &mut acc);
+                        w2.scale_packed(&acc, &mut e2);
+                    }
+                    None => {
+                        stack_features(s, &labels[si], i, &stats, &mut extra);
+                        w2.emit(&extra, &mut e2);
+                    }
+                }
                 for j in 0..NL {
                     e[j] += e2[j];
                 }

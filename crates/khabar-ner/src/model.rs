@@ -173,19 +173,8 @@ impl Weights {
     pub fn emit(&self, feats: &[u64], out: &mut [f32; NL]) {
         if !self.q.is_empty() {
             let mut acc = [0i32; NL];
-            for &f in feats {
-                // a fixed-size row lets the compiler vectorise the sum
-                if let Some(Ok::<&[i16; NL], _>(row)) =
-                    self.q.get(self.row(f)).and_then(|r| r.get(self.off..self.off + NL)).map(TryInto::try_into)
-                {
-                    for k in 0..NL {
-                        acc[k] += row[k] as i32;
-                    }
-                }
-            }
-            for k in 0..NL {
-                out[k] = acc[k] as f32 * self.scale;
-            }
+            self.add_packed(feats, &mut acc);
+            self.scale_packed(&acc, out);
             return;
         }
         *out = [0.0; NL];
@@ -195,6 +184,36 @@ impl Weights {
             for k in 0..NL {
                 out[k] += row[k];
             }
+        }
+    }
+
+    /// Whether the weights are the packed integer table (decoded models),
+    /// which [`Weights::add_packed`] reads.
+    pub fn is_packed(&self) -> bool {
+        !self.q.is_empty()
+    }
+
+    /// Add the packed integer rows of `feats` to `acc` (nothing when the
+    /// table is not packed). Integer sums: the order does not matter.
+    #[inline]
+    pub fn add_packed(&self, feats: &[u64], acc: &mut [i32; NL]) {
+        for &f in feats {
+            // a fixed-size row lets the compiler vectorise the sum
+            if let Some(Ok::<&[i16; NL], _>(row)) =
+                self.q.get(self.row(f)).and_then(|r| r.get(self.off..self.off + NL)).map(TryInto::try_into)
+            {
+                for k in 0..NL {
+                    acc[k] += row[k] as i32;
+                }
+            }
+        }
+    }
+
+    /// Emission scores from packed sums ([`Weights::add_packed`]).
+    #[inline]
+    pub fn scale_packed(&self, acc: &[i32; NL], out: &mut [f32; NL]) {
+        for k in 0..NL {
+            out[k] = acc[k] as f32 * self.scale;
         }
     }
 
