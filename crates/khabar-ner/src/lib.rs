@@ -774,6 +774,39 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The inference path (fused tables, sums cached per token, per window
+    /// and per label triple) labels as the plain two passes of training do,
+    /// with cold and with warm caches.
+    #[test]
+    fn cached_inference_labels_as_the_plain_passes() {
+        let m = NerModel::embedded();
+        let w2 = m.w2.as_ref().expect("the shipped model has a second pass");
+        let text = "وصل الرئيس الروسي فلاديمير بوتين إلى موسكو قادما من بكين.\n\
+                    وقالت وكالة تاس إن لبوتين لقاء مع كيم جونغ أون في بيونغ يانغ يوم 12 يونيو.\n\
+                    وأعلن وزير الخارجية الأمريكي أنتوني بلينكن في واشنطن أن الولايات المتحدة تدعم أوكرانيا.\n\
+                    كوريا الشمالية ، CNN ، «» ١٢ بوتين بوتين بوتين";
+        let mut infos = Vec::new();
+        for line in text.split('\n') {
+            let toks: Vec<Token> = tokenize(line).collect();
+            let mut v = Vec::new();
+            crate::features::analyse_tokens(line, &toks, &m.gaz, &m.trig, &m.lex, &mut v);
+            let surfaces: Vec<&str> = toks.iter().map(|t| t.text(line)).collect();
+            features::add_morph(&mut v, &khabar_morph::MorphModel::embedded().analyze_sentence(&surfaces));
+            infos.push(v);
+        }
+        let first = tag_pass(&m.w, &infos, m.use_doc, None);
+        let labels: Vec<Vec<usize>> = first.iter().map(|x| x.0.clone()).collect();
+        let plain = tag_pass(w2, &infos, m.use_doc, Some(&labels));
+        for _ in 0..2 {
+            let fast = m.tag_infos(&infos);
+            assert_eq!(fast.len(), plain.len());
+            for (f, p) in fast.iter().zip(&plain) {
+                assert_eq!(f.0, p.0);
+                assert!(f.1.iter().zip(&p.1).all(|(a, b)| (a - b).abs() < 1e-3), "{:?} {:?}", f.1, p.1);
+            }
+        }
+    }
+
     proptest! {
         /// A one-token analysis read from the cache is the analysis made
         /// afresh, for any text and whatever the cache already holds.
