@@ -410,6 +410,18 @@ fn o_words(sents: &[GoldSentence], min: u32, share: f64) -> HashSet<String> {
     n.into_iter().filter(|(_, (all, o))| *all >= min && f64::from(*o) >= share * f64::from(*all)).map(|(w, _)| w).collect()
 }
 
+/// Take `k` items out of `train` as dev: the `block`-th block of `k` counted
+/// from the end (0: the last `k`; a block past the start gives the first `k`).
+/// The rest keeps its order.
+fn split_dev<T>(train: &mut Vec<T>, k: usize, block: usize) -> Vec<T> {
+    let k = k.min(train.len());
+    let end = train.len() - k.saturating_mul(block).min(train.len() - k);
+    let rest = train.split_off(end);
+    let dev = train.split_off(end - k);
+    train.extend(rest);
+    dev
+}
+
 /// Train a model; see [`TrainOptions`].
 pub fn train(opts: &TrainOptions) -> Result<NerModel> {
     train_with_report(opts).map(|x| x.0)
@@ -429,11 +441,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
         Some(p) => read_bio(p)?,
         None => {
             let k = ((train.len() as f64) * opts.dev_fraction.clamp(0.0, 0.9)).round() as usize;
-            let end = train.len() - (k * opts.dev_block).min(train.len() - k);
-            let rest = train.split_off(end);
-            let dev = train.split_off(end - k);
-            train.extend(rest);
-            dev
+            split_dev(&mut train, k, opts.dev_block)
         }
     };
     let mut docs: Vec<Vec<GoldSentence>> = train.chunks(opts.doc_sentences.max(1)).map(|c| c.to_vec()).collect();
@@ -1082,6 +1090,19 @@ pub const FULL_SHARE: f64 = 0.6;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dev_blocks_count_from_the_end() {
+        let mut v: Vec<u32> = (0..10).collect();
+        assert_eq!(split_dev(&mut v, 3, 0), vec![7, 8, 9]);
+        assert_eq!(v, (0..7).collect::<Vec<_>>());
+        let mut v: Vec<u32> = (0..10).collect();
+        assert_eq!(split_dev(&mut v, 3, 1), vec![4, 5, 6]);
+        assert_eq!(v, vec![0, 1, 2, 3, 7, 8, 9]);
+        let mut v: Vec<u32> = (0..10).collect();
+        assert_eq!(split_dev(&mut v, 3, usize::MAX), vec![0, 1, 2]);
+        assert_eq!(split_dev(&mut v, 30, 0).len(), 7);
+    }
 
     #[test]
     fn person_entries_used_as_ordinary_words_are_marked() {
