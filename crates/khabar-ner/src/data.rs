@@ -111,6 +111,167 @@ pub fn bio_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
     Ok(files)
 }
 
+/// What becomes of a Wojood ORG span whose words are tagged GPE elsewhere in
+/// the Wojood files read together (روسيا, الولايات المتحدة acting politically):
+/// ANERCorp tags such countries and cities LOC wherever they occur.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WojoodGpeOrg {
+    /// Keep the span as ORG.
+    Keep,
+    /// Tag it LOC (ANERCorp's convention).
+    #[default]
+    Loc,
+    /// Leave the whole sentence out of training.
+    Drop,
+}
+
+/// Our coarse type of a Wojood entity class (ANERCorp's conventions, checked
+/// in its train file): people PER; GPE and LOC LOC; ORG ORG; events,
+/// facilities, products and currencies MISC (ANERCorp tags بطولة، الحرب
+/// العالمية، المسجد الأقصى، البيت الأبيض، دولار as MISC); nationalities and
+/// groups (NORP: ANERCorp leaves العرب، الفلسطينيين، الإسرائيلي untagged),
+/// occupations and titles, numbers, dates, laws, languages and web sites O.
+pub fn wojood_type(class: &str) -> Option<u8> {
+    match class {
+        "PERS" => Some(0),
+        "GPE" | "LOC" => Some(1),
+        "ORG" => Some(2),
+        "EVENT" | "FAC" | "PRODUCT" | "CURR" => Some(3),
+        _ => None,
+    }
+}
+
+/// Sentences of Wojood files (`token TAG [TAG …]`: nested entities, one
+/// column per layer; SinaLab/ArabicNER sample), flattened to our four types,
+/// one list per file. Spans are rebuilt per class over all columns (B-X then
+/// I-X); classes mapped to O ([`wojood_type`]) are dropped first, then the
+/// outermost remaining span wins, so an ORG or GPE inside an occupation
+/// (سكرتير اللجنة القومية العربية في نابلس) is kept while a GPE inside an ORG
+/// (بلدية نابلس) is not. The archive marker token `$#$` is left out.
+///
+/// `o_heads` (search-normalised words; empty: off) adapts Wojood's spans to
+/// ANERCorp's convention of leaving head nouns out (ANERCorp tags وزارة،
+/// صحيفة … O and only the name after them): the leading words of a span
+/// that are in `o_heads` are dropped from it, and a span left empty is O.
+pub fn read_wojood(
+    paths: &[std::path::PathBuf],
+    gpe_org: WojoodGpeOrg,
+    o_heads: &std::collections::HashSet<String>,
+) -> Result<Vec<Vec<GoldSentence>>> {
+    let mut files = Vec::new();
+    for p in paths {
+        files.push(parse_wojood_spans(&read(p)?));
+    }
+    // forms tagged GPE anywhere: an ORG span with one of them is a country acting politically
+    let key = |toks: &[String]| -> String {
+        toks.iter().map(|t| khabar_text::normalize(t, khabar_text::Profile::Search)).collect::<Vec<_>>().join(" ")
+    };
+    let strip = |toks: &[String], a: usize, b: usize| -> usize {
+        let mut a = a;
+        while a < b && o_heads.contains(&khabar_text::normalize(&toks[a], khabar_text::Profile::Search)) {
+            a += 1;
+        }
+        a
+    };
+    let mut gpe = std::collections::HashSet::new();
+    for f in &files {
+        for (toks, spans) in f {
+            for &(a, b, ref c) in spans {
+                let a = strip(toks, a, b);
+                if c == "GPE" && a < b {
+                    gpe.insert(key(&toks[a..b]));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for f in files {
+        let mut sents = Vec::new();
+        'sent: for (toks, spans) in f {
+            let mut kept: Vec<(usize, usize, u8)> = Vec::new();
+            for &(a, b, ref c) in &spans {
+                let Some(mut ty) = wojood_type(c) else { continue };
+                let a = strip(&toks, a, b);
+                if a == b {
+                    continue;
+                }
+                if ty == 2 && gpe.contains(&key(&toks[a..b])) {
+                    match gpe_org {
+                        WojoodGpeOrg::Keep => {}
+                        WojoodGpeOrg::Loc => ty = 1,
+                        WojoodGpeOrg::Drop => continue 'sent,
+                    }
+                }
+                kept.push((a, b, ty));
+            }
+            // outermost first: longer spans before the spans they contain
+            kept.sort_by_key(|&(a, b, _)| (a, std::cmp::Reverse(b)));
+            let mut tags: Vec<Tag> = vec![None; toks.len()];
+            for (a, b, ty) in kept {
+                if tags[a..b].iter().any(|t| t.is_some()) {
+                    continue;
+                }
+                for (k, t) in tags[a..b].iter_mut().enumerate() {
+                    *t = Some((k == 0, ty));
+                }
+            }
+            let mut s = GoldSentence::default();
+            for (t, g) in toks.into_iter().zip(tags) {
+                if t != "$#$" {
+                    s.tokens.push(t);
+                    s.tags.push(g);
+                }
+            }
+            repair(&mut s.tags);
+            if !s.tokens.is_empty() {
+                sents.push(s);
+            }
+        }
+        out.push(sents);
+    }
+    Ok(out)
+}
+
+/// Sentences of a Wojood file as tokens and (start, end, class) spans.
+type WojoodSentence = (Vec<String>, Vec<(usize, usize, String)>);
+
+fn parse_wojood_spans(text: &str) -> Vec<WojoodSentence> {
+    let mut out = Vec::new();
+    let mut toks: Vec<String> = Vec::new();
+    let mut tags: Vec<Vec<String>> = Vec::new();
+    let mut flush = |toks: &mut Vec<String>, tags: &mut Vec<Vec<String>>| {
+        if toks.is_empty() {
+            return;
+        }
+        let mut spans = Vec::new();
+        for i in 0..toks.len() {
+            for t in &tags[i] {
+                if let Some(c) = t.strip_prefix("B-") {
+                    let inside = format!("I-{c}");
+                    let mut j = i + 1;
+                    while j < toks.len() && tags[j].contains(&inside) {
+                        j += 1;
+                    }
+                    spans.push((i, j, c.to_string()));
+                }
+            }
+        }
+        out.push((std::mem::take(toks), spans));
+        tags.clear();
+    };
+    for line in text.lines() {
+        let mut parts = line.split_whitespace();
+        let Some(tok) = parts.next() else {
+            flush(&mut toks, &mut tags);
+            continue;
+        };
+        toks.push(tok.to_string());
+        tags.push(parts.map(str::to_string).collect());
+    }
+    flush(&mut toks, &mut tags);
+    out
+}
+
 fn read(p: &Path) -> Result<String> {
     std::fs::read_to_string(p).map_err(|e| Error::io(p, e))
 }
@@ -210,6 +371,31 @@ mod tests {
         assert_eq!(s[0].tokens, vec!["فلاديمير", "بوتين", "في", "موسكو"]);
         assert_eq!(s[0].tags, vec![Some((true, 0)), Some((false, 0)), None, Some((true, 1))]);
         assert_eq!(s[1].tags, vec![Some((true, 0)), Some((false, 0)), Some((true, 3)), Some((true, 2)), None]);
+    }
+
+    #[test]
+    fn wojood_is_flattened_to_the_outermost_kept_span() {
+        let dir = std::env::temp_dir().join(format!("khabar-ner-wojood-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("w.txt");
+        let text = "حرصت O\nروسيا B-ORG\nو O\nبلدية B-ORG\nنابلس I-ORG B-GPE\n$#$ O\n\n\
+                    سكرتير B-OCC\nاللجنة I-OCC B-ORG\nالعربية I-OCC I-ORG\nفي I-OCC\nروسيا I-OCC B-GPE\nالعرب B-NORP\n";
+        std::fs::write(&p, text).unwrap();
+        let loc = read_wojood(std::slice::from_ref(&p), WojoodGpeOrg::Loc, &Default::default()).unwrap();
+        assert_eq!(loc.len(), 1);
+        let s = &loc[0];
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].tokens.len(), 5, "the $#$ marker is left out");
+        assert_eq!(s[0].tags, vec![None, Some((true, 1)), None, Some((true, 2)), Some((false, 2))]);
+        assert_eq!(s[1].tags, vec![None, Some((true, 2)), Some((false, 2)), None, Some((true, 1)), None]);
+        let keep = read_wojood(std::slice::from_ref(&p), WojoodGpeOrg::Keep, &Default::default()).unwrap();
+        assert_eq!(keep[0][0].tags[1], Some((true, 2)));
+        let drop = read_wojood(std::slice::from_ref(&p), WojoodGpeOrg::Drop, &Default::default()).unwrap();
+        assert_eq!(drop[0].len(), 1);
+        let heads: std::collections::HashSet<String> = ["بلديه".to_string()].into_iter().collect();
+        let h = read_wojood(std::slice::from_ref(&p), WojoodGpeOrg::Loc, &heads).unwrap();
+        assert_eq!(h[0][0].tags[3..], [None, Some((true, 1))], "بلدية dropped, نابلس left: a GPE elsewhere");
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

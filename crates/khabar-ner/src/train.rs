@@ -26,10 +26,25 @@ pub struct TrainOptions {
     /// Hold out every k-th file of the extra directories (sorted by name) for
     /// a cross-domain figure (0: hold out nothing).
     pub extra_holdout_every: usize,
+    /// Extra training data in Wojood's nested format (SinaLab/ArabicNER sample
+    /// files), flattened by [`crate::data::read_wojood`]; each file is split
+    /// into documents of `doc_sentences` sentences. Never held out: it is not
+    /// the dev or test data.
+    pub wojood: Vec<PathBuf>,
+    /// What becomes of Wojood's countries tagged ORG.
+    pub wojood_gpe_org: crate::data::WojoodGpeOrg,
+    /// Adapt Wojood's spans to ANERCorp's head-noun convention: leading
+    /// words of a span that ANERCorp's training part tags O in at least 90%
+    /// of at least 5 occurrences (وزارة، صحيفة) are dropped from the span.
+    pub wojood_o_heads: bool,
     /// Dev file; if `None`, the last `dev_fraction` of the train sentences.
     pub dev: Option<PathBuf>,
     /// Fraction of train sentences held out as dev when `dev` is `None`.
     pub dev_fraction: f64,
+    /// Which block of `dev_fraction` of the train sentences is dev, counted
+    /// from the end (0: the last block, the documented dev set; 1: the block
+    /// before it …): other blocks give a k-fold check of a choice made on dev.
+    pub dev_block: usize,
     /// Maximum epochs (the epoch with the best dev F1 is kept).
     pub epochs: usize,
     /// Gazetteer directory (layout of /work/shared/data/gazetteers); `None`: no gazetteers.
@@ -85,8 +100,12 @@ impl Default for TrainOptions {
             train: vec![d.join("ner/anercorp/ANERCorp_CamelLab_train.txt")],
             extra: Vec::new(),
             extra_holdout_every: 7,
+            wojood: Vec::new(),
+            wojood_gpe_org: crate::data::WojoodGpeOrg::default(),
+            wojood_o_heads: false,
             dev: None,
             dev_fraction: 0.1,
+            dev_block: 0,
             epochs: 12,
             gazetteers: Some(d.join("gazetteers")),
             bits: 20,
@@ -377,6 +396,32 @@ fn known_words(sents: &[GoldSentence]) -> HashSet<String> {
     known
 }
 
+/// Search-normalised words seen at least `min` times in `sents` and tagged O
+/// in at least `share` of them.
+fn o_words(sents: &[GoldSentence], min: u32, share: f64) -> HashSet<String> {
+    let mut n: crate::features::HashMap<String, (u32, u32)> = Default::default();
+    for s in sents {
+        for (t, g) in s.tokens.iter().zip(&s.tags) {
+            let e = n.entry(khabar_text::normalize(t, khabar_text::Profile::Search)).or_default();
+            e.0 += 1;
+            e.1 += g.is_none() as u32;
+        }
+    }
+    n.into_iter().filter(|(_, (all, o))| *all >= min && f64::from(*o) >= share * f64::from(*all)).map(|(w, _)| w).collect()
+}
+
+/// Take `k` items out of `train` as dev: the `block`-th block of `k` counted
+/// from the end (0: the last `k`; a block past the start gives the first `k`).
+/// The rest keeps its order.
+fn split_dev<T>(train: &mut Vec<T>, k: usize, block: usize) -> Vec<T> {
+    let k = k.min(train.len());
+    let end = train.len() - k.saturating_mul(block).min(train.len() - k);
+    let rest = train.split_off(end);
+    let dev = train.split_off(end - k);
+    train.extend(rest);
+    dev
+}
+
 /// Train a model; see [`TrainOptions`].
 pub fn train(opts: &TrainOptions) -> Result<NerModel> {
     train_with_report(opts).map(|x| x.0)
@@ -396,7 +441,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
         Some(p) => read_bio(p)?,
         None => {
             let k = ((train.len() as f64) * opts.dev_fraction.clamp(0.0, 0.9)).round() as usize;
-            train.split_off(train.len() - k)
+            split_dev(&mut train, k, opts.dev_block)
         }
     };
     let mut docs: Vec<Vec<GoldSentence>> = train.chunks(opts.doc_sentences.max(1)).map(|c| c.to_vec()).collect();
@@ -411,6 +456,25 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
             } else {
                 all_train.extend(s.iter().cloned());
                 docs.push(s);
+            }
+        }
+    }
+    if !opts.wojood.is_empty() {
+        let heads = if opts.wojood_o_heads { o_words(&train, 5, 0.9) } else { HashSet::new() };
+        for f in crate::data::read_wojood(&opts.wojood, opts.wojood_gpe_org, &heads)? {
+            if opts.verbose {
+                let mut n = [0usize; 5];
+                let toks: usize = f.iter().map(|s| s.tokens.len()).sum();
+                for t in f.iter().flat_map(|s| &s.tags).flatten() {
+                    if t.0 {
+                        n[(t.1 as usize).min(4)] += 1;
+                    }
+                }
+                eprintln!("wojood: {} sentences, {toks} tokens; entities PER {} LOC {} ORG {} MISC {}", f.len(), n[0], n[1], n[2], n[3]);
+            }
+            for c in f.chunks(opts.doc_sentences.max(1)) {
+                all_train.extend(c.iter().cloned());
+                docs.push(c.to_vec());
             }
         }
     }
@@ -1026,6 +1090,19 @@ pub const FULL_SHARE: f64 = 0.6;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dev_blocks_count_from_the_end() {
+        let mut v: Vec<u32> = (0..10).collect();
+        assert_eq!(split_dev(&mut v, 3, 0), vec![7, 8, 9]);
+        assert_eq!(v, (0..7).collect::<Vec<_>>());
+        let mut v: Vec<u32> = (0..10).collect();
+        assert_eq!(split_dev(&mut v, 3, 1), vec![4, 5, 6]);
+        assert_eq!(v, vec![0, 1, 2, 3, 7, 8, 9]);
+        let mut v: Vec<u32> = (0..10).collect();
+        assert_eq!(split_dev(&mut v, 3, usize::MAX), vec![0, 1, 2]);
+        assert_eq!(split_dev(&mut v, 30, 0).len(), 7);
+    }
 
     #[test]
     fn person_entries_used_as_ordinary_words_are_marked() {

@@ -1,7 +1,7 @@
 //! Train the NER model, print dev / held-out / test scores and write models/ner.bin.
 //!
 //! Usage: khabar-ner-train [--out models/ner.bin] [--epochs N] [--bits B] [--no-doc]
-//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-morph] [--no-corpus] [--with-aqmar] [--no-gazetteers] [--no-test]
+//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-morph] [--no-corpus] [--with-aqmar] [--with-wojood] [--wojood-all] [--wojood-gpe-org loc|keep|drop] [--wojood-o-heads] [--dev-block K] [--no-gazetteers] [--no-test]
 //!        [--data /work/shared/data] [--speed FILE]
 //!        khabar-ner-train --model FILE --eval GOLD [--eval GOLD …]   (score a model, no training)
 //!        khabar-ner-train --model FILE --show TEXT   (print the entities of a text: type, text, canonical, score, start, end)
@@ -23,6 +23,8 @@ fn main() {
     let mut eval_files: Vec<PathBuf> = Vec::new();
     let mut show_files: Vec<PathBuf> = Vec::new();
     let mut no_test = false;
+    // Wojood sample files used as extra training data (none by default)
+    let mut wojood: Vec<&str> = Vec::new();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--out" => out = args.next().map(PathBuf::from).unwrap_or(out),
@@ -46,6 +48,17 @@ fn main() {
             "--corpus-min" => opts.corpus_min = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.corpus_min),
             "--no-extra" => no_extra = true,
             "--with-aqmar" => no_extra = false,
+            "--with-wojood" => wojood = vec!["train.txt"],
+            "--wojood-all" => wojood = vec!["train.txt", "val.txt", "test.txt"],
+            "--wojood-o-heads" => opts.wojood_o_heads = true,
+            "--dev-block" => opts.dev_block = args.next().and_then(|x| x.parse().ok()).unwrap_or(0),
+            "--wojood-gpe-org" => {
+                opts.wojood_gpe_org = match args.next().as_deref() {
+                    Some("keep") => khabar_ner::WojoodGpeOrg::Keep,
+                    Some("drop") => khabar_ner::WojoodGpeOrg::Drop,
+                    _ => khabar_ner::WojoodGpeOrg::Loc,
+                }
+            }
             "--no-gazetteers" => no_gaz = true,
             "--no-test" => no_test = true,
             "--gaz-clean-share" => opts.gaz_clean_share = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.gaz_clean_share),
@@ -92,6 +105,7 @@ fn main() {
     }
     opts.train = vec![data.join("ner/anercorp/ANERCorp_CamelLab_train.txt")];
     opts.extra = if no_extra { vec![] } else { vec![data.join("ner/aqmar/articles")] };
+    opts.wojood = wojood.iter().map(|f| data.join("ner/wojood_sample").join(f)).collect();
     opts.gazetteers = if no_gaz { None } else { Some(data.join("gazetteers")) };
     // --no-test: experiments choose on dev only and never see the test figure
     opts.test = if no_test { None } else { Some(data.join("ner/anercorp/ANERCorp_CamelLab_test.txt")) };
@@ -109,7 +123,11 @@ fn main() {
         "training: {} sentences, {} tokens, best epoch {}, {:.1}s",
         rep.train_sentences, rep.train_tokens, rep.best_epoch, rep.seconds
     );
-    println!("== dev (last 10% of ANERCorp train)\n{}", rep.dev);
+    if opts.dev_block == 0 {
+        println!("== dev (last 10% of ANERCorp train)\n{}", rep.dev);
+    } else {
+        println!("== dev (block {} of 10% of ANERCorp train, counted from the end)\n{}", opts.dev_block, rep.dev);
+    }
     if let Some(h) = &rep.extra_heldout {
         println!("== AQMAR held-out articles (every 7th file, cross-domain)\n{h}");
     } else if let Ok(h) = khabar_ner::evaluate(&model, &data.join("ner/aqmar/articles")) {
