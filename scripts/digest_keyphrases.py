@@ -15,11 +15,13 @@ names, phrases with every word covered skipped), so the printed dev figures are 
 `khabar eval digest --part dev --weights "$W"`.
 
 --mode ascent (kept): coordinate ascent on recall@10 of the first 3,000 training articles, from the
-hand formula, steps +-0.2 / +-0.5 per feature, a step kept when it gains >= 0.02; the number of
+hand formula (or --start WEIGHTS, with --only F1,F2: only those features move), steps +-0.2 / +-0.5 per feature, a step kept when it gains >= 0.02; the number of
 passes is chosen on dev. --mode listnet (tried, not kept): softmax cross-entropy against the labels
 normalised per article, Adam on standardised features. The last fifth of the training articles is
 held out and printed. --mode compare: per-article paired difference B - A on dev and on the first
 file, with a 10,000-resample bootstrap 95% interval (A, B: hand, term_as_lede or kp.x=..,...).
+--mode diff / misses (reading aids, first file only): the lists B changes, or the headline tokens
+A misses. --derive adds obj_multi (announced_obj of a multi-word phrase that is not a name).
 Prints one `--weights` string per setting.
 """
 import argparse
@@ -28,7 +30,17 @@ import json
 import numpy as np
 
 
-def load(path):
+DERIVE = False
+
+
+def derived(names, X):
+    """--derive: obj_multi = announced_obj of a phrase of two or more words that is not a name."""
+    j = names.index
+    multi = (X[:, j("announced_obj")] > 0) & (X[:, j("one_word")] == 0) & (X[:, j("entity")] == 0)
+    return np.hstack([X, multi[:, None].astype(np.float64)])
+
+
+def load(path, raw=False):
     with open(path) as fh:
         names = json.loads(fh.readline())["features"]
         arts = []
@@ -38,12 +50,14 @@ def load(path):
             if not head or not a["cands"]:
                 continue
             X = np.array([c["f"] for c in a["cands"]], dtype=np.float64)
+            if DERIVE:
+                X = derived(names, X)
             toks = [set(c["t"]) for c in a["cands"]]
             y = np.array([len(t & head) for t in toks], dtype=np.float64)
             words = [[tuple(w) for w in c["w"]] for c in a["cands"]]
             isname = [c["name"] for c in a["cands"]]
-            arts.append((X, y, toks, head, words, isname))
-    return names, arts
+            arts.append((X, y, toks, head, words, isname) + ((a,) if raw else ()))
+    return names + (["obj_multi"] if DERIVE else []), arts
 
 
 def top10(X, words, names, w, R=0.5):
@@ -197,15 +211,56 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("train", help="--dump-keyphrases of --part train --limit 15000")
     ap.add_argument("dev", help="--dump-keyphrases of --part dev")
-    ap.add_argument("--mode", default="ascent", choices=["ascent", "listnet", "compare"])
+    ap.add_argument("--mode", default="ascent", choices=["ascent", "listnet", "compare", "diff", "misses"])
+    ap.add_argument("--derive", action="store_true", help="add the derived column obj_multi (see derived())")
+    ap.add_argument("--limit", type=int, default=0, help="diff / misses: the first N articles of the first file")
     ap.add_argument("--drop", default="", help="features kept at weight 0 (comma-separated)")
+    ap.add_argument("--only", default="", help="fit only these features (comma-separated), the others stay at their start")
+    ap.add_argument("--start", default="hand", help="the ascent's starting weights: hand or kp.x=..,... (default: hand)")
     ap.add_argument("--lams", default="0.001,0.01")
     ap.add_argument("--labels", default="count")
     ap.add_argument("--ascent-articles", type=int, default=3000)
     ap.add_argument("--passes", default="1,2")
+    ap.add_argument("--steps", default="-0.5,-0.2,0.2,0.5", help="the ascent's steps per feature")
     ap.add_argument("--compare", nargs=2, metavar=("A", "B"),
                     help="paired difference B - A per article (hand, term_as_lede or kp.x=..,...)")
     args = ap.parse_args()
+    global DERIVE
+    DERIVE = args.derive
+    if args.mode in ("diff", "misses"):
+        # Reading aids: --mode diff --compare A B lists, per article of the first file whose top 10
+        # differs, the phrases that enter and leave (evaluation tokens); --mode misses --compare A A
+        # lists every headline token A's top 10 misses with the best-ranked candidate covering it.
+        names, arts = load(args.train, raw=True)
+        arts = arts[: args.limit or len(arts)]
+        a, b = parse_weights(names, args.compare[0]), parse_weights(names, args.compare[1])
+        changed, counts = 0, {"head": 0, "covered": 0, "no candidate": 0, "11-20": 0, "21-50": 0, ">50": 0}
+        for X, _, toks, head, words, isname, raw in arts:
+            ta, tb = top10(X, words, isname, a), top10(X, words, isname, b)
+            txt = lambda i: " ".join(raw["cands"][i]["t"])
+            cov = lambda t: set().union(*[toks[i] for i in t]) & head
+            if args.mode == "diff":
+                if set(ta) != set(tb):
+                    changed += 1
+                    print(f"--- {raw['id']} head: {' '.join(raw['head'])} | covered {len(cov(ta))} -> {len(cov(tb))}")
+                    print("   in :", " ، ".join(txt(i) for i in tb if i not in ta))
+                    print("   out:", " ، ".join(txt(i) for i in ta if i not in tb))
+                continue
+            order = list(np.argsort(-(X @ a), kind="stable"))
+            counts["head"] += len(head)
+            counts["covered"] += len(cov(ta))
+            print(f"--- {raw['id']} head: {' '.join(raw['head'])} | top 10: {' ، '.join(txt(i) for i in ta)}")
+            for t in sorted(head - cov(ta)):
+                best = next((i for i in order if t in toks[i]), None)
+                if best is None:
+                    counts["no candidate"] += 1
+                    print(f"   missed {t}: no candidate")
+                    continue
+                r = order.index(best) + 1
+                counts["11-20" if r <= 20 else "21-50" if r <= 50 else ">50"] += 1
+                print(f"   missed {t}: rank {r} {txt(best)}")
+        print(f"{len(arts)} articles" + (f", {changed} changed" if args.mode == "diff" else f", {counts}"))
+        return
     names, dev = load(args.dev)
     if args.mode == "compare":
         a, b = parse_weights(names, args.compare[0]), parse_weights(names, args.compare[1])
@@ -221,9 +276,17 @@ def main():
     for n in args.drop.split(","):
         if n in names:
             mask[names.index(n)] = False
+    if args.only:
+        only = args.only.split(",")
+        for n in only:
+            assert n in names, n
+        mask &= np.array([n in only for n in names])
     cut = len(train) * 4 // 5
     fitp, held = train[:cut], train[cut:]
     hand = hand_weights(names)
+    start = parse_weights(names, args.start)
+    print(f"start {args.start}: fit {recall10(fitp[: args.ascent_articles], start):.2f}, held-out {recall10(held, start):.2f}, "
+          f"dev {recall10(dev, start):.2f}")
     print(f"{len(train)} training articles ({cut} to fit, {len(held)} held out), {len(dev)} dev; features: "
           + ",".join(n for n, k in zip(names, mask) if k))
     print(f"hand formula: held-out {recall10(held, hand):.2f}, dev {recall10(dev, hand):.2f}", flush=True)
@@ -236,11 +299,11 @@ def main():
                 print(f"  {show(w)}", flush=True)
         return
     sub = fitp[: args.ascent_articles]
-    w = hand
+    w = start
     done = 0
     for passes in sorted(int(p) for p in args.passes.split(",")):
-        print(f"coordinate ascent on {len(sub)} articles, from the hand formula, {passes} passes:")
-        w = ascent(sub, w, mask, passes=passes - done)
+        print(f"coordinate ascent on {len(sub)} articles, from {args.start}, {passes} passes:")
+        w = ascent(sub, w, mask, steps=[float(x) for x in args.steps.split(",")], passes=passes - done)
         done = passes
         print(f"  passes {passes}: held-out {recall10(held, w):.2f}, dev {recall10(dev, w):.2f}")
         print(f"  {show(w)}", flush=True)

@@ -46,8 +46,10 @@ fn sample_keyphrases_name_the_people_places_and_the_partnership() {
 /// learned scorer, 34th with the hand formula: position weighs heavily). Boosting whole
 /// quoted terms enough to find it (`term_as_lede=1`: 7th; `kp.term=2`: 8th) lowers dev
 /// recall@10 beyond noise (bootstrap intervals below 0), and fewer than half of the
-/// quoted terms of 20 dev articles read as good keyphrases (docs/digest.md), so this
-/// test stays ignored: `cargo test -p khabar --test digest -- --ignored`.
+/// quoted terms of 20 dev articles read as good keyphrases (docs/digest.md). As the object
+/// of an announcement verb (أعلن الزعيمان عن, `kp.announced_obj=2`: 6th) dev stays within
+/// noise, but the objects it brings into other dev lists read worse as often as better, so
+/// this test stays ignored: `cargo test -p khabar --test digest -- --ignored`.
 #[test]
 #[ignore = "the strategic partnership ranks outside the top 10 with the dev-chosen scoring (see the comment)"]
 fn sample_keyphrases_include_the_strategic_partnership() {
@@ -258,4 +260,48 @@ fn datelines_are_trimmed_and_link_lines_never_picked() {
     o.summary_sentences = 10;
     let all = Analyzer::new(o).analyze(text);
     assert_eq!((all.sentences.len(), all.summary.len()), (4, 3), "{:?}", all.summary);
+}
+
+/// The announcement features (docs/digest.md, session 9): after أعلن the subject's stretch is
+/// `announced`, the object after عن is also `announced_obj`; a phrase headed by the verbal noun
+/// of the class (توقيع اتفاقية) is `announce_head`; every feature is finite.
+#[test]
+fn announcement_features_mark_the_object_of_an_announcement_verb() {
+    let text = "أعلنت الحكومة السعودية عن خطة اقتصادية جديدة يوم الأحد في الرياض. \
+                وبعد ذلك جرى توقيع اتفاقية تعاون بين الجانبين، وقال الوزير إن الخطة طموحة.";
+    let a = Analyzer::default().analyze(text);
+    let d = DigestOptions::default();
+    let cands = khabar::digest::keyphrase_features(&a, text, &d);
+    let f = |name: &str| khabar::digest::KP_FEATURES.iter().position(|x| *x == name).unwrap();
+    let find = |w: &str| {
+        cands
+            .iter()
+            .find(|c| c.text.contains(w))
+            .unwrap_or_else(|| panic!("{w} in {:?}", cands.iter().map(|c| &c.text).collect::<Vec<_>>()))
+    };
+    let plan = find("خطة");
+    assert_eq!((plan.features[f("announced")], plan.features[f("announced_obj")]), (1.0, 1.0), "{}", plan.text);
+    let gov = find("الحكومة");
+    assert_eq!((gov.features[f("announced")], gov.features[f("announced_obj")]), (1.0, 0.0), "{}", gov.text);
+    let sign = find("توقيع");
+    assert_eq!((sign.features[f("announce_head")], sign.features[f("masdar")], sign.features[f("announced")]), (1.0, 1.0, 0.0));
+    let minister = find("الوزير");
+    assert_eq!(minister.features[f("announced")], 0.0, "a reporting verb (قال) is not in the class");
+    assert!(cands.iter().all(|c| c.features.iter().all(|x| x.is_finite())));
+}
+
+#[test]
+fn masdar_shapes_are_derived_verbal_nouns() {
+    use khabar::digest::{masdar_shape, word_key};
+    let key = |w: &str| {
+        let mut k = String::new();
+        word_key(w, &mut k);
+        k
+    };
+    for w in ["توقيع", "تنمية", "مشاركة", "إعلان", "تعاون", "اجتماع", "انسحاب", "استثمار"] {
+        assert!(masdar_shape(&key(w)), "{w}");
+    }
+    for w in ["حكومة", "رئيس", "كوريا", "مدينة", "شراكة"] {
+        assert!(!masdar_shape(&key(w)), "{w}");
+    }
 }

@@ -216,7 +216,7 @@ pub const LEDE_FEATURES: [&str; 26] = [
 /// scorer (see docs/digest.md). `position` is `ln(1 + 8 / (1 + first sentence))`, the hand
 /// formula's position boost; with `log_tf`, `log_spec` and `entity2` the hand formula is one
 /// weight vector of this model (0.7, 1, 1, …, ln 1.5).
-pub const KP_FEATURES: [&str; 23] = [
+pub const KP_FEATURES: [&str; 30] = [
     "log_tf",
     "log_spec",
     "position",
@@ -240,19 +240,30 @@ pub const KP_FEATURES: [&str; 23] = [
     "early",
     "latin",
     "lede_only",
+    "announced",
+    "announced_obj",
+    "announce_head",
+    "masdar",
+    "actors",
+    "graph",
+    "ent_cooc",
 ];
 
 /// The learned keyphrase model's weights (order of [`KP_FEATURES`]): coordinate ascent on the
 /// recall@10 of khabar's own greedy list (diversity included) over 3,000 SaudiNewsNet articles
 /// outside the eval set, from the hand formula, one pass (`scripts/digest_keyphrases.py`; the
 /// number of passes chosen on dev; see docs/digest.md).
-pub const KP_WEIGHTS: [f32; KP_FEATURES.len()] =
-    [0.7, 0.7, 1.7, -0.2, 0.0, -0.2, 0.0, 0.4055, -0.5, 0.0, 0.0, 0.0, 0.2, 0.0, 0.0, 0.0, 0.2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+pub const KP_WEIGHTS: [f32; KP_FEATURES.len()] = [
+    0.7, 0.7, 1.7, -0.2, 0.0, -0.2, 0.0, 0.4055, -0.5, 0.0, 0.0, 0.0, 0.2, 0.0, 0.0, 0.0, 0.2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+    0.0, 0.0, 0.0, 0.0,
+];
 
 /// The hand formula as [`KP_FEATURES`] weights (T = 0.7, Σ idf, P = 8, E = 0.5 for names seen
 /// twice): the learned model's starting point.
-pub const KP_HAND: [f32; KP_FEATURES.len()] =
-    [0.7, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.405_465, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+pub const KP_HAND: [f32; KP_FEATURES.len()] = [
+    0.7, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.405_465, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+    0.0, 0.0, 0.0, 0.0,
+];
 
 impl DigestOptions {
     /// Set one weight by its field name (`lede.<feature>` for the lede model's weights; a
@@ -456,6 +467,9 @@ struct Mention {
     propn: usize,
     /// The last word is an adjective.
     ends_adj: bool,
+    /// After an announcement verb ([`ANNOUNCE_VERBS`]): 0 no, 1 in the first nominal stretch
+    /// after it (its subject or object), 2 after its preposition or in the second stretch (its object).
+    announce: u8,
 }
 
 /// Compute the keyphrases and summary of `a` (analysis of `text`) with the embedded idf table.
@@ -492,7 +506,7 @@ pub fn digest_with(a: &Analysis, text: &str, options: &DigestOptions, idf: &Idf)
         return Digest::default();
     }
     let (words_per_token, entity_of) = prepare(a);
-    let mentions = mentions(a, text, &words_per_token, &entity_of, idf, options);
+    let mentions = mentions(a, text, &words_per_token, &entity_of, idf, options, uses_announce(options));
     let keyphrases = rank_keyphrases(&mentions, idf, options, a.sentences.len());
     let summary = if options.summary_sentences == 0 {
         Vec::new()
@@ -515,7 +529,7 @@ pub fn lede_features(a: &Analysis, text: &str, options: &DigestOptions) -> Vec<(
     }
     let idf = Idf::embedded();
     let (words_per_token, entity_of) = prepare(a);
-    let mentions = mentions(a, text, &words_per_token, &entity_of, idf, options);
+    let mentions = mentions(a, text, &words_per_token, &entity_of, idf, options, uses_announce(options));
     let keyphrases = rank_keyphrases(&mentions, idf, options, a.sentences.len());
     let sc = sentence_scores(a, &words_per_token, &entity_of, &keyphrases, idf, options);
     (0..a.sentences.len())
@@ -534,6 +548,7 @@ fn mentions(
     entity_of: &[Option<usize>],
     idf: &Idf,
     options: &DigestOptions,
+    announce: bool,
 ) -> Vec<Mention> {
     let mut out = Vec::new();
     let quoted = short_quotes(a);
@@ -565,7 +580,13 @@ fn mentions(
             out.retain(|m| !credits.iter().any(|c| c.0 <= m.start && m.start < c.1));
         }
     }
+    let marks = if announce { announce_marks(a, words, entity_of) } else { Vec::new() };
     for m in &mut out {
+        if announce {
+            let first = a.tokens.partition_point(|t| t.end <= m.start).min(marks.len());
+            m.announce =
+                a.tokens[first..].iter().zip(&marks[first..]).take_while(|(t, _)| t.start < m.end).map(|(_, k)| *k).max().unwrap_or(0);
+        }
         m.quoted = quoted.iter().any(|q| q.0 <= m.start && m.end <= q.1);
         m.term = quoted.iter().any(|q| {
             q.0 <= m.start
@@ -575,6 +596,217 @@ fn mentions(
         });
     }
     out
+}
+
+/// Verbs that announce, disclose, agree, sign, launch, found, decide or adopt something: the
+/// thing is what news headlines name (`X تعلن عن Y`, `توقيع اتفاقية Z`). Lemmas as the tagger
+/// gives them (compared by [`word_key`]); reporting verbs of speech (قال، أكد، أشار) are not in
+/// the class, their object is a clause. See docs/digest.md.
+pub const ANNOUNCE_VERBS: [&str; 20] = [
+    "أعلن",
+    "كشف",
+    "أفصح",
+    "أزاح", // announce, reveal, disclose, unveil (أزاح الستار عن)
+    "اتفق",
+    "وقع",
+    "أبرم",
+    "وافق",
+    "صادق", // agree, sign, conclude, approve, ratify
+    "أطلق",
+    "دشن",
+    "افتتح",
+    "أنشأ",
+    "أسس",
+    "استحدث", // launch, inaugurate, open, establish, found, create
+    "أقر",
+    "قرر",
+    "اعتمد",
+    "أصدر",
+    "عقد", // adopt, decide, adopt, issue, hold (a meeting, a deal)
+];
+
+/// The verbal nouns (masdars) of [`ANNOUNCE_VERBS`]: a phrase headed by one names an announced act
+/// (إعلان، توقيع اتفاقية، إطلاق حملة).
+pub const ANNOUNCE_NOUNS: [&str; 19] = [
+    "إعلان",
+    "كشف",
+    "إفصاح",
+    "إزاحة",
+    "اتفاق",
+    "توقيع",
+    "إبرام",
+    "موافقة",
+    "مصادقة",
+    "إطلاق",
+    "تدشين",
+    "افتتاح",
+    "إنشاء",
+    "تأسيس",
+    "استحداث",
+    "إقرار",
+    "قرار",
+    "اعتماد",
+    "إصدار",
+];
+
+/// Prepositions that introduce the object of an announcement verb (أعلن عن، اتفق على، رحب ب).
+const ANNOUNCE_PREPS: [&str; 3] = ["عن", "على", "ب"];
+
+fn key_set(list: &[&str]) -> std::collections::HashSet<String> {
+    let mut buf = String::new();
+    list.iter()
+        .map(|w| {
+            word_key(w, &mut buf);
+            buf.clone()
+        })
+        .collect()
+}
+
+static ANNOUNCE_VERB_KEYS: std::sync::LazyLock<std::collections::HashSet<String>> = std::sync::LazyLock::new(|| key_set(&ANNOUNCE_VERBS));
+static ANNOUNCE_NOUN_KEYS: std::sync::LazyLock<std::collections::HashSet<String>> = std::sync::LazyLock::new(|| key_set(&ANNOUNCE_NOUNS));
+static ANNOUNCE_PREP_KEYS: std::sync::LazyLock<std::collections::HashSet<String>> = std::sync::LazyLock::new(|| key_set(&ANNOUNCE_PREPS));
+
+/// Per token: 0, or 1 when it is in the first nominal stretch after an announcement verb of
+/// its sentence (the verb's subject, or its object when the subject is in the verb), 2 when it
+/// is in the stretch after the verb's preposition (عن، على، ب) or in the second stretch (the
+/// object after the subject, V S O). Quotation marks are skipped; any other word (a
+/// conjunction, another verb, a pronoun, punctuation) ends the verb's reach.
+fn announce_marks(a: &Analysis, words: &[Vec<(Upos, String)>], entity_of: &[Option<usize>]) -> Vec<u8> {
+    let mut marks = vec![0u8; a.tokens.len()];
+    for s in &a.sentences {
+        // (stretches seen, inside a stretch, after a preposition); None: no verb in reach.
+        let mut state: Option<(u8, bool, bool)> = None;
+        for (ti, t) in a.tokens.iter().enumerate().take(s.token_end).skip(s.token_start) {
+            if t.kind == TokenKind::Punct && matches!(t.text.as_str(), "\"" | "«" | "»" | "“" | "”") {
+                if let Some(st) = &mut state {
+                    st.1 = false;
+                }
+                continue;
+            }
+            let Some(tw) = words.get(ti) else { continue };
+            for (upos, key) in tw {
+                if *upos == Upos::Verb && ANNOUNCE_VERB_KEYS.contains(key.as_str()) {
+                    state = Some((0, false, false));
+                    continue;
+                }
+                let Some((seen, inside, prep)) = &mut state else { continue };
+                let nominal = upos.nominal()
+                    || (entity_of.get(ti).is_some_and(|e| e.is_some()) && !is_function_key(key) && t.kind != TokenKind::Punct);
+                if nominal {
+                    if !*inside {
+                        *seen += 1;
+                        *inside = true;
+                    }
+                    if *seen > 2 {
+                        state = None;
+                        continue;
+                    }
+                    marks[ti] = marks[ti].max(if *prep || *seen == 2 { 2 } else { 1 });
+                } else if ANNOUNCE_PREP_KEYS.contains(key.as_str()) && !*prep {
+                    *prep = true;
+                    *inside = false;
+                    *seen = 1;
+                } else {
+                    state = None;
+                }
+            }
+        }
+    }
+    marks
+}
+
+/// Whether a word key has the shape of the verbal noun (masdar) of a derived verb form:
+/// تفعيل، تفعلة (II), مفاعلة (III), إفعال (IV), تفاعل (VI), انفعال / افتعال (VII, VIII),
+/// استفعال (X) — the nouns of events and acts (توقيع، مشاركة، إعلان، تعاون، اجتماع، استثمار).
+/// Keys are normalised: alef forms folded to ا, ة to ه.
+pub fn masdar_shape(key: &str) -> bool {
+    let c: Vec<char> = key.chars().collect();
+    match c.len() {
+        5 => (c[0] == 'ت' && (c[3] == 'ي' || c[4] == 'ه' || c[2] == 'ا')) || (c[0] == 'ا' && c[3] == 'ا'),
+        6 => (c[0] == 'م' && c[2] == 'ا' && c[5] == 'ه') || (c[0] == 'ا' && c[4] == 'ا' && (c[1] == 'ن' || c[2] == 'ت')),
+        7 => c[0] == 'ا' && c[1] == 'س' && c[2] == 'ت' && c[5] == 'ا',
+        _ => false,
+    }
+}
+
+/// Article-level features of each group (order of `groups`): `actors` (the most sentences'
+/// share of the article's top three names, other than the group, named with it: 0, 0.5, 1),
+/// `graph` (ln of n × its PositionRank over the sentence co-occurrence graph of the groups,
+/// teleport ∝ Σ 1/(1 + sentence) of its mentions) and `ent_cooc` (the share of the article's
+/// name mentions that belong to other names named in a sentence with it, at most 1).
+fn article_features(groups: &[Group], sentences: usize) -> Vec<[f32; 3]> {
+    let n = groups.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut per_sentence: Vec<Vec<usize>> = vec![Vec::new(); sentences.max(1)];
+    for (gi, g) in groups.iter().enumerate() {
+        for m in &g.mentions {
+            if let Some(s) = per_sentence.get_mut(m.sentence) {
+                if s.last() != Some(&gi) {
+                    s.push(gi);
+                }
+            }
+        }
+    }
+    for s in &mut per_sentence {
+        s.sort_unstable();
+        s.dedup();
+    }
+    let is_name: Vec<bool> = groups.iter().map(|g| g.mentions.iter().any(|m| m.entity)).collect();
+    let mut names: Vec<usize> = (0..n).filter(|&i| is_name[i] && groups[i].mentions.len() >= 2).collect();
+    names.sort_by(|&x, &y| groups[y].mentions.len().cmp(&groups[x].mentions.len()).then(x.cmp(&y)));
+    names.truncate(3);
+    let name_total: f32 = (0..n).filter(|&i| is_name[i]).map(|i| groups[i].mentions.len() as f32).sum::<f32>().max(1.0);
+    // PositionRank: personalised PageRank, damping 0.85, 30 iterations.
+    let mut p: Vec<f32> = groups.iter().map(|g| g.mentions.iter().map(|m| 1.0 / (1.0 + m.sentence as f32)).sum()).collect();
+    let ps: f32 = p.iter().sum::<f32>().max(1e-9);
+    p.iter_mut().for_each(|x| *x /= ps);
+    let mut degree = vec![0f32; n];
+    for s in &per_sentence {
+        for &g in s {
+            degree[g] += (s.len() - 1) as f32;
+        }
+    }
+    let d = 0.85f32;
+    let mut r = p.clone();
+    let mut next = vec![0f32; n];
+    for _ in 0..30 {
+        let dangling: f32 = (0..n).filter(|&i| degree[i] == 0.0).map(|i| r[i]).sum();
+        for (i, x) in next.iter_mut().enumerate() {
+            *x = (1.0 - d + d * dangling) * p[i];
+        }
+        for s in &per_sentence {
+            let t: f32 = s.iter().filter(|&&g| degree[g] > 0.0).map(|&g| r[g] / degree[g]).sum();
+            for &h in s {
+                let own = if degree[h] > 0.0 { r[h] / degree[h] } else { 0.0 };
+                next[h] += d * (t - own);
+            }
+        }
+        std::mem::swap(&mut r, &mut next);
+    }
+    let mut out = vec![[0f32; 3]; n];
+    for (gi, g) in groups.iter().enumerate() {
+        let mut actors = 0usize;
+        let mut with: Vec<usize> = Vec::new();
+        for m in &g.mentions {
+            let Some(s) = per_sentence.get(m.sentence) else { continue };
+            actors = actors.max(names.iter().filter(|&&e| e != gi && s.binary_search(&e).is_ok()).count());
+            with.extend(s.iter().copied().filter(|&e| e != gi && is_name[e]));
+        }
+        with.sort_unstable();
+        with.dedup();
+        let cooc: f32 = with.iter().map(|&e| groups[e].mentions.len() as f32).sum::<f32>() / name_total;
+        out[gi] = [actors.min(2) as f32 / 2.0, (r[gi] * n as f32).max(1e-6).ln().clamp(-10.0, 10.0), cooc.min(1.0)];
+    }
+    out
+}
+
+/// Whether the learned scorer weighs the announcement features (`announced`, `announced_obj`),
+/// so that the mentions need [`announce_marks`] (off by default: both weights are 0).
+fn uses_announce(options: &DigestOptions) -> bool {
+    let at = |f: &str| KP_FEATURES.iter().position(|x| *x == f).map_or(0.0, |i| options.kp[i]);
+    options.kp_model && (at("announced") != 0.0 || at("announced_obj") != 0.0)
 }
 
 /// The byte range of a source credit or dateline opener of sentence `s`: a dateline (a dash,
@@ -763,6 +995,7 @@ fn flush(
         },
         propn: words.iter().filter(|w| w.upos == Upos::Propn).count(),
         ends_adj: words.last().is_some_and(|w| w.upos == Upos::Adj),
+        announce: 0,
     });
 }
 
@@ -791,7 +1024,7 @@ struct Group<'m> {
 }
 
 /// The features of a group of mentions in [`KP_FEATURES`] order (`sentences`: of the article).
-fn group_features(g: &Group, idf: &Idf, sentences: usize) -> [f32; KP_FEATURES.len()] {
+fn group_features(g: &Group, idf: &Idf, sentences: usize, extra: [f32; 3]) -> [f32; KP_FEATURES.len()] {
     let m0 = g.mentions[0];
     let n = g.mentions.len() as f32;
     let idfs: Vec<f32> = m0.words.iter().map(|w| idf.idf(w)).collect();
@@ -827,6 +1060,13 @@ fn group_features(g: &Group, idf: &Idf, sentences: usize) -> [f32; KP_FEATURES.l
         (1.0 + g.mentions.iter().filter(|m| m.sentence < 3).count() as f32).ln(),
         b(m0.surface.chars().any(|c| c.is_ascii_alphabetic())),
         b(last == 0.0),
+        b(g.mentions.iter().any(|m| m.announce > 0)),
+        b(g.mentions.iter().any(|m| m.announce > 1)),
+        b(!entity && m0.words.first().is_some_and(|w| ANNOUNCE_NOUN_KEYS.contains(w.as_str()))),
+        b(!entity && m0.words.first().is_some_and(|w| masdar_shape(w))),
+        extra[0],
+        extra[1],
+        extra[2],
     ]
 }
 
@@ -863,10 +1103,13 @@ pub fn keyphrase_features(a: &Analysis, text: &str, options: &DigestOptions) -> 
     }
     let idf = Idf::embedded();
     let (words_per_token, entity_of) = prepare(a);
-    let mentions = mentions(a, text, &words_per_token, &entity_of, idf, options);
-    group_mentions(&mentions)
+    let mentions = mentions(a, text, &words_per_token, &entity_of, idf, options, true);
+    let groups = group_mentions(&mentions);
+    let extras = article_features(&groups, a.sentences.len());
+    groups
         .iter()
-        .map(|g| {
+        .zip(extras)
+        .map(|(g, extra)| {
             let mut words: Vec<(String, String)> = g
                 .mentions
                 .iter()
@@ -875,7 +1118,7 @@ pub fn keyphrase_features(a: &Analysis, text: &str, options: &DigestOptions) -> 
             words.sort_unstable();
             words.dedup();
             KeyphraseCandidate {
-                features: group_features(g, idf, a.sentences.len()),
+                features: group_features(g, idf, a.sentences.len(), extra),
                 text: group_text(g),
                 words,
                 name: g.mentions.iter().any(|m| m.entity),
@@ -887,12 +1130,19 @@ pub fn keyphrase_features(a: &Analysis, text: &str, options: &DigestOptions) -> 
 /// Group mentions, score and rank them; drop phrases inside better ones.
 fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions, sentences: usize) -> Vec<KeyphraseRecord> {
     let groups = group_mentions(mentions);
+    // The article-level features cost a graph walk: only when a weight uses them.
+    let extras = if options.kp_model && options.kp[KP_FEATURES.len() - 3..].iter().any(|w| *w != 0.0) {
+        article_features(&groups, sentences)
+    } else {
+        vec![[0.0; 3]; groups.len()]
+    };
     let mut scored: Vec<(f32, &Group, CoverWords)> = groups
         .iter()
-        .map(|g| {
+        .zip(&extras)
+        .map(|(g, extra)| {
             let m0 = g.mentions[0];
             let learned = options.kp_model.then(|| {
-                let f = group_features(g, idf, sentences);
+                let f = group_features(g, idf, sentences, *extra);
                 f.iter().zip(&options.kp).map(|(x, w)| x * w).sum::<f32>().clamp(-60.0, 60.0).exp()
             });
             let n = g.mentions.len() as f32;
