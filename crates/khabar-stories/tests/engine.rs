@@ -270,3 +270,51 @@ fn sentence_sets_are_extracted_only_for_the_sentence_rule() {
     assert!(off.sentences.is_empty());
     assert_eq!((off.shingles, off.terms), (f.shingles, f.terms), "the rule changes nothing else");
 }
+
+#[test]
+fn a_big_story_is_scored_by_its_best_links_with_the_cap() {
+    // Sixteen reports of one event, each sharing five lemmas with the others; only the
+    // 5 best candidates are compared. Without a cap a story of n articles scores the
+    // sum of at most 5 links over n, so past a dozen articles the next report cannot
+    // join it; with `average_cap` 5 it scores the mean of its 5 best links.
+    let run = |cap: usize| {
+        let mut e = StoryEngine::new(Options { max_candidates: 5, average_cap: cap, merge_average: 0.0, ..Options::default() });
+        for i in 0..20u64 {
+            e.assign(bare(&format!("pad{i}"), &[1000 + 3 * i, 1001 + 3 * i, 1002 + 3 * i], T0));
+        }
+        let stories: Vec<String> =
+            (0..16u64).map(|i| e.assign(bare(&format!("r{i}"), &[1, 2, 3, 4, 5, 100 + i], T0 + 60 * (i as i64 + 1))).story).collect();
+        stories
+    };
+    let capped = run(5);
+    assert!(capped.iter().all(|s| s == "r0"), "{capped:?}");
+    let plain = run(0);
+    assert!(plain.iter().any(|s| s != "r0"), "{plain:?}");
+}
+
+#[test]
+fn options_saved_before_the_cap_and_the_learned_models_load_with_them_off() {
+    let mut json = serde_json::to_value(Options::default()).unwrap();
+    let map = json.as_object_mut().unwrap();
+    for k in ["average_cap", "merge_cap", "pair_model", "join_model"] {
+        assert!(map.remove(k).is_some(), "{k}");
+    }
+    let o: Options = serde_json::from_value(json).unwrap();
+    // A state built before the cap keeps scoring stories by the plain average.
+    assert_eq!(o, Options { average_cap: 0, ..Options::default() });
+    assert!(o.pair_model.is_empty() && o.join_model.is_empty());
+}
+
+#[test]
+fn learned_models_never_panic_and_give_probabilities() {
+    // Weights of any length (too short, too long, not finite) are used as far as they go.
+    for w in [vec![], vec![0.5], vec![1.0; 3], vec![f32::NAN; 20], vec![1e30; 20], vec![-1e30; 20]] {
+        for (pair, join) in [(w.clone(), vec![]), (vec![], w.clone()), (w.clone(), w.clone())] {
+            let mut e = StoryEngine::new(Options { pair_model: pair, join_model: join, ..Options::default() });
+            for i in 0..6u64 {
+                let a = e.assign(bare(&format!("a{i}"), &[1, 2, 3, 10 + i], T0 + 60 * i as i64));
+                assert!((0.0..=1.0).contains(&a.score), "{a:?}");
+            }
+        }
+    }
+}
