@@ -179,6 +179,11 @@ pub struct Options {
     /// `join_threshold` (empty: off). Fitted by `scripts/stories_pair_model.py join`.
     #[serde(default)]
     pub join_model: Vec<f32>,
+    /// Two stories whose sizes multiply to more than this merge on the mean of the best
+    /// `merge_top` links between their articles (pairs never compared count 0) instead
+    /// of the sum of all links over the product of their sizes (0: off).
+    #[serde(default)]
+    pub merge_top: usize,
 }
 
 /// The features of a candidate story that [`Options::join_model`] weighs, in order.
@@ -272,6 +277,7 @@ impl Default for Options {
             average_cap: 10,
             merge_cap: 0,
             join_model: Vec::new(),
+            merge_top: 0,
         }
     }
 }
@@ -473,6 +479,8 @@ pub struct StoryEngine {
     merges: Vec<(String, String)>,
     /// Sum of the similarities between the articles of two stories (both directions).
     story_links: HashMap<String, HashMap<String, f32>>,
+    /// The best `merge_top` similarities between the articles of two stories (both directions).
+    story_top: HashMap<String, HashMap<String, Vec<f32>>>,
 }
 
 impl Default for StoryEngine {
@@ -496,6 +504,13 @@ fn normalise(mut v: Vector) -> Vector {
     }
     v.sort_unstable_by_key(|&(t, _)| t);
     v
+}
+
+/// Add `new` to the best values `v` and keep the `k` largest, largest first.
+fn keep_top(v: &mut Vec<f32>, new: &[f32], k: usize) {
+    v.extend_from_slice(new);
+    v.sort_unstable_by(|a, b| b.total_cmp(a));
+    v.truncate(k);
 }
 
 /// Dot product of two vectors sorted by term.
@@ -536,6 +551,7 @@ impl StoryEngine {
             evicted_since_compaction: 0,
             merges: Vec::new(),
             story_links: HashMap::new(),
+            story_top: HashMap::new(),
         }
     }
 
@@ -627,7 +643,7 @@ impl StoryEngine {
         let (story, new_story, score) = match dup {
             Some((slot, _, j)) => (self.entries[&slot].story.clone(), false, j),
             None => match ranked.first() {
-                Some((story, s, _)) if *s >= self.options.join_threshold => (story.clone(), false, *s),
+                Some((story, s, _, _)) if *s >= self.options.join_threshold => (story.clone(), false, *s),
                 _ => (entry.id.clone(), true, 0.0),
             },
         };
@@ -752,11 +768,18 @@ impl StoryEngine {
     /// the others, then merge the story with the one of highest average linkage
     /// (sum of the similarities between their articles over the product of their
     /// sizes) while that reaches `merge_average`; the older story keeps its id.
-    fn link_and_merge(&mut self, story: &str, ranked: &[(String, f32, f32)]) {
-        for (other, _, sum) in ranked {
+    fn link_and_merge(&mut self, story: &str, ranked: &[(String, f32, f32, Vec<f32>)]) {
+        let k = self.options.merge_top;
+        for (other, _, sum, top) in ranked {
             if other != story && *sum > 0.0 {
                 *self.story_links.entry(story.to_owned()).or_default().entry(other.clone()).or_default() += sum;
                 *self.story_links.entry(other.clone()).or_default().entry(story.to_owned()).or_default() += sum;
+                if k > 0 {
+                    for (a, b) in [(story, other.as_str()), (other.as_str(), story)] {
+                        let v = self.story_top.entry(a.to_owned()).or_default().entry(b.to_owned()).or_default();
+                        keep_top(v, top, k);
+                    }
+                }
             }
         }
         let mut story = story.to_owned();
@@ -771,7 +794,13 @@ impl StoryEngine {
                 if m == 0.0 || n == 0.0 {
                     continue;
                 }
-                let avg = sum / (n * m);
+                let k = self.options.merge_top;
+                let avg = if k > 0 && n * m > k as f32 {
+                    let top = self.story_top.get(&story).and_then(|t| t.get(other));
+                    top.map_or(0.0, |t| t.iter().take(k).sum::<f32>() / k as f32)
+                } else {
+                    sum / (n * m)
+                };
                 if avg >= self.options.merge_average && best.is_none_or(|(bo, b)| avg > b || (avg == b && other.as_str() < bo)) {
                     best = Some((other, avg));
                 }
@@ -1035,9 +1064,9 @@ impl StoryEngine {
 
     /// The stories of the most similar articles inside the window with their
     /// scores, best first (ties by id), and the sum of each story's links.
-    fn rank_stories(&self, e: &Entry, time: i64) -> Vec<(String, f32, f32)> {
+    fn rank_stories(&self, e: &Entry, time: i64) -> Vec<(String, f32, f32, Vec<f32>)> {
         let o = &self.options;
-        let mut ranked: Vec<(String, f32, f32)> = self
+        let mut ranked: Vec<(String, f32, f32, Vec<f32>)> = self
             .story_links(e, time)
             .into_iter()
             .map(|(story, links)| {
@@ -1048,7 +1077,8 @@ impl StoryEngine {
                     let w = &o.join_model;
                     let z = w.first().copied().unwrap_or(0.0) + w.iter().skip(1).zip(x.iter()).map(|(w, x)| w * x).sum::<f32>();
                     let p = 1.0 / (1.0 + (-z).exp());
-                    return (story, if p.is_finite() { p } else { 0.0 }, sum);
+                    let top = if o.merge_top > 0 { links.iter().map(|l| l.0.max(0.0)).collect() } else { Vec::new() };
+                    return (story, if p.is_finite() { p } else { 0.0 }, sum, top);
                 }
                 let mut link = best;
                 if o.average_weight > 0.0 {
@@ -1073,7 +1103,8 @@ impl StoryEngine {
                 } else {
                     link
                 };
-                (story, score, sum)
+                let top = if o.merge_top > 0 { links.iter().map(|l| l.0.max(0.0)).collect() } else { Vec::new() };
+                (story, score, sum, top)
             })
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -1170,6 +1201,23 @@ impl StoryEngine {
         if let Some(l) = self.story_links.get_mut(into) {
             l.remove(from);
         }
+        if let Some(tops) = self.story_top.remove(from) {
+            let k = self.options.merge_top;
+            for (other, top) in tops {
+                if let Some(l) = self.story_top.get_mut(&other) {
+                    l.remove(from);
+                }
+                if other != into {
+                    for (a, b) in [(into, other.as_str()), (other.as_str(), into)] {
+                        let v = self.story_top.entry(a.to_owned()).or_default().entry(b.to_owned()).or_default();
+                        keep_top(v, &top, k);
+                    }
+                }
+            }
+        }
+        if let Some(l) = self.story_top.get_mut(into) {
+            l.remove(from);
+        }
         self.merges.push((from.to_owned(), into.to_owned()));
     }
 
@@ -1258,6 +1306,10 @@ impl StoryEngine {
         let stories = &self.stories;
         self.centroids.retain(|id, _| stories.contains_key(id));
         self.story_links.retain(|id, _| stories.contains_key(id));
+        self.story_top.retain(|id, _| stories.contains_key(id));
+        for links in self.story_top.values_mut() {
+            links.retain(|id, _| stories.contains_key(id));
+        }
         for links in self.story_links.values_mut() {
             links.retain(|id, _| stories.contains_key(id));
         }

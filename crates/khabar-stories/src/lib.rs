@@ -12,8 +12,9 @@
 //!   An article that copies articles of two groups merges them when it copies
 //!   each as a whole ([`Options::dup_merge`], [`Assignment::merged_groups`]).
 //! * **Stories**: an article joins the story whose articles inside the time
-//!   window (default 3 days) are most similar to it on average, when that
-//!   average reaches [`Options::join_threshold`]; the similarity is the lemma
+//!   window (default 3 days) are most similar to it on average (for a story of
+//!   more than [`Options::average_cap`] articles, the mean of its best links), when
+//!   that score reaches [`Options::join_threshold`]; the similarity is the lemma
 //!   TF-IDF cosine of the bodies plus, in proportion to it, the IDF-weighted
 //!   overlap of headline lemmas, of canonical entities and of keyphrases.
 //!   Otherwise it starts a story. Near-duplicates join their original's story.

@@ -296,13 +296,13 @@ fn a_big_story_is_scored_by_its_best_links_with_the_cap() {
 fn options_saved_before_the_cap_and_the_learned_models_load_with_them_off() {
     let mut json = serde_json::to_value(Options::default()).unwrap();
     let map = json.as_object_mut().unwrap();
-    for k in ["average_cap", "merge_cap", "pair_model", "join_model"] {
+    for k in ["average_cap", "merge_cap", "pair_model", "join_model", "merge_top"] {
         assert!(map.remove(k).is_some(), "{k}");
     }
     let o: Options = serde_json::from_value(json).unwrap();
     // A state built before the cap keeps scoring stories by the plain average.
     assert_eq!(o, Options { average_cap: 0, ..Options::default() });
-    assert!(o.pair_model.is_empty() && o.join_model.is_empty());
+    assert!(o.pair_model.is_empty() && o.join_model.is_empty() && o.merge_top == 0);
 }
 
 #[test]
@@ -317,4 +317,34 @@ fn learned_models_never_panic_and_give_probabilities() {
             }
         }
     }
+}
+
+#[test]
+fn two_big_stories_merge_on_their_best_links_with_merge_top() {
+    // Two stories of 12 reports each (one vocabulary per story), then reports with
+    // both vocabularies: a few of them link the two stories closely, which the average
+    // over all 144 pairs does not see and the mean of the best `merge_top` links does.
+    let run = |top: usize| {
+        let mut e = StoryEngine::new(Options { merge_top: top, average_cap: 0, ..Options::default() });
+        for i in 0..20u64 {
+            e.assign(bare(&format!("pad{i}"), &[1000 + 3 * i, 1001 + 3 * i, 1002 + 3 * i], T0));
+        }
+        let mut t = T0;
+        for i in 0..12u64 {
+            t += 60;
+            e.assign(bare(&format!("a{i}"), &[1, 2, 3, 4, 100 + i], t));
+            t += 60;
+            e.assign(bare(&format!("b{i}"), &[5, 6, 7, 8, 200 + i], t));
+        }
+        let mut last = None;
+        for i in 0..3u64 {
+            t += 60;
+            last = Some(e.assign(bare(&format!("ab{i}"), &[1, 2, 3, 4, 5, 6, 7, 8, 300 + i], t)));
+        }
+        (e.assignment_of("a0").unwrap().story, e.assignment_of("b0").unwrap().story, last.unwrap())
+    };
+    let (a, b, _) = run(0);
+    assert_ne!(a, b, "without merge_top the two stories stay apart");
+    let (a, b, last) = run(5);
+    assert_eq!(a, b, "{last:?}");
 }
