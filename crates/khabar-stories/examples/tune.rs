@@ -7,13 +7,15 @@
 //!
 //! ```sh
 //! cargo run --release -p khabar-stories --example tune -- FEATURES.json GOLD.jsonl SOURCES.tsv \
-//!     [NAME=VALUE ...] [explain] [pairs] [features] [sweep NAME v1,v2,... ...]
+//!     [NAME=VALUE ...] [explain] [pairs] [features] [joins] [assign] [sweep NAME v1,v2,... ...]
 //! ```
 //!
 //! SOURCES.tsv: `id<TAB>source` per article. `explain` lists the labelled pairs
 //! got wrong; `pairs` prints the similarity components of every labelled pair;
 //! `features` prints every labelled pair's pair-model features (`Options::pair_model`,
-//! fitted by `scripts/stories_pair_model.py`); each `sweep` adds a dimension to a
+//! fitted by `scripts/stories_pair_model.py`); `joins` every labelled article's candidate
+//! stories with their join-model features (`Options::join_model`) and label; `assign`
+//! each labelled article's gold story, story and group; each `sweep` adds a dimension to a
 //! grid of settings. A value may be `@FILE` to read it (JSON) from a file, e.g.
 //! `pair_model=@/tmp/model.json`.
 
