@@ -154,7 +154,64 @@ pub struct Options {
     /// Body cosine at which the specific-evidence term counts in full (0: always).
     #[serde(default)]
     pub specific_gate: f32,
+    /// A learned pair model replacing the hand-weighted similarity: an intercept, then
+    /// one weight per feature of [`PAIR_FEATURE_NAMES`]; the similarity of two articles
+    /// is then the logistic `1 / (1 + e^-(w0 + w·x))`, the probability that they report
+    /// one story, and the join and merge thresholds are in those units (empty: off, the
+    /// weighted sum above). Fitted by `scripts/stories_pair_model.py` on a labelled
+    /// training day (docs/stories.md).
+    #[serde(default)]
+    pub pair_model: Vec<f32>,
+    /// With the average link (`average_weight`), a story of more than this many articles
+    /// is scored by the mean of the new article's best `average_cap` links to it instead
+    /// of the sum over all its articles (at most `max_candidates` of them are ever
+    /// compared, so the plain average of a story of hundreds of reports stays near 0;
+    /// 0: no cap). Merges divide the sum of links by `min(n, merge_cap) · min(m, merge_cap)`
+    /// likewise ([`Options::merge_cap`]).
+    #[serde(default)]
+    pub average_cap: usize,
+    /// Cap on the story sizes that the average linkage of a merge divides by (0: no cap).
+    #[serde(default)]
+    pub merge_cap: usize,
+    /// A learned join model replacing the story score: an intercept, then one weight per
+    /// feature of [`JOIN_FEATURE_NAMES`] (the new article's links to a candidate story);
+    /// the article joins the story of highest probability when it reaches
+    /// `join_threshold` (empty: off). Fitted by `scripts/stories_pair_model.py join`.
+    #[serde(default)]
+    pub join_model: Vec<f32>,
+    /// Two stories whose sizes multiply to more than this merge on the mean of the best
+    /// `merge_top` links between their articles (pairs never compared count 0) instead
+    /// of the sum of all links over the product of their sizes (0: off).
+    #[serde(default)]
+    pub merge_top: usize,
 }
+
+/// The features of a candidate story that [`Options::join_model`] weighs, in order.
+pub const JOIN_FEATURE_NAMES: [&str; JOIN_FEATURES] =
+    ["average", "top3", "best", "coverage", "log_size", "age", "best_body", "best_title", "best_entities", "sum"];
+
+/// Number of join features ([`JOIN_FEATURE_NAMES`]).
+pub const JOIN_FEATURES: usize = 10;
+
+/// The features of a pair of articles that [`Options::pair_model`] weighs, in order.
+pub const PAIR_FEATURE_NAMES: [&str; PAIR_FEATURES] = [
+    "body",
+    "title",
+    "entities",
+    "keyphrases",
+    "gate",
+    "gate_title",
+    "gate_entities",
+    "gate_keyphrases",
+    "cross",
+    "rare",
+    "specific",
+    "time",
+    "sqrt_body",
+];
+
+/// Number of pair features ([`PAIR_FEATURE_NAMES`]).
+pub const PAIR_FEATURES: usize = 13;
 
 fn default_dup_merge_mutual() -> f32 {
     0.6
@@ -191,7 +248,7 @@ impl Default for Options {
             dup_min_jaccard: 0.2,
             dup_align: 0.7,
             dup_align_containment: 0.45,
-            dup_align_sentence: 0.5,
+            dup_align_sentence: 0.45,
             join_threshold: 0.15,
             weight_body: 0.4,
             weight_title: 0.3,
@@ -216,6 +273,11 @@ impl Default for Options {
             specific_df: default_specific_df(),
             specific_min: 1,
             specific_gate: 0.0,
+            pair_model: Vec::new(),
+            average_cap: 10,
+            merge_cap: 0,
+            join_model: Vec::new(),
+            merge_top: 0,
         }
     }
 }
@@ -417,6 +479,8 @@ pub struct StoryEngine {
     merges: Vec<(String, String)>,
     /// Sum of the similarities between the articles of two stories (both directions).
     story_links: HashMap<String, HashMap<String, f32>>,
+    /// The best `merge_top` similarities between the articles of two stories (both directions).
+    story_top: HashMap<String, HashMap<String, Vec<f32>>>,
 }
 
 impl Default for StoryEngine {
@@ -440,6 +504,13 @@ fn normalise(mut v: Vector) -> Vector {
     }
     v.sort_unstable_by_key(|&(t, _)| t);
     v
+}
+
+/// Add `new` to the best values `v` and keep the `k` largest, largest first.
+fn keep_top(v: &mut Vec<f32>, new: &[f32], k: usize) {
+    v.extend_from_slice(new);
+    v.sort_unstable_by(|a, b| b.total_cmp(a));
+    v.truncate(k);
 }
 
 /// Dot product of two vectors sorted by term.
@@ -480,6 +551,7 @@ impl StoryEngine {
             evicted_since_compaction: 0,
             merges: Vec::new(),
             story_links: HashMap::new(),
+            story_top: HashMap::new(),
         }
     }
 
@@ -571,7 +643,7 @@ impl StoryEngine {
         let (story, new_story, score) = match dup {
             Some((slot, _, j)) => (self.entries[&slot].story.clone(), false, j),
             None => match ranked.first() {
-                Some((story, s, _)) if *s >= self.options.join_threshold => (story.clone(), false, *s),
+                Some((story, s, _, _)) if *s >= self.options.join_threshold => (story.clone(), false, *s),
                 _ => (entry.id.clone(), true, 0.0),
             },
         };
@@ -696,16 +768,24 @@ impl StoryEngine {
     /// the others, then merge the story with the one of highest average linkage
     /// (sum of the similarities between their articles over the product of their
     /// sizes) while that reaches `merge_average`; the older story keeps its id.
-    fn link_and_merge(&mut self, story: &str, ranked: &[(String, f32, f32)]) {
-        for (other, _, sum) in ranked {
+    fn link_and_merge(&mut self, story: &str, ranked: &[(String, f32, f32, Vec<f32>)]) {
+        let k = self.options.merge_top;
+        for (other, _, sum, top) in ranked {
             if other != story && *sum > 0.0 {
                 *self.story_links.entry(story.to_owned()).or_default().entry(other.clone()).or_default() += sum;
                 *self.story_links.entry(other.clone()).or_default().entry(story.to_owned()).or_default() += sum;
+                if k > 0 {
+                    for (a, b) in [(story, other.as_str()), (other.as_str(), story)] {
+                        let v = self.story_top.entry(a.to_owned()).or_default().entry(b.to_owned()).or_default();
+                        keep_top(v, top, k);
+                    }
+                }
             }
         }
         let mut story = story.to_owned();
         loop {
-            let count = |id: &str| self.story_size(id);
+            let cap = if self.options.merge_cap > 0 { self.options.merge_cap as f32 } else { f32::MAX };
+            let count = |id: &str| self.story_size(id).min(cap);
             let n = count(&story);
             let Some(links) = self.story_links.get(&story) else { return };
             let mut best: Option<(&str, f32)> = None;
@@ -714,7 +794,13 @@ impl StoryEngine {
                 if m == 0.0 || n == 0.0 {
                     continue;
                 }
-                let avg = sum / (n * m);
+                let k = self.options.merge_top;
+                let avg = if k > 0 && n * m > k as f32 {
+                    let top = self.story_top.get(&story).and_then(|t| t.get(other));
+                    top.map_or(0.0, |t| t.iter().take(k).sum::<f32>() / k as f32)
+                } else {
+                    sum / (n * m)
+                };
                 if avg >= self.options.merge_average && best.is_none_or(|(bo, b)| avg > b || (avg == b && other.as_str() < bo)) {
                     best = Some((other, avg));
                 }
@@ -800,9 +886,54 @@ impl StoryEngine {
         e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, idf(n, self.entity_df.get(&t).copied().unwrap_or(0)))).collect());
     }
 
+    /// The features of a pair of articles for [`Options::pair_model`] ([`PAIR_FEATURE_NAMES`]).
+    fn pair_features(&self, a: &Entry, b: &Entry) -> [f32; PAIR_FEATURES] {
+        let o = &self.options;
+        let body = dot(&a.body_vec, &b.body_vec).max(0.0);
+        let gate = if o.body_gate > 0.0 { (body / o.body_gate).min(1.0) } else { 1.0 };
+        let title = dot(&a.title_vec, &b.title_vec);
+        let entities = dot(&a.entity_vec, &b.entity_vec);
+        let keyphrases = dot(&a.keyphrase_vec, &b.keyphrase_vec);
+        let cross = 0.5 * (dot(&a.title_vec, &b.body_vec) + dot(&b.title_vec, &a.body_vec));
+        let specific = self.specific_shared(a, b).min(3) as f32 / 3.0;
+        let window = o.window.max(1) as f32;
+        let time = ((a.time - b.time).abs() as f32 / window).min(1.0);
+        [
+            body,
+            title,
+            entities,
+            keyphrases,
+            gate,
+            gate * title,
+            gate * entities,
+            gate * keyphrases,
+            cross,
+            self.rare_entity(a, b),
+            specific,
+            time,
+            body.sqrt(),
+        ]
+    }
+
+    /// The learned pair probability ([`Options::pair_model`]).
+    fn pair_probability(&self, a: &Entry, b: &Entry) -> f32 {
+        let w = &self.options.pair_model;
+        let x = self.pair_features(a, b);
+        let z = w.first().copied().unwrap_or(0.0) + w.iter().skip(1).zip(x.iter()).map(|(w, x)| w * x).sum::<f32>();
+        let p = 1.0 / (1.0 + (-z).exp());
+        if p.is_finite() {
+            p
+        } else {
+            0.0
+        }
+    }
+
     /// The similarity of two articles.
     fn similarity(&self, a: &Entry, b: &Entry) -> f32 {
         let o = &self.options;
+        if !o.pair_model.is_empty() {
+            return self.pair_probability(a, b);
+        }
         let body = dot(&a.body_vec, &b.body_vec);
         let gate = if o.body_gate > 0.0 { (body / o.body_gate).min(1.0) } else { 1.0 };
         let mut rare = if o.weight_rare > 0.0 { o.weight_rare * self.rare_entity(a, b) } else { 0.0 };
@@ -882,9 +1013,9 @@ impl StoryEngine {
         best
     }
 
-    /// The stories of the most similar articles inside the window with their
-    /// scores, best first (ties by id).
-    fn rank_stories(&self, e: &Entry, time: i64) -> Vec<(String, f32, f32)> {
+    /// The window articles most similar to `e` (the best `max_candidates` by their
+    /// heaviest lemmas), grouped by story: each story's links (similarity, slot), best first.
+    fn story_links(&self, e: &Entry, time: i64) -> Vec<(String, Vec<(f32, u64)>)> {
         let mut acc: HashMap<u64, f32> = HashMap::new();
         for &(t, w) in top_terms(&e.body_vec, self.options.lookup_terms).iter() {
             for &(slot, w2) in self.postings.get(&t).map(Vec::as_slice).unwrap_or(&[]) {
@@ -894,29 +1025,75 @@ impl StoryEngine {
         let mut cands: Vec<(u64, f32)> = acc.into_iter().filter(|(s, _)| self.entries.contains_key(s)).collect();
         cands.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         cands.truncate(self.options.max_candidates);
-        let o = &self.options;
-        // Best single link and sum of links per story.
-        let mut links: HashMap<&str, (f32, f32)> = HashMap::new();
+        let mut links: HashMap<&str, Vec<(f32, u64)>> = HashMap::new();
         for (slot, _) in cands {
             let other = &self.entries[&slot];
-            if (other.time - time).abs() > o.window {
+            if (other.time - time).abs() > self.options.window {
                 continue;
             }
-            let s = self.similarity(e, other);
-            let l = links.entry(other.story.as_str()).or_insert((f32::MIN, 0.0));
-            l.0 = l.0.max(s);
-            l.1 += s.max(0.0);
+            links.entry(other.story.as_str()).or_default().push((self.similarity(e, other), slot));
         }
-        let mut ranked: Vec<(String, f32, f32)> = links
+        let mut out: Vec<(String, Vec<(f32, u64)>)> = links
             .into_iter()
-            .map(|(story, (best, sum))| {
+            .map(|(story, mut l)| {
+                l.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                (story.to_owned(), l)
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// The features of joining `e` to `story` with these links for [`Options::join_model`]
+    /// ([`JOIN_FEATURE_NAMES`]).
+    fn join_features(&self, e: &Entry, time: i64, story: &str, links: &[(f32, u64)]) -> [f32; JOIN_FEATURES] {
+        let o = &self.options;
+        let n = self.story_size(story).max(1.0);
+        let sum: f32 = links.iter().map(|l| l.0.max(0.0)).sum();
+        let best = links.first().map_or(0.0, |l| l.0.max(0.0));
+        let k = (n as usize).clamp(1, 3);
+        let top3 = links.iter().take(k).map(|l| l.0.max(0.0)).sum::<f32>() / k as f32;
+        let coverage = links.len() as f32 / n.min(o.max_candidates.max(1) as f32);
+        let window = o.window.max(1) as f32;
+        let age = self.stories.get(story).map_or(0.0, |s| ((time - s.last).abs() as f32 / window).min(1.0));
+        let (body, title, entities) = links.first().and_then(|l| self.entries.get(&l.1)).map_or((0.0, 0.0, 0.0), |b| {
+            (dot(&e.body_vec, &b.body_vec), dot(&e.title_vec, &b.title_vec), dot(&e.entity_vec, &b.entity_vec))
+        });
+        [sum / n, top3, best, coverage.min(1.0), (1.0 + n).ln() / 101f32.ln(), age, body, title, entities, sum.min(5.0) / 5.0]
+    }
+
+    /// The stories of the most similar articles inside the window with their
+    /// scores, best first (ties by id), and the sum of each story's links.
+    fn rank_stories(&self, e: &Entry, time: i64) -> Vec<(String, f32, f32, Vec<f32>)> {
+        let o = &self.options;
+        let mut ranked: Vec<(String, f32, f32, Vec<f32>)> = self
+            .story_links(e, time)
+            .into_iter()
+            .map(|(story, links)| {
+                let best = links.first().map_or(f32::MIN, |l| l.0);
+                let sum: f32 = links.iter().map(|l| l.0.max(0.0)).sum();
+                if !o.join_model.is_empty() {
+                    let x = self.join_features(e, time, &story, &links);
+                    let w = &o.join_model;
+                    let z = w.first().copied().unwrap_or(0.0) + w.iter().skip(1).zip(x.iter()).map(|(w, x)| w * x).sum::<f32>();
+                    let p = 1.0 / (1.0 + (-z).exp());
+                    let top = if o.merge_top > 0 { links.iter().map(|l| l.0.max(0.0)).collect() } else { Vec::new() };
+                    return (story, if p.is_finite() { p } else { 0.0 }, sum, top);
+                }
                 let mut link = best;
                 if o.average_weight > 0.0 {
-                    let n = self.story_size(story).max(1.0);
-                    link = (1.0 - o.average_weight) * best + o.average_weight * sum / n;
+                    let n = self.story_size(&story).max(1.0);
+                    let avg = if o.average_cap > 0 && n > o.average_cap as f32 {
+                        // A story bigger than the cap: the mean of its `average_cap` best links
+                        // (of a story of hundreds of reports at most `max_candidates` are compared).
+                        links.iter().take(o.average_cap).map(|l| l.0.max(0.0)).sum::<f32>() / o.average_cap as f32
+                    } else {
+                        sum / n
+                    };
+                    link = (1.0 - o.average_weight) * best + o.average_weight * avg;
                 }
                 let score = if o.link_weight < 1.0 {
-                    let c = self.centroids.get(story).map_or(link, |c| {
+                    let c = self.centroids.get(&story).map_or(link, |c| {
                         o.weight_body * c.cosine(0, &e.body_vec)
                             + o.weight_title * c.cosine(1, &e.title_vec)
                             + o.weight_entities * c.cosine(2, &e.entity_vec)
@@ -926,11 +1103,33 @@ impl StoryEngine {
                 } else {
                     link
                 };
-                (story.to_owned(), score, sum)
+                let top = if o.merge_top > 0 { links.iter().map(|l| l.0.max(0.0)).collect() } else { Vec::new() };
+                (story, score, sum, top)
             })
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         ranked
+    }
+
+    /// The candidate stories of an article about to be assigned, with their
+    /// join-model features ([`JOIN_FEATURE_NAMES`]), for fitting [`Options::join_model`].
+    #[doc(hidden)]
+    pub fn join_instances(&self, f: &Features) -> Vec<(String, [f32; JOIN_FEATURES])> {
+        let time = f.time.unwrap_or(if self.now == i64::MIN { 0 } else { self.now });
+        let e = self.make_entry(f.clone(), time, f.signature.clone());
+        self.story_links(&e, time)
+            .into_iter()
+            .map(|(story, links)| {
+                let x = self.join_features(&e, time, &story, &links);
+                (story, x)
+            })
+            .collect()
+    }
+
+    /// The ids of a window story's articles (analysis).
+    #[doc(hidden)]
+    pub fn story_articles(&self, story: &str) -> Vec<String> {
+        self.entries.values().filter(|e| e.story == story).map(|e| e.id.clone()).collect()
     }
 
     /// The similarity components of two window articles (body, headline, entities,
@@ -946,6 +1145,15 @@ impl StoryEngine {
             dot(&a.keyphrase_vec, &b.keyphrase_vec),
             (a.time - b.time).abs() as f32 / 3600.0,
         ])
+    }
+
+    /// The pair-model features of two window articles ([`PAIR_FEATURE_NAMES`]), for
+    /// fitting [`Options::pair_model`].
+    #[doc(hidden)]
+    pub fn pair_features_of(&self, a: &str, b: &str) -> Option<[f32; PAIR_FEATURES]> {
+        let a = self.entries.get(self.by_id.get(a)?)?;
+        let b = self.entries.get(self.by_id.get(b)?)?;
+        Some(self.pair_features(a, b))
     }
 
     /// The near-duplicate evidence of two window articles: exact 3-shingle Jaccard,
@@ -991,6 +1199,23 @@ impl StoryEngine {
             }
         }
         if let Some(l) = self.story_links.get_mut(into) {
+            l.remove(from);
+        }
+        if let Some(tops) = self.story_top.remove(from) {
+            let k = self.options.merge_top;
+            for (other, top) in tops {
+                if let Some(l) = self.story_top.get_mut(&other) {
+                    l.remove(from);
+                }
+                if other != into {
+                    for (a, b) in [(into, other.as_str()), (other.as_str(), into)] {
+                        let v = self.story_top.entry(a.to_owned()).or_default().entry(b.to_owned()).or_default();
+                        keep_top(v, &top, k);
+                    }
+                }
+            }
+        }
+        if let Some(l) = self.story_top.get_mut(into) {
             l.remove(from);
         }
         self.merges.push((from.to_owned(), into.to_owned()));
@@ -1081,6 +1306,10 @@ impl StoryEngine {
         let stories = &self.stories;
         self.centroids.retain(|id, _| stories.contains_key(id));
         self.story_links.retain(|id, _| stories.contains_key(id));
+        self.story_top.retain(|id, _| stories.contains_key(id));
+        for links in self.story_top.values_mut() {
+            links.retain(|id, _| stories.contains_key(id));
+        }
         for links in self.story_links.values_mut() {
             links.retain(|id, _| stories.contains_key(id));
         }

@@ -12,8 +12,9 @@
 //!   An article that copies articles of two groups merges them when it copies
 //!   each as a whole ([`Options::dup_merge`], [`Assignment::merged_groups`]).
 //! * **Stories**: an article joins the story whose articles inside the time
-//!   window (default 3 days) are most similar to it on average, when that
-//!   average reaches [`Options::join_threshold`]; the similarity is the lemma
+//!   window (default 3 days) are most similar to it on average (for a story of
+//!   more than [`Options::average_cap`] articles, the mean of its best links), when
+//!   that score reaches [`Options::join_threshold`]; the similarity is the lemma
 //!   TF-IDF cosine of the bodies plus, in proportion to it, the IDF-weighted
 //!   overlap of headline lemmas, of canonical entities and of keyphrases.
 //!   Otherwise it starts a story. Near-duplicates join their original's story.
@@ -50,7 +51,10 @@ mod features;
 mod hash;
 mod minhash;
 
-pub use crate::engine::{ActiveStory, Aliases, Assignment, EngineStats, Options, StoryEngine, DEFAULT_WINDOW, STATE_VERSION};
+pub use crate::engine::{
+    ActiveStory, Aliases, Assignment, EngineStats, Options, StoryEngine, DEFAULT_WINDOW, JOIN_FEATURES, JOIN_FEATURE_NAMES, PAIR_FEATURES,
+    PAIR_FEATURE_NAMES, STATE_VERSION,
+};
 pub use crate::features::Features;
 pub use crate::hash::hash_str;
 pub use crate::minhash::{band_keys, estimate, signature};

@@ -270,3 +270,81 @@ fn sentence_sets_are_extracted_only_for_the_sentence_rule() {
     assert!(off.sentences.is_empty());
     assert_eq!((off.shingles, off.terms), (f.shingles, f.terms), "the rule changes nothing else");
 }
+
+#[test]
+fn a_big_story_is_scored_by_its_best_links_with_the_cap() {
+    // Sixteen reports of one event, each sharing five lemmas with the others; only the
+    // 5 best candidates are compared. Without a cap a story of n articles scores the
+    // sum of at most 5 links over n, so past a dozen articles the next report cannot
+    // join it; with `average_cap` 5 it scores the mean of its 5 best links.
+    let run = |cap: usize| {
+        let mut e = StoryEngine::new(Options { max_candidates: 5, average_cap: cap, merge_average: 0.0, ..Options::default() });
+        for i in 0..20u64 {
+            e.assign(bare(&format!("pad{i}"), &[1000 + 3 * i, 1001 + 3 * i, 1002 + 3 * i], T0));
+        }
+        let stories: Vec<String> =
+            (0..16u64).map(|i| e.assign(bare(&format!("r{i}"), &[1, 2, 3, 4, 5, 100 + i], T0 + 60 * (i as i64 + 1))).story).collect();
+        stories
+    };
+    let capped = run(5);
+    assert!(capped.iter().all(|s| s == "r0"), "{capped:?}");
+    let plain = run(0);
+    assert!(plain.iter().any(|s| s != "r0"), "{plain:?}");
+}
+
+#[test]
+fn options_saved_before_the_cap_and_the_learned_models_load_with_them_off() {
+    let mut json = serde_json::to_value(Options::default()).unwrap();
+    let map = json.as_object_mut().unwrap();
+    for k in ["average_cap", "merge_cap", "pair_model", "join_model", "merge_top"] {
+        assert!(map.remove(k).is_some(), "{k}");
+    }
+    let o: Options = serde_json::from_value(json).unwrap();
+    // A state built before the cap keeps scoring stories by the plain average.
+    assert_eq!(o, Options { average_cap: 0, ..Options::default() });
+    assert!(o.pair_model.is_empty() && o.join_model.is_empty() && o.merge_top == 0);
+}
+
+#[test]
+fn learned_models_never_panic_and_give_probabilities() {
+    // Weights of any length (too short, too long, not finite) are used as far as they go.
+    for w in [vec![], vec![0.5], vec![1.0; 3], vec![f32::NAN; 20], vec![1e30; 20], vec![-1e30; 20]] {
+        for (pair, join) in [(w.clone(), vec![]), (vec![], w.clone()), (w.clone(), w.clone())] {
+            let mut e = StoryEngine::new(Options { pair_model: pair, join_model: join, ..Options::default() });
+            for i in 0..6u64 {
+                let a = e.assign(bare(&format!("a{i}"), &[1, 2, 3, 10 + i], T0 + 60 * i as i64));
+                assert!((0.0..=1.0).contains(&a.score), "{a:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn two_big_stories_merge_on_their_best_links_with_merge_top() {
+    // Two stories of 12 reports each (one vocabulary per story), then reports with
+    // both vocabularies: a few of them link the two stories closely, which the average
+    // over all 144 pairs does not see and the mean of the best `merge_top` links does.
+    let run = |top: usize| {
+        let mut e = StoryEngine::new(Options { merge_top: top, average_cap: 0, ..Options::default() });
+        for i in 0..20u64 {
+            e.assign(bare(&format!("pad{i}"), &[1000 + 3 * i, 1001 + 3 * i, 1002 + 3 * i], T0));
+        }
+        let mut t = T0;
+        for i in 0..12u64 {
+            t += 60;
+            e.assign(bare(&format!("a{i}"), &[1, 2, 3, 4, 100 + i], t));
+            t += 60;
+            e.assign(bare(&format!("b{i}"), &[5, 6, 7, 8, 200 + i], t));
+        }
+        let mut last = None;
+        for i in 0..3u64 {
+            t += 60;
+            last = Some(e.assign(bare(&format!("ab{i}"), &[1, 2, 3, 4, 5, 6, 7, 8, 300 + i], t)));
+        }
+        (e.assignment_of("a0").unwrap().story, e.assignment_of("b0").unwrap().story, last.unwrap())
+    };
+    let (a, b, _) = run(0);
+    assert_ne!(a, b, "without merge_top the two stories stay apart");
+    let (a, b, last) = run(5);
+    assert_eq!(a, b, "{last:?}");
+}
