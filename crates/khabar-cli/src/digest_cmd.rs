@@ -221,12 +221,7 @@ pub fn eval_digest(args: EvalDigestArgs, out: &mut impl Write) -> Result<()> {
                 serde_json::json!({"id": d.id, "head": h, "top": top, "cands": cands}).to_string()
             })
             .collect();
-        let mut w = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?);
-        writeln!(w, "{}", serde_json::json!({"features": KP_FEATURES}))?;
-        for l in &lines {
-            writeln!(w, "{l}")?;
-        }
-        w.flush()?;
+        write_dump(p, &KP_FEATURES, &lines)?;
         writeln!(out, "wrote the keyphrase candidates of {} articles to {}", set.len(), p.display())?;
         return Ok(());
     }
@@ -248,12 +243,7 @@ pub fn eval_digest(args: EvalDigestArgs, out: &mut impl Write) -> Result<()> {
                 serde_json::json!({"id": d.id, "lead_r1": full, "sentences": sentences}).to_string()
             })
             .collect();
-        let mut w = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?);
-        writeln!(w, "{}", serde_json::json!({"features": LEDE_FEATURES}))?;
-        for l in &lines {
-            writeln!(w, "{l}")?;
-        }
-        w.flush()?;
+        write_dump(p, &LEDE_FEATURES, &lines)?;
         writeln!(out, "wrote the sentence features of {} articles to {}", set.len(), p.display())?;
         return Ok(());
     }
@@ -360,5 +350,17 @@ pub fn eval_digest(args: EvalDigestArgs, out: &mut impl Write) -> Result<()> {
         }
         _ => writeln!(out, "keyphrase recall@10 vs YAKE: no YAKE row (run scripts/digest_baselines.py)")?,
     }
+    Ok(())
+}
+
+/// Write a dump: a header line naming the feature columns, then one JSON
+/// line per article.
+fn write_dump(p: &std::path::Path, features: &[&str], lines: &[String]) -> Result<()> {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?);
+    writeln!(w, "{}", serde_json::json!({ "features": features }))?;
+    for l in lines {
+        writeln!(w, "{l}")?;
+    }
+    w.flush()?;
     Ok(())
 }

@@ -500,12 +500,11 @@ fn gazetteer_matches(gaz: &Gazetteer, out: &mut [TokInfo]) {
         }
         let mut matched = 0usize;
         let mut bits = 0u8;
-        // which of the two forms can start an entry (looked up once)
+        // which of the two forms can start an entry (looked up once; no
+        // span length to try when neither can)
         let starts = [gaz.firsts.contains_key(out[i].prep.as_str()), gaz.firsts.contains_key(out[i].core.as_str())];
-        'len: for len in (2..=GAZ_MAX.min(n - i)).rev() {
-            if !(starts[0] || starts[1]) {
-                break;
-            }
+        let longest = if starts[0] || starts[1] { GAZ_MAX.min(n - i) } else { 1 };
+        'len: for len in (2..=longest).rev() {
             if out[i + 1..i + len].iter().any(|t| t.kind_code != 0) {
                 continue;
             }
@@ -961,14 +960,7 @@ pub fn stack_label_features(l: [u64; 3], out: &mut Vec<u64>) {
 /// The second-pass features of the document statistics of token `i`'s core
 /// and its neighbours' cores.
 pub fn stack_stat_features(toks: &[TokInfo], labels: &[usize], i: usize, stats: &LabelStats, out: &mut Vec<u64>) {
-    let lab = |d: isize| -> u64 {
-        let j = i as isize + d;
-        if j < 0 || j as usize >= labels.len() {
-            99
-        } else {
-            labels[j as usize] as u64
-        }
-    };
+    let own_label = stack_labels(labels, i)[1];
     let st = |j: isize| -> Option<[u16; 5]> {
         let j = i as isize + j;
         if j < 0 || j as usize >= toks.len() {
@@ -982,7 +974,7 @@ pub fn stack_stat_features(toks: &[TokInfo], labels: &[usize], i: usize, stats: 
             let b = ratio_bucket(s[1 + t], n);
             if b > 0 {
                 out.push(mix(110 + t as u64, b));
-                out.push(mix(120 + t as u64, b << 8 | lab(0)));
+                out.push(mix(120 + t as u64, b << 8 | own_label));
             }
         }
         out.push(mix(115, (n as u64).min(5)));
