@@ -1,9 +1,9 @@
 //! Document-level corrections of the tagger's labels, applied after Viterbi
 //! and before spans are built. Each rule is generic (no names) and was kept
 //! only if it did not lower F1 on the ANERCorp dev split with the weights held
-//! fixed (split, extend, phrases, coordination, majority and gazetteer spans
-//! raised it, trim, places and agency names left it unchanged; see
-//! models/NER.md).
+//! fixed (split, extend, phrases, coordination, majority, gazetteer spans and
+//! one type per name raised it, trim, places and agency names left it
+//! unchanged; see models/NER.md).
 
 use crate::features::{Gazetteer, HashMap, TokInfo, G_COMMON, G_LOC, G_ORG, G_PER};
 use crate::model::{b_of, i_of, is_b, label_type, O};
@@ -21,6 +21,44 @@ impl NerModel {
         self.majority_sense(infos, labels);
         self.agency_names(infos, labels);
         self.gazetteer_spans(infos, labels);
+        self.one_type_per_name(infos, labels);
+    }
+
+    /// One type per name in a document: the entities of one name (first word
+    /// compared without proclitics, the others as written) that were typed
+    /// differently all take the type most of them have; on a tie, the type
+    /// whose mentions have the larger summed margin over O (أوروس ORG once
+    /// and MISC once is one entity, not two).
+    fn one_type_per_name(&self, infos: &[Vec<TokInfo>], labels: &mut [(Vec<usize>, Vec<f32>)]) {
+        // name → (mentions, summed margin) per type
+        let mut votes: HashMap<Vec<&str>, [(u32, f32); 4]> = HashMap::default();
+        for (s, (labs, margins)) in infos.iter().zip(labels.iter()) {
+            for (i, j, ty) in entity_spans(labs) {
+                let v = votes.entry(name_key(s, i, j)).or_insert([(0, 0.0); 4]);
+                v[ty].0 += 1;
+                v[ty].1 += margins[i..j].iter().sum::<f32>();
+            }
+        }
+        let mut pick: HashMap<Vec<&str>, usize> = HashMap::default();
+        for (k, v) in votes {
+            if v.iter().filter(|x| x.0 > 0).count() < 2 {
+                continue;
+            }
+            let best = (0..4).max_by(|&a, &b| v[a].0.cmp(&v[b].0).then(v[a].1.total_cmp(&v[b].1)).then(b.cmp(&a))).unwrap_or(0);
+            pick.insert(k, best);
+        }
+        if pick.is_empty() {
+            return;
+        }
+        for (s, (labs, _)) in infos.iter().zip(labels.iter_mut()) {
+            for (i, j, ty) in entity_spans(labs) {
+                if let Some(&t) = pick.get(&name_key(s, i, j)) {
+                    if t != ty {
+                        relabel(labs, i, j, t);
+                    }
+                }
+            }
+        }
     }
 
     /// A multi-word gazetteer match of one type (PER, LOC or ORG; the
@@ -468,7 +506,14 @@ fn entity_spans(labs: &[usize]) -> Vec<(usize, usize, usize)> {
     spans
 }
 
-/// Label tokens `i..j` as one entity of type `ty`.
+/// The name of the entity at tokens `i..j`: the first word's core (no
+/// proclitics), the others as normalised.
+fn name_key(s: &[TokInfo], i: usize, j: usize) -> Vec<&str> {
+    let mut k: Vec<&str> = vec![s[i].core.as_str()];
+    k.extend(s[i + 1..j].iter().map(|t| t.norm.as_str()));
+    k
+}
+
 /// Whether an entity crosses an edge of the span `i..j`: an I- label at `i`
 /// continues an entity from before it, one at `j` continues one from inside it.
 fn crosses_edges(labs: &[usize], i: usize, j: usize) -> bool {
@@ -476,6 +521,7 @@ fn crosses_edges(labs: &[usize], i: usize, j: usize) -> bool {
     inside(i) || inside(j)
 }
 
+/// Label tokens `i..j` as one entity of type `ty`.
 fn relabel(labs: &mut [usize], i: usize, j: usize, ty: usize) {
     labs[i] = b_of(ty);
     for l in &mut labs[i + 1..j] {
@@ -506,12 +552,31 @@ mod tests {
             .map(|w| match w {
                 "B-PER" => b_of(0),
                 "B-LOC" => b_of(1),
+                "B-ORG" => b_of(2),
+                "B-MISC" => b_of(3),
                 "I-PER" => i_of(0),
                 _ => O,
             })
             .collect();
         let n = l.len();
         (l, vec![0.0; n])
+    }
+
+    #[test]
+    fn a_name_typed_two_ways_takes_the_type_of_most_mentions() {
+        let m = NerModel::embedded();
+        let inf = infos(m, "شركة أوروس الروسية\nسيارة أوروس\nولأوروس سيارات\nقال ليل\nفي ليل");
+        let mut l = vec![labs("O B-ORG O"), labs("O B-MISC"), labs("B-ORG O"), labs("O B-PER"), labs("O B-LOC")];
+        // a tie is broken by the larger summed margin over O
+        l[3].1[1] = 2.0;
+        l[4].1[1] = 5.0;
+        m.one_type_per_name(&inf, &mut l);
+        assert_eq!(l[1].0[1], b_of(2), "MISC once, ORG twice (once with a proclitic): ORG");
+        assert_eq!((l[0].0[1], l[2].0[0]), (b_of(2), b_of(2)), "the majority keeps its type");
+        assert_eq!((l[3].0[1], l[4].0[1]), (b_of(1), b_of(1)), "one each: the larger margin (LOC) wins");
+        let mut one = vec![labs("O B-ORG O"), labs("O O")];
+        m.one_type_per_name(&inf, &mut one);
+        assert_eq!(one[1].0, vec![O, O], "untagged mentions are left to the other rules");
     }
 
     #[test]
