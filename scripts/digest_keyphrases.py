@@ -21,7 +21,9 @@ normalised per article, Adam on standardised features. The last fifth of the tra
 held out and printed. --mode compare: per-article paired difference B - A on dev and on the first
 file, with a 10,000-resample bootstrap 95% interval (A, B: hand, term_as_lede or kp.x=..,...).
 --mode diff / misses (reading aids, first file only): the lists B changes, or the headline tokens
-A misses. --derive adds obj_multi (announced_obj of a multi-word phrase that is not a name).
+A misses. --mode separation --feature F: per file, the AUC of feature F between the candidates that
+cover a headline token and those that do not (first --limit articles, default 2,000; a check that a
+corpus feature such as head_max separates training articles no better than dev ones). --derive adds obj_multi (announced_obj of a multi-word phrase that is not a name).
 Prints one `--weights` string per setting.
 """
 import argparse
@@ -211,7 +213,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("train", help="--dump-keyphrases of --part train --limit 15000")
     ap.add_argument("dev", help="--dump-keyphrases of --part dev")
-    ap.add_argument("--mode", default="ascent", choices=["ascent", "listnet", "compare", "diff", "misses"])
+    ap.add_argument("--mode", default="ascent", choices=["ascent", "listnet", "compare", "diff", "misses", "separation"])
+    ap.add_argument("--feature", default="head_max", help="--mode separation: the feature")
     ap.add_argument("--derive", action="store_true", help="add the derived column obj_multi (see derived())")
     ap.add_argument("--limit", type=int, default=0, help="diff / misses: the first N articles of the first file")
     ap.add_argument("--drop", default="", help="features kept at weight 0 (comma-separated)")
@@ -260,6 +263,23 @@ def main():
                 counts["11-20" if r <= 20 else "21-50" if r <= 50 else ">50"] += 1
                 print(f"   missed {t}: rank {r} {txt(best)}")
         print(f"{len(arts)} articles" + (f", {changed} changed" if args.mode == "diff" else f", {counts}"))
+        return
+    if args.mode == "separation":
+        for path in (args.dev, args.train):
+            names, arts = load(path)
+            j = names.index(args.feature)
+            arts = arts[: args.limit or 2000]
+            f = np.concatenate([a[0][:, j] for a in arts])
+            y = np.concatenate([a[1] > 0 for a in arts])
+            r = f.argsort(kind="stable").argsort() + 1.0
+            # ties get their mean rank
+            for v in np.unique(f):
+                m = f == v
+                r[m] = r[m].mean()
+            npos, nneg = y.sum(), (~y).sum()
+            auc = (r[y].sum() - npos * (npos + 1) / 2) / (npos * nneg)
+            print(f"{path}: {len(arts)} articles, {npos} covering / {nneg} other candidates, "
+                  f"mean {args.feature} {f[y].mean():.3f} / {f[~y].mean():.3f}, AUC {auc:.4f}")
         return
     names, dev = load(args.dev)
     if args.mode == "compare":

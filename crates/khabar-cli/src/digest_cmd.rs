@@ -8,7 +8,10 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use khabar::digest::{content_keys, keyphrase_features, lede_features, trimmed_sentence, IdfBuilder, KP_FEATURES, LEDE_FEATURES};
+use khabar::digest::{
+    content_keys, digest_with_prior, keyphrase_features_with, lede_features, trimmed_sentence, Excluded, HeadRate, HeadRateBuilder, Idf,
+    IdfBuilder, KP_FEATURES, LEDE_FEATURES,
+};
 use khabar::eval::digest::{eval_tokens, part_of, rouge_n, usable, Part, SystemScores};
 use khabar::{Analyzer, AnalyzerOptions, DigestOptions, Document};
 use rayon::prelude::*;
@@ -113,6 +116,73 @@ pub fn train_idf(args: TrainIdfArgs, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
+/// Arguments of `khabar train head-rate`.
+#[derive(clap::Args)]
+#[command(after_help = "Example (the command that made models/digest-head.bin, see docs/digest.md):\n  \
+khabar train head-rate --out models/digest-head.bin")]
+pub struct TrainHeadRateArgs {
+    /// News articles with headlines (JSON lines with id, title and body, optionally .gz).
+    #[arg(long, default_value = NEWS)]
+    pub news: PathBuf,
+    /// Keep tokens in at least this many article bodies.
+    #[arg(long, default_value_t = 20)]
+    pub min_df: u32,
+    /// Smoothing strengths to choose among (leave-one-out likelihood on the training articles).
+    #[arg(long, default_value = "1,2,5,10,20,50,100")]
+    pub smoothing: String,
+    /// Where to write the table.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `khabar train head-rate`: over the training part of the news corpus (the usable articles
+/// outside the eval digest set, what `eval digest --part train` reads), for each evaluation
+/// token the articles whose body has it and those of them whose headline has it too.
+pub fn train_head_rate(args: TrainHeadRateArgs, out: &mut impl Write) -> Result<()> {
+    let t0 = Instant::now();
+    let mut total = HeadRateBuilder::default();
+    for_each_batch(&args.news, |docs| {
+        let part = docs
+            .par_iter()
+            .filter(|d| d.id.is_some() && d.id.as_deref().and_then(part_of).is_none() && usable(d.title.as_deref().unwrap_or(""), &d.body))
+            .fold(HeadRateBuilder::default, |mut b, d| {
+                b.add_article(&d.body, d.title.as_deref().unwrap_or(""));
+                b
+            })
+            .reduce(HeadRateBuilder::default, |mut a, b| {
+                a.merge(b);
+                a
+            });
+        total.merge(part);
+        Ok(())
+    })?;
+    let mut best: Option<(f64, f64)> = None;
+    for a in args.smoothing.split(',').filter(|s| !s.is_empty()) {
+        let a: f64 = a.trim().parse().map_err(|_| anyhow::anyhow!("--smoothing: {a:?} is not a number"))?;
+        if a <= 0.0 {
+            bail!("--smoothing: {a} is not positive");
+        }
+        let ll = total.loo_log_likelihood(args.min_df, a);
+        writeln!(out, "smoothing a = {a}: leave-one-out log-likelihood per (token, article) {ll:.6}")?;
+        if best.is_none_or(|b| ll > b.1) {
+            best = Some((a, ll));
+        }
+    }
+    let Some((a, _)) = best else { bail!("--smoothing: no value") };
+    let file = std::fs::File::create(&args.out).with_context(|| format!("{}: cannot create", args.out.display()))?;
+    let n = total.write(args.min_df, a, std::io::BufWriter::new(file)).with_context(|| format!("{}: cannot write", args.out.display()))?;
+    writeln!(
+        out,
+        "counted {} training articles (p0 {:.4}); chose a = {a}; wrote {n} tokens in >= {} bodies to {} in {:.1} s",
+        total.articles(),
+        total.p0(),
+        args.min_df,
+        args.out.display(),
+        t0.elapsed().as_secs_f64()
+    )?;
+    Ok(())
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PartArg {
     Dev,
@@ -162,6 +232,9 @@ pub struct EvalDigestArgs {
     /// of the learned keyphrase scorer, scripts/digest_keyphrases.py) and stop.
     #[arg(long)]
     pub dump_keyphrases: Option<PathBuf>,
+    /// A headline-rate table (from `khabar train head-rate`) instead of the embedded one.
+    #[arg(long)]
+    pub head_rate: Option<PathBuf>,
 }
 
 /// The part's usable articles, in file order.
@@ -199,6 +272,23 @@ pub fn eval_digest(args: EvalDigestArgs, out: &mut impl Write) -> Result<()> {
         digest.set_weights(w).map_err(|e| anyhow::anyhow!("--weights: {e}"))?;
     }
     let analyzer = Analyzer::default().with_digest_options(digest.clone());
+    let own_table = match &args.head_rate {
+        Some(p) => Some(HeadRate::from_bytes(&std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?)?),
+        None => None,
+    };
+    let table = own_table.as_ref().unwrap_or(HeadRate::embedded());
+    // Training articles are in the headline-rate table: each is scored with its own tokens left out.
+    let loo = args.part == PartArg::Train;
+    let analyze = |d: &Document| {
+        let mut a = analyzer.analyze(&d.body);
+        if loo || own_table.is_some() {
+            let ex = loo.then(|| Excluded::of(&d.body, d.title.as_deref().unwrap_or("")));
+            let dg = digest_with_prior(&a, &d.body, &digest, Idf::embedded(), table, ex.as_ref());
+            a.keyphrases = dg.keyphrases;
+            a.summary = dg.summary;
+        }
+        a
+    };
     let set = load_set(&args)?;
     if set.is_empty() {
         bail!("no articles of the set in {}", args.news.display());
@@ -207,9 +297,10 @@ pub fn eval_digest(args: EvalDigestArgs, out: &mut impl Write) -> Result<()> {
         let lines: Vec<String> = set
             .par_iter()
             .map(|d| {
-                let a = analyzer.analyze(&d.body);
+                let a = analyze(d);
                 let h = eval_tokens(d.title.as_deref().unwrap_or(""));
-                let cands: Vec<serde_json::Value> = keyphrase_features(&a, &d.body, &digest)
+                let ex = loo.then(|| Excluded::of(&d.body, d.title.as_deref().unwrap_or("")));
+                let cands: Vec<serde_json::Value> = keyphrase_features_with(&a, &d.body, &digest, table, ex.as_ref())
                     .into_iter()
                     .map(|c| {
                         let f: Vec<f64> = c.features.iter().map(|x| (f64::from(*x) * 1e4).round() / 1e4).collect();
@@ -247,7 +338,7 @@ pub fn eval_digest(args: EvalDigestArgs, out: &mut impl Write) -> Result<()> {
         writeln!(out, "wrote the sentence features of {} articles to {}", set.len(), p.display())?;
         return Ok(());
     }
-    let analyses: Vec<khabar::Analysis> = set.par_iter().map(|d| analyzer.analyze(&d.body)).collect();
+    let analyses: Vec<khabar::Analysis> = set.par_iter().map(analyze).collect();
     if let Some(p) = &args.write_set {
         let mut w = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?);
         for (d, a) in set.iter().zip(&analyses) {

@@ -145,6 +145,8 @@ enum TrainCommand {
     Ner(train_cmd::TrainNerArgs),
     /// Lemma document frequencies for keyphrases and summaries, from a news corpus (eval digest articles left out).
     Idf(digest_cmd::TrainIdfArgs),
+    /// Headline rates of words (how often a body word is in the headline), from the training part of a news corpus.
+    HeadRate(digest_cmd::TrainHeadRateArgs),
 }
 
 #[derive(Subcommand)]
@@ -286,6 +288,10 @@ fn run(cli: Cli) -> Result<Status> {
         }
         Command::Train(TrainCommand::Idf(args)) => {
             digest_cmd::train_idf(args, &mut out)?;
+            Status::Ok
+        }
+        Command::Train(TrainCommand::HeadRate(args)) => {
+            digest_cmd::train_head_rate(args, &mut out)?;
             Status::Ok
         }
         Command::Eval(EvalCommand::Digest(args)) => {

@@ -1,6 +1,7 @@
 //! Print the keyphrases of a file with all candidate groups (for tuning):
-//! `cargo run -p khabar --example digest_debug FILE [name=value,...]` (names as in
-//! `khabar eval digest --weights`: `DigestOptions::set_weight`).
+//! `cargo run -p khabar --example digest_debug FILE [name=value,...] [HEAD_RATE_TABLE]` (names as in
+//! `khabar eval digest --weights`: `DigestOptions::set_weight`; the table from `khabar train head-rate`
+//! instead of the embedded one).
 fn main() {
     let path = std::env::args().nth(1).expect("usage: digest_debug FILE [weights]");
     let text = std::fs::read_to_string(path).expect("readable UTF-8 file");
@@ -11,7 +12,13 @@ fn main() {
     }
     let mut o = khabar::AnalyzerOptions::default();
     o.keyphrases = 40;
-    let a = khabar::Analyzer::new(o).with_digest_options(d).analyze(&text);
+    let mut a = khabar::Analyzer::new(o).with_digest_options(d.clone()).analyze(&text);
+    if let Some(table) = std::env::args().nth(3) {
+        // A headline-rate table from `khabar train head-rate` instead of the embedded one.
+        let bytes = std::fs::read(&table).expect("readable head-rate table");
+        let prior = khabar::digest::HeadRate::from_bytes(&bytes).expect("a head-rate table");
+        a.keyphrases = khabar::digest::digest_with_prior(&a, &text, &d, khabar::digest::Idf::embedded(), &prior, None).keyphrases;
+    }
     for (i, k) in a.keyphrases.iter().enumerate() {
         println!("{:2} {:8.3} {} | {} | {}", i + 1, k.score, k.text, k.lemma, k.spans.len());
     }

@@ -305,3 +305,31 @@ fn masdar_shapes_are_derived_verbal_nouns() {
         assert!(!masdar_shape(&key(w)), "{w}");
     }
 }
+
+/// The headline-rate features (docs/digest.md, session 10): a word news headlines often repeat
+/// from the body (حريق, a fire) gets a higher `head_max` than one they rarely do (مساحة, an
+/// area); every feature is finite; the default (weights 0) gives the same list as the
+/// `head_*` weights set to 0 explicitly.
+#[test]
+fn head_rate_features_prefer_headline_words() {
+    let text = "اندلع حريق كبير في منطقة الباحة صباح اليوم. وقال مسؤول إن الحريق أتى على مساحة واسعة من الغابات.";
+    let a = Analyzer::default().analyze(text);
+    let d = DigestOptions::default();
+    let cands = khabar::digest::keyphrase_features(&a, text, &d);
+    let f = khabar::digest::KP_FEATURES.iter().position(|x| *x == "head_max").unwrap();
+    let find = |w: &str| {
+        cands
+            .iter()
+            .find(|c| c.text.contains(w))
+            .unwrap_or_else(|| panic!("{w} in {:?}", cands.iter().map(|c| &c.text).collect::<Vec<_>>()))
+    };
+    assert!(find("حريق").features[f] > find("مساحة").features[f]);
+    assert!(cands.iter().all(|c| c.features.iter().all(|x| x.is_finite())));
+    let mut zero = DigestOptions::default();
+    zero.set_weights("kp.head_max=0,kp.head_mean=0,kp.head_sum=0").unwrap();
+    assert_eq!(Analyzer::default().with_digest_options(zero).analyze(text).keyphrases, a.keyphrases);
+    let mut on = DigestOptions::default();
+    on.set_weights("kp.head_max=0.4").unwrap();
+    let b = Analyzer::default().with_digest_options(on).analyze(text);
+    assert!(b.keyphrases.iter().flat_map(|k| &k.spans).all(|s| text.get(s.start..s.end).is_some()));
+}

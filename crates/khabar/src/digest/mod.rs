@@ -42,12 +42,14 @@
 //! `، وذلك …`) are trimmed off, so each summary sentence is its main clause.
 
 mod idf;
+mod prior;
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 pub use self::idf::{is_function_key, word_key, Idf, IdfBuilder};
+pub use self::prior::{Excluded, HeadRate, HeadRateBuilder};
 use crate::analysis::{Analysis, TokenRecord};
 use khabar_text::TokenKind;
 
@@ -216,7 +218,7 @@ pub const LEDE_FEATURES: [&str; 26] = [
 /// scorer (see docs/digest.md). `position` is `ln(1 + 8 / (1 + first sentence))`, the hand
 /// formula's position boost; with `log_tf`, `log_spec` and `entity2` the hand formula is one
 /// weight vector of this model (0.7, 1, 1, …, ln 1.5).
-pub const KP_FEATURES: [&str; 30] = [
+pub const KP_FEATURES: [&str; 33] = [
     "log_tf",
     "log_spec",
     "position",
@@ -247,6 +249,9 @@ pub const KP_FEATURES: [&str; 30] = [
     "actors",
     "graph",
     "ent_cooc",
+    "head_max",
+    "head_mean",
+    "head_sum",
 ];
 
 /// The learned keyphrase model's weights (order of [`KP_FEATURES`]): coordinate ascent on the
@@ -255,14 +260,14 @@ pub const KP_FEATURES: [&str; 30] = [
 /// number of passes chosen on dev; see docs/digest.md).
 pub const KP_WEIGHTS: [f32; KP_FEATURES.len()] = [
     0.7, 0.7, 1.7, -0.2, 0.0, -0.2, 0.0, 0.4055, -0.5, 0.0, 0.0, 0.0, 0.2, 0.0, 0.0, 0.0, 0.2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-    0.0, 0.0, 0.0, 0.0,
+    0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
 ];
 
 /// The hand formula as [`KP_FEATURES`] weights (T = 0.7, Σ idf, P = 8, E = 0.5 for names seen
 /// twice): the learned model's starting point.
 pub const KP_HAND: [f32; KP_FEATURES.len()] = [
     0.7, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.405_465, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-    0.0, 0.0, 0.0, 0.0,
+    0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
 ];
 
 impl DigestOptions {
@@ -502,12 +507,34 @@ fn prepare(a: &Analysis) -> (Vec<TokenWords>, Vec<Option<usize>>) {
 
 /// [`digest`] with a given idf table.
 pub fn digest_with(a: &Analysis, text: &str, options: &DigestOptions, idf: &Idf) -> Digest {
+    digest_full(a, text, options, idf, (None, None))
+}
+
+/// [`digest`] with given corpus tables: idf and the headline rates of `head_*` features, with
+/// one article's own tokens left out of the rates (`exclude`: when the article was counted in
+/// the table, as training articles are).
+pub fn digest_with_prior(
+    a: &Analysis,
+    text: &str,
+    options: &DigestOptions,
+    idf: &Idf,
+    prior: &HeadRate,
+    exclude: Option<&Excluded>,
+) -> Digest {
+    digest_full(a, text, options, idf, (Some(prior), exclude))
+}
+
+/// The headline-rate table (None: the embedded one, loaded only when a `head_*` weight is
+/// used) and the article's own tokens to leave out of it.
+type Prior<'p> = (Option<&'p HeadRate>, Option<&'p Excluded>);
+
+fn digest_full(a: &Analysis, text: &str, options: &DigestOptions, idf: &Idf, prior: Prior) -> Digest {
     if a.tokens.is_empty() || (options.keyphrases == 0 && options.summary_sentences == 0) || a.length != text.len() {
         return Digest::default();
     }
     let (words_per_token, entity_of) = prepare(a);
     let mentions = mentions(a, text, &words_per_token, &entity_of, idf, options, uses_announce(options));
-    let keyphrases = rank_keyphrases(&mentions, idf, options, a.sentences.len());
+    let keyphrases = rank_keyphrases(&mentions, idf, options, a.sentences.len(), prior);
     let summary = if options.summary_sentences == 0 {
         Vec::new()
     } else {
@@ -530,7 +557,7 @@ pub fn lede_features(a: &Analysis, text: &str, options: &DigestOptions) -> Vec<(
     let idf = Idf::embedded();
     let (words_per_token, entity_of) = prepare(a);
     let mentions = mentions(a, text, &words_per_token, &entity_of, idf, options, uses_announce(options));
-    let keyphrases = rank_keyphrases(&mentions, idf, options, a.sentences.len());
+    let keyphrases = rank_keyphrases(&mentions, idf, options, a.sentences.len(), (None, None));
     let sc = sentence_scores(a, &words_per_token, &entity_of, &keyphrases, idf, options);
     (0..a.sentences.len())
         .map(|i| {
@@ -1024,7 +1051,7 @@ struct Group<'m> {
 }
 
 /// The features of a group of mentions in [`KP_FEATURES`] order (`sentences`: of the article).
-fn group_features(g: &Group, idf: &Idf, sentences: usize, extra: [f32; 3]) -> [f32; KP_FEATURES.len()] {
+fn group_features(g: &Group, idf: &Idf, sentences: usize, extra: [f32; 3], head: [f32; 3]) -> [f32; KP_FEATURES.len()] {
     let m0 = g.mentions[0];
     let n = g.mentions.len() as f32;
     let idfs: Vec<f32> = m0.words.iter().map(|w| idf.idf(w)).collect();
@@ -1067,7 +1094,34 @@ fn group_features(g: &Group, idf: &Idf, sentences: usize, extra: [f32; 3]) -> [f
         extra[0],
         extra[1],
         extra[2],
+        head[0],
+        head[1],
+        head[2],
     ]
+}
+
+/// The headline-rate features of a group (`head_max`, `head_mean`, `head_sum`): over the
+/// distinct evaluation tokens of the text it would show, the largest and the mean ln h(t), and
+/// ln Σ h(t) — the expected number of headline tokens it covers ([`HeadRate`]).
+fn head_features(g: &Group, table: &HeadRate, exclude: Option<&Excluded>) -> [f32; 3] {
+    let mut toks = crate::eval::digest::eval_tokens(&group_text(g));
+    toks.sort_unstable();
+    toks.dedup();
+    let p0 = table.p0().max(1e-6);
+    if toks.is_empty() {
+        return [p0.ln(), p0.ln(), 1e-3f32.ln()];
+    }
+    let rates: Vec<f32> = toks.iter().map(|t| table.rate(t, exclude).clamp(1e-6, 1.0)).collect();
+    let max = rates.iter().copied().fold(0.0f32, f32::max);
+    let mean_ln = rates.iter().map(|r| r.ln()).sum::<f32>() / rates.len() as f32;
+    let sum: f32 = rates.iter().sum();
+    [max.ln(), mean_ln, sum.max(1e-3).ln()]
+}
+
+/// Whether the learned scorer weighs the headline-rate features (off: they are not computed).
+fn uses_head(options: &DigestOptions) -> bool {
+    let at = |f: &str| KP_FEATURES.iter().position(|x| *x == f).map_or(0.0, |i| options.kp[i]);
+    options.kp_model && ["head_max", "head_mean", "head_sum"].iter().any(|f| at(f) != 0.0)
 }
 
 /// The most common surface form of a group, the earliest on ties.
@@ -1098,6 +1152,18 @@ pub struct KeyphraseCandidate {
 /// Every keyphrase candidate of `a` (analysis of `text`), in order of first mention: what
 /// `khabar eval digest --dump-keyphrases` writes to train the learned scorer.
 pub fn keyphrase_features(a: &Analysis, text: &str, options: &DigestOptions) -> Vec<KeyphraseCandidate> {
+    keyphrase_features_with(a, text, options, HeadRate::embedded(), None)
+}
+
+/// [`keyphrase_features`] with a given headline-rate table and, for an article counted in
+/// it, its own tokens left out (`exclude`).
+pub fn keyphrase_features_with(
+    a: &Analysis,
+    text: &str,
+    options: &DigestOptions,
+    prior: &HeadRate,
+    exclude: Option<&Excluded>,
+) -> Vec<KeyphraseCandidate> {
     if a.tokens.is_empty() || a.length != text.len() {
         return Vec::new();
     }
@@ -1118,7 +1184,7 @@ pub fn keyphrase_features(a: &Analysis, text: &str, options: &DigestOptions) -> 
             words.sort_unstable();
             words.dedup();
             KeyphraseCandidate {
-                features: group_features(g, idf, a.sentences.len(), extra),
+                features: group_features(g, idf, a.sentences.len(), extra, head_features(g, prior, exclude)),
                 text: group_text(g),
                 words,
                 name: g.mentions.iter().any(|m| m.entity),
@@ -1128,21 +1194,21 @@ pub fn keyphrase_features(a: &Analysis, text: &str, options: &DigestOptions) -> 
 }
 
 /// Group mentions, score and rank them; drop phrases inside better ones.
-fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions, sentences: usize) -> Vec<KeyphraseRecord> {
+fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions, sentences: usize, prior: Prior) -> Vec<KeyphraseRecord> {
     let groups = group_mentions(mentions);
     // The article-level features cost a graph walk: only when a weight uses them.
-    let extras = if options.kp_model && options.kp[KP_FEATURES.len() - 3..].iter().any(|w| *w != 0.0) {
-        article_features(&groups, sentences)
-    } else {
-        vec![[0.0; 3]; groups.len()]
-    };
+    let graph_weighted =
+        ["actors", "graph", "ent_cooc"].iter().any(|f| KP_FEATURES.iter().position(|x| x == f).is_some_and(|i| options.kp[i] != 0.0));
+    let head = uses_head(options);
+    let extras = if options.kp_model && graph_weighted { article_features(&groups, sentences) } else { vec![[0.0; 3]; groups.len()] };
     let mut scored: Vec<(f32, &Group, CoverWords)> = groups
         .iter()
         .zip(&extras)
         .map(|(g, extra)| {
             let m0 = g.mentions[0];
             let learned = options.kp_model.then(|| {
-                let f = group_features(g, idf, sentences, *extra);
+                let h = if head { head_features(g, prior.0.unwrap_or_else(|| HeadRate::embedded()), prior.1) } else { [0.0; 3] };
+                let f = group_features(g, idf, sentences, *extra, h);
                 f.iter().zip(&options.kp).map(|(x, w)| x * w).sum::<f32>().clamp(-60.0, 60.0).exp()
             });
             let n = g.mentions.len() as f32;
