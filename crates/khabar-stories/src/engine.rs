@@ -209,6 +209,12 @@ pub struct Options {
     /// Read at feature extraction.
     #[serde(default)]
     pub entity_name_words: bool,
+    /// The first two words of a person's canonical name of three or more words (particles
+    /// left out, long vowels dropped) also count as an entity of the article: one victim
+    /// named with and without a middle name or a family name. Read at feature extraction.
+    /// On by default since session s10 (docs/stories.md); a state saved before loads it off.
+    #[serde(default)]
+    pub entity_name_prefix: bool,
 }
 
 fn default_evidence_min() -> u32 {
@@ -325,6 +331,7 @@ impl Default for Options {
             evidence_df: default_specific_df(),
             evidence_min: default_evidence_min(),
             entity_name_words: false,
+            entity_name_prefix: true,
         }
     }
 }

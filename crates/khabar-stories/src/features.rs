@@ -197,6 +197,21 @@ impl Features {
             if !name.is_empty() {
                 fold(name, &mut buf);
                 f.entities.push(combine(hash_bytes(e.kind.as_bytes(), SEED_ENTITY), hash_str(&buf)));
+                if options.entity_name_prefix && e.kind == "PER" {
+                    // The first two words of a name of three or more (particles left out):
+                    // «أحمد جعفر المجايشي» and «أحمد جعفر حسن البارقي» are one man.
+                    let keys: Vec<String> = buf
+                        .split_whitespace()
+                        .filter_map(|w| {
+                            name_word(w, &mut word);
+                            (!word.is_empty()).then(|| word.clone())
+                        })
+                        .collect();
+                    if keys.len() >= 3 {
+                        let prefix = format!("{} {}", keys[0], keys[1]);
+                        f.entities.push(combine(hash_bytes(b"PER-PREFIX", SEED_ENTITY), hash_str(&prefix)));
+                    }
+                }
                 if options.entity_name_words && e.kind == "PER" {
                     // The words of a person's name (a victim named with and without a middle
                     // name, or spelled المجيشي / المجايشي, is one person).
@@ -313,5 +328,55 @@ mod tests {
         // Words left with fewer than three letters are dropped, and nothing panics on odd input.
         assert_eq!(key("ياو"), "");
         assert_eq!(key(""), "");
+    }
+
+    #[test]
+    fn variants_of_a_long_person_name_share_its_prefix_entity() {
+        use super::Features;
+        use crate::Options;
+        use khabar::{Analysis, Document, EntityRecord};
+        let entities = |names: &[(&str, &str)]| -> Vec<u64> {
+            let analysis = Analysis {
+                entities: names
+                    .iter()
+                    .map(|(kind, name)| EntityRecord {
+                        text: (*name).into(),
+                        start: 0,
+                        end: 0,
+                        kind: (*kind).into(),
+                        canonical: (*name).into(),
+                        score: 1.0,
+                    })
+                    .collect(),
+                ..Analysis::default()
+            };
+            let on = Options { entity_name_prefix: true, ..Options::default() };
+            Features::extract(&Document::default(), &analysis, None, &on).entities
+        };
+        let shared = |a: &[u64], b: &[u64]| a.iter().filter(|x| b.contains(x)).count();
+        // One victim with and without a middle name, in two spellings: one shared key.
+        assert_eq!(shared(&entities(&[("PER", "أحمد جعفر المجايشي")]), &entities(&[("PER", "أحمد جعفر حسن البارقي")])), 1);
+        // Two-word names, other types, and other people add nothing shared.
+        assert_eq!(entities(&[("PER", "عزام الدخيل")]).len(), 1);
+        assert_eq!(entities(&[("LOC", "ظهران الجنوب الشمالي")]).len(), 1);
+        assert_eq!(shared(&entities(&[("PER", "أحمد جعفر المجايشي")]), &entities(&[("PER", "محمد علي ياسين")])), 0);
+        // Off: only the full names.
+        let off = Features::extract(
+            &Document::default(),
+            &Analysis {
+                entities: vec![EntityRecord {
+                    text: "أحمد جعفر المجايشي".into(),
+                    start: 0,
+                    end: 0,
+                    kind: "PER".into(),
+                    canonical: "أحمد جعفر المجايشي".into(),
+                    score: 1.0,
+                }],
+                ..Analysis::default()
+            },
+            None,
+            &Options { entity_name_prefix: false, ..Options::default() },
+        );
+        assert_eq!(off.entities.len(), 1);
     }
 }
