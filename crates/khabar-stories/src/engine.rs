@@ -184,6 +184,54 @@ pub struct Options {
     /// of the sum of all links over the product of their sizes (0: off).
     #[serde(default)]
     pub merge_top: usize,
+    /// What the document frequencies behind every IDF weight count: window articles
+    /// (the default), duplicate groups (35 copies of one release count once) or
+    /// stories (an event reported hundreds of times does not make its own words
+    /// common); `n` counts the same units.
+    #[serde(default)]
+    pub df_unit: DfUnit,
+    /// Two stories whose average linkage is below `merge_average` but at least this
+    /// merge when they share evidence of one event: at least `evidence_min` lemmas,
+    /// canonical entities or specific numbers that each occur in at most `evidence_df`
+    /// window articles, each carried by an article of both stories (a village, a
+    /// victim's name, a death toll; 0: off).
+    #[serde(default)]
+    pub merge_evidence: f32,
+    /// Most window articles that may carry a term for it to count as evidence.
+    #[serde(default = "default_specific_df")]
+    pub evidence_df: u32,
+    /// Fewest rare terms two stories must share for an evidence merge.
+    #[serde(default = "default_evidence_min")]
+    pub evidence_min: u32,
+    /// Each word of a person's canonical name (long vowels dropped) also counts as an
+    /// entity of the article: reports of one event name its victims with and without
+    /// middle names and in other spellings, so their full canonical names differ.
+    /// Read at feature extraction.
+    #[serde(default)]
+    pub entity_name_words: bool,
+    /// The first two words of a person's canonical name of three or more words (particles
+    /// left out, long vowels dropped) also count as an entity of the article: one victim
+    /// named with and without a middle name or a family name. Read at feature extraction.
+    /// On by default since session s10 (docs/stories.md); a state saved before loads it off.
+    #[serde(default)]
+    pub entity_name_prefix: bool,
+}
+
+fn default_evidence_min() -> u32 {
+    2
+}
+
+/// The unit of the document frequencies ([`Options::df_unit`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DfUnit {
+    /// Each window article counts once.
+    #[default]
+    Article,
+    /// Each duplicate group of the window counts once.
+    Group,
+    /// Each story of the window counts once.
+    Story,
 }
 
 /// The features of a candidate story that [`Options::join_model`] weighs, in order.
@@ -278,6 +326,12 @@ impl Default for Options {
             merge_cap: 0,
             join_model: Vec::new(),
             merge_top: 0,
+            df_unit: DfUnit::Article,
+            merge_evidence: 0.0,
+            evidence_df: default_specific_df(),
+            evidence_min: default_evidence_min(),
+            entity_name_words: false,
+            entity_name_prefix: true,
         }
     }
 }
@@ -481,6 +535,51 @@ pub struct StoryEngine {
     story_links: HashMap<String, HashMap<String, f32>>,
     /// The best `merge_top` similarities between the articles of two stories (both directions).
     story_top: HashMap<String, HashMap<String, Vec<f32>>>,
+    /// With [`Options::df_unit`] group or story: each unit's window articles and how many
+    /// of them carry each term (a unit counts once in `term_df` / `entity_df`).
+    units: HashMap<String, UnitCounts>,
+}
+
+/// How many of a unit's (duplicate group's or story's) window articles carry each term.
+#[derive(Default)]
+struct UnitCounts {
+    articles: u32,
+    terms: HashMap<u64, u32>,
+    entities: HashMap<u64, u32>,
+}
+
+/// Count one article's terms in (`add`) or out of a unit, and the unit in or out of the
+/// document frequencies when it is the unit's first (last) article carrying a term.
+fn count_unit(unit: &mut UnitCounts, e: &Entry, add: bool, term_df: &mut HashMap<u64, u32>, entity_df: &mut HashMap<u64, u32>) {
+    if add {
+        unit.articles += 1;
+    } else {
+        unit.articles = unit.articles.saturating_sub(1);
+    }
+    let terms = e.terms.iter().map(|&(t, _)| t);
+    let entities = e.entities.iter().chain(&e.keyphrases).chain(&e.numbers).copied();
+    for (counts, df, list) in [
+        (&mut unit.terms, &mut *term_df, &mut terms.collect::<Vec<u64>>()),
+        (&mut unit.entities, &mut *entity_df, &mut entities.collect::<Vec<u64>>()),
+    ] {
+        list.sort_unstable();
+        list.dedup();
+        for &t in list.iter() {
+            if add {
+                let c = counts.entry(t).or_default();
+                *c += 1;
+                if *c == 1 {
+                    *df.entry(t).or_default() += 1;
+                }
+            } else if let Some(c) = counts.get_mut(&t) {
+                *c -= 1;
+                if *c == 0 {
+                    counts.remove(&t);
+                    decrement(df, t);
+                }
+            }
+        }
+    }
 }
 
 impl Default for StoryEngine {
@@ -552,6 +651,74 @@ impl StoryEngine {
             merges: Vec::new(),
             story_links: HashMap::new(),
             story_top: HashMap::new(),
+            units: HashMap::new(),
+        }
+    }
+
+    /// The unit an entry's terms are counted in ([`Options::df_unit`]; `None`: each article).
+    fn unit_key<'a>(&self, e: &'a Entry) -> Option<&'a str> {
+        match self.options.df_unit {
+            DfUnit::Article => None,
+            DfUnit::Group => Some(&e.group),
+            DfUnit::Story => Some(&e.story),
+        }
+    }
+
+    /// The number of units the document frequencies count (window articles, groups or stories).
+    fn df_n(&self) -> usize {
+        match self.options.df_unit {
+            DfUnit::Article => self.entries.len(),
+            _ => self.units.len(),
+        }
+    }
+
+    /// Count an entry in (`add`) or out of the document frequencies.
+    fn count_df(&mut self, e: &Entry, add: bool) {
+        match self.unit_key(e) {
+            None => {
+                for &(t, _) in &e.terms {
+                    if add {
+                        *self.term_df.entry(t).or_default() += 1;
+                    } else {
+                        decrement(&mut self.term_df, t);
+                    }
+                }
+                for &t in e.entities.iter().chain(&e.keyphrases).chain(&e.numbers) {
+                    if add {
+                        *self.entity_df.entry(t).or_default() += 1;
+                    } else {
+                        decrement(&mut self.entity_df, t);
+                    }
+                }
+            }
+            Some(key) => {
+                let unit = self.units.entry(key.to_owned()).or_default();
+                count_unit(unit, e, add, &mut self.term_df, &mut self.entity_df);
+                if unit.articles == 0 {
+                    self.units.remove(key);
+                }
+            }
+        }
+    }
+
+    /// Unit `from` became part of unit `into` (a story or group merge): a term both carry
+    /// now counts once.
+    fn merge_unit(&mut self, from: &str, into: &str) {
+        if from == into {
+            return;
+        }
+        let Some(old) = self.units.remove(from) else { return };
+        let unit = self.units.entry(into.to_owned()).or_default();
+        unit.articles += old.articles;
+        for (counts, df, add) in [(&mut unit.terms, &mut self.term_df, old.terms), (&mut unit.entities, &mut self.entity_df, old.entities)]
+        {
+            for (t, c) in add {
+                let have = counts.entry(t).or_default();
+                if *have > 0 {
+                    decrement(df, t);
+                }
+                *have += c;
+            }
         }
     }
 
@@ -725,6 +892,11 @@ impl StoryEngine {
         let into =
             groups.iter().min_by_key(|g| (first.get(g.as_str()).copied().unwrap_or(i64::MAX), (*g).clone())).cloned().unwrap_or_default();
         let merged: Vec<String> = groups.into_iter().filter(|g| *g != into).collect();
+        if self.options.df_unit == DfUnit::Group {
+            for from in &merged {
+                self.merge_unit(from, &into);
+            }
+        }
         let mut stories: Vec<String> = Vec::new();
         for e in self.entries.values_mut() {
             if merged.contains(&e.group) {
@@ -789,6 +961,8 @@ impl StoryEngine {
             let n = count(&story);
             let Some(links) = self.story_links.get(&story) else { return };
             let mut best: Option<(&str, f32)> = None;
+            // Stories below the merge threshold but within the evidence band, best first.
+            let mut band: Vec<(&str, f32)> = Vec::new();
             for (other, sum) in links {
                 let m = count(other);
                 if m == 0.0 || n == 0.0 {
@@ -803,7 +977,17 @@ impl StoryEngine {
                 };
                 if avg >= self.options.merge_average && best.is_none_or(|(bo, b)| avg > b || (avg == b && other.as_str() < bo)) {
                     best = Some((other, avg));
+                } else if avg < self.options.merge_average && self.options.merge_evidence > 0.0 && avg >= self.options.merge_evidence {
+                    band.push((other, avg));
                 }
+            }
+            if best.is_none() && !band.is_empty() {
+                band.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+                let mine = self.story_evidence(&story);
+                best = band.into_iter().find(|(other, _)| {
+                    let theirs = self.story_evidence(other);
+                    mine.intersection(&theirs).count() >= self.options.evidence_min.max(1) as usize
+                });
             }
             let Some((other, _)) = best else { return };
             let other = other.to_owned();
@@ -812,6 +996,18 @@ impl StoryEngine {
             self.merge_story(&from, &into);
             story = into;
         }
+    }
+
+    /// The rare terms (lemmas, canonical entities, specific numbers named by at most
+    /// `evidence_df` window articles) of a story's window articles ([`Options::merge_evidence`]).
+    fn story_evidence(&self, story: &str) -> HashSet<u64> {
+        let max = self.options.evidence_df;
+        let mut out = HashSet::new();
+        for e in self.entries.values().filter(|e| e.story == story) {
+            out.extend(e.terms.iter().map(|&(t, _)| t).filter(|t| self.term_df.get(t).is_some_and(|&d| d <= max)));
+            out.extend(e.entities.iter().chain(&e.numbers).copied().filter(|t| self.entity_df.get(t).is_some_and(|&d| d <= max)));
+        }
+        out
     }
 
     /// The near-duplicate score of an article against an entry: the Jaccard
@@ -878,7 +1074,7 @@ impl StoryEngine {
 
     /// The TF-IDF vectors of an entry, with the document frequencies of the window.
     fn derive(&self, e: &mut Entry) {
-        let n = self.entries.len();
+        let n = self.df_n();
         let tdf = |t: &u64| self.term_df.get(t).copied().unwrap_or(0);
         e.body_vec = normalise(body_weights(&e.terms, |t| idf(n, tdf(t))));
         e.title_vec = normalise(e.title.iter().map(|&t| (t, idf(n, tdf(&t)))).collect());
@@ -990,7 +1186,7 @@ impl StoryEngine {
     /// IDF of an entity named by one window article, when at most `rare_df` window
     /// articles name it; 0 when they share none.
     fn rare_entity(&self, a: &Entry, b: &Entry) -> f32 {
-        let n = self.entries.len();
+        let n = self.df_n();
         let top = idf(n, 1);
         if top <= 0.0 {
             return 0.0;
@@ -1172,6 +1368,9 @@ impl StoryEngine {
     /// Merge story `from` into story `into` (articles, centroid, counts).
     fn merge_story(&mut self, from: &str, into: &str) {
         let Some(old) = self.stories.remove(from) else { return };
+        if self.options.df_unit == DfUnit::Story {
+            self.merge_unit(from, into);
+        }
         if let Some(s) = self.stories.get_mut(into) {
             s.first = s.first.min(old.first);
             s.last = s.last.max(old.last);
@@ -1224,12 +1423,7 @@ impl StoryEngine {
     fn insert(&mut self, e: Entry) {
         let slot = self.next_slot;
         self.next_slot += 1;
-        for &(t, _) in &e.terms {
-            *self.term_df.entry(t).or_default() += 1;
-        }
-        for &t in e.entities.iter().chain(&e.keyphrases).chain(&e.numbers) {
-            *self.entity_df.entry(t).or_default() += 1;
-        }
+        self.count_df(&e, true);
         self.index_entry(slot, &e);
         if let Some(h) = e.exact {
             self.exact.entry(h).or_insert(slot);
@@ -1267,12 +1461,7 @@ impl StoryEngine {
             }
             self.by_time.pop_first();
             let Some(e) = self.entries.remove(&slot) else { continue };
-            for (t, _) in &e.terms {
-                decrement(&mut self.term_df, *t);
-            }
-            for t in e.entities.iter().chain(&e.keyphrases).chain(&e.numbers) {
-                decrement(&mut self.entity_df, *t);
-            }
+            self.count_df(&e, false);
             if let Some(h) = e.exact {
                 if self.exact.get(&h) == Some(&slot) {
                     self.exact.remove(&h);
@@ -1320,6 +1509,7 @@ impl StoryEngine {
         self.exact.shrink_to_fit();
         self.term_df.shrink_to_fit();
         self.entity_df.shrink_to_fit();
+        self.units.shrink_to_fit();
         self.evicted_since_compaction = 0;
     }
 
@@ -1472,28 +1662,26 @@ impl StoryEngine {
         r.f32()?;
         r.done()?;
         for e in &entries {
-            for &(t, _) in &e.terms {
-                *engine.term_df.entry(t).or_default() += 1;
-            }
-            for &t in e.entities.iter().chain(&e.keyphrases).chain(&e.numbers) {
-                *engine.entity_df.entry(t).or_default() += 1;
-            }
+            engine.count_df(e, true);
         }
-        // Derive with the df of the whole window (n = its size).
-        let n = entries.len();
+        // Derive with the df of the whole window without the article itself (n = its
+        // size; with units, the article's unit counts only when others carry the term).
+        let n = engine.df_n();
         for (slot, mut e) in entries.into_iter().enumerate() {
             let slot = slot as u64;
             {
-                let tdf = |t: &u64| engine.term_df.get(t).copied().unwrap_or(0).saturating_sub(1);
-                let nn = n.saturating_sub(1);
+                let unit = engine.unit_key(&e).and_then(|k| engine.units.get(k));
+                let own = |counts: Option<&HashMap<u64, u32>>, t: &u64| match counts {
+                    None => 1,
+                    Some(c) => u32::from(c.get(t).copied().unwrap_or(0) <= 1),
+                };
+                let tdf = |t: &u64| engine.term_df.get(t).copied().unwrap_or(0).saturating_sub(own(unit.map(|u| &u.terms), t));
+                let edf = |t: &u64| engine.entity_df.get(t).copied().unwrap_or(0).saturating_sub(own(unit.map(|u| &u.entities), t));
+                let nn = n.saturating_sub(unit.map_or(1, |u| usize::from(u.articles <= 1)));
                 e.body_vec = normalise(body_weights(&e.terms, |t| idf(nn, tdf(t))));
                 e.title_vec = normalise(e.title.iter().map(|&t| (t, idf(nn, tdf(&t)))).collect());
-                e.entity_vec = normalise(
-                    e.entities.iter().map(|&t| (t, idf(nn, engine.entity_df.get(&t).copied().unwrap_or(0).saturating_sub(1)))).collect(),
-                );
-                e.keyphrase_vec = normalise(
-                    e.keyphrases.iter().map(|&t| (t, idf(nn, engine.entity_df.get(&t).copied().unwrap_or(0).saturating_sub(1)))).collect(),
-                );
+                e.entity_vec = normalise(e.entities.iter().map(|&t| (t, idf(nn, edf(&t)))).collect());
+                e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, idf(nn, edf(&t)))).collect());
             }
             engine.index_entry(slot, &e);
             engine.centroids.entry(e.story.clone()).or_default().add(&e, engine.options.centroid_terms);
@@ -1702,6 +1890,60 @@ mod tests {
         let r = e.assign(roundup());
         assert!(r.duplicate_of.is_some() && r.merged_groups.is_empty(), "{r:?}");
         assert_ne!(e.assignment_of("one").unwrap().dup_group, e.assignment_of("two").unwrap().dup_group);
+    }
+
+    #[test]
+    fn document_frequencies_count_each_story_or_group_once_when_asked() {
+        // Three copies of one release (one story, one group) and an unrelated article.
+        let release = |id: &str, time: i64| Features { exact: Some(42), ..article(id, 0..40, time) };
+        let arts = || [release("a", 1000), release("b", 1100), release("c", 1200), article("d", 100..140, 1300)];
+        for (unit, df, n) in [(DfUnit::Article, 3, 4), (DfUnit::Group, 1, 2), (DfUnit::Story, 1, 2)] {
+            let mut e = StoryEngine::new(Options { df_unit: unit, ..Options::default() });
+            let out: Vec<Assignment> = arts().into_iter().map(|f| e.assign(f)).collect();
+            assert_eq!(out[2].story, "a", "{unit:?} {out:?}");
+            assert_eq!(out[3].story, "d", "{unit:?} {out:?}");
+            assert_eq!((e.term_df[&5], e.df_n()), (df, n), "{unit:?}");
+            // The state read back counts the same.
+            let back = StoryEngine::from_bytes(&e.to_bytes()).unwrap();
+            assert_eq!((back.term_df[&5], back.df_n()), (df, n), "{unit:?}");
+            // Evicting every article empties the counts.
+            e.evict(i64::MAX);
+            assert!(e.term_df.is_empty() && e.entity_df.is_empty() && e.units.is_empty() && e.df_n() == 0, "{unit:?}");
+        }
+    }
+
+    #[test]
+    fn a_story_merge_counts_a_term_of_both_stories_once() {
+        let mut e = StoryEngine::new(Options {
+            df_unit: DfUnit::Story,
+            merge_average: 0.0,
+            join_threshold: 2.0,
+            dup_threshold: 2.0,
+            dup_align: 0.0,
+            ..Options::default()
+        });
+        // Unrelated enough to stay apart (join and copy thresholds out of reach), sharing terms 20..40.
+        e.assign(article("a", 0..40, 1000));
+        e.assign(article("b", 20..60, 1100));
+        assert_eq!((e.term_df[&25], e.term_df[&5], e.df_n()), (2, 1, 2));
+        e.merge_story("b", "a");
+        assert_eq!((e.term_df[&25], e.term_df[&5], e.term_df[&45], e.df_n()), (1, 1, 1, 1));
+        e.evict(1050);
+        assert_eq!((e.term_df.get(&5), e.term_df[&25], e.term_df[&45], e.df_n()), (None, 1, 1, 1));
+    }
+
+    #[test]
+    fn stories_below_the_merge_threshold_merge_on_shared_rare_terms_when_asked() {
+        // Similarity about 0.15 (body cosine 0.37): below join and merge (0.5), above `merge_evidence` 0.1;
+        // the 20 shared lemmas are carried by 2 window articles.
+        let base = Options { join_threshold: 0.5, merge_average: 0.5, lookup_terms: 40, ..Options::default() };
+        for (merge_evidence, evidence_df, merged) in [(0.0, 5, false), (0.1, 5, true), (0.1, 1, false), (0.3, 5, false)] {
+            let mut e = StoryEngine::new(Options { merge_evidence, evidence_df, ..base.clone() });
+            e.assign(article("a", 0..40, 1000));
+            let b = e.assign(article("b", 20..60, 1100));
+            assert_eq!(b.story == "a", merged, "{merge_evidence} {evidence_df}: {b:?}");
+            assert_eq!(b.merged.is_empty(), !merged);
+        }
     }
 
     #[test]

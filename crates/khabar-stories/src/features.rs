@@ -53,6 +53,26 @@ fn fold(lemma: &str, out: &mut String) {
     }
 }
 
+/// The key of one word of a person's name for [`Options::entity_name_words`]: the
+/// folded word without its long vowels after the first letter (transliterated names
+/// vary in them: المجيشي / المجايشي), or empty for a short word or a particle
+/// (بن, آل, عبد, ابو…).
+fn name_word(w: &str, out: &mut String) {
+    out.clear();
+    if w.chars().count() < 3 || matches!(w, "بن" | "ابن" | "بنت" | "ال" | "ابو" | "ابي" | "ام" | "عبد" | "الله" | "الدين")
+    {
+        return;
+    }
+    for (i, c) in w.chars().enumerate() {
+        if i == 0 || !matches!(c, 'ا' | 'و' | 'ي') {
+            out.push(c);
+        }
+    }
+    if out.chars().count() < 3 {
+        out.clear();
+    }
+}
+
 /// The features of one article.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Features {
@@ -171,11 +191,37 @@ impl Features {
         }
         f.title_terms.sort_unstable();
         f.title_terms.dedup();
+        let mut word = String::new();
         for e in &analysis.entities {
             let name = if e.canonical.trim().is_empty() { e.text.trim() } else { e.canonical.trim() };
             if !name.is_empty() {
                 fold(name, &mut buf);
                 f.entities.push(combine(hash_bytes(e.kind.as_bytes(), SEED_ENTITY), hash_str(&buf)));
+                if options.entity_name_prefix && e.kind == "PER" {
+                    // The first two words of a name of three or more (particles left out):
+                    // «أحمد جعفر المجايشي» and «أحمد جعفر حسن البارقي» are one man.
+                    let keys: Vec<String> = buf
+                        .split_whitespace()
+                        .filter_map(|w| {
+                            name_word(w, &mut word);
+                            (!word.is_empty()).then(|| word.clone())
+                        })
+                        .collect();
+                    if keys.len() >= 3 {
+                        let prefix = format!("{} {}", keys[0], keys[1]);
+                        f.entities.push(combine(hash_bytes(b"PER-PREFIX", SEED_ENTITY), hash_str(&prefix)));
+                    }
+                }
+                if options.entity_name_words && e.kind == "PER" {
+                    // The words of a person's name (a victim named with and without a middle
+                    // name, or spelled المجيشي / المجايشي, is one person).
+                    for w in buf.split_whitespace() {
+                        name_word(w, &mut word);
+                        if !word.is_empty() {
+                            f.entities.push(combine(hash_bytes(b"PER-WORD", SEED_ENTITY), hash_str(&word)));
+                        }
+                    }
+                }
             }
         }
         f.entities.sort_unstable();
@@ -253,7 +299,7 @@ fn content_terms(analysis: &Analysis, buf: &mut String, mut emit: impl FnMut(u64
 
 #[cfg(test)]
 mod tests {
-    use super::is_specific_number;
+    use super::{is_specific_number, name_word};
 
     #[test]
     fn years_and_ones_are_not_specific_numbers() {
@@ -264,5 +310,73 @@ mod tests {
             assert!(is_specific_number(n), "{n}");
         }
         assert!(!is_specific_number("abc"));
+    }
+
+    #[test]
+    fn name_words_fold_long_vowels_and_skip_particles() {
+        let key = |w: &str| {
+            let mut out = String::new();
+            name_word(w, &mut out);
+            out
+        };
+        // Two spellings of one surname give one key.
+        assert_eq!(key("المجيشي"), key("المجايشي"));
+        assert_ne!(key("المجيشي"), key("العمري"));
+        for particle in ["بن", "آل", "عبد", "ابو", "الله"] {
+            assert_eq!(key(particle), "", "{particle}");
+        }
+        // Words left with fewer than three letters are dropped, and nothing panics on odd input.
+        assert_eq!(key("ياو"), "");
+        assert_eq!(key(""), "");
+    }
+
+    #[test]
+    fn variants_of_a_long_person_name_share_its_prefix_entity() {
+        use super::Features;
+        use crate::Options;
+        use khabar::{Analysis, Document, EntityRecord};
+        let entities = |names: &[(&str, &str)]| -> Vec<u64> {
+            let analysis = Analysis {
+                entities: names
+                    .iter()
+                    .map(|(kind, name)| EntityRecord {
+                        text: (*name).into(),
+                        start: 0,
+                        end: 0,
+                        kind: (*kind).into(),
+                        canonical: (*name).into(),
+                        score: 1.0,
+                    })
+                    .collect(),
+                ..Analysis::default()
+            };
+            let on = Options { entity_name_prefix: true, ..Options::default() };
+            Features::extract(&Document::default(), &analysis, None, &on).entities
+        };
+        let shared = |a: &[u64], b: &[u64]| a.iter().filter(|x| b.contains(x)).count();
+        // One victim with and without a middle name, in two spellings: one shared key.
+        assert_eq!(shared(&entities(&[("PER", "أحمد جعفر المجايشي")]), &entities(&[("PER", "أحمد جعفر حسن البارقي")])), 1);
+        // Two-word names, other types, and other people add nothing shared.
+        assert_eq!(entities(&[("PER", "عزام الدخيل")]).len(), 1);
+        assert_eq!(entities(&[("LOC", "ظهران الجنوب الشمالي")]).len(), 1);
+        assert_eq!(shared(&entities(&[("PER", "أحمد جعفر المجايشي")]), &entities(&[("PER", "محمد علي ياسين")])), 0);
+        // Off: only the full names.
+        let off = Features::extract(
+            &Document::default(),
+            &Analysis {
+                entities: vec![EntityRecord {
+                    text: "أحمد جعفر المجايشي".into(),
+                    start: 0,
+                    end: 0,
+                    kind: "PER".into(),
+                    canonical: "أحمد جعفر المجايشي".into(),
+                    score: 1.0,
+                }],
+                ..Analysis::default()
+            },
+            None,
+            &Options { entity_name_prefix: false, ..Options::default() },
+        );
+        assert_eq!(off.entities.len(), 1);
     }
 }
