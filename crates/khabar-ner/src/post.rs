@@ -202,9 +202,7 @@ impl NerModel {
         for (s, (labs, _)) in infos.iter().zip(labels.iter()) {
             for (i, j, ty) in entity_spans(labs) {
                 if (2..=4).contains(&(j - i)) && s[i..j].iter().all(|t| t.kind_code == 0) {
-                    let mut k: Vec<&str> = vec![s[i].core.as_str()];
-                    k.extend(s[i + 1..j].iter().map(|t| t.norm.as_str()));
-                    *types.entry(k).or_insert(0) |= 1 << ty;
+                    *types.entry(name_key(s, i, j)).or_insert(0) |= 1 << ty;
                 }
             }
         }
