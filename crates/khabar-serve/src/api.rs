@@ -188,12 +188,18 @@ pub async fn require_key(State(state): State<AppState>, req: Request, next: Next
         .or_else(|| h.get("x-api-key").and_then(|v| v.to_str().ok()));
     match given {
         Some(g) if constant_time_eq(g.as_bytes(), key.as_bytes()) => next.run(req).await,
-        _ => AppError {
-            status: axum::http::StatusCode::UNAUTHORIZED,
-            code: "unauthorized",
-            message: "this endpoint needs the API key: send `Authorization: Bearer KEY` or `X-Api-Key: KEY`".into(),
+        _ => {
+            let mut resp = AppError {
+                status: axum::http::StatusCode::UNAUTHORIZED,
+                code: "unauthorized",
+                message: "this endpoint needs the API key: send `Authorization: Bearer KEY` or `X-Api-Key: KEY`".into(),
+            }
+            .into_response();
+            // The body is never read, so the connection cannot carry another
+            // request: say so, rather than let the client find a closed socket.
+            resp.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+            resp
         }
-        .into_response(),
     }
 }
 

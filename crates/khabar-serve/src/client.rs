@@ -64,14 +64,17 @@ impl Client {
 
     /// Any request. The path must be percent-encoded already (see [`encode`]).
     pub fn request(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> io::Result<Response> {
-        if self.conn.is_none() {
-            let s = TcpStream::connect_timeout(&self.addr, Duration::from_secs(10))?;
-            s.set_read_timeout(Some(self.timeout))?;
-            s.set_write_timeout(Some(self.timeout))?;
-            s.set_nodelay(true)?;
-            self.conn = Some(BufReader::new(s));
+        let reused = self.conn.is_some();
+        if !reused {
+            self.connect()?;
         }
-        let result = self.exchange(method, path, headers, body);
+        let mut result = self.exchange(method, path, headers, body);
+        // A kept-alive connection the server has closed in the meantime fails
+        // before any answer arrives: send once more on a fresh connection.
+        if reused && result.as_ref().is_err_and(stale) {
+            self.connect()?;
+            result = self.exchange(method, path, headers, body);
+        }
         let close = match &result {
             Ok(r) => r.header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close")),
             Err(_) => true,
@@ -80,6 +83,15 @@ impl Client {
             self.conn = None;
         }
         result
+    }
+
+    fn connect(&mut self) -> io::Result<()> {
+        let s = TcpStream::connect_timeout(&self.addr, Duration::from_secs(10))?;
+        s.set_read_timeout(Some(self.timeout))?;
+        s.set_write_timeout(Some(self.timeout))?;
+        s.set_nodelay(true)?;
+        self.conn = Some(BufReader::new(s));
+        Ok(())
     }
 
     fn exchange(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> io::Result<Response> {
@@ -94,7 +106,9 @@ impl Client {
         stream.write_all(body)?;
         stream.flush()?;
         let mut line = String::new();
-        conn.read_line(&mut line)?;
+        if conn.read_line(&mut line)? == 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed before the status line"));
+        }
         let status: u16 =
             line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| bad(format!("bad status line {line:?}")))?;
         let mut headers = Vec::new();
@@ -144,6 +158,12 @@ impl Client {
         }
         Ok(Response { status, headers, body })
     }
+}
+
+/// Errors that mean the server closed a kept-alive connection before this
+/// request reached it.
+fn stale(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset | io::ErrorKind::UnexpectedEof)
 }
 
 /// Percent-encode a path segment or query value (UTF-8; unreserved characters kept).

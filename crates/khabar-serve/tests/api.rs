@@ -341,7 +341,10 @@ fn api_key_guards_writes_only() {
     let server = Server::start(dir.path(), ServeOptions { api_key: Some("s3cret".into()), ..ServeOptions::default() });
     let mut c = server.client();
     let doc = article("k1", "2015-08-01", PUTIN).to_string();
-    assert_error(&c.post("/v1/documents", "application/json", doc.as_bytes()).unwrap(), 401, "unauthorized");
+    let refused = c.post("/v1/documents", "application/json", doc.as_bytes()).unwrap();
+    assert_error(&refused, 401, "unauthorized");
+    // The unread body ends the connection, and the answer says so.
+    assert_eq!(refused.header("connection"), Some("close"), "{:?}", refused.headers);
     let wrong =
         c.request("POST", "/v1/documents", &[("content-type", "application/json"), ("authorization", "Bearer nope")], doc.as_bytes());
     assert_error(&wrong.unwrap(), 401, "unauthorized");
