@@ -74,11 +74,35 @@ pub fn key(display: &str) -> String {
     }
 }
 
+/// One type per name, on the finished spans: mentions with one matching key
+/// that were typed differently all take the type most of them have (on a tie,
+/// the larger summed score). The tagger's own rule compares names before the
+/// span builder strips a proclitic, so لبنما (ORG) and بنما (LOC) reach this
+/// point as one name with two types.
+fn one_type_per_key(ents: &mut [Entity], keys: &[String]) {
+    let index = |t: EntityType| EntityType::ALL.iter().position(|&x| x == t).unwrap_or(0);
+    let mut votes: BTreeMap<&str, [(usize, f32); 4]> = BTreeMap::new();
+    for (e, k) in ents.iter().zip(keys) {
+        let v = votes.entry(k.as_str()).or_insert([(0, 0.0); 4]);
+        v[index(e.kind)].0 += 1;
+        v[index(e.kind)].1 += e.score;
+    }
+    for (e, k) in ents.iter_mut().zip(keys) {
+        let Some(v) = votes.get(k.as_str()) else { continue };
+        if v.iter().filter(|x| x.0 > 0).count() < 2 {
+            continue;
+        }
+        let best = (0..4).max_by(|&a, &b| v[a].0.cmp(&v[b].0).then(v[a].1.total_cmp(&v[b].1)).then(b.cmp(&a))).unwrap_or(0);
+        e.kind = EntityType::ALL[best];
+    }
+}
+
 /// Fill `canonical` of every entity (`elided[i]` tells whether entity i lost an elided article).
 pub fn assign(ents: &mut [Entity], elided: &[bool], full: &FullNames) {
     let n = ents.len();
     let disp: Vec<String> = (0..n).map(|i| display_form(&ents[i].text, elided.get(i).copied().unwrap_or(false))).collect();
     let keys: Vec<String> = disp.iter().map(|d| key(d)).collect();
+    one_type_per_key(ents, &keys);
     // groups by (type, key)
     let mut groups: BTreeMap<(EntityType, String), Vec<usize>> = BTreeMap::new();
     for i in 0..n {
@@ -201,6 +225,26 @@ mod tests {
     }
 
     #[test]
+    fn one_name_typed_two_ways_takes_the_majority_type() {
+        let mut e = vec![
+            ent("بنما", EntityType::Org),
+            ent("بنما", EntityType::Loc),
+            ent("بنما", EntityType::Org),
+            ent("كيم", EntityType::Per),
+            ent("أوروس", EntityType::Org),
+            ent("أوروس", EntityType::Misc),
+        ];
+        e[5].score = 2.0;
+        assign(&mut e, &[false; 6], &FullNames::new());
+        let kinds: Vec<EntityType> = e.iter().map(|x| x.kind).collect();
+        // the majority; an untouched single type; on a tie, the larger summed score
+        assert_eq!(kinds[..3], [EntityType::Org; 3]);
+        assert_eq!(kinds[3], EntityType::Per);
+        assert_eq!(kinds[4..], [EntityType::Misc; 2]);
+        assert_eq!(e[0].canonical, e[1].canonical);
+    }
+
+    #[test]
     fn transliteration_variants_share_one_canonical() {
         let mut e = vec![
             ent("بيونغ يانغ", EntityType::Loc),
@@ -251,10 +295,16 @@ mod tests {
 
     #[test]
     fn types_are_kept_apart() {
-        let mut e = vec![ent("واشنطن", EntityType::Loc), ent("واشنطن", EntityType::Per), ent("جورج واشنطن", EntityType::Per)];
+        // the city is not folded into the person whose surname it shares
+        let mut e = vec![ent("واشنطن", EntityType::Loc), ent("واشنطن", EntityType::Loc), ent("جورج واشنطن", EntityType::Per)];
         assign(&mut e, &[false; 3], &FullNames::new());
         assert_eq!(e[0].canonical, "واشنطن");
-        assert_eq!(e[1].canonical, "جورج واشنطن");
+        assert_eq!(e[0].kind, EntityType::Loc);
+        assert_eq!(e[2].canonical, "جورج واشنطن");
+        // the surname alone as a person is
+        let mut e = vec![ent("واشنطن", EntityType::Per), ent("جورج واشنطن", EntityType::Per)];
+        assign(&mut e, &[false; 2], &FullNames::new());
+        assert_eq!(e[0].canonical, "جورج واشنطن");
     }
 
     #[test]
