@@ -124,7 +124,7 @@ impl Features {
         let mut sentence: Vec<u32> = Vec::new();
         let mut si = 0usize;
         // Only the sentence rule reads them: without it they would only cost time, memory and state.
-        let keep_sentences = options.dup_align > 0.0 || (options.dup_merge && options.dup_merge_mutual > 0.0);
+        let keep_sentences = options.dup_align > 0.0 || options.dup_offset > 0.0 || (options.dup_merge && options.dup_merge_mutual > 0.0);
         for t in &analysis.tokens {
             if matches!(t.kind, TokenKind::Arabic | TokenKind::Latin | TokenKind::Word | TokenKind::Number) && !t.norm.is_empty() {
                 let h = hash_str(&t.norm);
