@@ -226,6 +226,12 @@ pub struct Options {
     /// a state saved before loads it off.
     #[serde(default)]
     pub dup_offset: f32,
+    /// A person's canonical name of three or more words counts only by its first two
+    /// words (the key of [`Options::entity_name_prefix`]), not also by the full name: one
+    /// victim's four canonical names are one entity instead of one shared and four
+    /// different ones. Read at feature extraction.
+    #[serde(default)]
+    pub entity_name_fold: bool,
 }
 
 fn default_evidence_min() -> u32 {
@@ -344,6 +350,7 @@ impl Default for Options {
             entity_name_words: false,
             entity_name_prefix: true,
             dup_offset: 0.3,
+            entity_name_fold: false,
         }
     }
 }
