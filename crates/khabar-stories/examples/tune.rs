@@ -7,7 +7,7 @@
 //!
 //! ```sh
 //! cargo run --release -p khabar-stories --example tune -- FEATURES.json GOLD.jsonl SOURCES.tsv \
-//!     [NAME=VALUE ...] [explain] [pairs] [features] [joins] [assign] [sweep NAME v1,v2,... ...]
+//!     [NAME=VALUE ...] [explain] [pairs] [features] [joins] [assign] [assign-all] [sweep NAME v1,v2,... ...]
 //! ```
 //!
 //! SOURCES.tsv: `id<TAB>source` per article. `explain` lists the labelled pairs
@@ -15,7 +15,8 @@
 //! `features` prints every labelled pair's pair-model features (`Options::pair_model`,
 //! fitted by `scripts/stories_pair_model.py`); `joins` every labelled article's candidate
 //! stories with their join-model features (`Options::join_model`) and label; `assign`
-//! each labelled article's gold story, story and group; each `sweep` adds a dimension to a
+//! each labelled article's gold story, story and group; `assign-all` every article's story,
+//! group, the article it copies and the groups it merged; each `sweep` adds a dimension to a
 //! grid of settings. A value may be `@FILE` to read it (JSON) from a file, e.g.
 //! `pair_model=@/tmp/model.json`.
 
@@ -164,6 +165,23 @@ fn main() {
                 }
                 return;
             }
+            "assign-all" => {
+                // Every article of the features (labelled or not) in arrival order: id, story, group
+                // and, for a copy, the article it copies (for following a group through unlabelled articles).
+                let mut e = StoryEngine::new(o.clone());
+                for f in &features {
+                    let a = e.assign(f.clone());
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}",
+                        a.id,
+                        a.story,
+                        a.dup_group,
+                        a.duplicate_of.as_deref().unwrap_or("-"),
+                        a.merged_groups.join(",")
+                    );
+                }
+                return;
+            }
             "sweep" => {
                 sweeps.push((args[i + 1].clone(), args[i + 2].split(',').map(str::to_owned).collect()));
                 i += 2;
@@ -208,7 +226,7 @@ fn main() {
                     if sg != ss {
                         let c = e.dup_components(&a.0, &b.0).unwrap_or_default();
                         println!(
-                            "dup {} {} {} [{}] [{}] ({} / {}) jaccard {:.2} containment {:.2} shorter {} aligned {:.2} same-story-label {}",
+                            "dup {} {} {} [{}] [{}] ({} / {}) jaccard {:.2} containment {:.2} shorter {} aligned {:.2} offset {:.2} same-story-label {}",
                             if sg { "missed" } else { "spurious" },
                             a.0,
                             b.0,
@@ -220,6 +238,7 @@ fn main() {
                             c[1],
                             c[2],
                             c[3],
+                            c[4],
                             a.1 == b.1
                         );
                     }

@@ -124,7 +124,7 @@ impl Features {
         let mut sentence: Vec<u32> = Vec::new();
         let mut si = 0usize;
         // Only the sentence rule reads them: without it they would only cost time, memory and state.
-        let keep_sentences = options.dup_align > 0.0 || (options.dup_merge && options.dup_merge_mutual > 0.0);
+        let keep_sentences = options.dup_align > 0.0 || options.dup_offset > 0.0 || (options.dup_merge && options.dup_merge_mutual > 0.0);
         for t in &analysis.tokens {
             if matches!(t.kind, TokenKind::Arabic | TokenKind::Latin | TokenKind::Word | TokenKind::Number) && !t.norm.is_empty() {
                 let h = hash_str(&t.norm);
@@ -196,8 +196,8 @@ impl Features {
             let name = if e.canonical.trim().is_empty() { e.text.trim() } else { e.canonical.trim() };
             if !name.is_empty() {
                 fold(name, &mut buf);
-                f.entities.push(combine(hash_bytes(e.kind.as_bytes(), SEED_ENTITY), hash_str(&buf)));
-                if options.entity_name_prefix && e.kind == "PER" {
+                let mut folded = false;
+                if (options.entity_name_prefix || options.entity_name_fold) && e.kind == "PER" {
                     // The first two words of a name of three or more (particles left out):
                     // «أحمد جعفر المجايشي» and «أحمد جعفر حسن البارقي» are one man.
                     let keys: Vec<String> = buf
@@ -210,7 +210,11 @@ impl Features {
                     if keys.len() >= 3 {
                         let prefix = format!("{} {}", keys[0], keys[1]);
                         f.entities.push(combine(hash_bytes(b"PER-PREFIX", SEED_ENTITY), hash_str(&prefix)));
+                        folded = options.entity_name_fold;
                     }
+                }
+                if !folded {
+                    f.entities.push(combine(hash_bytes(e.kind.as_bytes(), SEED_ENTITY), hash_str(&buf)));
                 }
                 if options.entity_name_words && e.kind == "PER" {
                     // The words of a person's name (a victim named with and without a middle

@@ -8,7 +8,9 @@
 //! * **Near-duplicates**: MinHash signatures over word shingles of the
 //!   normalised body, LSH banding to find candidates, confirmed on the exact
 //!   shingle sets by Jaccard similarity ([`Options::dup_threshold`]), containment,
-//!   or sentence by sentence for a copy rewritten word by word ([`Options::dup_align`]).
+//!   or sentence by sentence for a copy rewritten word by word ([`Options::dup_align`]),
+//!   unless the shared text starts later in one article than in the other
+//!   ([`Options::dup_offset`]: a release appended after other news is not a copy).
 //!   An article that copies articles of two groups merges them when it copies
 //!   each as a whole ([`Options::dup_merge`], [`Assignment::merged_groups`]).
 //! * **Stories**: an article joins the story whose articles inside the time

@@ -252,7 +252,7 @@ fn options_saved_before_group_merges_and_specific_evidence_load_with_them_off() 
 }
 
 #[test]
-fn sentence_sets_are_extracted_only_for_the_sentence_rule() {
+fn sentence_sets_are_extracted_only_for_the_sentence_rules() {
     let analyzer = Analyzer::default();
     let on = Options::default();
     let f = features(&analyzer, &on, "rain", "أمطار غزيرة على عسير", RAIN_COPY, T0);
@@ -261,7 +261,7 @@ fn sentence_sets_are_extracted_only_for_the_sentence_rule() {
     assert!(f.sentences.iter().all(|s| s.len() >= 4 && s.windows(2).all(|w| w[0] < w[1])));
     let off = features(
         &analyzer,
-        &Options { dup_align: 0.0, dup_merge: false, ..Options::default() },
+        &Options { dup_align: 0.0, dup_merge: false, dup_offset: 0.0, ..Options::default() },
         "rain",
         "أمطار غزيرة على عسير",
         RAIN_COPY,
