@@ -131,6 +131,9 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
     let story_options = khabar_index::stories::Options { window: (args.story_window * 86_400.0) as i64, ..Default::default() };
     let mut stories = khabar_index::stories::StoryState::open(&idx, Some(&args.index), story_options.clone())
         .with_context(|| format!("{}: cannot open the story state", args.index.display()))?;
+    // An existing state keeps the options it was built with (all but the window): extract the
+    // new articles' features with those, as the server does, not with this command's defaults.
+    let story_options = stories.engine().options().clone();
     let story_cpu = std::sync::atomic::AtomicU64::new(0);
     let mut story_seq = std::time::Duration::ZERO;
     // The index keeps no summary (the API and page re-analyse one article when
