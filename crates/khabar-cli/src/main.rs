@@ -424,6 +424,11 @@ struct Analysed {
     json: Vec<u8>,
 }
 
+/// Documents analysed together, layer by layer, by one task of `khabar
+/// analyze` (BENCHMARKS.md, "Session 11": less CPU than one document per
+/// task, because each model's tables stay in the processor's cache longer).
+const DOCS_PER_TASK: usize = 16;
+
 fn analyze(format: Format, analyzer: Analyzer, args: &InputArgs, out: &mut impl Write) -> Result<Status> {
     let sources = expand(&args.inputs)?;
     let pb = progress(&sources);
@@ -455,21 +460,41 @@ fn analyze(format: Format, analyzer: Analyzer, args: &InputArgs, out: &mut impl 
                 }
             }
         }
-        // Analyse (and serialise JSON) in parallel; write in input order.
-        let results: Vec<Result<Analysed, InputError>> = batch
+        // Analyse (and serialise JSON) in parallel, a few documents per task
+        // (layer by layer, see Analyzer::analyze_documents); write in input order.
+        let group = DOCS_PER_TASK;
+        let mut groups: Vec<Vec<Item>> = Vec::new();
+        for item in batch {
+            match groups.last_mut() {
+                Some(g) if g.len() < group => g.push(item),
+                _ => groups.push(vec![item]),
+            }
+        }
+        let results: Vec<Result<Analysed, InputError>> = groups
             .into_par_iter()
-            .map(|item| match item {
-                Item::Bad(e) => Err(e),
-                Item::Doc { name, doc } => {
-                    let a = analyzer.analyze_document(&doc);
-                    let mut bytes = Vec::new();
-                    if format == Format::Json {
-                        serde_json::to_writer(&mut bytes, &a).expect("an Analysis always serialises");
-                        bytes.push(b'\n');
-                    }
-                    Ok(Analysed { name, analysis: a, json: bytes })
-                }
+            .map(|items| {
+                let docs: Vec<&khabar::Document> =
+                    items.iter().filter_map(|i| if let Item::Doc { doc, .. } = i { Some(doc) } else { None }).collect();
+                let mut analyses = analyzer.analyze_documents(&docs).into_iter();
+                items
+                    .into_iter()
+                    .map(|item| match item {
+                        Item::Bad(e) => Err(e),
+                        Item::Doc { name, doc } => {
+                            let a = analyses.next().unwrap_or_else(|| analyzer.analyze_document(&doc));
+                            let mut bytes = Vec::new();
+                            if format == Format::Json {
+                                serde_json::to_writer(&mut bytes, &a).expect("an Analysis always serialises");
+                                bytes.push(b'\n');
+                            }
+                            Ok(Analysed { name, analysis: a, json: bytes })
+                        }
+                    })
+                    .collect::<Vec<_>>()
             })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flatten()
             .collect();
         for r in results {
             match r {
