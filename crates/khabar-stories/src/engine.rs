@@ -1747,16 +1747,16 @@ fn share_aligned(short: &[Vec<u32>], long: &[Vec<u32>], min: f32) -> f32 {
     if short.is_empty() {
         return 0.0;
     }
-    let hits = short
-        .iter()
-        .filter(|x| {
-            long.iter().any(|y| {
-                let inter = intersection(x, y) as f32;
-                inter / ((x.len() + y.len()) as f32 - inter).max(1.0) >= min
-            })
-        })
-        .count();
+    let hits = short.iter().filter(|x| has_close(x, long, min)).count();
     hits as f32 / short.len() as f32
+}
+
+/// Whether some sentence of `others` has word Jaccard ≥ `min` with `sentence`.
+fn has_close(sentence: &[u32], others: &[Vec<u32>], min: f32) -> bool {
+    others.iter().any(|y| {
+        let inter = intersection(sentence, y) as f32;
+        inter / ((sentence.len() + y.len()) as f32 - inter).max(1.0) >= min
+    })
 }
 
 /// How much later the text two articles share starts in one than in the other: the
@@ -1768,11 +1768,7 @@ fn lead_offset(a: &[Vec<u32>], b: &[Vec<u32>], min: f32) -> f32 {
         let total: usize = x.iter().map(Vec::len).sum();
         let mut before = 0usize;
         for s in x {
-            let close = y.iter().any(|t| {
-                let inter = intersection(s, t) as f32;
-                inter / ((s.len() + t.len()) as f32 - inter).max(1.0) >= min
-            });
-            if close {
+            if has_close(s, y, min) {
                 return Some(before as f32 / total.max(1) as f32);
             }
             before += s.len();
