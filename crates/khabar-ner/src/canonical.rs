@@ -35,6 +35,7 @@ use std::collections::BTreeMap;
 
 use khabar_text::{is_arabic_mark, is_format_control, normalize, Profile};
 
+use crate::post::majority_type;
 use crate::{Entity, EntityType};
 
 /// Surname key → full display name (rule 5); ordered so models serialise deterministically.
@@ -81,19 +82,16 @@ pub fn key(display: &str) -> String {
 /// point as one name with two types.
 fn one_type_per_key(ents: &mut [Entity], keys: &[String]) {
     let index = |t: EntityType| EntityType::ALL.iter().position(|&x| x == t).unwrap_or(0);
-    let mut votes: BTreeMap<&str, [(usize, f32); 4]> = BTreeMap::new();
+    let mut votes: BTreeMap<&str, [(u32, f32); 4]> = BTreeMap::new();
     for (e, k) in ents.iter().zip(keys) {
         let v = votes.entry(k.as_str()).or_insert([(0, 0.0); 4]);
         v[index(e.kind)].0 += 1;
         v[index(e.kind)].1 += e.score;
     }
     for (e, k) in ents.iter_mut().zip(keys) {
-        let Some(v) = votes.get(k.as_str()) else { continue };
-        if v.iter().filter(|x| x.0 > 0).count() < 2 {
-            continue;
+        if let Some(best) = votes.get(k.as_str()).and_then(majority_type) {
+            e.kind = EntityType::ALL[best];
         }
-        let best = (0..4).max_by(|&a, &b| v[a].0.cmp(&v[b].0).then(v[a].1.total_cmp(&v[b].1)).then(b.cmp(&a))).unwrap_or(0);
-        e.kind = EntityType::ALL[best];
     }
 }
 

@@ -39,14 +39,7 @@ impl NerModel {
                 v[ty].1 += margins[i..j].iter().sum::<f32>();
             }
         }
-        let mut pick: HashMap<Vec<&str>, usize> = HashMap::default();
-        for (k, v) in votes {
-            if v.iter().filter(|x| x.0 > 0).count() < 2 {
-                continue;
-            }
-            let best = (0..4).max_by(|&a, &b| v[a].0.cmp(&v[b].0).then(v[a].1.total_cmp(&v[b].1)).then(b.cmp(&a))).unwrap_or(0);
-            pick.insert(k, best);
-        }
+        let pick: HashMap<Vec<&str>, usize> = votes.into_iter().filter_map(|(k, v)| majority_type(&v).map(|t| (k, t))).collect();
         if pick.is_empty() {
             return;
         }
@@ -506,6 +499,17 @@ fn entity_spans(labs: &[usize]) -> Vec<(usize, usize, usize)> {
 
 /// The name of the entity at tokens `i..j`: the first word's core (no
 /// proclitics), the others as normalised.
+/// The type a name takes when its mentions were typed differently: the type of
+/// the most mentions, on a tie the larger summed weight, then the lower type
+/// index. `votes[t]` is (mentions, summed weight) of type t. `None` when the
+/// mentions have fewer than two types (nothing to settle).
+pub(crate) fn majority_type(votes: &[(u32, f32); 4]) -> Option<usize> {
+    if votes.iter().filter(|x| x.0 > 0).count() < 2 {
+        return None;
+    }
+    (0..4).max_by(|&a, &b| votes[a].0.cmp(&votes[b].0).then(votes[a].1.total_cmp(&votes[b].1)).then(b.cmp(&a)))
+}
+
 fn name_key(s: &[TokInfo], i: usize, j: usize) -> Vec<&str> {
     let mut k: Vec<&str> = vec![s[i].core.as_str()];
     k.extend(s[i + 1..j].iter().map(|t| t.norm.as_str()));
