@@ -109,6 +109,14 @@ impl core::fmt::Debug for Analyzer {
     }
 }
 
+/// A text through the layers before the entities ([`Analyzer::morphed`]).
+struct Morphed {
+    tokens: Vec<Token>,
+    sentences: Vec<Sentence>,
+    records: Vec<TokenRecord>,
+    words: Vec<Vec<khabar_morph::Word>>,
+}
+
 impl Analyzer {
     /// An analyser with the given options and the embedded models.
     pub fn new(options: AnalyzerOptions) -> Analyzer {
@@ -152,16 +160,28 @@ impl Analyzer {
 
     /// Analyse a plain text. Never fails and never panics.
     pub fn analyze(&self, text: &str) -> Analysis {
-        let mut a = self.analyze_layers(text);
-        self.add_digest(&mut a, text);
-        a
+        self.complete(text, self.morphed(text))
     }
 
     /// Every layer but the digest (keyphrases and summary need the whole text).
     fn analyze_layers(&self, text: &str) -> Analysis {
+        let m = self.morphed(text);
+        self.entity_layer(text, &m.tokens, &m.sentences, m.records, &m.words)
+    }
+
+    /// Tokens, sentences and morphology of a text: the layers before the entities.
+    fn morphed(&self, text: &str) -> Morphed {
         let tokens: Vec<Token> = tokenize(text).collect();
         let sentences = split_sentences(text, &tokens);
-        self.analyze_tokenized(text, &tokens, &sentences)
+        let (records, words) = self.morph_layer(text, &tokens, &sentences);
+        Morphed { tokens, sentences, records, words }
+    }
+
+    /// The layers after [`Analyzer::morphed`]: entities, sentences, keyphrases and summary.
+    fn complete(&self, text: &str, m: Morphed) -> Analysis {
+        let mut a = self.entity_layer(text, &m.tokens, &m.sentences, m.records, &m.words);
+        self.add_digest(&mut a, text);
+        a
     }
 
     /// Fill in keyphrases and summary.
@@ -338,25 +358,13 @@ impl Analyzer {
     /// for longer. The same analyses as [`Analyzer::analyze_document`] on
     /// each, in order.
     pub fn analyze_documents(&self, docs: &[&Document]) -> Vec<Analysis> {
-        type Morphed = (Vec<Token>, Vec<Sentence>, Vec<TokenRecord>, Vec<Vec<khabar_morph::Word>>);
-        let morphed: Vec<Option<Morphed>> = docs
-            .iter()
-            .map(|d| {
-                (d.body.len() <= 2 * PIECE_BYTES).then(|| {
-                    let tokens: Vec<Token> = tokenize(&d.body).collect();
-                    let sentences = split_sentences(&d.body, &tokens);
-                    let (out, words) = self.morph_layer(&d.body, &tokens, &sentences);
-                    (tokens, sentences, out, words)
-                })
-            })
-            .collect();
+        let morphed: Vec<Option<Morphed>> = docs.iter().map(|d| (d.body.len() <= 2 * PIECE_BYTES).then(|| self.morphed(&d.body))).collect();
         docs.iter()
             .zip(morphed)
             .map(|(d, m)| match m {
                 None => self.analyze_document(d),
-                Some((tokens, sentences, out, words)) => {
-                    let mut a = self.entity_layer(&d.body, &tokens, &sentences, out, &words);
-                    self.add_digest(&mut a, &d.body);
+                Some(m) => {
+                    let mut a = self.complete(&d.body, m);
                     a.id = d.id.clone();
                     a
                 }
