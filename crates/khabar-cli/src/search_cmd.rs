@@ -129,7 +129,7 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
     let mut writer =
         idx.writer(threads, 96_000_000 * threads).with_context(|| format!("{}: cannot write the index", args.index.display()))?;
     let story_options = khabar_index::stories::Options { window: (args.story_window * 86_400.0) as i64, ..Default::default() };
-    let mut stories = khabar_index::stories::StoryState::open(&idx, Some(&args.index), story_options.clone())
+    let mut stories = khabar_index::stories::StoryState::open(&idx, Some(&args.index), story_options)
         .with_context(|| format!("{}: cannot open the story state", args.index.display()))?;
     // An existing state keeps the options it was built with (all but the window): extract the
     // new articles' features with those, as the server does, not with this command's defaults.
