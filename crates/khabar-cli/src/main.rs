@@ -426,8 +426,9 @@ struct Analysed {
 
 /// Documents analysed together, layer by layer, by one task of `khabar
 /// analyze` (BENCHMARKS.md, "Session 11": less CPU than one document per
-/// task, because each model's tables stay in the processor's cache longer).
-const DOCS_PER_TASK: usize = 16;
+/// task, because each model's tables stay in the processor's cache longer);
+/// `khabar index` too.
+pub(crate) const DOCS_PER_TASK: usize = 16;
 
 fn analyze(format: Format, analyzer: Analyzer, args: &InputArgs, out: &mut impl Write) -> Result<Status> {
     let sources = expand(&args.inputs)?;

@@ -184,23 +184,46 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
     // this thread assigns the previous batch to duplicate groups and stories (sequential: each
     // article sees the ones before it), hands it to the index writer and commits.
     type Prepared = Vec<Result<(String, TantivyDocument, khabar_index::stories::Features), InputError>>;
+    // A few documents per task, analysed layer by layer (Analyzer::analyze_documents, as
+    // `khabar analyze` does: the same analyses, less CPU).
     let analyse = |batch: Vec<Item>| -> Prepared {
+        let mut groups: Vec<Vec<Result<(String, khabar::Document), InputError>>> = Vec::new();
+        for item in batch {
+            let item = match item {
+                Item::Bad(e) => Err(e),
+                Item::Doc { name, mut doc } => {
+                    let id = doc.id.clone().unwrap_or(name);
+                    doc.id = Some(id.clone());
+                    Ok((id, doc))
+                }
+            };
+            match groups.last_mut() {
+                Some(g) if g.len() < crate::DOCS_PER_TASK => g.push(item),
+                _ => groups.push(vec![item]),
+            }
+        }
         pool.install(|| {
-            batch
+            groups
                 .into_par_iter()
-                .map(|item| match item {
-                    Item::Bad(e) => Err(e),
-                    Item::Doc { name, mut doc } => {
-                        let id = doc.id.clone().unwrap_or(name);
-                        doc.id = Some(id.clone());
-                        let analysis = analyzer.analyze_document(&doc);
-                        let title: Option<Analysis> = doc.title.as_deref().map(|t| title_analyzer.analyze(t));
-                        let t = Instant::now();
-                        let features = khabar_index::stories::features(&doc, &analysis, title.as_ref(), &story_options);
-                        story_cpu.fetch_add(t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
-                        Ok((id, idx.make_document(&doc, &analysis, title.as_ref()), features))
-                    }
+                .map(|items| {
+                    let docs: Vec<&khabar::Document> = items.iter().filter_map(|i| i.as_ref().ok().map(|(_, d)| d)).collect();
+                    let mut analyses = analyzer.analyze_documents(&docs).into_iter();
+                    items
+                        .into_iter()
+                        .map(|item| {
+                            let (id, doc) = item?;
+                            let analysis = analyses.next().unwrap_or_else(|| analyzer.analyze_document(&doc));
+                            let title: Option<Analysis> = doc.title.as_deref().map(|t| title_analyzer.analyze(t));
+                            let t = Instant::now();
+                            let features = khabar_index::stories::features(&doc, &analysis, title.as_ref(), &story_options);
+                            story_cpu.fetch_add(t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
+                            Ok((id, idx.make_document(&doc, &analysis, title.as_ref()), features))
+                        })
+                        .collect::<Vec<_>>()
                 })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .flatten()
                 .collect()
         })
     };
