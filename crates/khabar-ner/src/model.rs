@@ -49,67 +49,17 @@ pub fn allowed(a: Option<usize>, b: usize) -> bool {
 /// nothing and reads no row memory; the present rows of the shipped model take
 /// 4.8 MB instead of 36 MB (both passes), so more of them stay in cache. The sums are
 /// the same as over the full table.
-///
-/// A row's first [`HEAD`] weights are kept apart from the rest, 32-byte
-/// aligned, so that reading them touches one cache line: a fused row of
-/// 18 weights (36 bytes) stored whole would straddle two lines every other
-/// time, while its last two weights, kept in a table of their own (4 bytes a
-/// row, 0.5 MB for the shipped model), mostly stay in the second-level cache.
 #[derive(Clone, Debug, Default)]
 pub struct Packed {
     /// One entry per 64 rows: which rows are present, and how many present
     /// rows come before the block.
     dir: Vec<(u64, u32)>,
-    /// The first `min(width, HEAD)` weights of each present row (zeros after).
-    head: Vec<Head>,
-    /// The weights after the first [`HEAD`] of each present row,
-    /// `width - HEAD` per row (none when `width <= HEAD`).
-    tail: Vec<i16>,
+    /// `width` weights per present row.
+    vals: Vec<i16>,
     width: usize,
     /// Unique per packed table (0: empty), so that sums cached from one
     /// table are never read with another (see [`Packed::id`]).
     id: u64,
-}
-
-/// Weights per row kept in a row's aligned head ([`Packed`]).
-pub const HEAD: usize = 16;
-
-/// The first [`HEAD`] weights of a packed row, aligned to 32 bytes so that
-/// they lie in one cache line.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-#[repr(C, align(32))]
-pub struct Head(pub [i16; HEAD]);
-
-/// One present row of a [`Packed`] table.
-#[derive(Clone, Copy, Debug)]
-pub struct Row<'a> {
-    /// The first weights (zeros past the row's width).
-    pub head: &'a [i16; HEAD],
-    /// The weights after the first [`HEAD`].
-    pub tail: &'a [i16],
-    width: usize,
-}
-
-impl Row<'_> {
-    /// Weight `k` (0 past the row's width).
-    #[inline]
-    pub fn value(&self, k: usize) -> i16 {
-        if k < HEAD {
-            if k < self.width {
-                self.head[k]
-            } else {
-                0
-            }
-        } else {
-            self.tail.get(k - HEAD).copied().unwrap_or(0)
-        }
-    }
-
-    /// The row's weights.
-    #[cfg(test)]
-    pub fn to_vec(self) -> Vec<i16> {
-        (0..self.width).map(|k| self.value(k)).collect()
-    }
 }
 
 /// Ids of packed tables.
@@ -117,45 +67,28 @@ static PACKED_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 
 impl Packed {
     /// Pack rows of `width` weights given in increasing row order (a row given
-    /// twice keeps its last values; rows must be below `rows`; a row shorter
-    /// than `width` is padded with zeros).
+    /// twice keeps its last values; rows must be below `rows`).
     fn from_sorted<'a>(rows: usize, width: usize, it: impl Iterator<Item = (usize, &'a [i16])>) -> Packed {
-        let tw = width.saturating_sub(HEAD);
         let mut dir = vec![(0u64, 0u32); rows.div_ceil(64)];
-        let mut head: Vec<Head> = Vec::new();
-        let mut tail: Vec<i16> = Vec::new();
+        let mut vals: Vec<i16> = Vec::new();
         let mut last: Option<usize> = None;
-        let mut t = vec![0i16; tw];
         for (r, v) in it {
-            let mut h = Head::default();
-            t.fill(0);
-            for (k, &x) in v.iter().take(width).enumerate() {
-                if k < HEAD {
-                    h.0[k] = x;
-                } else if let Some(slot) = t.get_mut(k - HEAD) {
-                    *slot = x;
-                }
-            }
             if last == Some(r) {
-                if let Some(slot) = head.last_mut() {
-                    *slot = h;
-                }
-                let k = tail.len() - tw;
-                tail[k..].copy_from_slice(&t);
+                let k = vals.len() - width;
+                vals[k..].copy_from_slice(&v[..width]);
                 continue;
             }
             let Some(d) = dir.get_mut(r >> 6) else { continue };
             last = Some(r);
             d.0 |= 1 << (r & 63);
-            head.push(h);
-            tail.extend_from_slice(&t);
+            vals.extend_from_slice(&v[..width]);
         }
         let mut before = 0u32;
         for d in &mut dir {
             d.1 = before;
             before += d.0.count_ones();
         }
-        Packed { dir, head, tail, width, id: PACKED_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) }
+        Packed { dir, vals, width, id: PACKED_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) }
     }
 
     /// This table's id: different for every table built in this process.
@@ -173,55 +106,16 @@ impl Packed {
         self.width
     }
 
-    /// The place of row `r` among the present rows, if present.
+    /// The weights of row `r`, if present.
     #[inline]
-    fn place(&self, r: usize) -> Option<usize> {
+    pub fn get(&self, r: usize) -> Option<&[i16]> {
         let &(bits, before) = self.dir.get(r >> 6)?;
         let bit = 1u64 << (r & 63);
         if bits & bit == 0 {
             return None;
         }
-        Some((before + (bits & (bit - 1)).count_ones()) as usize)
-    }
-
-    /// The weights of row `r`, if present.
-    #[inline]
-    pub fn get(&self, r: usize) -> Option<Row<'_>> {
-        let k = self.place(r)?;
-        let tw = self.width.saturating_sub(HEAD);
-        Some(Row { head: &self.head.get(k)?.0, tail: self.tail.get(k * tw..k * tw + tw)?, width: self.width })
-    }
-
-    /// Add row `r` of a table of width 2·[`NL`] (two fused tables) to `acc`,
-    /// if present.
-    #[inline]
-    pub fn add_fused_row(&self, r: usize, acc: &mut [i32; 2 * NL]) {
-        const TW: usize = 2 * NL - HEAD;
-        let Some(k) = self.place(r) else { return };
-        if let (Some(h), Some(Ok::<&[i16; TW], _>(t))) = (self.head.get(k), self.tail.get(k * TW..k * TW + TW).map(TryInto::try_into)) {
-            for j in 0..HEAD {
-                acc[j] += h.0[j] as i32;
-            }
-            for j in 0..TW {
-                acc[HEAD + j] += t[j] as i32;
-            }
-        }
-    }
-
-    /// Add weights `off..off + NL` of row `r` to `acc`, if present.
-    #[inline]
-    pub fn add_row_part(&self, r: usize, off: usize, acc: &mut [i32; NL]) {
-        let Some(row) = self.get(r) else { return };
-        let mut buf = [0i16; 2 * HEAD];
-        buf[..HEAD].copy_from_slice(row.head);
-        if let Some(slot) = buf.get_mut(HEAD..HEAD + row.tail.len()) {
-            slot.copy_from_slice(row.tail);
-        }
-        if let Some(Ok::<&[i16; NL], _>(v)) = buf.get(off..off + NL).map(TryInto::try_into) {
-            for j in 0..NL {
-                acc[j] += v[j] as i32;
-            }
-        }
+        let k = (before + (bits & (bit - 1)).count_ones()) as usize * self.width;
+        self.vals.get(k..k + self.width)
     }
 }
 
@@ -304,7 +198,14 @@ impl Weights {
     #[inline]
     pub fn add_packed(&self, feats: &[u64], acc: &mut [i32; NL]) {
         for &f in feats {
-            self.q.add_row_part(self.row(f), self.off, acc);
+            // a fixed-size row lets the compiler vectorise the sum
+            if let Some(Ok::<&[i16; NL], _>(row)) =
+                self.q.get(self.row(f)).and_then(|r| r.get(self.off..self.off + NL)).map(TryInto::try_into)
+            {
+                for k in 0..NL {
+                    acc[k] += row[k] as i32;
+                }
+            }
         }
     }
 
@@ -331,10 +232,8 @@ impl Weights {
             if x.is_none() && y.is_none() {
                 continue;
             }
-            for k in 0..NL {
-                both[k] = x.map_or(0, |x| x.value(k));
-                both[NL + k] = y.map_or(0, |y| y.value(k));
-            }
+            both[..NL].copy_from_slice(x.unwrap_or(&[0; NL]));
+            both[NL..].copy_from_slice(y.unwrap_or(&[0; NL]));
             joined.push((r, both));
         }
         let j = std::sync::Arc::new(Packed::from_sorted(rows, 2 * NL, joined.iter().map(|(r, v)| (*r, &v[..]))));
@@ -368,7 +267,11 @@ impl Weights {
     #[inline]
     pub fn add_fused(&self, feats: &[u64], acc: &mut [i32; 2 * NL]) {
         for &f in feats {
-            self.q.add_fused_row(self.row(f), acc);
+            if let Some(Ok::<&[i16; 2 * NL], _>(row)) = self.q.get(self.row(f)).map(TryInto::try_into) {
+                for k in 0..2 * NL {
+                    acc[k] += row[k] as i32;
+                }
+            }
         }
     }
 
@@ -459,7 +362,7 @@ impl Weights {
         let mut nz = Vec::new();
         for r in 0..rows {
             let q: Vec<i16> = if quantised {
-                self.q.get(r).map_or(vec![0; NL], |row| (self.off..self.off + NL).map(|k| row.value(k)).collect())
+                self.q.get(r).map_or(vec![0; NL], |row| row[self.off..self.off + NL].to_vec())
             } else {
                 self.w[r * NL..r * NL + NL].iter().map(|&x| (x / scale).round() as i16).collect()
             };
@@ -705,34 +608,12 @@ mod viterbi_tests {
 
     proptest! {
         #[test]
-        fn packed_rows_read_as_the_full_table(
-            rows in proptest::collection::btree_map(0usize..1000, proptest::collection::vec(-300i16..300, 2 * NL), 0..200),
-            probe in proptest::collection::vec(0usize..1100, 50),
-        ) {
-            // rows given once each, in order; the full table has zeros elsewhere;
-            // widths below, at and above a row's aligned head
-            for width in [2, NL, HEAD, 2 * NL] {
-                let p = Packed::from_sorted(1000, width, rows.iter().map(|(&r, v)| (r, &v[..width])));
-                for &r in &probe {
-                    let full = rows.get(&r).map(|v| v[..width].to_vec());
-                    prop_assert_eq!(p.get(r).map(|x| x.to_vec()), full.clone());
-                    // the summing paths add exactly the row's weights
-                    let want = |off: usize, n: usize| -> Vec<i32> {
-                        (off..off + n).map(|k| full.as_ref().map_or(0, |v| v[k] as i32)).collect()
-                    };
-                    if width == 2 * NL {
-                        let mut acc = [1i32; 2 * NL];
-                        p.add_fused_row(r, &mut acc);
-                        prop_assert_eq!(acc.iter().map(|a| a - 1).collect::<Vec<_>>(), want(0, 2 * NL));
-                    }
-                    for off in [0, NL] {
-                        if off + NL <= width {
-                            let mut acc = [0i32; NL];
-                            p.add_row_part(r, off, &mut acc);
-                            prop_assert_eq!(acc.to_vec(), want(off, NL));
-                        }
-                    }
-                }
+        fn packed_rows_read_as_the_full_table(rows in proptest::collection::btree_map(0usize..1000, proptest::collection::vec(-3i16..3, 2), 0..200), probe in proptest::collection::vec(0usize..1100, 50)) {
+            // rows given once each, in order; the full table has zeros elsewhere
+            let p = Packed::from_sorted(1000, 2, rows.iter().map(|(&r, v)| (r, &v[..])));
+            for r in probe {
+                let full = rows.get(&r).map(|v| v.as_slice());
+                prop_assert_eq!(p.get(r), full);
             }
         }
 
