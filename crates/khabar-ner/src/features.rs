@@ -256,69 +256,17 @@ pub const TRIGGERS: &[(&str, u8)] = &[
     ("بحث", 4),
 ];
 
-/// An immutable string whose copies share one allocation: a token's
-/// analysis is copied out of the per-thread cache for every token
-/// ([`analyse_tokens_with`]), and its three forms are copied with it.
-#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Shared(Option<std::sync::Arc<str>>);
-
-impl Shared {
-    /// The string.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        self.0.as_deref().unwrap_or("")
-    }
-}
-
-impl std::ops::Deref for Shared {
-    type Target = str;
-    #[inline]
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Debug for Shared {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl From<String> for Shared {
-    fn from(s: String) -> Self {
-        Shared((!s.is_empty()).then(|| s.into()))
-    }
-}
-
-impl From<&str> for Shared {
-    fn from(s: &str) -> Self {
-        Shared((!s.is_empty()).then(|| s.into()))
-    }
-}
-
-impl PartialEq<str> for Shared {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for Shared {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
 /// Per-token analysis used for features, spans and canonical names.
 #[derive(Clone, Debug, Default)]
 pub struct TokInfo {
     pub kind_code: u8,
     pub clit: Clitics,
     /// Search-normalised full surface.
-    pub norm: Shared,
+    pub norm: String,
     /// Normalised form after conjunction + preposition (keeps the article).
-    pub prep: Shared,
+    pub prep: String,
     /// Normalised core (every proclitic removed).
-    pub core: Shared,
+    pub core: String,
     pub h_norm: u64,
     pub h_prep: u64,
     pub h_core: u64,
@@ -469,77 +417,72 @@ pub fn analyse_tokens_with(
 /// One token's analysis (all but the multi-word gazetteer bits).
 fn analyse_token(surface: &str, kind: TokenKind, gaz: &Gazetteer, trig: &HashMap<&'static str, u8>, lex: &CorpusLex) -> TokInfo {
     let mut ti = TokInfo { kind_code: kind_code(kind), ..Default::default() };
-    let (mut norm, mut prep, mut core) = (String::new(), String::new(), String::new());
-    normalize_into(surface, Profile::Search, &mut norm);
-    ti.char_len = norm.chars().count();
+    normalize_into(surface, Profile::Search, &mut ti.norm);
+    ti.char_len = ti.norm.chars().count();
     if kind == TokenKind::Arabic {
         ti.clit = clitic::analyse(surface);
-        if norm == surface {
+        if ti.norm == surface {
             // nothing to fold, so the tails fold to themselves too (the test
             // `unfolded_text_has_unfolded_tails` checks this of the normaliser)
-            prep.push_str(&surface[ti.clit.prep..]);
-            core.push_str(&surface[ti.clit.core()..]);
+            ti.prep.push_str(&surface[ti.clit.prep..]);
+            ti.core.push_str(&surface[ti.clit.core()..]);
         } else {
-            normalize_into(&surface[ti.clit.prep..], Profile::Search, &mut prep);
-            normalize_into(&surface[ti.clit.core()..], Profile::Search, &mut core);
+            normalize_into(&surface[ti.clit.prep..], Profile::Search, &mut ti.prep);
+            normalize_into(&surface[ti.clit.core()..], Profile::Search, &mut ti.core);
         }
     } else if kind == TokenKind::Number {
-        norm.clear();
-        norm.push_str(if ti.char_len <= 2 {
+        ti.norm.clear();
+        ti.norm.push_str(if ti.char_len <= 2 {
             "<N2>"
         } else if ti.char_len == 4 {
             "<N4>"
         } else {
             "<N>"
         });
-        prep.push_str(&norm);
-        core.push_str(&norm);
+        ti.prep.push_str(&ti.norm);
+        ti.core.push_str(&ti.norm);
     } else {
-        prep.push_str(&norm);
-        core.push_str(&norm);
+        ti.prep.push_str(&ti.norm);
+        ti.core.push_str(&ti.norm);
     }
-    ti.h_norm = fnv(norm.as_bytes());
-    ti.h_prep = fnv(prep.as_bytes());
-    ti.h_core = fnv(core.as_bytes());
+    ti.h_norm = fnv(ti.norm.as_bytes());
+    ti.h_prep = fnv(ti.prep.as_bytes());
+    ti.h_core = fnv(ti.core.as_bytes());
     if kind == TokenKind::Arabic {
-        let cb = core.as_bytes();
+        let core = ti.core.as_bytes();
         // byte offsets of the first four and the last three characters
-        let mut head = [cb.len(); 4];
-        for (slot, (i, _)) in head.iter_mut().zip(core.char_indices()) {
+        let mut head = [core.len(); 4];
+        for (slot, (i, _)) in head.iter_mut().zip(ti.core.char_indices()) {
             *slot = i;
         }
         let mut tail = [0usize; 4];
-        for (slot, (i, _)) in tail.iter_mut().skip(1).zip(core.char_indices().rev()) {
+        for (slot, (i, _)) in tail.iter_mut().skip(1).zip(ti.core.char_indices().rev()) {
             *slot = i;
         }
-        let cl = core.chars().count();
+        let cl = ti.core.chars().count();
         if cl >= 2 {
             for k in 1..=3usize.min(cl - 1) {
-                ti.affix[k - 1] = fnv(&cb[..head[k]]);
-                ti.affix[2 + k] = fnv(&cb[tail[k]..]);
+                ti.affix[k - 1] = fnv(&core[..head[k]]);
+                ti.affix[2 + k] = fnv(&core[tail[k]..]);
             }
         }
         if cl >= 3 {
-            ti.suf2 = fnv(&cb[tail[2]..]);
+            ti.suf2 = fnv(&core[tail[2]..]);
         }
     }
     let lb = ti.char_len.min(8) as u64;
     ti.h_shape = (ti.kind_code as u64) << 8 | lb << 4 | ti.clit.pattern as u64;
-    ti.trigger = trig.get(core.as_str()).or_else(|| trig.get(norm.as_str())).copied().unwrap_or(0);
+    ti.trigger = trig.get(ti.core.as_str()).or_else(|| trig.get(ti.norm.as_str())).copied().unwrap_or(0);
     if kind == TokenKind::Arabic {
         let mut g = 0u8;
-        for f in [&norm, &prep, &core] {
+        for f in [&ti.norm, &ti.prep, &ti.core] {
             if let Some(&b) = gaz.map.get(f.as_str()) {
                 g |= b;
             }
         }
         ti.gaz1 = g;
-        ti.cstat = lex.get(core.as_str()).copied().unwrap_or(0);
+        ti.cstat = lex.get(ti.core.as_str()).copied().unwrap_or(0);
     }
-    // one shared string for equal forms (most words have no proclitic)
-    ti.norm = Shared::from(norm);
-    ti.prep = if prep == *ti.norm { ti.norm.clone() } else { Shared::from(prep) };
-    ti.core = if core == *ti.prep { ti.prep.clone() } else { Shared::from(core) };
     ti
 }
 
