@@ -232,6 +232,19 @@ pub struct Options {
     /// different ones. Read at feature extraction.
     #[serde(default)]
     pub entity_name_fold: bool,
+    /// Time proximity as evidence: `time_weight × gate × max(0, 1 − hours apart /
+    /// time_hours)` is added to a pair's similarity (gate: the body gate), so reports
+    /// published together count more. Off (0) by default: tried in session s12
+    /// (docs/stories.md), it did not help.
+    #[serde(default)]
+    pub time_weight: f32,
+    /// The hours over which [`Options::time_weight`] falls to nothing.
+    #[serde(default = "default_time_hours")]
+    pub time_hours: f32,
+}
+
+fn default_time_hours() -> f32 {
+    6.0
 }
 
 fn default_evidence_min() -> u32 {
@@ -351,6 +364,8 @@ impl Default for Options {
             entity_name_prefix: true,
             dup_offset: 0.3,
             entity_name_fold: false,
+            time_weight: 0.0,
+            time_hours: default_time_hours(),
         }
     }
 }
@@ -1176,7 +1191,13 @@ impl StoryEngine {
                     + o.weight_entities * dot(&a.entity_vec, &b.entity_vec)
                     + o.weight_keyphrases * dot(&a.keyphrase_vec, &b.keyphrase_vec)
                     + cross)
-            + rare;
+            + rare
+            + if o.time_weight > 0.0 && o.time_hours > 0.0 {
+                let hours = (a.time - b.time).abs() as f32 / 3600.0;
+                o.time_weight * gate * (1.0 - hours / o.time_hours).max(0.0)
+            } else {
+                0.0
+            };
         if o.weight_specific == 0.0 && o.generic_factor == 1.0 {
             return s;
         }
