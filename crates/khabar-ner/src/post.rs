@@ -497,8 +497,6 @@ fn entity_spans(labs: &[usize]) -> Vec<(usize, usize, usize)> {
     spans
 }
 
-/// The name of the entity at tokens `i..j`: the first word's core (no
-/// proclitics), the others as normalised.
 /// The type a name takes when its mentions were typed differently: the type of
 /// the most mentions, on a tie the larger summed weight, then the lower type
 /// index. `votes[t]` is (mentions, summed weight) of type t. `None` when the
@@ -510,6 +508,8 @@ pub(crate) fn majority_type(votes: &[(u32, f32); 4]) -> Option<usize> {
     (0..4).max_by(|&a, &b| votes[a].0.cmp(&votes[b].0).then(votes[a].1.total_cmp(&votes[b].1)).then(b.cmp(&a)))
 }
 
+/// The name of the entity at tokens `i..j`: the first word's core (no
+/// proclitics), the others as normalised.
 fn name_key(s: &[TokInfo], i: usize, j: usize) -> Vec<&str> {
     let mut k: Vec<&str> = vec![s[i].core.as_str()];
     k.extend(s[i + 1..j].iter().map(|t| t.norm.as_str()));
