@@ -430,6 +430,18 @@ struct Analysed {
 /// `khabar index` too.
 pub(crate) const DOCS_PER_TASK: usize = 16;
 
+/// `items` cut into runs of [`DOCS_PER_TASK`], in order: one rayon task each.
+pub(crate) fn in_tasks<T>(items: Vec<T>) -> Vec<Vec<T>> {
+    let mut groups: Vec<Vec<T>> = Vec::new();
+    for item in items {
+        match groups.last_mut() {
+            Some(g) if g.len() < DOCS_PER_TASK => g.push(item),
+            _ => groups.push(vec![item]),
+        }
+    }
+    groups
+}
+
 fn analyze(format: Format, analyzer: Analyzer, args: &InputArgs, out: &mut impl Write) -> Result<Status> {
     let sources = expand(&args.inputs)?;
     let pb = progress(&sources);
@@ -463,17 +475,9 @@ fn analyze(format: Format, analyzer: Analyzer, args: &InputArgs, out: &mut impl 
         }
         // Analyse (and serialise JSON) in parallel, a few documents per task
         // (layer by layer, see Analyzer::analyze_documents); write in input order.
-        let group = DOCS_PER_TASK;
-        let mut groups: Vec<Vec<Item>> = Vec::new();
-        for item in batch {
-            match groups.last_mut() {
-                Some(g) if g.len() < group => g.push(item),
-                _ => groups.push(vec![item]),
-            }
-        }
-        let results: Vec<Result<Analysed, InputError>> = groups
+        let results: Vec<Result<Analysed, InputError>> = in_tasks(batch)
             .into_par_iter()
-            .map(|items| {
+            .flat_map_iter(|items| {
                 let docs: Vec<&khabar::Document> =
                     items.iter().filter_map(|i| if let Item::Doc { doc, .. } = i { Some(doc) } else { None }).collect();
                 let mut analyses = analyzer.analyze_documents(&docs).into_iter();
@@ -493,9 +497,6 @@ fn analyze(format: Format, analyzer: Analyzer, args: &InputArgs, out: &mut impl 
                     })
                     .collect::<Vec<_>>()
             })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .flatten()
             .collect();
         for r in results {
             match r {

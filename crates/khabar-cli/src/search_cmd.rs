@@ -187,25 +187,21 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
     // A few documents per task, analysed layer by layer (Analyzer::analyze_documents, as
     // `khabar analyze` does: the same analyses, less CPU).
     let analyse = |batch: Vec<Item>| -> Prepared {
-        let mut groups: Vec<Vec<Result<(String, khabar::Document), InputError>>> = Vec::new();
-        for item in batch {
-            let item = match item {
+        let items: Vec<Result<(String, khabar::Document), InputError>> = batch
+            .into_iter()
+            .map(|item| match item {
                 Item::Bad(e) => Err(e),
                 Item::Doc { name, mut doc } => {
                     let id = doc.id.clone().unwrap_or(name);
                     doc.id = Some(id.clone());
                     Ok((id, doc))
                 }
-            };
-            match groups.last_mut() {
-                Some(g) if g.len() < crate::DOCS_PER_TASK => g.push(item),
-                _ => groups.push(vec![item]),
-            }
-        }
+            })
+            .collect();
         pool.install(|| {
-            groups
+            crate::in_tasks(items)
                 .into_par_iter()
-                .map(|items| {
+                .flat_map_iter(|items| {
                     let docs: Vec<&khabar::Document> = items.iter().filter_map(|i| i.as_ref().ok().map(|(_, d)| d)).collect();
                     let mut analyses = analyzer.analyze_documents(&docs).into_iter();
                     items
@@ -221,9 +217,6 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
                         })
                         .collect::<Vec<_>>()
                 })
-                .collect::<Vec<_>>()
-                .into_iter()
-                .flatten()
                 .collect()
         })
     };
