@@ -47,7 +47,7 @@ use std::path::Path;
 use khabar::{Analysis, Analyzer, AnalyzerOptions, Document, EntityRecord};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED,
     STORED, STRING,
@@ -534,7 +534,13 @@ impl SearchIndex {
     /// Parse a user query (see [`query`]) into a tantivy query; the flag tells
     /// whether it fell back to plain words.
     pub fn parse_query(&self, q: &str) -> Result<(Box<dyn Query>, bool)> {
-        query::parse(&self.index, &self.fields, q)
+        let (parsed, fell_back) = query::parse(&self.index, &self.fields, q)?;
+        // tantivy's parser accepts some queries it cannot run (` TO :*` asks
+        // whether a field named TO exists): those run as plain words too.
+        if !fell_back && parsed.weight(EnableScoring::disabled_from_searcher(&self.reader.searcher())).is_err() {
+            return Ok((query::plain_words(&self.index, &self.fields, q)?, true));
+        }
+        Ok((parsed, fell_back))
     }
 
     /// Run a search.

@@ -6,7 +6,8 @@
 //! * Quoted text matches exact forms only: a quoted single form (`"لبوتين"`)
 //!   matches only that surface form, a quoted phrase only those forms in that
 //!   order (both rewritten to the exact fields).
-//! * A query tantivy's parser rejects is run as plain words (all ANDed).
+//! * A query tantivy's parser rejects, or accepts but cannot run (a field that
+//!   does not exist, as in ` TO :*`), is run as plain words (all ANDed).
 //! * An empty query, or one over 4 KB or 256 words, is an error.
 
 use khabar_text::{tokenize, TokenKind};
