@@ -6,7 +6,7 @@
 //! sorted by key. Keys are [`word_key`]s of content words; keys seen in fewer
 //! than a handful of documents are left out (they get the idf of a key seen once).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::io::{Read, Write};
 use std::sync::LazyLock;
 
@@ -88,7 +88,7 @@ impl Idf {
             .and_then(|l| l.strip_prefix("documents\t"))
             .and_then(|n| n.parse().ok())
             .ok_or_else(|| bad("no documents line"))?;
-        let mut df = HashMap::new();
+        let mut df = HashMap::default();
         for line in lines {
             let (k, n) = line.split_once('\t').ok_or_else(|| bad("line without a tab"))?;
             df.insert(k.to_owned(), n.parse().map_err(|_| bad("bad count"))?);

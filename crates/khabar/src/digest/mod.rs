@@ -44,7 +44,7 @@
 mod idf;
 mod prior;
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -681,7 +681,7 @@ pub const ANNOUNCE_NOUNS: [&str; 19] = [
 /// Prepositions that introduce the object of an announcement verb (أعلن عن، اتفق على، رحب ب).
 const ANNOUNCE_PREPS: [&str; 3] = ["عن", "على", "ب"];
 
-fn key_set(list: &[&str]) -> std::collections::HashSet<String> {
+fn key_set(list: &[&str]) -> HashSet<String> {
     let mut buf = String::new();
     list.iter()
         .map(|w| {
@@ -691,9 +691,9 @@ fn key_set(list: &[&str]) -> std::collections::HashSet<String> {
         .collect()
 }
 
-static ANNOUNCE_VERB_KEYS: std::sync::LazyLock<std::collections::HashSet<String>> = std::sync::LazyLock::new(|| key_set(&ANNOUNCE_VERBS));
-static ANNOUNCE_NOUN_KEYS: std::sync::LazyLock<std::collections::HashSet<String>> = std::sync::LazyLock::new(|| key_set(&ANNOUNCE_NOUNS));
-static ANNOUNCE_PREP_KEYS: std::sync::LazyLock<std::collections::HashSet<String>> = std::sync::LazyLock::new(|| key_set(&ANNOUNCE_PREPS));
+static ANNOUNCE_VERB_KEYS: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| key_set(&ANNOUNCE_VERBS));
+static ANNOUNCE_NOUN_KEYS: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| key_set(&ANNOUNCE_NOUNS));
+static ANNOUNCE_PREP_KEYS: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| key_set(&ANNOUNCE_PREPS));
 
 /// Per token: 0, or 1 when it is in the first nominal stretch after an announcement verb of
 /// its sentence (the verb's subject, or its object when the subject is in the verb), 2 when it
@@ -1034,7 +1034,7 @@ type CoverWords<'a> = Vec<(&'a str, &'a str)>;
 /// Mentions grouped by key (entities by canonical name), in order of first mention.
 fn group_mentions(mentions: &[Mention]) -> Vec<Group<'_>> {
     let mut groups: Vec<Group> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut index: HashMap<&str, usize> = HashMap::default();
     for m in mentions {
         match index.get(m.key.as_str()) {
             Some(&g) => groups[g].mentions.push(m),
@@ -1380,7 +1380,8 @@ fn link_line(a: &Analysis, s: &crate::analysis::SentenceRecord) -> (bool, bool) 
             }
             continue;
         }
-        if LINK_WORDS.iter().any(|w| khabar_text::light_stem(&tok.norm) == *w) {
+        let stem = khabar_text::light_stem(&tok.norm);
+        if LINK_WORDS.contains(&stem) {
             last_link = Some(t);
         }
     }
@@ -1560,7 +1561,7 @@ fn sentence_scores(
     options: &DigestOptions,
 ) -> SentenceScores {
     let n = a.sentences.len();
-    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut ids: HashMap<&str, u32> = HashMap::default();
     let mut weights: Vec<f32> = Vec::new();
     let mut vectors: Vec<Vector> = Vec::with_capacity(n);
     let mut content: Vec<usize> = Vec::with_capacity(n);
@@ -1602,7 +1603,7 @@ fn sentence_scores(
         say.push(said);
     }
     let norms: Vec<f32> = vectors.iter().map(norm).collect();
-    let mut centroid: HashMap<u32, f32> = HashMap::new();
+    let mut centroid: HashMap<u32, f32> = HashMap::default();
     for v in &vectors {
         for &(id, w) in v {
             *centroid.entry(id).or_insert(0.0) += w;
@@ -1613,7 +1614,7 @@ fn sentence_scores(
     let nc = norm(&centroid);
 
     // Entity mentions per canonical name, and the names in each sentence.
-    let mut entity_count: HashMap<&str, f32> = HashMap::new();
+    let mut entity_count: HashMap<&str, f32> = HashMap::default();
     for e in &a.entities {
         *entity_count.entry(e.canonical.as_str()).or_insert(0.0) += 1.0;
     }

@@ -13,7 +13,7 @@
 //! line `articles<TAB>N<TAB>p0<TAB>a<TAB>min_df`, then one `token<TAB>body_df<TAB>head_df` line
 //! per token, sorted by token.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io::{Read, Write};
 use std::sync::LazyLock;
 
@@ -42,7 +42,7 @@ pub struct HeadRate {
 
 impl Default for HeadRate {
     fn default() -> Self {
-        HeadRate { articles: 0, p0: 0.1, a: 1.0, min_df: 1, counts: HashMap::new() }
+        HeadRate { articles: 0, p0: 0.1, a: 1.0, min_df: 1, counts: HashMap::default() }
     }
 }
 
@@ -136,7 +136,7 @@ impl HeadRate {
         if !(p0 > 0.0 && p0 < 1.0 && a > 0.0) {
             return Err(bad("p0 outside (0, 1) or a not positive"));
         }
-        let mut counts = HashMap::new();
+        let mut counts = HashMap::default();
         for line in lines {
             let mut f = line.split('\t');
             let (Some(t), Some(b), Some(h)) = (f.next(), f.next(), f.next()) else {
