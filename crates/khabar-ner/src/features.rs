@@ -541,6 +541,73 @@ fn gazetteer_matches(gaz: &Gazetteer, out: &mut [TokInfo]) {
     }
 }
 
+/// Groups of context feature templates that a model can be trained and run
+/// without (bits of [`Omit`]; session 13, issue 5: each costs uncached weight
+/// lookups per token). The shipped model omits none.
+pub mod omit {
+    /// Shape of the token with the previous token's shape (template 6).
+    pub const SHAPE_PAIR: u32 = 1;
+    /// Core bigrams of the token with its left / right neighbour (36, 37).
+    pub const CORE_PAIR: u32 = 2;
+    /// Core bigrams of the two left / the two right neighbours (38, 39).
+    pub const OUTER_PAIR: u32 = 4;
+    /// Gazetteer bits with the left neighbour's bits, and the left and right
+    /// neighbours' bits together (60–67, 70).
+    pub const GAZ_CONTEXT: u32 = 8;
+    /// Triggers at −2 and −1 together; trigger at −1 with the token's
+    /// gazetteer bits (81, 83).
+    pub const TRIGGER_PAIR: u32 = 16;
+    /// Corpus statistics of the left and right neighbours (159–161).
+    pub const CORPUS_CONTEXT: u32 = 32;
+    /// Word-class pairs with the left / right neighbour (174, 175).
+    pub const CLASS_PAIR: u32 = 64;
+    /// Second pass: document label statistics of the token's core with its
+    /// first-pass label (120–123).
+    pub const STAT_LABEL: u32 = 128;
+    /// Second pass: document label statistics of the neighbours' cores
+    /// (130–133, 140–143).
+    pub const STAT_NEIGHBOURS: u32 = 256;
+    /// Every group, by the name `--omit` takes.
+    pub const NAMES: &[(&str, u32)] = &[
+        ("shape-pair", SHAPE_PAIR),
+        ("core-pair", CORE_PAIR),
+        ("outer-pair", OUTER_PAIR),
+        ("gaz-context", GAZ_CONTEXT),
+        ("trigger-pair", TRIGGER_PAIR),
+        ("corpus-context", CORPUS_CONTEXT),
+        ("class-pair", CLASS_PAIR),
+        ("stat-label", STAT_LABEL),
+        ("stat-neighbours", STAT_NEIGHBOURS),
+    ];
+}
+
+/// The template groups ([`omit`]) a model leaves out; `Omit::default()` is
+/// the full set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Omit(pub u32);
+
+impl Omit {
+    /// Whether group `g` (an [`omit`] constant) is kept.
+    #[inline]
+    pub fn keeps(self, g: u32) -> bool {
+        self.0 & g == 0
+    }
+
+    /// Parse a comma-separated list of group names (see [`omit::NAMES`]).
+    pub fn parse(list: &str) -> Option<Omit> {
+        let mut bits = 0;
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            bits |= omit::NAMES.iter().find(|(n, _)| *n == name)?.1;
+        }
+        Some(Omit(bits))
+    }
+
+    /// The group names, comma-separated ("" for the full set).
+    pub fn names(self) -> String {
+        omit::NAMES.iter().filter(|(_, b)| self.0 & b != 0).map(|(n, _)| *n).collect::<Vec<_>>().join(",")
+    }
+}
+
 /// Which of a token's base features to compute: all of them, only those
 /// that read nothing but the token itself ([`OwnKey`]), or the context
 /// features besides those that read one neighbour only. `Own`, `Pair` and the
@@ -670,13 +737,13 @@ pub fn pos_window(toks: &[TokInfo], i: usize) -> [u8; 5] {
 
 /// The base features of token `i` (the first pass's, and the second's
 /// besides its stacked ones).
-pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>, out: &mut Vec<u64>) {
-    token_features_part(toks, i, doc, Part::All, out)
+pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>, omit: Omit, out: &mut Vec<u64>) {
+    token_features_part(toks, i, doc, Part::All, omit, out)
 }
 
 /// [`token_features`], or one [`Part`] of them. With `Part::All` the order is
 /// the training order (float sums in training depend on it).
-pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>, part: Part, out: &mut Vec<u64>) {
+pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>, part: Part, omit: Omit, out: &mut Vec<u64>) {
     let own = matches!(part, Part::All | Part::Own);
     let ctx = part != Part::Own;
     // the features that read one neighbour only (see neighbour_features)
@@ -726,7 +793,9 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
     if !ctx {
         return own_tail(t, out);
     }
-    out.push(mix(6, pair(t.h_shape, at(-1).h_shape)));
+    if omit.keeps(omit::SHAPE_PAIR) {
+        out.push(mix(6, pair(t.h_shape, at(-1).h_shape)));
+    }
     // neighbours
     if single {
         out.push(mix(30, hc(-1)));
@@ -736,25 +805,34 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
         out.push(mix(34, hn(-1)));
         out.push(mix(35, hn(1)));
     }
-    out.push(mix(36, pair(hc(-1), t.h_core)));
-    out.push(mix(37, pair(t.h_core, hc(1))));
-    out.push(mix(38, pair(hc(-2), hc(-1))));
-    out.push(mix(39, pair(hc(1), hc(2))));
+    if omit.keeps(omit::CORE_PAIR) {
+        out.push(mix(36, pair(hc(-1), t.h_core)));
+        out.push(mix(37, pair(t.h_core, hc(1))));
+    }
+    if omit.keeps(omit::OUTER_PAIR) {
+        out.push(mix(38, pair(hc(-2), hc(-1))));
+        out.push(mix(39, pair(hc(1), hc(2))));
+    }
     // suffix of the next core (nisba adjectives: الفرنسي ...)
     if single {
         out.push(mix(40, at(1).suf2));
         out.push(mix(41, at(-1).suf2));
     }
     // gazetteers
+    let gaz_ctx = omit.keeps(omit::GAZ_CONTEXT);
     for b in 0..8u64 {
         if t.gaz & (1 << b) != 0 {
             if own {
                 out.push(mix(50 + b, 0));
             }
-            out.push(mix(60 + b, at(-1).gaz as u64));
+            if gaz_ctx {
+                out.push(mix(60 + b, at(-1).gaz as u64));
+            }
         }
     }
-    out.push(mix(70, pair(at(-1).gaz as u64, at(1).gaz as u64)));
+    if gaz_ctx {
+        out.push(mix(70, pair(at(-1).gaz as u64, at(1).gaz as u64)));
+    }
     if own {
         for b in 0..4u64 {
             if t.gaz1 & (1 << b) != 0 {
@@ -766,19 +844,26 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
     if single {
         out.push(mix(80, at(-1).trigger as u64));
     }
-    out.push(mix(81, (at(-2).trigger as u64) << 4 | at(-1).trigger as u64));
+    let trig_pair = omit.keeps(omit::TRIGGER_PAIR);
+    if trig_pair {
+        out.push(mix(81, (at(-2).trigger as u64) << 4 | at(-1).trigger as u64));
+    }
     if single {
         out.push(mix(82, at(1).trigger as u64));
     }
-    out.push(mix(83, pair(at(-1).trigger as u64, t.gaz as u64)));
+    if trig_pair {
+        out.push(mix(83, pair(at(-1).trigger as u64, t.gaz as u64)));
+    }
     // corpus statistics of the core and its neighbours
     let cs = t.cstat;
     if own {
         own_cstat(cs, out);
     }
-    out.push(mix(159, ((at(-1).cstat >> 3) & 7) as u64 | (((at(1).cstat >> 3) & 7) as u64 * 8)));
-    out.push(mix(160, ((at(-1).cstat >> 6) & 7) as u64 | (((at(1).cstat >> 6) & 7) as u64 * 8)));
-    out.push(mix(161, ((at(-1).cstat >> 18) & 7) as u64 | (((at(1).cstat >> 18) & 7) as u64 * 8)));
+    if omit.keeps(omit::CORPUS_CONTEXT) {
+        out.push(mix(159, ((at(-1).cstat >> 3) & 7) as u64 | (((at(1).cstat >> 3) & 7) as u64 * 8)));
+        out.push(mix(160, ((at(-1).cstat >> 6) & 7) as u64 | (((at(1).cstat >> 6) & 7) as u64 * 8)));
+        out.push(mix(161, ((at(-1).cstat >> 18) & 7) as u64 | (((at(1).cstat >> 18) & 7) as u64 * 8)));
+    }
     // distributional code: bits 24..31 of the lexicon code, 0 = none (word
     // classes of train::cluster_codes: coarse class << 4 | fine class; or the
     // experimental SimHash code, bit 31 = present)
@@ -787,7 +872,7 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
     if own && sc != 0 {
         own_sim(sc, cs, out);
     }
-    if sc != 0 || sim(at(-1)) != 0 || sim(at(1)) != 0 {
+    if omit.keeps(omit::CLASS_PAIR) && (sc != 0 || sim(at(-1)) != 0 || sim(at(1)) != 0) {
         out.push(mix(174, sim(at(-1)) << 8 | sc));
         out.push(mix(175, sc << 8 | sim(at(1))));
     }
@@ -936,9 +1021,9 @@ fn ratio_bucket(k: u16, n: u16) -> u64 {
 
 /// Second-pass features of token `i`: the first-pass labels around it and the
 /// document statistics of its core and its neighbours' cores.
-pub fn stack_features(toks: &[TokInfo], labels: &[usize], i: usize, stats: &LabelStats, out: &mut Vec<u64>) {
+pub fn stack_features(toks: &[TokInfo], labels: &[usize], i: usize, stats: &LabelStats, omit: Omit, out: &mut Vec<u64>) {
     stack_label_features(stack_labels(labels, i), out);
-    stack_stat_features(toks, labels, i, stats, out);
+    stack_stat_features(toks, labels, i, stats, omit, out);
 }
 
 /// The first-pass labels of tokens `i − 1`, `i` and `i + 1` (99 past the
@@ -959,7 +1044,7 @@ pub fn stack_label_features(l: [u64; 3], out: &mut Vec<u64>) {
 
 /// The second-pass features of the document statistics of token `i`'s core
 /// and its neighbours' cores.
-pub fn stack_stat_features(toks: &[TokInfo], labels: &[usize], i: usize, stats: &LabelStats, out: &mut Vec<u64>) {
+pub fn stack_stat_features(toks: &[TokInfo], labels: &[usize], i: usize, stats: &LabelStats, omit: Omit, out: &mut Vec<u64>) {
     let own_label = stack_labels(labels, i)[1];
     let st = |j: isize| -> Option<[u16; 5]> {
         let j = i as isize + j;
@@ -974,10 +1059,15 @@ pub fn stack_stat_features(toks: &[TokInfo], labels: &[usize], i: usize, stats: 
             let b = ratio_bucket(s[1 + t], n);
             if b > 0 {
                 out.push(mix(110 + t as u64, b));
-                out.push(mix(120 + t as u64, b << 8 | own_label));
+                if omit.keeps(omit::STAT_LABEL) {
+                    out.push(mix(120 + t as u64, b << 8 | own_label));
+                }
             }
         }
         out.push(mix(115, (n as u64).min(5)));
+    }
+    if !omit.keeps(omit::STAT_NEIGHBOURS) {
+        return;
     }
     for (d, base) in [(-1isize, 130u64), (1, 140)] {
         if let Some(s) = st(d) {
@@ -1030,14 +1120,14 @@ mod tests {
             let doc: HashMap<u64, u8> = toks.iter().map(|t| (t.h_core, doc_bits)).collect();
             for i in 0..toks.len() {
                 let mut all = Vec::new();
-                token_features_part(&toks, i, Some(&doc), Part::All, &mut all);
+                token_features_part(&toks, i, Some(&doc), Part::All, Omit::default(), &mut all);
                 let mut own = Vec::new();
-                token_features_part(&toks, i, Some(&doc), Part::Own, &mut own);
+                token_features_part(&toks, i, Some(&doc), Part::Own, Omit::default(), &mut own);
                 let mut sorted = all.clone();
                 sorted.sort_unstable();
                 // own + pair + what the four neighbours give = all
                 let mut parts = own.clone();
-                token_features_part(&toks, i, Some(&doc), Part::Pair, &mut parts);
+                token_features_part(&toks, i, Some(&doc), Part::Pair, Omit::default(), &mut parts);
                 for d in [-2isize, -1, 1, 2] {
                     let x = usize::try_from(i as isize + d).ok().and_then(|j| toks.get(j));
                     neighbour_features(x, d, false, &mut parts);
@@ -1051,7 +1141,7 @@ mod tests {
                 parts.sort_unstable();
                 prop_assert_eq!(parts, sorted);
                 let mut plain = Vec::new();
-                token_features(&toks, i, Some(&doc), &mut plain);
+                token_features(&toks, i, Some(&doc), Omit::default(), &mut plain);
                 prop_assert_eq!(&plain, &all);
                 // the same key among other neighbours, its other fields changed
                 let mut moved = other.clone();
@@ -1072,7 +1162,7 @@ mod tests {
                 let j = moved.len() / 2;
                 moved.insert(j, t);
                 let mut own2 = Vec::new();
-                token_features_part(&moved, j, None, Part::Own, &mut own2);
+                token_features_part(&moved, j, None, Part::Own, Omit::default(), &mut own2);
                 prop_assert_eq!(own2, own);
             }
         }

@@ -47,6 +47,7 @@ pub use crate::canonical::{display_form, key as canonical_key};
 pub use crate::clitic::{analyse as analyse_clitics, Clitics};
 pub use crate::data::{parse_bio, parse_tag, read_bio, read_wojood, wojood_type, GoldSentence, Tag, WojoodGpeOrg};
 pub use crate::eval::{evaluate, evaluate_sentences, gold_text, score_entities, EvalReport, Prf};
+pub use crate::features::{omit, Omit};
 pub use crate::train::{train, train_with_report, TrainOptions, TrainReport};
 
 use crate::features::{
@@ -176,6 +177,9 @@ pub struct NerModel {
     /// Features from the morphology tagger (UPOS and lemmas, see
     /// [`NerModel::entities_with_morph`]).
     pub(crate) morph: bool,
+    /// Context feature templates left out in training and so at run time
+    /// (none in the shipped model; model-file option `omit N`).
+    pub(crate) omit: Omit,
 }
 
 static EMBEDDED_BYTES: &[u8] = include_bytes!("../../../models/ner.bin");
@@ -192,6 +196,19 @@ impl NerModel {
         &EMBEDDED
     }
 
+    /// The context feature templates this model was trained without.
+    pub fn omitted(&self) -> Omit {
+        self.omit
+    }
+
+    /// Run this model without `extra` template groups besides those it was
+    /// trained without (an experiment: a cheap ranking of what the weights
+    /// of each group contribute, not a model to ship).
+    pub fn with_omitted(mut self, extra: Omit) -> NerModel {
+        self.omit = Omit(self.omit.0 | extra.0);
+        self
+    }
+
     /// A copy without weights (for training-time evaluation).
     pub(crate) fn clone_light(&self) -> NerModel {
         NerModel {
@@ -205,6 +222,7 @@ impl NerModel {
             forms: self.forms.clone(),
             full: self.full.clone(),
             morph: self.morph,
+            omit: self.omit,
         }
     }
 
@@ -221,6 +239,7 @@ impl NerModel {
             forms: HashMap::default(),
             full: canonical::FullNames::default(),
             morph: false,
+            omit: Omit::default(),
         }
     }
 
@@ -240,6 +259,7 @@ impl NerModel {
         let mut known = HashSet::new();
         let mut use_doc = false;
         let mut morph = false;
+        let mut omit = Omit::default();
         let mut lex = HashMap::default();
         let mut forms = HashMap::default();
         let mut full = canonical::FullNames::default();
@@ -284,6 +304,9 @@ impl NerModel {
                 }
                 "#O" if line == "doc" => use_doc = true,
                 "#O" if line == "morph" => morph = true,
+                "#O" if line.starts_with("omit ") => {
+                    omit = Omit(line["omit ".len()..].parse().map_err(|_| Error::Model("bad omit option".into()))?);
+                }
                 _ => {}
             }
         }
@@ -292,7 +315,7 @@ impl NerModel {
         if let Some(w2) = w2.as_mut() {
             Weights::fuse(&mut w, w2);
         }
-        Ok(NerModel { w, w2, gaz, known, use_doc, trig: trigger_map(), lex, forms, full, morph })
+        Ok(NerModel { w, w2, gaz, known, use_doc, trig: trigger_map(), lex, forms, full, morph, omit })
     }
 
     /// Encode (gzip-compressed; weights quantised to 16 bits).
@@ -304,6 +327,9 @@ impl NerModel {
         }
         if self.morph {
             extra.push_str("morph\n");
+        }
+        if self.omit != Omit::default() {
+            extra.push_str(&format!("omit {}\n", self.omit.0));
         }
         extra.push_str("#G\n");
         let mut g: Vec<_> = self.gaz.map.iter().collect();
@@ -574,7 +600,7 @@ impl NerModel {
                         std::collections::hash_map::Entry::Vacant(v) => {
                             let mut a = [[0i32; 2 * NL]; ROLES];
                             feats.clear();
-                            token_features_part(std::slice::from_ref(t), 0, None, Part::Own, &mut feats);
+                            token_features_part(std::slice::from_ref(t), 0, None, Part::Own, self.omit, &mut feats);
                             self.w.add_fused(&feats, &mut a[0]);
                             for (r, &(d, lemma)) in ROLE_OFFSETS.iter().enumerate() {
                                 feats.clear();
@@ -625,20 +651,20 @@ impl NerModel {
                                 acc[k] += add[k];
                             }
                         }
-                        token_features_part(s, i, doc.as_ref(), Part::Pair, &mut feats);
+                        token_features_part(s, i, doc.as_ref(), Part::Pair, self.omit, &mut feats);
                         self.w.add_fused(&feats, &mut acc);
                         let mut e2 = [0f32; NL];
                         Weights::scale_pair(&self.w, w2, &acc, &mut e, &mut e2);
                         base2.push(e2);
                     }
                     Some(w2) => {
-                        token_features(s, i, doc.as_ref(), &mut feats);
+                        token_features(s, i, doc.as_ref(), self.omit, &mut feats);
                         let mut e2 = [0f32; NL];
                         Weights::emit_pair(&self.w, w2, &feats, &mut e, &mut e2);
                         base2.push(e2);
                     }
                     None => {
-                        token_features(s, i, doc.as_ref(), &mut feats);
+                        token_features(s, i, doc.as_ref(), self.omit, &mut feats);
                         self.w.emit(&feats, &mut e);
                     }
                 }
@@ -680,12 +706,12 @@ impl NerModel {
                             a
                         });
                         extra.clear();
-                        stack_stat_features(s, &labels[si], i, &stats, &mut extra);
+                        stack_stat_features(s, &labels[si], i, &stats, self.omit, &mut extra);
                         w2.add_packed(&extra, &mut acc);
                         w2.scale_packed(&acc, &mut e2);
                     }
                     None => {
-                        stack_features(s, &labels[si], i, &stats, &mut extra);
+                        stack_features(s, &labels[si], i, &stats, self.omit, &mut extra);
                         w2.emit(&extra, &mut e2);
                     }
                 }
@@ -739,7 +765,13 @@ thread_local! {
 }
 
 /// One tagging pass; `first` holds the first pass's labels for a second pass.
-pub(crate) fn tag_pass(w: &Weights, infos: &[Vec<TokInfo>], use_doc: bool, first: Option<&Vec<Vec<usize>>>) -> Vec<(Vec<usize>, Vec<f32>)> {
+pub(crate) fn tag_pass(
+    w: &Weights,
+    infos: &[Vec<TokInfo>],
+    use_doc: bool,
+    omit: Omit,
+    first: Option<&Vec<Vec<usize>>>,
+) -> Vec<(Vec<usize>, Vec<f32>)> {
     let doc = if use_doc { Some(doc_features(infos)) } else { None };
     let stats = first.map(|l| label_stats(infos, l));
     let mut feats = Vec::with_capacity(96);
@@ -749,9 +781,9 @@ pub(crate) fn tag_pass(w: &Weights, infos: &[Vec<TokInfo>], use_doc: bool, first
         em.clear();
         for i in 0..s.len() {
             feats.clear();
-            token_features(s, i, doc.as_ref(), &mut feats);
+            token_features(s, i, doc.as_ref(), omit, &mut feats);
             if let (Some(st), Some(l)) = (&stats, first) {
-                stack_features(s, &l[si], i, st, &mut feats);
+                stack_features(s, &l[si], i, st, omit, &mut feats);
             }
             let mut e = [0f32; NL];
             w.emit(&feats, &mut e);
@@ -794,9 +826,9 @@ mod tests {
             features::add_morph(&mut v, &khabar_morph::MorphModel::embedded().analyze_sentence(&surfaces));
             infos.push(v);
         }
-        let first = tag_pass(&m.w, &infos, m.use_doc, None);
+        let first = tag_pass(&m.w, &infos, m.use_doc, m.omit, None);
         let labels: Vec<Vec<usize>> = first.iter().map(|x| x.0.clone()).collect();
-        let plain = tag_pass(w2, &infos, m.use_doc, Some(&labels));
+        let plain = tag_pass(w2, &infos, m.use_doc, m.omit, Some(&labels));
         for _ in 0..2 {
             let fast = m.tag_infos(&infos);
             assert_eq!(fast.len(), plain.len());
@@ -805,6 +837,23 @@ mod tests {
                 assert!(f.1.iter().zip(&p.1).all(|(a, b)| (a - b).abs() < 1e-3), "{:?} {:?}", f.1, p.1);
             }
         }
+    }
+
+    /// The template groups a model omits are written to its file and read
+    /// back; a model that omits none writes no option (so the shipped file
+    /// is unchanged).
+    #[test]
+    fn omitted_templates_round_trip() {
+        let o = Omit::parse("core-pair,stat-neighbours").expect("known groups");
+        assert_eq!(o.0, omit::CORE_PAIR | omit::STAT_NEIGHBOURS);
+        assert_eq!(Omit::parse(&o.names()), Some(o));
+        assert_eq!(Omit::parse("no-such-group"), None);
+        let m = NerModel::from_bytes(EMBEDDED_BYTES).expect("shipped model");
+        assert_eq!(m.omitted(), Omit::default());
+        let raw = model::gunzip(&m.to_bytes()).expect("gzip");
+        assert!(!String::from_utf8_lossy(&raw).contains("\nomit "));
+        let back = NerModel::from_bytes(&m.with_omitted(o).to_bytes()).expect("reload");
+        assert_eq!(back.omitted(), o);
     }
 
     proptest! {

@@ -87,6 +87,9 @@ pub struct TrainOptions {
     /// On by default: dev micro F1 0.799 / 0.812 (seeds 42 / 7) against 0.773 /
     /// 0.784 without (models/NER.md).
     pub morph: bool,
+    /// Context feature templates left out (training and the model's run
+    /// time, see [`crate::features::omit`]); default: none.
+    pub omit: crate::features::Omit,
     /// Print progress to stderr.
     pub verbose: bool,
     /// Optional test file scored after training (report only, never used for choices).
@@ -122,6 +125,7 @@ impl Default for TrainOptions {
             gaz_clean_share: 0.25,
             gaz_clean_min: 500,
             morph: true,
+            omit: crate::features::Omit(0),
             verbose: false,
             test: Some(d.join("ner/anercorp/ANERCorp_CamelLab_test.txt")),
         }
@@ -235,7 +239,7 @@ fn build_docs(docs: &[Vec<GoldSentence>], gaz: &Gazetteer, lex: &CorpusLex, morp
         .collect()
 }
 
-fn features(docs: &[DocData], use_doc: bool, first: Option<&Vec<Vec<Vec<usize>>>>) -> Vec<DocFeats> {
+fn features(docs: &[DocData], use_doc: bool, omit: crate::features::Omit, first: Option<&Vec<Vec<Vec<usize>>>>) -> Vec<DocFeats> {
     docs.par_iter()
         .enumerate()
         .map(|(di, d)| {
@@ -248,9 +252,9 @@ fn features(docs: &[DocData], use_doc: bool, first: Option<&Vec<Vec<Vec<usize>>>
                     (0..s.len())
                         .map(|i| {
                             let mut f = Vec::with_capacity(80);
-                            token_features(s, i, dm.as_ref(), &mut f);
+                            token_features(s, i, dm.as_ref(), omit, &mut f);
                             if let (Some(st), Some(fl)) = (&stats, first) {
-                                stack_features(s, &fl[di][si], i, st, &mut f);
+                                stack_features(s, &fl[di][si], i, st, omit, &mut f);
                             }
                             f
                         })
@@ -517,7 +521,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
     let data = build_docs(&docs, &gaz, &lex, opts.morph);
     let ntok: usize = data.iter().flat_map(|d| d.gold.iter()).map(|g| g.len()).sum();
     let nsent: usize = data.iter().map(|d| d.gold.len()).sum();
-    let f1 = features(&data, opts.doc_features, None);
+    let f1 = features(&data, opts.doc_features, opts.omit, None);
     if opts.verbose {
         eprintln!("features built: {} tokens in {:.1}s", ntok, t0.elapsed().as_secs_f64());
     }
@@ -532,6 +536,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
         forms,
         full: full_names(&all_train),
         morph: opts.morph,
+        omit: opts.omit,
     };
     let all = |_: usize, _: usize| true;
     let (w1, e1, rep1) = {
@@ -553,7 +558,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
     if opts.two_pass {
         let first = jackknife(&data, &f1, opts, e1[0], t0);
         drop(f1);
-        let f2 = features(&data, opts.doc_features, Some(&first));
+        let f2 = features(&data, opts.doc_features, opts.omit, Some(&first));
         let dev_eval = |w: &Weights| {
             let m = NerModel { w: model.w.clone(), w2: Some(w.clone()), ..model.clone_light() };
             evaluate_sentences(&m, &dev)
@@ -584,12 +589,12 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
         let data = build_docs(&docs, &model.gaz, &model.lex, opts.morph);
         ntok = data.iter().flat_map(|d| d.gold.iter()).map(|g| g.len()).sum();
         nsent = data.iter().map(|d| d.gold.len()).sum();
-        let f1 = features(&data, opts.doc_features, None);
+        let f1 = features(&data, opts.doc_features, opts.omit, None);
         let (w1, _) = fit_ens(&data, &f1, &all, opts, &e1, None, "refit pass 1");
         if model.w2.is_some() {
             let first = jackknife(&data, &f1, opts, e1[0], t0);
             drop(f1);
-            let f2 = features(&data, opts.doc_features, Some(&first));
+            let f2 = features(&data, opts.doc_features, opts.omit, Some(&first));
             let (w2, _) = fit_ens(&data, &f2, &all, opts, &e2_used, None, "refit pass 2");
             model.w2 = Some(w2);
         }
@@ -617,7 +622,7 @@ fn jackknife(data: &[DocData], f1: &[DocFeats], opts: &TrainOptions, epochs: usi
         let keep = |di: usize, si: usize| data[di].fold[si] != k;
         let (wk, _, _) = fit(data, f1, &keep, opts, epochs, None, "fold");
         let labs: Vec<Vec<(Vec<usize>, Vec<f32>)>> =
-            data.par_iter().map(|d| crate::tag_pass(&wk, &d.infos, opts.doc_features, None)).collect();
+            data.par_iter().map(|d| crate::tag_pass(&wk, &d.infos, opts.doc_features, opts.omit, None)).collect();
         for (di, d) in data.iter().enumerate() {
             for si in 0..d.infos.len() {
                 if d.fold[si] == k {

@@ -1,9 +1,10 @@
 //! Train the NER model, print dev / held-out / test scores and write models/ner.bin.
 //!
 //! Usage: khabar-ner-train [--out models/ner.bin] [--epochs N] [--bits B] [--no-doc]
-//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-morph] [--no-corpus] [--with-aqmar] [--with-wojood] [--wojood-all] [--wojood-gpe-org loc|keep|drop] [--wojood-o-heads] [--dev-block K] [--no-gazetteers] [--no-test]
+//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-morph] [--no-corpus] [--with-aqmar] [--with-wojood] [--wojood-all] [--wojood-gpe-org loc|keep|drop] [--wojood-o-heads] [--dev-block K] [--no-gazetteers] [--no-test] [--omit GROUP,GROUP…]
 //!        [--data /work/shared/data] [--speed FILE]
-//!        khabar-ner-train --model FILE --eval GOLD [--eval GOLD …]   (score a model, no training)
+//!        khabar-ner-train --model FILE --eval GOLD [--eval GOLD …] [--omit GROUP,…]   (score a model, no training;
+//!        --omit here runs it without those groups too, an ablation without retraining)
 //!        khabar-ner-train --model FILE --show TEXT   (print the entities of a text: type, text, canonical, score, start, end)
 
 use std::path::PathBuf;
@@ -61,6 +62,17 @@ fn main() {
             }
             "--no-gazetteers" => no_gaz = true,
             "--no-test" => no_test = true,
+            "--omit" => {
+                let list = args.next().unwrap_or_default();
+                opts.omit = match khabar_ner::Omit::parse(&list) {
+                    Some(o) => o,
+                    None => {
+                        let names: Vec<&str> = khabar_ner::omit::NAMES.iter().map(|(n, _)| *n).collect();
+                        eprintln!("unknown template group in --omit {list} (groups: {})", names.join(", "));
+                        std::process::exit(2);
+                    }
+                }
+            }
             "--gaz-clean-share" => opts.gaz_clean_share = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.gaz_clean_share),
             "--gaz-clean-min" => opts.gaz_clean_min = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.gaz_clean_min),
             "--data" => data = args.next().map(PathBuf::from).unwrap_or(data),
@@ -77,7 +89,7 @@ fn main() {
     if let Some(mp) = eval_model {
         // score an existing model on gold files (no training)
         let m = match std::fs::read(&mp).map_err(|e| e.to_string()).and_then(|b| NerModel::from_bytes(&b).map_err(|e| e.to_string())) {
-            Ok(m) => m,
+            Ok(m) => m.with_omitted(opts.omit),
             Err(e) => {
                 eprintln!("error: {}: {e}", mp.display());
                 std::process::exit(1);
