@@ -238,6 +238,19 @@ pub struct Options {
     /// (docs/stories.md), it did not help.
     #[serde(default)]
     pub time_weight: f32,
+    /// Event keys (session s13): every noun or verb lemma of the headline and the lead
+    /// sentence paired with every place (canonical LOC) named in the headline or the lead
+    /// counts as an entity of the article, IDF-weighted over the window like the others
+    /// (a key named by every weather report of the day weighs little; «الرياض + غبار»
+    /// much). Read at feature extraction. Off by default (docs/stories.md, "Session s13").
+    #[serde(default)]
+    pub event_keys: bool,
+    /// A canonical entity named in the headline or the lead sentence also counts as a
+    /// second, "lead" entity, so two articles that both name it there share more than two
+    /// that name it in passing. Read at feature extraction. Off by default (docs/stories.md,
+    /// "Session s13").
+    #[serde(default)]
+    pub entity_lead: bool,
     /// The hours over which [`Options::time_weight`] falls to nothing.
     #[serde(default = "default_time_hours")]
     pub time_hours: f32,
@@ -366,6 +379,8 @@ impl Default for Options {
             entity_name_fold: false,
             time_weight: 0.0,
             time_hours: default_time_hours(),
+            event_keys: false,
+            entity_lead: false,
         }
     }
 }

@@ -228,6 +228,9 @@ impl Features {
                 }
             }
         }
+        if options.event_keys || options.entity_lead {
+            lead_entities(analysis, title, options, &mut f.entities, &mut buf);
+        }
         f.entities.sort_unstable();
         f.entities.dedup();
         f.numbers.sort_unstable();
@@ -254,6 +257,56 @@ impl Features {
         self.keyphrases.sort_unstable();
         self.keyphrases.dedup();
         self
+    }
+}
+
+/// The entities of the headline and the lead sentence ([`Options::entity_lead`]) and
+/// the event keys: each noun or verb lemma there paired with each place named there
+/// ([`Options::event_keys`]); pushed to `out` as entity hashes.
+fn lead_entities(analysis: &Analysis, title: Option<&Analysis>, options: &Options, out: &mut Vec<u64>, buf: &mut String) {
+    let lead_end = analysis.sentences.first().map_or(0, |s| s.end);
+    let mut names: Vec<(bool, u64)> = Vec::new();
+    let body = analysis.entities.iter().filter(|e| e.start < lead_end);
+    for e in body.chain(title.into_iter().flat_map(|t| t.entities.iter())) {
+        let name = if e.canonical.trim().is_empty() { e.text.trim() } else { e.canonical.trim() };
+        if name.is_empty() {
+            continue;
+        }
+        fold(name, buf);
+        names.push((e.kind == "LOC", combine(hash_bytes(e.kind.as_bytes(), SEED_ENTITY), hash_str(buf))));
+    }
+    names.sort_unstable();
+    names.dedup();
+    if options.entity_lead {
+        out.extend(names.iter().map(|&(_, h)| combine(hash_bytes(b"LEAD", SEED_ENTITY), h)));
+    }
+    if !options.event_keys {
+        return;
+    }
+    let places: Vec<u64> = names.iter().filter(|n| n.0).map(|n| n.1).collect();
+    if places.is_empty() {
+        return;
+    }
+    let mut words: Vec<u64> = Vec::new();
+    let lead = analysis.tokens.iter().filter(|t| t.start < lead_end);
+    for t in lead.chain(title.into_iter().flat_map(|a| a.tokens.iter())) {
+        for w in &t.words {
+            if !matches!(w.upos.as_str(), "NOUN" | "VERB") || w.lemma.is_empty() {
+                continue;
+            }
+            fold(&w.lemma, buf);
+            if buf.chars().count() < 2 || khabar_text::is_stopword(buf) {
+                continue;
+            }
+            words.push(hash_bytes(buf.as_bytes(), SEED_TERM));
+        }
+    }
+    words.sort_unstable();
+    words.dedup();
+    for &p in &places {
+        for &w in &words {
+            out.push(combine(combine(hash_bytes(b"EVENT", SEED_ENTITY), p), w));
+        }
     }
 }
 
@@ -382,5 +435,29 @@ mod tests {
             &Options { entity_name_prefix: false, ..Options::default() },
         );
         assert_eq!(off.entities.len(), 1);
+    }
+
+    #[test]
+    fn lead_entities_and_event_keys() {
+        use super::Features;
+        use crate::Options;
+        use khabar::{Analysis, Document, EntityRecord};
+        let record = |name: &str, kind: &str| EntityRecord {
+            text: name.into(),
+            start: 0,
+            end: 0,
+            kind: kind.into(),
+            canonical: name.into(),
+            score: 1.0,
+        };
+        let title = Analysis { entities: vec![record("الرياض", "LOC")], ..Analysis::default() };
+        let body = Analysis { entities: vec![record("جدة", "LOC")], ..Analysis::default() };
+        let extract = |o: Options| Features::extract(&Document::default(), &body, Some(&title), &o).entities;
+        // Off: the body's entities only (the headline's are not entities of the article).
+        assert_eq!(extract(Options::default()).len(), 1);
+        // A headline entity counts as a lead entity; the body has no lead sentence here.
+        assert_eq!(extract(Options { entity_lead: true, ..Options::default() }).len(), 2);
+        // No noun or verb in the headline or lead: no event key.
+        assert_eq!(extract(Options { event_keys: true, ..Options::default() }).len(), 1);
     }
 }
