@@ -534,10 +534,15 @@ impl SearchIndex {
     /// Parse a user query (see [`query`]) into a tantivy query; the flag tells
     /// whether it fell back to plain words.
     pub fn parse_query(&self, q: &str) -> Result<(Box<dyn Query>, bool)> {
+        self.parse_for(q, &self.reader.searcher())
+    }
+
+    /// [`SearchIndex::parse_query`] for the searcher that will run the query.
+    fn parse_for(&self, q: &str, searcher: &tantivy::Searcher) -> Result<(Box<dyn Query>, bool)> {
         let (parsed, fell_back) = query::parse(&self.index, &self.fields, q)?;
         // tantivy's parser accepts some queries it cannot run (` TO :*` asks
         // whether a field named TO exists): those run as plain words too.
-        if !fell_back && parsed.weight(EnableScoring::disabled_from_searcher(&self.reader.searcher())).is_err() {
+        if !fell_back && parsed.weight(EnableScoring::disabled_from_searcher(searcher)).is_err() {
             return Ok((query::plain_words(&self.index, &self.fields, q)?, true));
         }
         Ok((parsed, fell_back))
@@ -545,7 +550,8 @@ impl SearchIndex {
 
     /// Run a search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
-        let (text_query, fell_back) = self.parse_query(&req.query)?;
+        let searcher = self.reader.searcher();
+        let (text_query, fell_back) = self.parse_for(&req.query, &searcher)?;
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
         for (kind, name) in &req.entities {
@@ -560,7 +566,6 @@ impl SearchIndex {
             clauses.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
         }
         let full: Box<dyn Query> = if clauses.len() == 1 { text_query.box_clone() } else { Box::new(BooleanQuery::new(clauses)) };
-        let searcher = self.reader.searcher();
         // One ranking serves the page and the facets (counted over the best
         // FACET_HITS hits: the whole result set costs too much on common words).
         let wanted = req.offset.saturating_add(req.limit);

@@ -125,7 +125,7 @@ impl Default for TrainOptions {
             gaz_clean_share: 0.25,
             gaz_clean_min: 500,
             morph: true,
-            omit: crate::features::Omit(0),
+            omit: crate::features::Omit::default(),
             verbose: false,
             test: Some(d.join("ner/anercorp/ANERCorp_CamelLab_test.txt")),
         }

@@ -1,7 +1,7 @@
 //! What the story engine needs from one article, extracted from its
 //! [`Analysis`] (pure: runs on any thread, before the sequential assignment).
 
-use khabar::{Analysis, Document};
+use khabar::{Analysis, Document, EntityRecord};
 use khabar_text::TokenKind;
 use serde::{Deserialize, Serialize};
 
@@ -193,9 +193,7 @@ impl Features {
         f.title_terms.dedup();
         let mut word = String::new();
         for e in &analysis.entities {
-            let name = if e.canonical.trim().is_empty() { e.text.trim() } else { e.canonical.trim() };
-            if !name.is_empty() {
-                fold(name, &mut buf);
+            if let Some(key) = entity_key(e, &mut buf) {
                 let mut folded = false;
                 if (options.entity_name_prefix || options.entity_name_fold) && e.kind == "PER" {
                     // The first two words of a name of three or more (particles left out):
@@ -214,7 +212,7 @@ impl Features {
                     }
                 }
                 if !folded {
-                    f.entities.push(combine(hash_bytes(e.kind.as_bytes(), SEED_ENTITY), hash_str(&buf)));
+                    f.entities.push(key);
                 }
                 if options.entity_name_words && e.kind == "PER" {
                     // The words of a person's name (a victim named with and without a middle
@@ -260,6 +258,17 @@ impl Features {
     }
 }
 
+/// The hash an entity counts by: its type with its folded canonical name (its text when
+/// it has none), the folded name left in `buf`; `None` for an empty name.
+fn entity_key(e: &EntityRecord, buf: &mut String) -> Option<u64> {
+    let name = if e.canonical.trim().is_empty() { e.text.trim() } else { e.canonical.trim() };
+    if name.is_empty() {
+        return None;
+    }
+    fold(name, buf);
+    Some(combine(hash_bytes(e.kind.as_bytes(), SEED_ENTITY), hash_str(buf)))
+}
+
 /// The entities of the headline and the lead sentence ([`Options::entity_lead`]) and
 /// the event keys: each noun or verb lemma there paired with each place named there
 /// ([`Options::event_keys`]); pushed to `out` as entity hashes.
@@ -268,12 +277,9 @@ fn lead_entities(analysis: &Analysis, title: Option<&Analysis>, options: &Option
     let mut names: Vec<(bool, u64)> = Vec::new();
     let body = analysis.entities.iter().filter(|e| e.start < lead_end);
     for e in body.chain(title.into_iter().flat_map(|t| t.entities.iter())) {
-        let name = if e.canonical.trim().is_empty() { e.text.trim() } else { e.canonical.trim() };
-        if name.is_empty() {
-            continue;
+        if let Some(key) = entity_key(e, buf) {
+            names.push((e.kind == "LOC", key));
         }
-        fold(name, buf);
-        names.push((e.kind == "LOC", combine(hash_bytes(e.kind.as_bytes(), SEED_ENTITY), hash_str(buf))));
     }
     names.sort_unstable();
     names.dedup();
