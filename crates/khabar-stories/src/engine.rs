@@ -238,31 +238,13 @@ pub struct Options {
     /// (docs/stories.md), it did not help.
     #[serde(default)]
     pub time_weight: f32,
-    /// Event keys: every noun or verb lemma of the headline and the lead sentence (of
-    /// `event_lemmas` when that list is not empty) paired with every place (canonical LOC)
-    /// named in the headline or the lead is an event key of the article
-    /// ([`Features::events`](crate::Features::events)), matched by `weight_events`. Read at
-    /// feature extraction. Off by default (docs/stories.md, "Session s13", "Session s14").
+    /// Event keys (session s13): every noun or verb lemma of the headline and the lead
+    /// sentence paired with every place (canonical LOC) named in the headline or the lead
+    /// counts as an entity of the article, IDF-weighted over the window like the others
+    /// (a key named by every weather report of the day weighs little; «الرياض + غبار»
+    /// much). Read at feature extraction. Off by default (docs/stories.md, "Session s13").
     #[serde(default)]
     pub event_keys: bool,
-    /// The event words of `event_keys` (lemmas, folded when read; empty: every noun or
-    /// verb lemma). Read at feature extraction.
-    #[serde(default)]
-    pub event_lemmas: Vec<String>,
-    /// Weight of the rarest event key two articles share, added to their similarity and
-    /// not scaled by the body gate: its IDF over the window relative to that of a key only
-    /// one window article carries, counted when at most `event_df` window articles carry
-    /// it (0: off).
-    #[serde(default)]
-    pub weight_events: f32,
-    /// Most window articles that may carry an event key for it to count.
-    #[serde(default = "default_event_df")]
-    pub event_df: u32,
-    /// The window articles that share an event key counted by `weight_events` with a new
-    /// article are scored with it even when they are not among the candidates found by
-    /// its heaviest lemmas.
-    #[serde(default)]
-    pub event_candidates: bool,
     /// A canonical entity named in the headline or the lead sentence also counts as a
     /// second, "lead" entity, so two articles that both name it there share more than two
     /// that name it in passing. Read at feature extraction. Off by default (docs/stories.md,
@@ -272,10 +254,6 @@ pub struct Options {
     /// The hours over which [`Options::time_weight`] falls to nothing.
     #[serde(default = "default_time_hours")]
     pub time_hours: f32,
-}
-
-fn default_event_df() -> u32 {
-    5
 }
 
 fn default_time_hours() -> f32 {
@@ -402,10 +380,6 @@ impl Default for Options {
             time_weight: 0.0,
             time_hours: default_time_hours(),
             event_keys: false,
-            event_lemmas: Vec::new(),
-            weight_events: 0.0,
-            event_df: default_event_df(),
-            event_candidates: false,
             entity_lead: false,
         }
     }
@@ -560,7 +534,6 @@ struct Entry {
     entities: Vec<u64>,
     keyphrases: Vec<u64>,
     numbers: Vec<u64>,
-    events: Vec<u64>,
     body_vec: Vector,
     title_vec: Vector,
     entity_vec: Vector,
@@ -600,8 +573,6 @@ pub struct StoryEngine {
     exact: HashMap<u64, u64>,
     bands: HashMap<u64, Vec<u64>>,
     postings: HashMap<u64, Vec<(u64, f32)>>,
-    /// The window articles carrying each event key (for [`Options::event_candidates`]).
-    event_postings: HashMap<u64, Vec<u64>>,
     term_df: HashMap<u64, u32>,
     entity_df: HashMap<u64, u32>,
     stories: HashMap<String, ActiveStory>,
@@ -635,7 +606,7 @@ fn count_unit(unit: &mut UnitCounts, e: &Entry, add: bool, term_df: &mut HashMap
         unit.articles = unit.articles.saturating_sub(1);
     }
     let terms = e.terms.iter().map(|&(t, _)| t);
-    let entities = e.entities.iter().chain(&e.keyphrases).chain(&e.numbers).chain(&e.events).copied();
+    let entities = e.entities.iter().chain(&e.keyphrases).chain(&e.numbers).copied();
     for (counts, df, list) in [
         (&mut unit.terms, &mut *term_df, &mut terms.collect::<Vec<u64>>()),
         (&mut unit.entities, &mut *entity_df, &mut entities.collect::<Vec<u64>>()),
@@ -721,7 +692,6 @@ impl StoryEngine {
             exact: HashMap::new(),
             bands: HashMap::new(),
             postings: HashMap::new(),
-            event_postings: HashMap::new(),
             term_df: HashMap::new(),
             entity_df: HashMap::new(),
             stories: HashMap::new(),
@@ -762,7 +732,7 @@ impl StoryEngine {
                         decrement(&mut self.term_df, t);
                     }
                 }
-                for &t in e.entities.iter().chain(&e.keyphrases).chain(&e.numbers).chain(&e.events) {
+                for &t in e.entities.iter().chain(&e.keyphrases).chain(&e.numbers) {
                     if add {
                         *self.entity_df.entry(t).or_default() += 1;
                     } else {
@@ -1152,7 +1122,6 @@ impl StoryEngine {
             entities: f.entities,
             keyphrases: f.keyphrases,
             numbers: f.numbers,
-            events: f.events,
             body_vec: Vec::new(),
             title_vec: Vec::new(),
             entity_vec: Vec::new(),
@@ -1238,7 +1207,6 @@ impl StoryEngine {
                     + o.weight_keyphrases * dot(&a.keyphrase_vec, &b.keyphrase_vec)
                     + cross)
             + rare
-            + if o.weight_events > 0.0 { o.weight_events * self.event_shared(a, b) } else { 0.0 }
             + if o.time_weight > 0.0 && o.time_hours > 0.0 {
                 let hours = (a.time - b.time).abs() as f32 / 3600.0;
                 o.time_weight * gate * (1.0 - hours / o.time_hours).max(0.0)
@@ -1277,33 +1245,6 @@ impl StoryEngine {
             }
         }
         n
-    }
-
-    /// The rarest event key two articles share ([`Options::weight_events`]): its IDF over
-    /// the window relative to that of a key one window article carries, when at most
-    /// `event_df` window articles carry it; 0 when they share none.
-    fn event_shared(&self, a: &Entry, b: &Entry) -> f32 {
-        let n = self.df_n();
-        let top = idf(n, 1);
-        if top <= 0.0 {
-            return 0.0;
-        }
-        let (mut i, mut j, mut best) = (0, 0, 0.0f32);
-        while i < a.events.len() && j < b.events.len() {
-            match a.events[i].cmp(&b.events[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    let df = self.entity_df.get(&a.events[i]).copied().unwrap_or(0);
-                    if df <= self.options.event_df {
-                        best = best.max((idf(n, df.max(1)) / top).min(1.0));
-                    }
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        best
     }
 
     /// The rarest entity two articles share: IDF over the window relative to the
@@ -1345,22 +1286,6 @@ impl StoryEngine {
         let mut cands: Vec<(u64, f32)> = acc.into_iter().filter(|(s, _)| self.entries.contains_key(s)).collect();
         cands.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         cands.truncate(self.options.max_candidates);
-        if self.options.event_candidates && self.options.weight_events > 0.0 {
-            // Articles sharing a rare event key are scored even when their bodies share little.
-            let mut extra: Vec<u64> = Vec::new();
-            for k in &e.events {
-                if self.entity_df.get(k).copied().unwrap_or(0) > self.options.event_df {
-                    continue;
-                }
-                for &slot in self.event_postings.get(k).map(Vec::as_slice).unwrap_or(&[]) {
-                    if self.entries.contains_key(&slot) && !cands.iter().any(|c| c.0 == slot) && !extra.contains(&slot) {
-                        extra.push(slot);
-                    }
-                }
-            }
-            extra.sort_unstable();
-            cands.extend(extra.into_iter().map(|s| (s, 0.0)));
-        }
         let mut links: HashMap<&str, Vec<(f32, u64)>> = HashMap::new();
         for (slot, _) in cands {
             let other = &self.entries[&slot];
@@ -1599,11 +1524,6 @@ impl StoryEngine {
         for key in band_keys(&e.sig, self.options.rows) {
             self.bands.entry(key).or_default().push(slot);
         }
-        if self.options.event_candidates {
-            for &k in &e.events {
-                self.event_postings.entry(k).or_default().push(slot);
-            }
-        }
     }
 
     /// Drop articles older than `cutoff`, and stories whose last article is.
@@ -1635,7 +1555,6 @@ impl StoryEngine {
     fn compact(&mut self, cutoff: i64) {
         self.postings.clear();
         self.bands.clear();
-        self.event_postings.clear();
         let slots: Vec<u64> = self.by_time.iter().map(|&(_, s)| s).collect();
         for slot in slots {
             if let Some(e) = self.entries.remove(&slot) {
@@ -1644,7 +1563,6 @@ impl StoryEngine {
             }
         }
         self.postings.shrink_to_fit();
-        self.event_postings.shrink_to_fit();
         self.bands.shrink_to_fit();
         self.stories.retain(|_, s| s.last >= cutoff);
         let stories = &self.stories;
@@ -1808,7 +1726,6 @@ impl StoryEngine {
                 entities,
                 keyphrases,
                 numbers,
-                events: Vec::new(),
                 body_vec: Vec::new(),
                 title_vec: Vec::new(),
                 entity_vec: Vec::new(),

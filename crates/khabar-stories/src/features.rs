@@ -110,12 +110,6 @@ pub struct Features {
     /// hashed, deduplicated: matched across articles by [`Options::weight_specific`].
     #[serde(default)]
     pub numbers: Vec<u64>,
-    /// Event keys ([`Options::event_keys`]): each event word (a noun or verb lemma of the
-    /// headline or the lead sentence, of [`Options::event_lemmas`] when that list is not
-    /// empty) paired with each place named there, hashed, deduplicated; matched across
-    /// articles by [`Options::weight_events`] (empty when `event_keys` is off).
-    #[serde(default)]
-    pub events: Vec<u64>,
 }
 
 impl Features {
@@ -233,10 +227,8 @@ impl Features {
             }
         }
         if options.event_keys || options.entity_lead {
-            lead_entities(analysis, title, options, &mut f.entities, &mut f.events, &mut buf);
+            lead_entities(analysis, title, options, &mut f.entities, &mut buf);
         }
-        f.events.sort_unstable();
-        f.events.dedup();
         f.entities.sort_unstable();
         f.entities.dedup();
         f.numbers.sort_unstable();
@@ -277,18 +269,10 @@ fn entity_key(e: &EntityRecord, buf: &mut String) -> Option<u64> {
     Some(combine(hash_bytes(e.kind.as_bytes(), SEED_ENTITY), hash_str(buf)))
 }
 
-/// The entities of the headline and the lead sentence ([`Options::entity_lead`]), pushed
-/// to `out` as entity hashes, and the event keys: each noun or verb lemma there (of
-/// [`Options::event_lemmas`] when it is not empty) paired with each place named there
-/// ([`Options::event_keys`]), pushed to `events`.
-fn lead_entities(
-    analysis: &Analysis,
-    title: Option<&Analysis>,
-    options: &Options,
-    out: &mut Vec<u64>,
-    events: &mut Vec<u64>,
-    buf: &mut String,
-) {
+/// The entities of the headline and the lead sentence ([`Options::entity_lead`]) and
+/// the event keys: each noun or verb lemma there paired with each place named there
+/// ([`Options::event_keys`]); pushed to `out` as entity hashes.
+fn lead_entities(analysis: &Analysis, title: Option<&Analysis>, options: &Options, out: &mut Vec<u64>, buf: &mut String) {
     let lead_end = analysis.sentences.first().map_or(0, |s| s.end);
     let mut names: Vec<(bool, u64)> = Vec::new();
     let body = analysis.entities.iter().filter(|e| e.start < lead_end);
@@ -309,15 +293,6 @@ fn lead_entities(
     if places.is_empty() {
         return;
     }
-    let allowed: std::collections::HashSet<String> = options
-        .event_lemmas
-        .iter()
-        .map(|l| {
-            fold(l.trim(), buf);
-            buf.clone()
-        })
-        .filter(|l| !l.is_empty())
-        .collect();
     let mut words: Vec<u64> = Vec::new();
     let lead = analysis.tokens.iter().filter(|t| t.start < lead_end);
     for t in lead.chain(title.into_iter().flat_map(|a| a.tokens.iter())) {
@@ -326,7 +301,7 @@ fn lead_entities(
                 continue;
             }
             fold(&w.lemma, buf);
-            if buf.chars().count() < 2 || khabar_text::is_stopword(buf) || (!allowed.is_empty() && !allowed.contains(buf.as_str())) {
+            if buf.chars().count() < 2 || khabar_text::is_stopword(buf) {
                 continue;
             }
             words.push(hash_bytes(buf.as_bytes(), SEED_TERM));
@@ -336,7 +311,7 @@ fn lead_entities(
     words.dedup();
     for &p in &places {
         for &w in &words {
-            events.push(combine(combine(hash_bytes(b"EVENT", SEED_ENTITY), p), w));
+            out.push(combine(combine(hash_bytes(b"EVENT", SEED_ENTITY), p), w));
         }
     }
 }
@@ -488,10 +463,7 @@ mod tests {
         assert_eq!(extract(Options::default()).len(), 1);
         // A headline entity counts as a lead entity; the body has no lead sentence here.
         assert_eq!(extract(Options { entity_lead: true, ..Options::default() }).len(), 2);
-        // No noun or verb in the headline or lead: no event key, and event keys are never entities.
+        // No noun or verb in the headline or lead: no event key.
         assert_eq!(extract(Options { event_keys: true, ..Options::default() }).len(), 1);
-        assert!(Features::extract(&Document::default(), &body, Some(&title), &Options { event_keys: true, ..Options::default() })
-            .events
-            .is_empty());
     }
 }
