@@ -693,18 +693,12 @@ pub fn neighbour_features(x: Option<&TokInfo>, d: isize, lemma: bool, out: &mut 
             out.push(mix(34, hn));
             out.push(mix(41, t.suf2));
             out.push(mix(80, t.trigger as u64));
-            if fc_neigh() && fine_code(t.cstat) != 0 {
-                out.push(mix(212, fine_prefix(fine_code(t.cstat), FINE_PAIR_LEVEL)));
-            }
         }
         (1, false) => {
             out.push(mix(32, hc));
             out.push(mix(35, hn));
             out.push(mix(40, t.suf2));
             out.push(mix(82, t.trigger as u64));
-            if fc_neigh() && fine_code(t.cstat) != 0 {
-                out.push(mix(213, fine_prefix(fine_code(t.cstat), FINE_PAIR_LEVEL)));
-            }
         }
         (-2, false) => out.push(mix(31, hc)),
         (2, false) => out.push(mix(33, hc)),
@@ -825,14 +819,6 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
     if single {
         out.push(mix(40, at(1).suf2));
         out.push(mix(41, at(-1).suf2));
-        if fc_neigh() {
-            for (d, tid) in [(-1, 212), (1, 213)] {
-                let c = fine_code(at(d).cstat);
-                if c != 0 {
-                    out.push(mix(tid, fine_prefix(c, FINE_PAIR_LEVEL)));
-                }
-            }
-        }
     }
     // gazetteers
     let gaz_ctx = omit.keeps(omit::GAZ_CONTEXT);
@@ -949,12 +935,6 @@ fn own_tail(t: &TokInfo, out: &mut Vec<u64>) {
 #[inline]
 pub fn fine_code(cs: u64) -> u64 {
     cs >> 32
-}
-
-/// EXPERIMENT switch (to be removed): neighbours' hierarchical classes.
-fn fc_neigh() -> bool {
-    static X: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *X.get_or_init(|| std::env::var_os("KHABAR_FC_NEIGH").is_some())
 }
 
 /// Levels of a hierarchical class code (0 for none).

@@ -71,7 +71,8 @@ pub struct TrainOptions {
     /// as features; replaces `simhash`.
     pub clusters: bool,
     /// Hierarchical word classes from PPMI + SVD vectors of the corpus (see
-    /// [`crate::FineClasses`]); when set they replace `clusters`.
+    /// [`crate::FineClasses`]); when set they replace `clusters`. Off by
+    /// default: no variant tried raised the dev mean (models/NER.md, session 14).
     pub fine_classes: Option<crate::FineClasses>,
     /// With `fine_classes`: keep the k-means classes too (their features and
     /// class pairs; the hierarchical classes add their own features).

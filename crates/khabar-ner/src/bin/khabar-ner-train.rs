@@ -2,6 +2,7 @@
 //!
 //! Usage: khabar-ner-train [--out models/ner.bin] [--epochs N] [--bits B] [--no-doc]
 //!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-morph] [--no-corpus] [--with-aqmar] [--with-wojood] [--wojood-all] [--wojood-gpe-org loc|keep|drop] [--wojood-o-heads] [--dev-block K] [--no-gazetteers] [--no-test] [--omit GROUP,GROUP…]
+//!        [--fine-classes] [--fc-keep-kmeans] [--fc-min-bucket B] [--fc-assign-bucket B] [--fc-ctx N] [--fc-window W] [--fc-dim D] [--fc-levels L] [--fc-branch K]
 //!        [--data /work/shared/data] [--speed FILE]
 //!        khabar-ner-train --model FILE --eval GOLD [--eval GOLD …] [--omit GROUP,…]   (score a model, no training;
 //!        --omit here runs it without those groups too, an ablation without retraining)
