@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Print the hierarchical word class (bits 32..63 of the corpus-lexicon code) of
 some cores of a khabar NER model, the corpus frequency bucket, and up to 25
-words of the same leaf class (models/NER.md, session 14).
+words of the same leaf class (models/NER.md, session 14). The classes exist
+only in models trained with `--fine-classes` at commit 1935156.
 
 Usage: python3 scripts/ner_class_mates.py MODEL.bin WORD [WORD ...]
 (words as the model stores them: search-normalised cores, e.g. ارسنال، رياض)

@@ -277,10 +277,8 @@ pub struct TokInfo {
     /// Gazetteer bits of the single word (any form).
     pub gaz1: u8,
     pub char_len: usize,
-    /// Corpus statistics code of the core (0: unseen), see [`corpus_code`];
-    /// bits 24..31 the k-means word class, bits 32..63 the hierarchical
-    /// word class (see [`fine_code`]).
-    pub cstat: u64,
+    /// Corpus statistics code of the core (0: unseen), see [`corpus_code`].
+    pub cstat: u32,
     /// Hashes of the core's prefixes (1–3 letters) and suffixes (1–3 letters); 0 if none.
     pub affix: [u64; 6],
     /// Hash of the core's last two letters (cores of 3+ letters), else 0.
@@ -309,7 +307,7 @@ pub fn add_morph(out: &mut [TokInfo], words: &[Vec<khabar_morph::Word>]) {
 }
 
 /// Corpus lexicon: normalised core → packed statistics code.
-pub type CorpusLex = HashMap<String, u64>;
+pub type CorpusLex = HashMap<String, u32>;
 
 fn ratio5(k: u32, n: u32) -> u32 {
     if k == 0 {
@@ -331,7 +329,7 @@ fn ratio5(k: u32, n: u32) -> u32 {
 /// Pack counts [total, with article, after a person trigger, after a place
 /// trigger, after an organisation trigger, with another proclitic, next to a
 /// gazetteer person name, after a place preposition] into a code.
-pub fn corpus_code(c: &[u32; 8]) -> u64 {
+pub fn corpus_code(c: &[u32; 8]) -> u32 {
     let n = c[0];
     let fb = match n {
         0..=4 => 1,
@@ -341,13 +339,13 @@ pub fn corpus_code(c: &[u32; 8]) -> u64 {
         500..=1999 => 5,
         _ => 6,
     };
-    (fb | ratio5(c[1], n) << 3
+    fb | ratio5(c[1], n) << 3
         | ratio5(c[2], n) << 6
         | ratio5(c[3], n) << 9
         | ratio5(c[4], n) << 12
         | ratio5(c[5], n) << 15
         | ratio5(c[6], n) << 18
-        | ratio5(c[7], n) << 21) as u64
+        | ratio5(c[7], n) << 21
 }
 
 fn kind_code(k: TokenKind) -> u8 {
@@ -639,7 +637,7 @@ pub struct OwnKey {
     h_shape: u64,
     h_lemma: u64,
     affix: [u64; 6],
-    cstat: u64,
+    cstat: u32,
     useq: u32,
     gaz: u8,
     gaz1: u8,
@@ -862,19 +860,21 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
         own_cstat(cs, out);
     }
     if omit.keeps(omit::CORPUS_CONTEXT) {
-        out.push(mix(159, ((at(-1).cstat >> 3) & 7) | (((at(1).cstat >> 3) & 7) * 8)));
-        out.push(mix(160, ((at(-1).cstat >> 6) & 7) | (((at(1).cstat >> 6) & 7) * 8)));
-        out.push(mix(161, ((at(-1).cstat >> 18) & 7) | (((at(1).cstat >> 18) & 7) * 8)));
+        out.push(mix(159, ((at(-1).cstat >> 3) & 7) as u64 | (((at(1).cstat >> 3) & 7) as u64 * 8)));
+        out.push(mix(160, ((at(-1).cstat >> 6) & 7) as u64 | (((at(1).cstat >> 6) & 7) as u64 * 8)));
+        out.push(mix(161, ((at(-1).cstat >> 18) & 7) as u64 | (((at(1).cstat >> 18) & 7) as u64 * 8)));
     }
     // distributional code: bits 24..31 of the lexicon code, 0 = none (word
     // classes of train::cluster_codes: coarse class << 4 | fine class; or the
-    // experimental SimHash code, bit 31 = present); or the hierarchical class
-    // of train::fine_codes in bits 32..63
-    if own {
-        own_classes(cs, out);
+    // experimental SimHash code, bit 31 = present)
+    let sim = |x: &TokInfo| -> u64 { (x.cstat >> 24) as u64 };
+    let sc = sim(t);
+    if own && sc != 0 {
+        own_sim(sc, cs, out);
     }
-    if omit.keeps(omit::CLASS_PAIR) {
-        class_pairs(at(-1).cstat, cs, at(1).cstat, out);
+    if omit.keeps(omit::CLASS_PAIR) && (sc != 0 || sim(at(-1)) != 0 || sim(at(1)) != 0) {
+        out.push(mix(174, sim(at(-1)) << 8 | sc));
+        out.push(mix(175, sc << 8 | sim(at(1))));
     }
     // morphology (only when the tagger's analysis was given)
     if t.upos != 0 {
@@ -896,7 +896,7 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
             out.push(mix(191, pair(at(1).h_lemma, 2)));
         }
         if own {
-            out.push(mix(192, u(t) << 8 | (t.cstat & 7)));
+            out.push(mix(192, u(t) << 8 | (t.cstat & 7) as u64));
         }
     }
     // document-level: triggers seen before this core anywhere in the document
@@ -922,85 +922,32 @@ fn own_tail(t: &TokInfo, out: &mut Vec<u64>) {
         }
     }
     own_cstat(t.cstat, out);
-    own_classes(t.cstat, out);
+    let sc = (t.cstat >> 24) as u64;
+    if sc != 0 {
+        own_sim(sc, t.cstat, out);
+    }
     if t.upos != 0 {
         own_morph(t, out);
-        out.push(mix(192, (t.upos as u64) << 8 | (t.cstat & 7)));
-    }
-}
-
-/// The hierarchical word class of a lexicon code (bits 32..63; 0: none):
-/// `1 << 4L | path`, with 4 bits of path per level (see
-/// `train::fine_codes`), so the class at any level is a right shift of it.
-#[inline]
-pub fn fine_code(cs: u64) -> u64 {
-    cs >> 32
-}
-
-/// Levels of a hierarchical class code (0 for none).
-#[inline]
-fn fine_levels(code: u64) -> u32 {
-    (63 - code.leading_zeros().min(63)) / 4
-}
-
-/// The class of a hierarchical code at `level` (1 = the coarsest; codes with
-/// fewer levels are returned whole).
-#[inline]
-pub fn fine_prefix(code: u64, level: u32) -> u64 {
-    code >> (4 * fine_levels(code).saturating_sub(level))
-}
-
-/// Level of the hierarchical classes in the class-pair features.
-const FINE_PAIR_LEVEL: u32 = 2;
-
-/// The core's own word class features: the k-means class (bits 24..31) or the
-/// hierarchical class (bits 32..63) at every level.
-fn own_classes(cs: u64, out: &mut Vec<u64>) {
-    let sc = (cs >> 24) & 0xFF;
-    if sc != 0 {
-        own_sim(sc, cs, out);
-    }
-    let fc = fine_code(cs);
-    if fc != 0 {
-        for l in 1..=fine_levels(fc) {
-            out.push(mix(200 + l as u64, fine_prefix(fc, l)));
-        }
-        out.push(mix(209, fine_prefix(fc, FINE_PAIR_LEVEL) << 4 | (cs & 7)));
-    }
-}
-
-/// Class pairs of the token (code `c`) with its left (`l`) and right (`r`)
-/// neighbours: the k-means classes when one of the three has one, else the
-/// hierarchical ones at [`FINE_PAIR_LEVEL`].
-fn class_pairs(l: u64, c: u64, r: u64, out: &mut Vec<u64>) {
-    let sim = |x: u64| (x >> 24) & 0xFF;
-    let sc = sim(c);
-    if sc != 0 || sim(l) != 0 || sim(r) != 0 {
-        out.push(mix(174, sim(l) << 8 | sc));
-        out.push(mix(175, sc << 8 | sim(r)));
-    } else if fine_code(l) | fine_code(c) | fine_code(r) != 0 {
-        let p = |x: u64| fine_prefix(fine_code(x), FINE_PAIR_LEVEL);
-        out.push(mix(210, p(l) << 16 | p(c)));
-        out.push(mix(211, p(c) << 16 | p(r)));
+        out.push(mix(192, (t.upos as u64) << 8 | (t.cstat & 7) as u64));
     }
 }
 
 /// Corpus statistics of the core itself.
-fn own_cstat(cs: u64, out: &mut Vec<u64>) {
-    out.push(mix(150, cs & 0xFF_FFFF));
+fn own_cstat(cs: u32, out: &mut Vec<u64>) {
+    out.push(mix(150, (cs & 0xFF_FFFF) as u64));
     for (k, sh) in [3u32, 6, 9, 12, 15, 18, 21].iter().enumerate() {
-        out.push(mix(151 + k as u64, (cs >> sh) & 7));
+        out.push(mix(151 + k as u64, ((cs >> sh) & 7) as u64));
     }
-    out.push(mix(147, cs & 7));
-    out.push(mix(158, ((cs >> 3) & 7) | (((cs >> 6) & 7) * 8)));
+    out.push(mix(147, (cs & 7) as u64));
+    out.push(mix(158, ((cs >> 3) & 7) as u64 | (((cs >> 6) & 7) as u64 * 8)));
 }
 
 /// The core's own distributional code `sc`.
-fn own_sim(sc: u64, cs: u64, out: &mut Vec<u64>) {
+fn own_sim(sc: u64, cs: u32, out: &mut Vec<u64>) {
     out.push(mix(170, sc >> 4));
     out.push(mix(171, sc >> 2));
     out.push(mix(172, sc));
-    out.push(mix(173, sc << 4 | (cs & 7)));
+    out.push(mix(173, sc << 4 | (cs & 7) as u64));
 }
 
 /// The token's own part of speech, word sequence and lemma.
@@ -1227,8 +1174,8 @@ mod tests {
         (
             (0u64..4, 0u64..4, 0u64..4, 0u64..3, 0u64..3),
             proptest::array::uniform6(0u64..3),
-            (any::<u64>(), 0u32..8, 0u8..32, 0u8..16, 0u8..4),
-            (0u8..3, 0u8..4, 0u64..3, 0u8..3),
+            (any::<u32>(), 0u32..8, 0u8..32, 0u8..16, 0u8..4),
+            (0u8..3, 0u8..4, 0u64..3, 0u8..2),
         )
             .prop_map(|((n, p, c, sh, l), affix, (cstat, useq, gaz, gaz1, upos), (kind_code, trigger, suf2, cstat_zero))| {
                 TokInfo {
@@ -1239,11 +1186,7 @@ mod tests {
                     h_shape: sh,
                     h_lemma: l,
                     affix,
-                    cstat: match cstat_zero {
-                        1 => cstat & 0x00FF_FFFF,
-                        2 => cstat & 0xFFFF_FFFF,
-                        _ => cstat,
-                    },
+                    cstat: if cstat_zero == 1 { cstat & 0x00FF_FFFF } else { cstat },
                     useq,
                     gaz,
                     gaz1,

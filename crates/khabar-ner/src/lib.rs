@@ -26,7 +26,6 @@
 #![allow(clippy::needless_range_loop)]
 
 mod canonical;
-mod classes;
 mod clitic;
 mod data;
 mod eval;
@@ -45,7 +44,6 @@ use khabar_text::{split_sentences, tokenize, Sentence, Token, TokenKind};
 use serde::{Deserialize, Serialize};
 
 pub use crate::canonical::{display_form, key as canonical_key};
-pub use crate::classes::FineClasses;
 pub use crate::clitic::{analyse as analyse_clitics, Clitics};
 pub use crate::data::{parse_bio, parse_tag, read_bio, read_wojood, wojood_type, GoldSentence, Tag, WojoodGpeOrg};
 pub use crate::eval::{evaluate, evaluate_sentences, gold_text, score_entities, EvalReport, Prf};
@@ -287,14 +285,14 @@ impl NerModel {
                 }
                 "#F" => {
                     if let Some((w, c)) = line.split_once('\t') {
-                        if let Ok(c) = c.parse::<u64>() {
+                        if let Ok(c) = c.parse::<u32>() {
                             forms.insert(w.to_string(), c);
                         }
                     }
                 }
                 "#C" => {
                     if let Some((w, c)) = line.split_once('\t') {
-                        if let Ok(c) = c.parse::<u64>() {
+                        if let Ok(c) = c.parse::<u32>() {
                             lex.insert(w.to_string(), c);
                         }
                     }

@@ -70,13 +70,6 @@ pub struct TrainOptions {
     /// over left/right neighbour counts in the corpus, see [`cluster_codes`])
     /// as features; replaces `simhash`.
     pub clusters: bool,
-    /// Hierarchical word classes from PPMI + SVD vectors of the corpus (see
-    /// [`crate::FineClasses`]); when set they replace `clusters`. Off by
-    /// default: no variant tried raised the dev mean (models/NER.md, session 14).
-    pub fine_classes: Option<crate::FineClasses>,
-    /// With `fine_classes`: keep the k-means classes too (their features and
-    /// class pairs; the hierarchical classes add their own features).
-    pub keep_kmeans: bool,
     /// Shuffling seeds whose weight tables are averaged (1: a single model).
     pub seeds: usize,
     /// Stack a second pass on jackknifed first-pass labels and document label statistics.
@@ -126,8 +119,6 @@ impl Default for TrainOptions {
             seeds: 1,
             simhash: false,
             clusters: true,
-            fine_classes: None,
-            keep_kmeans: false,
             refit_with_dev: true,
             corpus: Some(d.join("news/saudinewsnet.jsonl.gz")),
             corpus_min: 3,
@@ -509,8 +500,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
     let (mut lex, forms, sim) = match &opts.corpus {
         Some(p) => {
             let clean = (opts.gaz_clean_share > 0.0).then_some((opts.gaz_clean_min, opts.gaz_clean_share));
-            let codes = if opts.fine_classes.is_some() && !opts.keep_kmeans { 0 } else { opts.simhash as u8 | (opts.clusters as u8) << 1 };
-            let r = corpus_lex(p, opts.corpus_min, &mut gaz, codes, opts.fine_classes, clean)?;
+            let r = corpus_lex(p, opts.corpus_min, &mut gaz, opts.simhash as u8 | (opts.clusters as u8) << 1, clean)?;
             if opts.verbose && clean.is_some() {
                 let n = gaz.map.values().filter(|b| **b & crate::features::G_COMMON != 0).count();
                 eprintln!("gazetteer: {n} person entries marked as ordinary words");
@@ -526,7 +516,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
         }
     }
     if opts.verbose {
-        eprintln!("corpus lexicon: {} words, {} with a word class ({:.1}s)", lex.len(), sim.len(), t0.elapsed().as_secs_f64());
+        eprintln!("corpus lexicon: {} words ({:.1}s)", lex.len(), t0.elapsed().as_secs_f64());
     }
     let data = build_docs(&docs, &gaz, &lex, opts.morph);
     let ntok: usize = data.iter().flat_map(|d| d.gold.iter()).map(|g| g.len()).sum();
@@ -653,10 +643,7 @@ fn jackknife(data: &[DocData], f1: &[DocFeats], opts: &TrainOptions, epochs: usi
 /// Also returns the counts of whole normalised words (count ≥ `min`), used to
 /// decide whether a name starts after a proclitic-looking letter.
 /// With `codes` 1, also distributional codes (see [`simhash_codes`]); with
-/// `codes` 2, word classes (see [`cluster_codes`]); with `fine`, the
-/// hierarchical classes of [`crate::classes::fine_codes`] instead. The third
-/// map holds each word's class code shifted to start at bit 24 of the
-/// lexicon code (the hierarchical codes start at bit 32).
+/// `codes` 2, word classes (see [`cluster_codes`]).
 ///
 /// With `clean = Some((min_count, share))`, first removes the person bit of
 /// the one-word person entries of `gaz` that are ordinary words, see
@@ -666,7 +653,6 @@ pub fn corpus_lex(
     min: u32,
     gaz: &mut Gazetteer,
     codes: u8,
-    fine: Option<crate::FineClasses>,
     clean: Option<(u32, f64)>,
 ) -> Result<(CorpusLex, CorpusLex, CorpusLex)> {
     use std::io::BufRead;
@@ -727,26 +713,21 @@ pub fn corpus_lex(
             continue;
         }
         if let Some(f) = k.strip_prefix('=') {
-            forms.insert(f.to_string(), c[0] as u64);
+            forms.insert(f.to_string(), c[0]);
         } else {
             // a word without proclitics is its own core: its whole-word count is c[0] minus clitic-bearing uses
             let bare = c[0].saturating_sub(c[1] + c[5]);
             if bare >= min {
-                forms.insert(k.clone(), forms.get(&k).copied().unwrap_or(0) + bare as u64);
+                forms.insert(k.clone(), forms.get(&k).copied().unwrap_or(0) + bare);
             }
             lex.insert(k, corpus_code(&c));
         }
     }
-    let mut sim = match codes {
+    let sim = match codes {
         2 | 3 => cluster_codes(&bodies, gaz, &lex),
         1 => simhash_codes(&bodies, gaz, &lex),
         _ => CorpusLex::default(),
     };
-    if let Some(fc) = fine {
-        for (w, c) in crate::classes::fine_codes(&bodies, gaz, &lex, &fc) {
-            *sim.entry(w).or_insert(0) |= c << 8;
-        }
-    }
     Ok((lex, forms, sim))
 }
 
@@ -979,7 +960,7 @@ pub fn cluster_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> Cor
             code[i] = ((c as u32 + 1) << 4) | f as u32;
         }
     }
-    words.into_iter().zip(code).map(|((_, w, _), c)| (w, c as u64)).collect()
+    words.into_iter().zip(code).map(|((_, w, _), c)| (w, c)).collect()
 }
 
 /// Distributional codes: for every core seen at least 20 times, a 7-bit
@@ -1047,7 +1028,7 @@ fn simhash_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> CorpusL
                     code |= 1 << k;
                 }
             }
-            (w, code as u64)
+            (w, code)
         })
         .collect()
 }

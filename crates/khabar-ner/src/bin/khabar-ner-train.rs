@@ -2,7 +2,6 @@
 //!
 //! Usage: khabar-ner-train [--out models/ner.bin] [--epochs N] [--bits B] [--no-doc]
 //!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-morph] [--no-corpus] [--with-aqmar] [--with-wojood] [--wojood-all] [--wojood-gpe-org loc|keep|drop] [--wojood-o-heads] [--dev-block K] [--no-gazetteers] [--no-test] [--omit GROUP,GROUP…]
-//!        [--fine-classes] [--fc-keep-kmeans] [--fc-min-bucket B] [--fc-assign-bucket B] [--fc-ctx N] [--fc-window W] [--fc-dim D] [--fc-levels L] [--fc-branch K]
 //!        [--data /work/shared/data] [--speed FILE]
 //!        khabar-ner-train --model FILE --eval GOLD [--eval GOLD …] [--omit GROUP,…]   (score a model, no training;
 //!        --omit here runs it without those groups too, an ablation without retraining)
@@ -44,31 +43,6 @@ fn main() {
             }
             "--clusters" => opts.clusters = true,
             "--no-clusters" => opts.clusters = false,
-            "--fine-classes" => opts.fine_classes = Some(opts.fine_classes.unwrap_or_default()),
-            "--fc-keep-kmeans" => {
-                opts.fine_classes = Some(opts.fine_classes.unwrap_or_default());
-                opts.keep_kmeans = true;
-            }
-            "--fc-min-bucket" | "--fc-assign-bucket" | "--fc-ctx" | "--fc-window" | "--fc-dim" | "--fc-levels" | "--fc-branch" => {
-                let mut fc = opts.fine_classes.unwrap_or_default();
-                let v: usize = match args.next().and_then(|x| x.parse().ok()) {
-                    Some(v) => v,
-                    None => {
-                        eprintln!("{a} needs a number");
-                        std::process::exit(2);
-                    }
-                };
-                match a.as_str() {
-                    "--fc-min-bucket" => fc.min_bucket = v as u64,
-                    "--fc-assign-bucket" => fc.assign_bucket = v as u64,
-                    "--fc-ctx" => fc.ctx = v,
-                    "--fc-window" => fc.window = v,
-                    "--fc-dim" => fc.dim = v,
-                    "--fc-levels" => fc.levels = v as u32,
-                    _ => fc.branch = v,
-                }
-                opts.fine_classes = Some(fc);
-            }
             "--seed" => opts.seed = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.seed),
             "--seeds" => opts.seeds = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.seeds),
             "--no-corpus" => opts.corpus = None,
