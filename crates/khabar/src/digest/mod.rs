@@ -122,8 +122,10 @@ pub struct DigestOptions {
     /// (0: lemmas; 1: stems; 2: stems, but a name is only covered by chosen names and by the
     /// same lemmas, so روسيا is not covered by the adjective of صناعة روسية).
     pub stem_redundancy: f32,
-    /// After the greedy choice, a shown keyphrase (not a name) whose words are all in the other
-    /// shown keyphrases — chosen after it — is dropped and the next one moves up (0: off).
+    /// After the greedy choice, a keyphrase among the first [`COVER_WINDOW`] shown (not a name)
+    /// whose words are all in the other phrases of that window — chosen after it — is dropped and
+    /// the next one moves up (0: off). The window does not depend on `keyphrases`, so a longer
+    /// list extends a shorter one.
     pub cover_later: f32,
     /// Keyphrases from a source credit or dateline opener (`(CNN)--`, `أحمد علي- سبق- القاهرة:`):
     /// 0 keeps them, 1 drops every mention inside the opener, 2 keeps the place after its last dash.
@@ -1243,77 +1245,109 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions, sen
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.mentions[0].start.cmp(&b.1.mentions[0].start)));
-    let mut chosen: Vec<(CoverWords, bool)> = Vec::new();
     let entity_only = options.stem_redundancy >= 2.0;
-    let mut out = Vec::new();
+    let mut greedy =
+        Greedy { scored: &scored, taken: vec![false; scored.len()], chosen: Vec::new(), entity_only, redundancy: options.redundancy };
+    // The greedy list (independent of how many keyphrases are asked for), then the later
+    // cover judged over its first `COVER_WINDOW` shown phrases only, so that the list for
+    // k keyphrases is a prefix of the list for any k' > k.
     let want = options.keyphrases.max(20);
-    let mut taken = vec![false; scored.len()];
-    while out.len() < want {
-        // The best phrase after the diversity discount: its score times the share of its
-        // words not yet in a chosen phrase, to the power R. Scores are sorted and the
-        // discount is at most 1, so the scan stops at the first score below the best so far.
+    let mut picks: Vec<(usize, f32)> = Vec::new();
+    let mut shown: Vec<usize> = Vec::new();
+    let mut fill = |picks: &mut Vec<(usize, f32)>, shown: &mut Vec<usize>, n: usize| {
+        while shown.len() < n {
+            let Some(p) = greedy.next() else { break };
+            shown.push(picks.len());
+            picks.push(p);
+        }
+    };
+    fill(&mut picks, &mut shown, want.max(COVER_WINDOW));
+    if options.cover_later > 0.0 {
+        // the lowest-ranked covered phrase goes first; every pass removes one phrase
+        while let Some(i) = {
+            let top: Vec<&(f32, &Group, CoverWords)> = shown.iter().take(COVER_WINDOW).map(|&p| &scored[picks[p].0]).collect();
+            (0..top.len()).rev().find(|&i| {
+                !top[i].1.mentions.iter().any(|m| m.entity)
+                    && top[i].2.iter().all(|w| top.iter().enumerate().any(|(j, t)| j != i && t.2.iter().any(|x| x.1 == w.1)))
+            })
+        } {
+            shown.remove(i);
+            fill(&mut picks, &mut shown, want.max(COVER_WINDOW));
+        }
+    }
+    shown
+        .iter()
+        .take(want)
+        .map(|&p| {
+            let (bi, score) = picks[p];
+            let g = scored[bi].1;
+            let mut spans: Vec<SpanRecord> = g.mentions.iter().map(|m| SpanRecord { start: m.start, end: m.end }).collect();
+            spans.sort_by_key(|s| (s.start, s.end));
+            spans.dedup();
+            KeyphraseRecord {
+                text: group_text(g),
+                lemma: g.mentions[0].display_lemma.clone(),
+                score: (score * 1000.0).round() / 1000.0,
+                spans,
+            }
+        })
+        .collect()
+}
+
+/// The later cover (`DigestOptions::cover_later`) and the summary's keyphrase coverage look at
+/// this many keyphrases whatever number is asked for (the default list's length), so that
+/// asking for more keyphrases extends the list instead of changing its top.
+pub const COVER_WINDOW: usize = 10;
+
+/// The greedy diversity choice over scored candidates (best first): each call gives the next
+/// phrase, the best by score × (share of its words not in a phrase already given)^R, with its
+/// discounted score; a phrase whose words are all in given phrases is skipped.
+struct Greedy<'s, 'm> {
+    scored: &'s [(f32, &'s Group<'m>, CoverWords<'s>)],
+    taken: Vec<bool>,
+    chosen: Vec<(&'s CoverWords<'s>, bool)>,
+    entity_only: bool,
+    redundancy: f32,
+}
+
+impl Greedy<'_, '_> {
+    fn next(&mut self) -> Option<(usize, f32)> {
+        // Scores are sorted and the discount is at most 1, so the scan stops at the first
+        // score below the best so far.
         let mut best: Option<(usize, f32)> = None;
-        for (i, (score, _, words)) in scored.iter().enumerate() {
-            if taken[i] {
+        for (i, (score, g, words)) in self.scored.iter().enumerate() {
+            if self.taken[i] {
                 continue;
             }
             if best.is_some_and(|b| *score <= b.1) {
                 break;
             }
-            let is_name = entity_only && scored[i].1.mentions.iter().any(|m| m.entity);
+            let is_name = self.entity_only && g.mentions.iter().any(|m| m.entity);
             let fresh = words
                 .iter()
                 .filter(|w| {
-                    !chosen.iter().any(
-                        |(c, c_name)| {
-                            if is_name && !c_name {
-                                c.iter().any(|x| x.0 == w.0)
-                            } else {
-                                c.iter().any(|x| x.1 == w.1)
-                            }
-                        },
-                    )
+                    !self
+                        .chosen
+                        .iter()
+                        .any(|(c, c_name)| if is_name && !c_name { c.iter().any(|x| x.0 == w.0) } else { c.iter().any(|x| x.1 == w.1) })
                 })
                 .count();
             if fresh == 0 {
                 // Every word is inside better phrases: never shown.
-                taken[i] = true;
+                self.taken[i] = true;
                 continue;
             }
-            let s = if options.redundancy > 0.0 {
-                *score * (fresh as f32 / words.len().max(1) as f32).powf(options.redundancy)
-            } else {
-                *score
-            };
+            let s = if self.redundancy > 0.0 { *score * (fresh as f32 / words.len().max(1) as f32).powf(self.redundancy) } else { *score };
             if best.is_none_or(|b| s > b.1) {
                 best = Some((i, s));
             }
         }
-        let Some((bi, score)) = best else {
-            break;
-        };
-        taken[bi] = true;
-        let (g, words) = (scored[bi].1, scored[bi].2.clone());
-        let text = group_text(g);
-        let mut spans: Vec<SpanRecord> = g.mentions.iter().map(|m| SpanRecord { start: m.start, end: m.end }).collect();
-        spans.sort_by_key(|s| (s.start, s.end));
-        spans.dedup();
-        chosen.push((words, g.mentions.iter().any(|m| m.entity)));
-        out.push(KeyphraseRecord { text, lemma: g.mentions[0].display_lemma.clone(), score: (score * 1000.0).round() / 1000.0, spans });
+        let (bi, s) = best?;
+        self.taken[bi] = true;
+        let (_, g, words) = &self.scored[bi];
+        self.chosen.push((words, g.mentions.iter().any(|m| m.entity)));
+        Some((bi, s))
     }
-    if options.cover_later > 0.0 {
-        // the lowest-ranked covered phrase goes first; every pass removes one phrase
-        while let Some(i) = {
-            let top = options.keyphrases.min(out.len());
-            (0..top)
-                .rev()
-                .find(|&i| !chosen[i].1 && chosen[i].0.iter().all(|w| (0..top).any(|j| j != i && chosen[j].0.iter().any(|x| x.1 == w.1))))
-        } {
-            out.remove(i);
-            chosen.remove(i);
-        }
-    }
-    out
 }
 
 /// A sparse tf-idf vector over interned word keys, sorted by key id.
@@ -1619,7 +1653,7 @@ fn sentence_scores(
         *entity_count.entry(e.canonical.as_str()).or_insert(0.0) += 1.0;
     }
     let entity_total: f32 = entity_count.values().sum();
-    let top_kp = &keyphrases[..keyphrases.len().min(options.keyphrases.max(10))];
+    let top_kp = &keyphrases[..keyphrases.len().min(COVER_WINDOW)];
     let kp_total: f32 = top_kp.iter().map(|k| k.score).sum();
     let mut kp_words: Vec<String> = Vec::new();
     let mut buf = String::new();
