@@ -7,7 +7,8 @@
 //! cut at entity boundaries so that every named entity is a candidate of its
 //! own; leading adjectives and function words at either edge are dropped, as
 //! are trailing adjectives too common to say anything (idf below
-//! [`DigestOptions::generic_adj_idf`]). Mentions are grouped by the lemmas of
+//! [`DigestOptions::generic_adj_idf`]); an adjective that agrees with no noun of
+//! the run ends it, and dates and unknown words shaped like verbs are dropped. Mentions are grouped by the lemmas of
 //! their words (entities by their canonical name), shown in their most common
 //! surface form and scored
 //!
