@@ -292,6 +292,14 @@ proptest! {
             prop_assert_eq!(&x[s.start..s.end], s.text.as_str());
             prop_assert!(s.score.is_finite());
         }
+        // With the elided article trimmed (للدولة → دولة) the spans still slice the text.
+        let mut d = DigestOptions::default();
+        d.set_weights("trim_elided_article=1").unwrap();
+        let b = Analyzer::default().with_digest_options(d).analyze(&x);
+        prop_assert!(b.check_offsets(&x).is_ok());
+        for k in &b.keyphrases {
+            prop_assert!(k.spans.iter().any(|s| x[s.start..s.end] == k.text));
+        }
     }
 
     /// Asking for more keyphrases extends the list: the list for k is a prefix of the list
