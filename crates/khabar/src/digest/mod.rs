@@ -7,7 +7,8 @@
 //! cut at entity boundaries so that every named entity is a candidate of its
 //! own; leading adjectives and function words at either edge are dropped, as
 //! are trailing adjectives too common to say anything (idf below
-//! [`DigestOptions::generic_adj_idf`]). Mentions are grouped by the lemmas of
+//! [`DigestOptions::generic_adj_idf`]); an adjective that agrees with no noun of
+//! the run ends it, and dates and unknown words shaped like verbs are dropped. Mentions are grouped by the lemmas of
 //! their words (entities by their canonical name), shown in their most common
 //! surface form and scored
 //!
@@ -122,9 +123,25 @@ pub struct DigestOptions {
     /// (0: lemmas; 1: stems; 2: stems, but a name is only covered by chosen names and by the
     /// same lemmas, so روسيا is not covered by the adjective of صناعة روسية).
     pub stem_redundancy: f32,
-    /// After the greedy choice, a shown keyphrase (not a name) whose words are all in the other
-    /// shown keyphrases — chosen after it — is dropped and the next one moves up (0: off).
+    /// After the greedy choice, a keyphrase among the first [`COVER_WINDOW`] shown (not a name)
+    /// whose words are all in the other phrases of that window — chosen after it — is dropped and
+    /// the next one moves up (0: off). The window does not depend on `keyphrases`, so a longer
+    /// list extends a shorter one.
     pub cover_later: f32,
+    /// Whether an adjective outside a name joins a phrase only when it agrees with one of the
+    /// phrase's nouns in gender and definiteness ([`agrees`]; from the word forms: ال, the
+    /// teh marbuta ending); else the phrase ends before it (0: off).
+    pub agreement: f32,
+    /// Whether a one-word candidate outside names that the tagger marks X (not known) and that
+    /// has the shape of an imperfect verb (ي، ت، ن + at least three letters: يستدير) is dropped (0: off).
+    pub drop_verb_shape: f32,
+    /// Whether a candidate outside names made only of calendar words ([`CALENDAR_NAMES`], with
+    /// [`CALENDAR_COMPANIONS`]: الخميس، يوم الأربعاء الماضي، كانون الثاني) is dropped (0: off).
+    pub drop_calendar: f32,
+    /// Whether a phrase's text and spans start after ل + an elided article (للدولة → دولة), as
+    /// entity spans do, instead of keeping لل (0, the default: off; with the three rules above it
+    /// lowered dev recall@10 beyond noise, docs/digest.md, session 14).
+    pub trim_elided_article: f32,
     /// Keyphrases from a source credit or dateline opener (`(CNN)--`, `أحمد علي- سبق- القاهرة:`):
     /// 0 keeps them, 1 drops every mention inside the opener, 2 keeps the place after its last dash.
     pub skip_credits: f32,
@@ -290,6 +307,10 @@ impl DigestOptions {
             "kp_model" => self.kp_model = v != 0.0,
             "stem_redundancy" => self.stem_redundancy = v,
             "cover_later" => self.cover_later = v,
+            "agreement" => self.agreement = v,
+            "drop_verb_shape" => self.drop_verb_shape = v,
+            "drop_calendar" => self.drop_calendar = v,
+            "trim_elided_article" => self.trim_elided_article = v,
             "skip_credits" => self.skip_credits = v,
             "entity_tf_power" => self.entity_tf_power = v,
             "entity_min_mentions" => self.entity_min_mentions = v as usize,
@@ -348,6 +369,10 @@ impl Default for DigestOptions {
             kp: KP_WEIGHTS,
             stem_redundancy: 2.0,
             cover_later: 1.0,
+            agreement: 1.0,
+            drop_verb_shape: 1.0,
+            drop_calendar: 1.0,
+            trim_elided_article: 0.0,
             skip_credits: 1.0,
             entity_tf_power: -1.0,
             entity_min_mentions: 2,
@@ -385,6 +410,76 @@ struct Word {
     index: usize,
     upos: Upos,
     key: String,
+    /// Gender and definiteness as far as the form shows them.
+    agr: Agr,
+}
+
+/// What a word's form shows of its gender and definiteness (None: unknown). Only what agreement
+/// needs: `fem` is `Some` only for a singular form (a plural or dual agrees with either).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Agr {
+    fem: Option<bool>,
+    def: Option<bool>,
+}
+
+/// Common feminine nouns without a feminine ending (word keys): a feminine adjective agrees with them.
+const FEMININE_NOUNS: [&str; 24] = [
+    "حرب", "ارض", "شمس", "نار", "دار", "سوق", "نفس", "عين", "يد", "رجل", "بئر", "ريح", "روح", "حال", "كاس", "طريق", "قدم", "اذن", "سن",
+    "ساق", "كتف", "ذراع", "فاس", "سكين",
+];
+
+static FEMININE_NOUN_KEYS: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| key_set(&FEMININE_NOUNS));
+
+/// The gender and definiteness a word's form shows (`key`: its lemma's [`word_key`]). Definite:
+/// it starts with ال. Feminine: a singular with teh marbuta (its form without ال is its lemma,
+/// or, for an adjective, any form in ة). Masculine: a singular without it (the form is the
+/// lemma) that is not one of [`FEMININE_NOUNS`] nor an elative (أفعل: الدولة الأكبر). Plural and
+/// dual endings, alef maqsura and hamza endings, and proper nouns: unknown.
+fn agreement_of(form: &str, key: &str, upos: Upos) -> Agr {
+    if !matches!(upos, Upos::Noun | Upos::Adj) {
+        return Agr::default();
+    }
+    let bare: String = form.chars().filter(|c| !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')).collect();
+    let def = bare.starts_with("ال") && bare.chars().count() > 3;
+    let body = if def { &bare["ال".len()..] } else { bare.as_str() };
+    let norm = khabar_text::normalize(body, khabar_text::Profile::Search);
+    let singular = norm == key;
+    let fem = if body.ends_with('ة') {
+        (singular || upos == Upos::Adj).then_some(true)
+    } else if ["ى", "اء", "ات", "ون", "ين", "ان", "ه"].iter().any(|e| body.ends_with(e))
+        || !singular
+        || (upos == Upos::Noun && FEMININE_NOUN_KEYS.contains(key))
+        || (upos == Upos::Adj && body.chars().count() == 4 && body.starts_with(['أ', 'ا']))
+    {
+        None
+    } else {
+        Some(false)
+    };
+    Agr { fem, def: Some(def) }
+}
+
+/// Whether an adjective (`adj`) can modify one of the nouns of `run`. Against a noun, two
+/// clashes count, each only where the forms leave no doubt: an indefinite adjective after a
+/// definite noun (one with ال, or whose idafa chain in the run has it: العسل الطبيعي مفيد, a
+/// predicate), and a gender the noun does not have when the adjective before it in the run
+/// showed the other gender (الرئيس الروسي النادرة: نادرة modifies an earlier noun). An indefinite
+/// noun before a definite adjective is not a clash: the tagger marks many idafa genitives
+/// ADJ (وزارة الداخلية). A run without nouns, or with a noun of unknown features, accepts it.
+fn agrees(run: &[Word], adj: Agr) -> bool {
+    let nouns: Vec<usize> = (0..run.len()).filter(|&i| matches!(run[i].upos, Upos::Noun | Upos::Propn)).collect();
+    if nouns.is_empty() {
+        return true;
+    }
+    let differ = |a: Option<bool>, b: Option<bool>| matches!((a, b), (Some(x), Some(y)) if x != y);
+    // The gender shown by the adjective before this one (after the last noun).
+    let prev_fem = run.iter().rev().take_while(|w| w.upos == Upos::Adj).find_map(|w| w.agr.fem);
+    let gender_shift = differ(prev_fem, adj.fem);
+    nouns.iter().enumerate().any(|(n, &i)| {
+        let definite = nouns[n..].iter().any(|&j| run[j].agr.def == Some(true));
+        let def_clash = definite && adj.def == Some(false);
+        let gender_clash = gender_shift && differ(run[i].agr.fem, adj.fem);
+        !def_clash && !gender_clash
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -594,7 +689,15 @@ fn mentions(
             for (wi, (upos, key)) in tw.iter().enumerate() {
                 // Inside a name every word but the function words (clitics) counts.
                 if upos.nominal() || (ent.is_some() && !is_function_key(key) && a.tokens[ti].kind != TokenKind::Punct) {
-                    run.push(Word { token: ti, index: wi, upos: *upos, key: key.clone() });
+                    let agr = match a.tokens[ti].words.get(wi) {
+                        Some(w) if options.agreement > 0.0 && ent.is_none() => agreement_of(&w.form, key, *upos),
+                        _ => Agr::default(),
+                    };
+                    if options.agreement > 0.0 && ent.is_none() && *upos == Upos::Adj && !agrees(&run, agr) {
+                        // The adjective modifies a noun outside the run (زيارة … النادرة): end the phrase.
+                        flush(a, text, &mut run, run_entity, si, idf, options, &mut out);
+                    }
+                    run.push(Word { token: ti, index: wi, upos: *upos, key: key.clone(), agr });
                 } else {
                     flush(a, text, &mut run, run_entity, si, idf, options, &mut out);
                 }
@@ -913,8 +1016,10 @@ fn short_quotes(a: &Analysis) -> Vec<(usize, usize)> {
 }
 
 /// Byte range of word `w` of token `t`: the token without its leading and
-/// trailing clitic words when their forms can be found in its surface.
-fn word_range(t: &TokenRecord, first: usize, last: usize) -> (usize, usize) {
+/// trailing clitic words when their forms can be found in its surface. With
+/// `elided`, ل + an article whose alef is elided (للدولة = ل + الدولة) starts
+/// after لل (دولة), as entity spans do; without it لل is kept.
+fn word_range(t: &TokenRecord, first: usize, last: usize, elided: bool) -> (usize, usize) {
     let mut start = t.start;
     let mut end = t.end;
     if t.words.len() > 1 {
@@ -928,7 +1033,14 @@ fn word_range(t: &TokenRecord, first: usize, last: usize) -> (usize, usize) {
         // Keep لل: a stripped ل must leave the next word's first letter.
         if let (Some(next), Some(c)) = (t.words.get(first), rest.chars().next()) {
             if first > 0 && !next.form.starts_with(c) {
-                rest = &t.text;
+                // ل + الدولة is written للدولة: the article's ل stays, so the word starts after it
+                // (دولة). ل + اللجنة is written للجنة: the article is gone, the word is لجنة.
+                let bare = next.form.strip_prefix("ال").filter(|_| elided && t.words[first - 1].form == "ل");
+                rest = match (bare.and_then(|b| b.chars().next()), rest.strip_prefix('ل')) {
+                    (Some(b), _) if b == c => rest,
+                    (Some(b), Some(r)) if r.starts_with(b) => r,
+                    _ => &t.text,
+                };
             }
         }
         start = t.end - rest.len();
@@ -945,6 +1057,96 @@ fn word_range(t: &TokenRecord, first: usize, last: usize) -> (usize, usize) {
         end = start + tail.len();
     }
     (start, end)
+}
+
+/// Weekday and month names (Gregorian and Levantine/Syriac), general Arabic calendar words: a
+/// phrase made only of them and [`CALENDAR_COMPANIONS`] is a date, not a keyphrase. آب (August)
+/// is left out (after normalisation it is أب, father); Hijri months are left out too (رمضان،
+/// ذو الحجة name seasons that are news topics, محرم، صفر، رجب are also ordinary words and names).
+pub const CALENDAR_NAMES: [&str; 30] = [
+    "الأحد",
+    "الاثنين",
+    "الإثنين",
+    "الثلاثاء",
+    "الأربعاء",
+    "الخميس",
+    "الجمعة",
+    "السبت",
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يونيه",
+    "يوليو",
+    "يوليه",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+    "كانون",
+    "شباط",
+    "آذار",
+    "نيسان",
+    "أيار",
+    "حزيران",
+    "تموز",
+    "أيلول",
+];
+
+/// Words that make a date with a [`CALENDAR_NAMES`] word (يوم الخميس، الأربعاء الماضي، تشرين الأول).
+pub const CALENDAR_COMPANIONS: [&str; 22] = [
+    "تشرين",
+    "يوم",
+    "صباح",
+    "مساء",
+    "ليلة",
+    "ظهر",
+    "عصر",
+    "فجر",
+    "شهر",
+    "مطلع",
+    "منتصف",
+    "أواخر",
+    "أوائل",
+    "نهاية",
+    "بداية",
+    "الماضي",
+    "المقبل",
+    "القادم",
+    "الحالي",
+    "الجاري",
+    "الأول",
+    "الثاني",
+];
+
+static CALENDAR_NAME_KEYS: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| key_set(&CALENDAR_NAMES));
+static CALENDAR_COMPANION_KEYS: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| {
+    key_set(&CALENDAR_COMPANIONS).into_iter().chain(key_set(&["ماضي", "مقبل", "قادم", "حالي", "جاري", "اول", "ثاني"])).collect()
+});
+
+/// Whether a phrase is a date: a weekday or month name, with only calendar companions around it.
+fn is_calendar(words: &[Word]) -> bool {
+    words.iter().any(|w| CALENDAR_NAME_KEYS.contains(w.key.as_str()))
+        && words.iter().all(|w| CALENDAR_NAME_KEYS.contains(w.key.as_str()) || CALENDAR_COMPANION_KEYS.contains(w.key.as_str()))
+}
+
+/// Whether word `wi` of token `t` is an unknown word (tagged X) with the shape of an imperfect
+/// verb of a derived form: the prefix ي، ت or ن, then ست، ت or ن (forms X, V, VI, VII, VIII:
+/// يستدير، يتناول، ينطلق), five letters or more, not ending in ا، و، ه، ة or ى (تنزانيا،
+/// نتنياهو are names). Names such as تويتر، نادي do not have the shape.
+fn verb_shaped(t: &TokenRecord, wi: usize) -> bool {
+    let Some(w) = t.words.get(wi) else { return false };
+    if w.upos != "X" {
+        return false;
+    }
+    let letters: Vec<char> = w.form.chars().filter(|c| ('\u{0621}'..='\u{064A}').contains(c)).collect();
+    letters.len() >= 5
+        && matches!(letters[0], 'ي' | 'ت' | 'ن')
+        && (matches!(letters[1], 'ت' | 'ن') || (letters[1] == 'س' && letters[2] == 'ت'))
+        && !matches!(letters[letters.len() - 1], 'ا' | 'و' | 'ه' | 'ة' | 'ى')
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -971,6 +1173,12 @@ fn flush(
         while words.len() > 1 && words.last().is_some_and(|w| w.upos == Upos::Adj && idf.idf(&w.key) < options.generic_adj_idf) {
             words.pop();
         }
+        if options.drop_calendar > 0.0 && is_calendar(&words) {
+            return;
+        }
+        if options.drop_verb_shape > 0.0 && words.len() == 1 && verb_shaped(&a.tokens[words[0].token], words[0].index) {
+            return;
+        }
         let cap = options.max_words.max(1);
         if options.head_words > 0 && words.len() > options.head_words {
             // Its head noun phrase: the first words.
@@ -986,13 +1194,14 @@ fn flush(
     let (Some(first), Some(last)) = (words.first(), words.last()) else {
         return;
     };
+    let elided = options.trim_elided_article > 0.0;
     let (start, end) = match e {
         Some(e) => (e.start, e.end),
-        None if first.token == last.token => word_range(&a.tokens[first.token], first.index, last.index),
+        None if first.token == last.token => word_range(&a.tokens[first.token], first.index, last.index, elided),
         None => {
             let ft = &a.tokens[first.token];
-            let (s, _) = word_range(ft, first.index, ft.words.len().saturating_sub(1));
-            let (_, e) = word_range(&a.tokens[last.token], 0, last.index);
+            let (s, _) = word_range(ft, first.index, ft.words.len().saturating_sub(1), elided);
+            let (_, e) = word_range(&a.tokens[last.token], 0, last.index, elided);
             (s, e)
         }
     };
@@ -1243,77 +1452,109 @@ fn rank_keyphrases(mentions: &[Mention], idf: &Idf, options: &DigestOptions, sen
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.mentions[0].start.cmp(&b.1.mentions[0].start)));
-    let mut chosen: Vec<(CoverWords, bool)> = Vec::new();
     let entity_only = options.stem_redundancy >= 2.0;
-    let mut out = Vec::new();
+    let mut greedy =
+        Greedy { scored: &scored, taken: vec![false; scored.len()], chosen: Vec::new(), entity_only, redundancy: options.redundancy };
+    // The greedy list (independent of how many keyphrases are asked for), then the later
+    // cover judged over its first `COVER_WINDOW` shown phrases only, so that the list for
+    // k keyphrases is a prefix of the list for any k' > k.
     let want = options.keyphrases.max(20);
-    let mut taken = vec![false; scored.len()];
-    while out.len() < want {
-        // The best phrase after the diversity discount: its score times the share of its
-        // words not yet in a chosen phrase, to the power R. Scores are sorted and the
-        // discount is at most 1, so the scan stops at the first score below the best so far.
+    let mut picks: Vec<(usize, f32)> = Vec::new();
+    let mut shown: Vec<usize> = Vec::new();
+    let mut fill = |picks: &mut Vec<(usize, f32)>, shown: &mut Vec<usize>, n: usize| {
+        while shown.len() < n {
+            let Some(p) = greedy.next() else { break };
+            shown.push(picks.len());
+            picks.push(p);
+        }
+    };
+    fill(&mut picks, &mut shown, want.max(COVER_WINDOW));
+    if options.cover_later > 0.0 {
+        // the lowest-ranked covered phrase goes first; every pass removes one phrase
+        while let Some(i) = {
+            let top: Vec<&(f32, &Group, CoverWords)> = shown.iter().take(COVER_WINDOW).map(|&p| &scored[picks[p].0]).collect();
+            (0..top.len()).rev().find(|&i| {
+                !top[i].1.mentions.iter().any(|m| m.entity)
+                    && top[i].2.iter().all(|w| top.iter().enumerate().any(|(j, t)| j != i && t.2.iter().any(|x| x.1 == w.1)))
+            })
+        } {
+            shown.remove(i);
+            fill(&mut picks, &mut shown, want.max(COVER_WINDOW));
+        }
+    }
+    shown
+        .iter()
+        .take(want)
+        .map(|&p| {
+            let (bi, score) = picks[p];
+            let g = scored[bi].1;
+            let mut spans: Vec<SpanRecord> = g.mentions.iter().map(|m| SpanRecord { start: m.start, end: m.end }).collect();
+            spans.sort_by_key(|s| (s.start, s.end));
+            spans.dedup();
+            KeyphraseRecord {
+                text: group_text(g),
+                lemma: g.mentions[0].display_lemma.clone(),
+                score: (score * 1000.0).round() / 1000.0,
+                spans,
+            }
+        })
+        .collect()
+}
+
+/// The later cover (`DigestOptions::cover_later`) and the summary's keyphrase coverage look at
+/// this many keyphrases whatever number is asked for (the default list's length), so that
+/// asking for more keyphrases extends the list instead of changing its top.
+pub const COVER_WINDOW: usize = 10;
+
+/// The greedy diversity choice over scored candidates (best first): each call gives the next
+/// phrase, the best by score × (share of its words not in a phrase already given)^R, with its
+/// discounted score; a phrase whose words are all in given phrases is skipped.
+struct Greedy<'s, 'm> {
+    scored: &'s [(f32, &'s Group<'m>, CoverWords<'s>)],
+    taken: Vec<bool>,
+    chosen: Vec<(&'s CoverWords<'s>, bool)>,
+    entity_only: bool,
+    redundancy: f32,
+}
+
+impl Greedy<'_, '_> {
+    fn next(&mut self) -> Option<(usize, f32)> {
+        // Scores are sorted and the discount is at most 1, so the scan stops at the first
+        // score below the best so far.
         let mut best: Option<(usize, f32)> = None;
-        for (i, (score, _, words)) in scored.iter().enumerate() {
-            if taken[i] {
+        for (i, (score, g, words)) in self.scored.iter().enumerate() {
+            if self.taken[i] {
                 continue;
             }
             if best.is_some_and(|b| *score <= b.1) {
                 break;
             }
-            let is_name = entity_only && scored[i].1.mentions.iter().any(|m| m.entity);
+            let is_name = self.entity_only && g.mentions.iter().any(|m| m.entity);
             let fresh = words
                 .iter()
                 .filter(|w| {
-                    !chosen.iter().any(
-                        |(c, c_name)| {
-                            if is_name && !c_name {
-                                c.iter().any(|x| x.0 == w.0)
-                            } else {
-                                c.iter().any(|x| x.1 == w.1)
-                            }
-                        },
-                    )
+                    !self
+                        .chosen
+                        .iter()
+                        .any(|(c, c_name)| if is_name && !c_name { c.iter().any(|x| x.0 == w.0) } else { c.iter().any(|x| x.1 == w.1) })
                 })
                 .count();
             if fresh == 0 {
                 // Every word is inside better phrases: never shown.
-                taken[i] = true;
+                self.taken[i] = true;
                 continue;
             }
-            let s = if options.redundancy > 0.0 {
-                *score * (fresh as f32 / words.len().max(1) as f32).powf(options.redundancy)
-            } else {
-                *score
-            };
+            let s = if self.redundancy > 0.0 { *score * (fresh as f32 / words.len().max(1) as f32).powf(self.redundancy) } else { *score };
             if best.is_none_or(|b| s > b.1) {
                 best = Some((i, s));
             }
         }
-        let Some((bi, score)) = best else {
-            break;
-        };
-        taken[bi] = true;
-        let (g, words) = (scored[bi].1, scored[bi].2.clone());
-        let text = group_text(g);
-        let mut spans: Vec<SpanRecord> = g.mentions.iter().map(|m| SpanRecord { start: m.start, end: m.end }).collect();
-        spans.sort_by_key(|s| (s.start, s.end));
-        spans.dedup();
-        chosen.push((words, g.mentions.iter().any(|m| m.entity)));
-        out.push(KeyphraseRecord { text, lemma: g.mentions[0].display_lemma.clone(), score: (score * 1000.0).round() / 1000.0, spans });
+        let (bi, s) = best?;
+        self.taken[bi] = true;
+        let (_, g, words) = &self.scored[bi];
+        self.chosen.push((words, g.mentions.iter().any(|m| m.entity)));
+        Some((bi, s))
     }
-    if options.cover_later > 0.0 {
-        // the lowest-ranked covered phrase goes first; every pass removes one phrase
-        while let Some(i) = {
-            let top = options.keyphrases.min(out.len());
-            (0..top)
-                .rev()
-                .find(|&i| !chosen[i].1 && chosen[i].0.iter().all(|w| (0..top).any(|j| j != i && chosen[j].0.iter().any(|x| x.1 == w.1))))
-        } {
-            out.remove(i);
-            chosen.remove(i);
-        }
-    }
-    out
 }
 
 /// A sparse tf-idf vector over interned word keys, sorted by key id.
@@ -1619,7 +1860,7 @@ fn sentence_scores(
         *entity_count.entry(e.canonical.as_str()).or_insert(0.0) += 1.0;
     }
     let entity_total: f32 = entity_count.values().sum();
-    let top_kp = &keyphrases[..keyphrases.len().min(options.keyphrases.max(10))];
+    let top_kp = &keyphrases[..keyphrases.len().min(COVER_WINDOW)];
     let kp_total: f32 = top_kp.iter().map(|k| k.score).sum();
     let mut kp_words: Vec<String> = Vec::new();
     let mut buf = String::new();
