@@ -1082,9 +1082,8 @@ impl StoryEngine {
         for e in &entries {
             engine.count_df(e, true);
         }
-        // Derive with the df of the whole window without the article itself. (`n` is the
-        // engine's article count, still 0 here: as in session s13's build; see the report of s14.)
-        let n = engine.entries.len();
+        // Derive with the df of the whole window without the article itself (n = its size).
+        let n = entries.len();
         for (slot, mut e) in entries.into_iter().enumerate() {
             let slot = slot as u64;
             {

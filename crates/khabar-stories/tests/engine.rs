@@ -108,6 +108,12 @@ fn state_round_trips_and_assignment_continues() {
     assert_eq!(back.to_bytes(), bytes, "writing what was read gives the same bytes");
     let c = back.assign(features(&analyzer, &o, "rain-copy", "سيول في عسير", RAIN_COPY, T0 + 120));
     assert_eq!((c.dup_group.as_str(), c.story.as_str()), ("rain", "rain"));
+    // The new article takes a slot of its own: the articles read back are all still there
+    // (sessions s10–s14 numbered it from 0 again, over the first article read).
+    assert_eq!(back.stats().articles, 3);
+    for id in ["rain", "football", "rain-copy"] {
+        assert_eq!(back.assignment_of(id).map(|a| a.id), Some(id.to_owned()));
+    }
     // Damaged states are refused.
     assert!(StoryEngine::from_bytes(&bytes[..bytes.len() - 1]).is_err());
     let mut flipped = bytes.clone();
