@@ -7,18 +7,14 @@
 //!
 //! ```sh
 //! cargo run --release -p khabar-stories --example tune -- FEATURES.json GOLD.jsonl SOURCES.tsv \
-//!     [NAME=VALUE ...] [explain] [pairs] [features] [joins] [assign] [assign-all] [sweep NAME v1,v2,... ...]
+//!     [NAME=VALUE ...] [explain] [pairs] [assign] [assign-all] [sweep NAME v1,v2,... ...]
 //! ```
 //!
 //! SOURCES.tsv: `id<TAB>source` per article. `explain` lists the labelled pairs
-//! got wrong; `pairs` prints the similarity components of every labelled pair;
-//! `features` prints every labelled pair's pair-model features (`Options::pair_model`,
-//! fitted by `scripts/stories_pair_model.py`); `joins` every labelled article's candidate
-//! stories with their join-model features (`Options::join_model`) and label; `assign`
+//! got wrong; `pairs` prints the similarity components of every labelled pair; `assign`
 //! each labelled article's gold story, story and group; `assign-all` every article's story,
 //! group, the article it copies and the groups it merged; each `sweep` adds a dimension to a
-//! grid of settings. A value may be `@FILE` to read it (JSON) from a file, e.g.
-//! `pair_model=@/tmp/model.json`.
+//! grid of settings. A value may be `@FILE` to read it (JSON) from a file.
 
 use std::collections::HashMap;
 
@@ -105,54 +101,6 @@ fn main() {
                             sources[&a.0] == sources[&b.0]
                         );
                     }
-                }
-                return;
-            }
-            "features" => {
-                // Every labelled pair with its pair-model features (scripts/stories_pair_model.py).
-                let mut e = StoryEngine::new(o.clone());
-                for f in &features {
-                    e.assign(f.clone());
-                }
-                println!("a\tb\tsame_story\tsame_dup\tsame_source\t{}", khabar_stories::PAIR_FEATURE_NAMES.join("\t"));
-                for (i, a) in gold.iter().enumerate() {
-                    for b in &gold[i + 1..] {
-                        let Some(x) = e.pair_features_of(&a.0, &b.0) else { continue };
-                        let x: Vec<String> = x.iter().map(|v| format!("{v:.5}")).collect();
-                        println!(
-                            "{}\t{}\t{}\t{}\t{}\t{}",
-                            a.0,
-                            b.0,
-                            u8::from(a.1 == b.1),
-                            u8::from(a.2 == b.2),
-                            u8::from(sources[&a.0] == sources[&b.0]),
-                            x.join("\t")
-                        );
-                    }
-                }
-                return;
-            }
-            "joins" => {
-                // Every labelled article's candidate stories with their join-model features and
-                // the label: 1 when a labelled article of the story has its gold story, 0 when
-                // the story has labelled articles and none has it (stories without labelled
-                // articles are left out).
-                let labels: HashMap<&str, &str> = gold.iter().map(|g| (g.0.as_str(), g.1.as_str())).collect();
-                let mut e = StoryEngine::new(o.clone());
-                println!("id\tstory\tlabel\t{}", khabar_stories::JOIN_FEATURE_NAMES.join("\t"));
-                for f in &features {
-                    if let Some(mine) = labels.get(f.id.as_str()) {
-                        for (story, x) in e.join_instances(f) {
-                            let members: Vec<&str> =
-                                e.story_articles(&story).iter().filter_map(|id| labels.get(id.as_str()).copied()).collect();
-                            if members.is_empty() {
-                                continue;
-                            }
-                            let x: Vec<String> = x.iter().map(|v| format!("{v:.5}")).collect();
-                            println!("{}\t{}\t{}\t{}", f.id, story, u8::from(members.contains(mine)), x.join("\t"));
-                        }
-                    }
-                    e.assign(f.clone());
                 }
                 return;
             }

@@ -28,11 +28,6 @@ pub struct Options {
     /// Articles join stories (and duplicate groups) only within this many seconds of each other;
     /// state older than this behind the newest article is dropped.
     pub window: i64,
-    /// Content lemmas among the body's first this many count `1 + lead_boost` times
-    /// (the lead names the event; the rest is often background).
-    pub lead_words: usize,
-    /// Extra count of a lead lemma.
-    pub lead_boost: u32,
     /// Words per shingle.
     pub shingle: usize,
     /// MinHash functions per signature.
@@ -74,11 +69,6 @@ pub struct Options {
     pub weight_entities: f32,
     /// Weight of the cosine of keyphrases (when articles carry them).
     pub weight_keyphrases: f32,
-    /// How the story score mixes the best single article (1.0) and the story's
-    /// centroid (0.0): `link_weight · max-link + (1 − link_weight) · centroid`.
-    pub link_weight: f32,
-    /// Terms kept in a story's centroid.
-    pub centroid_terms: usize,
     /// Each article is findable under this many of its highest-weighted lemmas.
     pub lookup_terms: usize,
     /// Candidate articles scored in full per new article.
@@ -96,37 +86,12 @@ pub struct Options {
     /// country name is not an event; 0: always in full).
     #[serde(default)]
     pub body_gate: f32,
-    /// Weight of the rarest canonical entity two articles share (a person, a
-    /// village, an organisation named by few articles of the window): its IDF
-    /// over the window relative to the IDF of an entity only one window article
-    /// names, counted when at most `rare_df` window articles name it. Meant to
-    /// reach reports of one event told in different words; 0 (off) by default:
-    /// it helped one labelled day and hurt the other (docs/stories.md).
-    #[serde(default)]
-    pub weight_rare: f32,
-    /// Most window articles (the compared one included; the new article is not
-    /// in the window yet) that may name an entity for it to count as rare.
-    #[serde(default = "default_rare_df")]
-    pub rare_df: u32,
-    /// Whether the rare-entity term is scaled by the body gate like the headline,
-    /// entity and keyphrase terms (else it counts in full).
-    #[serde(default)]
-    pub rare_gated: bool,
-    /// Weight of the headline of each article against the body of the other (the mean of
-    /// the two cosines of headline lemmas with body lemmas, IDF-weighted), scaled by the
-    /// body gate: a facet report's headline names words the other report's body uses.
-    #[serde(default)]
-    pub weight_cross: f32,
     /// Duplicate groups merge when a new article is a near-duplicate of articles of
     /// two (or more) groups inside the window: it links them (union-find at ingest;
     /// the older group keeps its id, [`Assignment::merged_groups`]). Off: an article
     /// joins the group of its most similar earlier article only.
     #[serde(default)]
     pub dup_merge: bool,
-    /// With `dup_merge`, the stories of the linked groups merge too (a copy joins its
-    /// original's story, so the groups' stories are one event).
-    #[serde(default)]
-    pub dup_merge_stories: bool,
     /// A link merges a group only when it is a copy in both directions: Jaccard
     /// ≥ `dup_threshold`, or at least this share of *each* article's sentences has a
     /// close sentence in the other (`dup_align_sentence`). Containment is not
@@ -134,81 +99,13 @@ pub struct Options {
     /// not copies of each other (0: every confirmed copy merges).
     #[serde(default = "default_dup_merge_mutual")]
     pub dup_merge_mutual: f32,
-    /// Added to the similarity of two articles that share specific evidence of one
-    /// event: at least `specific_min` numbers (counts, amounts) or canonical entities
-    /// each named by at most `specific_df` window articles; scaled by
-    /// `min(1, body cosine / specific_gate)` (0: off).
-    #[serde(default)]
-    pub weight_specific: f32,
-    /// The similarity of two articles that share no specific evidence is multiplied by
-    /// this (1: off): two reports of the same kind of event (accidents, weather) share
-    /// the genre's words but not the place, the people or the numbers.
-    #[serde(default = "one")]
-    pub generic_factor: f32,
-    /// Most window articles that may name a number or entity for it to be specific.
-    #[serde(default = "default_specific_df")]
-    pub specific_df: u32,
-    /// Fewest specific numbers or entities two articles must share.
-    #[serde(default = "one_u32")]
-    pub specific_min: u32,
-    /// Body cosine at which the specific-evidence term counts in full (0: always).
-    #[serde(default)]
-    pub specific_gate: f32,
-    /// A learned pair model replacing the hand-weighted similarity: an intercept, then
-    /// one weight per feature of [`PAIR_FEATURE_NAMES`]; the similarity of two articles
-    /// is then the logistic `1 / (1 + e^-(w0 + w·x))`, the probability that they report
-    /// one story, and the join and merge thresholds are in those units (empty: off, the
-    /// weighted sum above). Fitted by `scripts/stories_pair_model.py` on a labelled
-    /// training day (docs/stories.md).
-    #[serde(default)]
-    pub pair_model: Vec<f32>,
     /// With the average link (`average_weight`), a story of more than this many articles
     /// is scored by the mean of the new article's best `average_cap` links to it instead
     /// of the sum over all its articles (at most `max_candidates` of them are ever
     /// compared, so the plain average of a story of hundreds of reports stays near 0;
-    /// 0: no cap). Merges divide the sum of links by `min(n, merge_cap) · min(m, merge_cap)`
-    /// likewise ([`Options::merge_cap`]).
+    /// 0: no cap).
     #[serde(default)]
     pub average_cap: usize,
-    /// Cap on the story sizes that the average linkage of a merge divides by (0: no cap).
-    #[serde(default)]
-    pub merge_cap: usize,
-    /// A learned join model replacing the story score: an intercept, then one weight per
-    /// feature of [`JOIN_FEATURE_NAMES`] (the new article's links to a candidate story);
-    /// the article joins the story of highest probability when it reaches
-    /// `join_threshold` (empty: off). Fitted by `scripts/stories_pair_model.py join`.
-    #[serde(default)]
-    pub join_model: Vec<f32>,
-    /// Two stories whose sizes multiply to more than this merge on the mean of the best
-    /// `merge_top` links between their articles (pairs never compared count 0) instead
-    /// of the sum of all links over the product of their sizes (0: off).
-    #[serde(default)]
-    pub merge_top: usize,
-    /// What the document frequencies behind every IDF weight count: window articles
-    /// (the default), duplicate groups (35 copies of one release count once) or
-    /// stories (an event reported hundreds of times does not make its own words
-    /// common); `n` counts the same units.
-    #[serde(default)]
-    pub df_unit: DfUnit,
-    /// Two stories whose average linkage is below `merge_average` but at least this
-    /// merge when they share evidence of one event: at least `evidence_min` lemmas,
-    /// canonical entities or specific numbers that each occur in at most `evidence_df`
-    /// window articles, each carried by an article of both stories (a village, a
-    /// victim's name, a death toll; 0: off).
-    #[serde(default)]
-    pub merge_evidence: f32,
-    /// Most window articles that may carry a term for it to count as evidence.
-    #[serde(default = "default_specific_df")]
-    pub evidence_df: u32,
-    /// Fewest rare terms two stories must share for an evidence merge.
-    #[serde(default = "default_evidence_min")]
-    pub evidence_min: u32,
-    /// Each word of a person's canonical name (long vowels dropped) also counts as an
-    /// entity of the article: reports of one event name its victims with and without
-    /// middle names and in other spellings, so their full canonical names differ.
-    /// Read at feature extraction.
-    #[serde(default)]
-    pub entity_name_words: bool,
     /// The first two words of a person's canonical name of three or more words (particles
     /// left out, long vowels dropped) also count as an entity of the article: one victim
     /// named with and without a middle name or a family name. Read at feature extraction.
@@ -226,110 +123,16 @@ pub struct Options {
     /// a state saved before loads it off.
     #[serde(default)]
     pub dup_offset: f32,
-    /// A person's canonical name of three or more words counts only by its first two
-    /// words (the key of [`Options::entity_name_prefix`]), not also by the full name: one
-    /// victim's four canonical names are one entity instead of one shared and four
-    /// different ones. Read at feature extraction.
-    #[serde(default)]
-    pub entity_name_fold: bool,
-    /// Time proximity as evidence: `time_weight × gate × max(0, 1 − hours apart /
-    /// time_hours)` is added to a pair's similarity (gate: the body gate), so reports
-    /// published together count more. Off (0) by default: tried in session s12
-    /// (docs/stories.md), it did not help.
-    #[serde(default)]
-    pub time_weight: f32,
-    /// Event keys (session s13): every noun or verb lemma of the headline and the lead
-    /// sentence paired with every place (canonical LOC) named in the headline or the lead
-    /// counts as an entity of the article, IDF-weighted over the window like the others
-    /// (a key named by every weather report of the day weighs little; «الرياض + غبار»
-    /// much). Read at feature extraction. Off by default (docs/stories.md, "Session s13").
-    #[serde(default)]
-    pub event_keys: bool,
-    /// A canonical entity named in the headline or the lead sentence also counts as a
-    /// second, "lead" entity, so two articles that both name it there share more than two
-    /// that name it in passing. Read at feature extraction. Off by default (docs/stories.md,
-    /// "Session s13").
-    #[serde(default)]
-    pub entity_lead: bool,
-    /// The hours over which [`Options::time_weight`] falls to nothing.
-    #[serde(default = "default_time_hours")]
-    pub time_hours: f32,
 }
-
-fn default_time_hours() -> f32 {
-    6.0
-}
-
-fn default_evidence_min() -> u32 {
-    2
-}
-
-/// The unit of the document frequencies ([`Options::df_unit`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DfUnit {
-    /// Each window article counts once.
-    #[default]
-    Article,
-    /// Each duplicate group of the window counts once.
-    Group,
-    /// Each story of the window counts once.
-    Story,
-}
-
-/// The features of a candidate story that [`Options::join_model`] weighs, in order.
-pub const JOIN_FEATURE_NAMES: [&str; JOIN_FEATURES] =
-    ["average", "top3", "best", "coverage", "log_size", "age", "best_body", "best_title", "best_entities", "sum"];
-
-/// Number of join features ([`JOIN_FEATURE_NAMES`]).
-pub const JOIN_FEATURES: usize = 10;
-
-/// The features of a pair of articles that [`Options::pair_model`] weighs, in order.
-pub const PAIR_FEATURE_NAMES: [&str; PAIR_FEATURES] = [
-    "body",
-    "title",
-    "entities",
-    "keyphrases",
-    "gate",
-    "gate_title",
-    "gate_entities",
-    "gate_keyphrases",
-    "cross",
-    "rare",
-    "specific",
-    "time",
-    "sqrt_body",
-];
-
-/// Number of pair features ([`PAIR_FEATURE_NAMES`]).
-pub const PAIR_FEATURES: usize = 13;
 
 fn default_dup_merge_mutual() -> f32 {
     0.6
-}
-
-fn one() -> f32 {
-    1.0
-}
-
-fn one_u32() -> u32 {
-    1
-}
-
-fn default_specific_df() -> u32 {
-    5
-}
-
-fn default_rare_df() -> u32 {
-    3
 }
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             window: DEFAULT_WINDOW,
-            lead_words: 60,
-            lead_boost: 0,
             shingle: 3,
             perms: 128,
             rows: 2,
@@ -345,42 +148,16 @@ impl Default for Options {
             weight_title: 0.3,
             weight_entities: 0.3,
             weight_keyphrases: 0.05,
-            link_weight: 1.0,
-            centroid_terms: 200,
             lookup_terms: 20,
             max_candidates: 40,
             merge_average: 0.15,
             average_weight: 1.0,
             body_gate: 0.3,
-            weight_rare: 0.0,
-            rare_df: default_rare_df(),
-            rare_gated: false,
-            weight_cross: 0.0,
             dup_merge: true,
-            dup_merge_stories: false,
             dup_merge_mutual: default_dup_merge_mutual(),
-            weight_specific: 0.0,
-            generic_factor: 1.0,
-            specific_df: default_specific_df(),
-            specific_min: 1,
-            specific_gate: 0.0,
-            pair_model: Vec::new(),
             average_cap: 10,
-            merge_cap: 0,
-            join_model: Vec::new(),
-            merge_top: 0,
-            df_unit: DfUnit::Article,
-            merge_evidence: 0.0,
-            evidence_df: default_specific_df(),
-            evidence_min: default_evidence_min(),
-            entity_name_words: false,
             entity_name_prefix: true,
             dup_offset: 0.3,
-            entity_name_fold: false,
-            time_weight: 0.0,
-            time_hours: default_time_hours(),
-            event_keys: false,
-            entity_lead: false,
         }
     }
 }
@@ -475,50 +252,6 @@ pub struct ActiveStory {
 
 type Vector = Vec<(u64, f32)>;
 
-/// The sum of a story's article vectors (each truncated to the heaviest terms) and their norms.
-#[derive(Default)]
-struct Centroid {
-    parts: [Vector; 4],
-    norms: [f32; 4],
-}
-
-impl Centroid {
-    fn add(&mut self, e: &Entry, cap: usize) {
-        for (i, v) in [&e.body_vec, &e.title_vec, &e.entity_vec, &e.keyphrase_vec].into_iter().enumerate() {
-            let sum = &mut self.parts[i];
-            let mut merged = Vec::with_capacity(sum.len() + v.len());
-            let (mut a, mut b) = (0, 0);
-            while a < sum.len() || b < v.len() {
-                if b == v.len() || (a < sum.len() && sum[a].0 < v[b].0) {
-                    merged.push(sum[a]);
-                    a += 1;
-                } else if a == sum.len() || v[b].0 < sum[a].0 {
-                    merged.push(v[b]);
-                    b += 1;
-                } else {
-                    merged.push((sum[a].0, sum[a].1 + v[b].1));
-                    a += 1;
-                    b += 1;
-                }
-            }
-            if merged.len() > cap {
-                merged = top_terms(&merged, cap);
-                merged.sort_unstable_by_key(|&(t, _)| t);
-            }
-            self.norms[i] = merged.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-            *sum = merged;
-        }
-    }
-
-    fn cosine(&self, i: usize, v: &[(u64, f32)]) -> f32 {
-        if self.norms[i] > 0.0 {
-            dot(v, &self.parts[i]) / self.norms[i]
-        } else {
-            0.0
-        }
-    }
-}
-
 struct Entry {
     id: String,
     time: i64,
@@ -576,59 +309,11 @@ pub struct StoryEngine {
     term_df: HashMap<u64, u32>,
     entity_df: HashMap<u64, u32>,
     stories: HashMap<String, ActiveStory>,
-    centroids: HashMap<String, Centroid>,
     evicted_since_compaction: usize,
     /// Stories merged while assigning the current article (merged id, surviving id).
     merges: Vec<(String, String)>,
     /// Sum of the similarities between the articles of two stories (both directions).
     story_links: HashMap<String, HashMap<String, f32>>,
-    /// The best `merge_top` similarities between the articles of two stories (both directions).
-    story_top: HashMap<String, HashMap<String, Vec<f32>>>,
-    /// With [`Options::df_unit`] group or story: each unit's window articles and how many
-    /// of them carry each term (a unit counts once in `term_df` / `entity_df`).
-    units: HashMap<String, UnitCounts>,
-}
-
-/// How many of a unit's (duplicate group's or story's) window articles carry each term.
-#[derive(Default)]
-struct UnitCounts {
-    articles: u32,
-    terms: HashMap<u64, u32>,
-    entities: HashMap<u64, u32>,
-}
-
-/// Count one article's terms in (`add`) or out of a unit, and the unit in or out of the
-/// document frequencies when it is the unit's first (last) article carrying a term.
-fn count_unit(unit: &mut UnitCounts, e: &Entry, add: bool, term_df: &mut HashMap<u64, u32>, entity_df: &mut HashMap<u64, u32>) {
-    if add {
-        unit.articles += 1;
-    } else {
-        unit.articles = unit.articles.saturating_sub(1);
-    }
-    let terms = e.terms.iter().map(|&(t, _)| t);
-    let entities = e.entities.iter().chain(&e.keyphrases).chain(&e.numbers).copied();
-    for (counts, df, list) in [
-        (&mut unit.terms, &mut *term_df, &mut terms.collect::<Vec<u64>>()),
-        (&mut unit.entities, &mut *entity_df, &mut entities.collect::<Vec<u64>>()),
-    ] {
-        list.sort_unstable();
-        list.dedup();
-        for &t in list.iter() {
-            if add {
-                let c = counts.entry(t).or_default();
-                *c += 1;
-                if *c == 1 {
-                    *df.entry(t).or_default() += 1;
-                }
-            } else if let Some(c) = counts.get_mut(&t) {
-                *c -= 1;
-                if *c == 0 {
-                    counts.remove(&t);
-                    decrement(df, t);
-                }
-            }
-        }
-    }
 }
 
 impl Default for StoryEngine {
@@ -652,13 +337,6 @@ fn normalise(mut v: Vector) -> Vector {
     }
     v.sort_unstable_by_key(|&(t, _)| t);
     v
-}
-
-/// Add `new` to the best values `v` and keep the `k` largest, largest first.
-fn keep_top(v: &mut Vec<f32>, new: &[f32], k: usize) {
-    v.extend_from_slice(new);
-    v.sort_unstable_by(|a, b| b.total_cmp(a));
-    v.truncate(k);
 }
 
 /// Dot product of two vectors sorted by term.
@@ -695,78 +373,26 @@ impl StoryEngine {
             term_df: HashMap::new(),
             entity_df: HashMap::new(),
             stories: HashMap::new(),
-            centroids: HashMap::new(),
             evicted_since_compaction: 0,
             merges: Vec::new(),
             story_links: HashMap::new(),
-            story_top: HashMap::new(),
-            units: HashMap::new(),
-        }
-    }
-
-    /// The unit an entry's terms are counted in ([`Options::df_unit`]; `None`: each article).
-    fn unit_key<'a>(&self, e: &'a Entry) -> Option<&'a str> {
-        match self.options.df_unit {
-            DfUnit::Article => None,
-            DfUnit::Group => Some(&e.group),
-            DfUnit::Story => Some(&e.story),
-        }
-    }
-
-    /// The number of units the document frequencies count (window articles, groups or stories).
-    fn df_n(&self) -> usize {
-        match self.options.df_unit {
-            DfUnit::Article => self.entries.len(),
-            _ => self.units.len(),
         }
     }
 
     /// Count an entry in (`add`) or out of the document frequencies.
     fn count_df(&mut self, e: &Entry, add: bool) {
-        match self.unit_key(e) {
-            None => {
-                for &(t, _) in &e.terms {
-                    if add {
-                        *self.term_df.entry(t).or_default() += 1;
-                    } else {
-                        decrement(&mut self.term_df, t);
-                    }
-                }
-                for &t in e.entities.iter().chain(&e.keyphrases).chain(&e.numbers) {
-                    if add {
-                        *self.entity_df.entry(t).or_default() += 1;
-                    } else {
-                        decrement(&mut self.entity_df, t);
-                    }
-                }
-            }
-            Some(key) => {
-                let unit = self.units.entry(key.to_owned()).or_default();
-                count_unit(unit, e, add, &mut self.term_df, &mut self.entity_df);
-                if unit.articles == 0 {
-                    self.units.remove(key);
-                }
+        for &(t, _) in &e.terms {
+            if add {
+                *self.term_df.entry(t).or_default() += 1;
+            } else {
+                decrement(&mut self.term_df, t);
             }
         }
-    }
-
-    /// Unit `from` became part of unit `into` (a story or group merge): a term both carry
-    /// now counts once.
-    fn merge_unit(&mut self, from: &str, into: &str) {
-        if from == into {
-            return;
-        }
-        let Some(old) = self.units.remove(from) else { return };
-        let unit = self.units.entry(into.to_owned()).or_default();
-        unit.articles += old.articles;
-        for (counts, df, add) in [(&mut unit.terms, &mut self.term_df, old.terms), (&mut unit.entities, &mut self.entity_df, old.entities)]
-        {
-            for (t, c) in add {
-                let have = counts.entry(t).or_default();
-                if *have > 0 {
-                    decrement(df, t);
-                }
-                *have += c;
+        for &t in e.entities.iter().chain(&e.keyphrases).chain(&e.numbers) {
+            if add {
+                *self.entity_df.entry(t).or_default() += 1;
+            } else {
+                decrement(&mut self.entity_df, t);
             }
         }
     }
@@ -859,7 +485,7 @@ impl StoryEngine {
         let (story, new_story, score) = match dup {
             Some((slot, _, j)) => (self.entries[&slot].story.clone(), false, j),
             None => match ranked.first() {
-                Some((story, s, _, _)) if *s >= self.options.join_threshold => (story.clone(), false, *s),
+                Some((story, s, _)) if *s >= self.options.join_threshold => (story.clone(), false, *s),
                 _ => (entry.id.clone(), true, 0.0),
             },
         };
@@ -908,8 +534,7 @@ impl StoryEngine {
 
     /// Merge the duplicate groups of `copies` (window slots the new article `id` copies)
     /// and the new article's group into the oldest of them (earliest window article,
-    /// then smallest id); with `dup_merge_stories` their stories merge too. Returns the
-    /// merged group ids.
+    /// then smallest id). Returns the merged group ids.
     fn merge_groups(&mut self, id: &str, anchor: Option<u64>, copies: &[u64]) -> Vec<String> {
         let me = self.by_id.get(id).and_then(|s| self.entries.get(s));
         let o = &self.options;
@@ -941,28 +566,9 @@ impl StoryEngine {
         let into =
             groups.iter().min_by_key(|g| (first.get(g.as_str()).copied().unwrap_or(i64::MAX), (*g).clone())).cloned().unwrap_or_default();
         let merged: Vec<String> = groups.into_iter().filter(|g| *g != into).collect();
-        if self.options.df_unit == DfUnit::Group {
-            for from in &merged {
-                self.merge_unit(from, &into);
-            }
-        }
-        let mut stories: Vec<String> = Vec::new();
         for e in self.entries.values_mut() {
             if merged.contains(&e.group) {
                 e.group = into.clone();
-            }
-            if e.group == into && !stories.contains(&e.story) {
-                stories.push(e.story.clone());
-            }
-        }
-        if self.options.dup_merge_stories && stories.len() > 1 {
-            let key = |s: &StoryEngine, id: &str| s.stories.get(id).map(|x| (x.first, id.to_owned()));
-            stories.sort_by_key(|id| key(self, id));
-            let into = stories[0].clone();
-            for from in &stories[1..] {
-                if self.stories.contains_key(from) {
-                    self.merge_story(from, &into);
-                }
             }
         }
         merged
@@ -989,54 +595,27 @@ impl StoryEngine {
     /// the others, then merge the story with the one of highest average linkage
     /// (sum of the similarities between their articles over the product of their
     /// sizes) while that reaches `merge_average`; the older story keeps its id.
-    fn link_and_merge(&mut self, story: &str, ranked: &[(String, f32, f32, Vec<f32>)]) {
-        let k = self.options.merge_top;
-        for (other, _, sum, top) in ranked {
+    fn link_and_merge(&mut self, story: &str, ranked: &[(String, f32, f32)]) {
+        for (other, _, sum) in ranked {
             if other != story && *sum > 0.0 {
                 *self.story_links.entry(story.to_owned()).or_default().entry(other.clone()).or_default() += sum;
                 *self.story_links.entry(other.clone()).or_default().entry(story.to_owned()).or_default() += sum;
-                if k > 0 {
-                    for (a, b) in [(story, other.as_str()), (other.as_str(), story)] {
-                        let v = self.story_top.entry(a.to_owned()).or_default().entry(b.to_owned()).or_default();
-                        keep_top(v, top, k);
-                    }
-                }
             }
         }
         let mut story = story.to_owned();
         loop {
-            let cap = if self.options.merge_cap > 0 { self.options.merge_cap as f32 } else { f32::MAX };
-            let count = |id: &str| self.story_size(id).min(cap);
-            let n = count(&story);
+            let n = self.story_size(&story);
             let Some(links) = self.story_links.get(&story) else { return };
             let mut best: Option<(&str, f32)> = None;
-            // Stories below the merge threshold but within the evidence band, best first.
-            let mut band: Vec<(&str, f32)> = Vec::new();
             for (other, sum) in links {
-                let m = count(other);
+                let m = self.story_size(other);
                 if m == 0.0 || n == 0.0 {
                     continue;
                 }
-                let k = self.options.merge_top;
-                let avg = if k > 0 && n * m > k as f32 {
-                    let top = self.story_top.get(&story).and_then(|t| t.get(other));
-                    top.map_or(0.0, |t| t.iter().take(k).sum::<f32>() / k as f32)
-                } else {
-                    sum / (n * m)
-                };
+                let avg = sum / (n * m);
                 if avg >= self.options.merge_average && best.is_none_or(|(bo, b)| avg > b || (avg == b && other.as_str() < bo)) {
                     best = Some((other, avg));
-                } else if avg < self.options.merge_average && self.options.merge_evidence > 0.0 && avg >= self.options.merge_evidence {
-                    band.push((other, avg));
                 }
-            }
-            if best.is_none() && !band.is_empty() {
-                band.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-                let mine = self.story_evidence(&story);
-                best = band.into_iter().find(|(other, _)| {
-                    let theirs = self.story_evidence(other);
-                    mine.intersection(&theirs).count() >= self.options.evidence_min.max(1) as usize
-                });
             }
             let Some((other, _)) = best else { return };
             let other = other.to_owned();
@@ -1045,18 +624,6 @@ impl StoryEngine {
             self.merge_story(&from, &into);
             story = into;
         }
-    }
-
-    /// The rare terms (lemmas, canonical entities, specific numbers named by at most
-    /// `evidence_df` window articles) of a story's window articles ([`Options::merge_evidence`]).
-    fn story_evidence(&self, story: &str) -> HashSet<u64> {
-        let max = self.options.evidence_df;
-        let mut out = HashSet::new();
-        for e in self.entries.values().filter(|e| e.story == story) {
-            out.extend(e.terms.iter().map(|&(t, _)| t).filter(|t| self.term_df.get(t).is_some_and(|&d| d <= max)));
-            out.extend(e.entities.iter().chain(&e.numbers).copied().filter(|t| self.entity_df.get(t).is_some_and(|&d| d <= max)));
-        }
-        out
     }
 
     /// The near-duplicate score of an article against an entry: the Jaccard
@@ -1133,7 +700,7 @@ impl StoryEngine {
 
     /// The TF-IDF vectors of an entry, with the document frequencies of the window.
     fn derive(&self, e: &mut Entry) {
-        let n = self.df_n();
+        let n = self.entries.len();
         let tdf = |t: &u64| self.term_df.get(t).copied().unwrap_or(0);
         e.body_vec = normalise(body_weights(&e.terms, |t| idf(n, tdf(t))));
         e.title_vec = normalise(e.title.iter().map(|&t| (t, idf(n, tdf(&t)))).collect());
@@ -1141,137 +708,16 @@ impl StoryEngine {
         e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, idf(n, self.entity_df.get(&t).copied().unwrap_or(0)))).collect());
     }
 
-    /// The features of a pair of articles for [`Options::pair_model`] ([`PAIR_FEATURE_NAMES`]).
-    fn pair_features(&self, a: &Entry, b: &Entry) -> [f32; PAIR_FEATURES] {
-        let o = &self.options;
-        let body = dot(&a.body_vec, &b.body_vec).max(0.0);
-        let gate = if o.body_gate > 0.0 { (body / o.body_gate).min(1.0) } else { 1.0 };
-        let title = dot(&a.title_vec, &b.title_vec);
-        let entities = dot(&a.entity_vec, &b.entity_vec);
-        let keyphrases = dot(&a.keyphrase_vec, &b.keyphrase_vec);
-        let cross = 0.5 * (dot(&a.title_vec, &b.body_vec) + dot(&b.title_vec, &a.body_vec));
-        let specific = self.specific_shared(a, b).min(3) as f32 / 3.0;
-        let window = o.window.max(1) as f32;
-        let time = ((a.time - b.time).abs() as f32 / window).min(1.0);
-        [
-            body,
-            title,
-            entities,
-            keyphrases,
-            gate,
-            gate * title,
-            gate * entities,
-            gate * keyphrases,
-            cross,
-            self.rare_entity(a, b),
-            specific,
-            time,
-            body.sqrt(),
-        ]
-    }
-
-    /// The learned pair probability ([`Options::pair_model`]).
-    fn pair_probability(&self, a: &Entry, b: &Entry) -> f32 {
-        let w = &self.options.pair_model;
-        let x = self.pair_features(a, b);
-        let z = w.first().copied().unwrap_or(0.0) + w.iter().skip(1).zip(x.iter()).map(|(w, x)| w * x).sum::<f32>();
-        let p = 1.0 / (1.0 + (-z).exp());
-        if p.is_finite() {
-            p
-        } else {
-            0.0
-        }
-    }
-
     /// The similarity of two articles.
     fn similarity(&self, a: &Entry, b: &Entry) -> f32 {
         let o = &self.options;
-        if !o.pair_model.is_empty() {
-            return self.pair_probability(a, b);
-        }
         let body = dot(&a.body_vec, &b.body_vec);
         let gate = if o.body_gate > 0.0 { (body / o.body_gate).min(1.0) } else { 1.0 };
-        let mut rare = if o.weight_rare > 0.0 { o.weight_rare * self.rare_entity(a, b) } else { 0.0 };
-        if o.rare_gated {
-            rare *= gate;
-        }
-        let cross = if o.weight_cross > 0.0 {
-            o.weight_cross * 0.5 * (dot(&a.title_vec, &b.body_vec) + dot(&b.title_vec, &a.body_vec))
-        } else {
-            0.0
-        };
-        let s = o.weight_body * body
+        o.weight_body * body
             + gate
                 * (o.weight_title * dot(&a.title_vec, &b.title_vec)
                     + o.weight_entities * dot(&a.entity_vec, &b.entity_vec)
-                    + o.weight_keyphrases * dot(&a.keyphrase_vec, &b.keyphrase_vec)
-                    + cross)
-            + rare
-            + if o.time_weight > 0.0 && o.time_hours > 0.0 {
-                let hours = (a.time - b.time).abs() as f32 / 3600.0;
-                o.time_weight * gate * (1.0 - hours / o.time_hours).max(0.0)
-            } else {
-                0.0
-            };
-        if o.weight_specific == 0.0 && o.generic_factor == 1.0 {
-            return s;
-        }
-        if self.specific_shared(a, b) >= o.specific_min.max(1) {
-            let g = if o.specific_gate > 0.0 { (body / o.specific_gate).min(1.0) } else { 1.0 };
-            s + o.weight_specific * g
-        } else {
-            s * o.generic_factor
-        }
-    }
-
-    /// How many numbers and canonical entities two articles share that at most
-    /// `specific_df` window articles name (the evidence of one event).
-    fn specific_shared(&self, a: &Entry, b: &Entry) -> u32 {
-        let mut n = 0;
-        for (x, y) in [(&a.numbers, &b.numbers), (&a.entities, &b.entities)] {
-            let (mut i, mut j) = (0, 0);
-            while i < x.len() && j < y.len() {
-                match x[i].cmp(&y[j]) {
-                    std::cmp::Ordering::Less => i += 1,
-                    std::cmp::Ordering::Greater => j += 1,
-                    std::cmp::Ordering::Equal => {
-                        if self.entity_df.get(&x[i]).copied().unwrap_or(0) <= self.options.specific_df {
-                            n += 1;
-                        }
-                        i += 1;
-                        j += 1;
-                    }
-                }
-            }
-        }
-        n
-    }
-
-    /// The rarest entity two articles share: IDF over the window relative to the
-    /// IDF of an entity named by one window article, when at most `rare_df` window
-    /// articles name it; 0 when they share none.
-    fn rare_entity(&self, a: &Entry, b: &Entry) -> f32 {
-        let n = self.df_n();
-        let top = idf(n, 1);
-        if top <= 0.0 {
-            return 0.0;
-        }
-        let (mut i, mut j, mut best) = (0, 0, 0.0f32);
-        while i < a.entities.len() && j < b.entities.len() {
-            match a.entities[i].cmp(&b.entities[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    let df = self.entity_df.get(&a.entities[i]).copied().unwrap_or(0);
-                    if df <= self.options.rare_df {
-                        best = best.max((idf(n, df.max(1)) / top).min(1.0));
-                    }
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        best
+                    + o.weight_keyphrases * dot(&a.keyphrase_vec, &b.keyphrase_vec))
     }
 
     /// The window articles most similar to `e` (the best `max_candidates` by their
@@ -1305,43 +751,17 @@ impl StoryEngine {
         out
     }
 
-    /// The features of joining `e` to `story` with these links for [`Options::join_model`]
-    /// ([`JOIN_FEATURE_NAMES`]).
-    fn join_features(&self, e: &Entry, time: i64, story: &str, links: &[(f32, u64)]) -> [f32; JOIN_FEATURES] {
-        let o = &self.options;
-        let n = self.story_size(story).max(1.0);
-        let sum: f32 = links.iter().map(|l| l.0.max(0.0)).sum();
-        let best = links.first().map_or(0.0, |l| l.0.max(0.0));
-        let k = (n as usize).clamp(1, 3);
-        let top3 = links.iter().take(k).map(|l| l.0.max(0.0)).sum::<f32>() / k as f32;
-        let coverage = links.len() as f32 / n.min(o.max_candidates.max(1) as f32);
-        let window = o.window.max(1) as f32;
-        let age = self.stories.get(story).map_or(0.0, |s| ((time - s.last).abs() as f32 / window).min(1.0));
-        let (body, title, entities) = links.first().and_then(|l| self.entries.get(&l.1)).map_or((0.0, 0.0, 0.0), |b| {
-            (dot(&e.body_vec, &b.body_vec), dot(&e.title_vec, &b.title_vec), dot(&e.entity_vec, &b.entity_vec))
-        });
-        [sum / n, top3, best, coverage.min(1.0), (1.0 + n).ln() / 101f32.ln(), age, body, title, entities, sum.min(5.0) / 5.0]
-    }
-
     /// The stories of the most similar articles inside the window with their
     /// scores, best first (ties by id), and the sum of each story's links.
-    fn rank_stories(&self, e: &Entry, time: i64) -> Vec<(String, f32, f32, Vec<f32>)> {
+    fn rank_stories(&self, e: &Entry, time: i64) -> Vec<(String, f32, f32)> {
         let o = &self.options;
-        let mut ranked: Vec<(String, f32, f32, Vec<f32>)> = self
+        let mut ranked: Vec<(String, f32, f32)> = self
             .story_links(e, time)
             .into_iter()
             .map(|(story, links)| {
                 let best = links.first().map_or(f32::MIN, |l| l.0);
                 let sum: f32 = links.iter().map(|l| l.0.max(0.0)).sum();
-                if !o.join_model.is_empty() {
-                    let x = self.join_features(e, time, &story, &links);
-                    let w = &o.join_model;
-                    let z = w.first().copied().unwrap_or(0.0) + w.iter().skip(1).zip(x.iter()).map(|(w, x)| w * x).sum::<f32>();
-                    let p = 1.0 / (1.0 + (-z).exp());
-                    let top = if o.merge_top > 0 { links.iter().map(|l| l.0.max(0.0)).collect() } else { Vec::new() };
-                    return (story, if p.is_finite() { p } else { 0.0 }, sum, top);
-                }
-                let mut link = best;
+                let mut score = best;
                 if o.average_weight > 0.0 {
                     let n = self.story_size(&story).max(1.0);
                     let avg = if o.average_cap > 0 && n > o.average_cap as f32 {
@@ -1351,46 +771,13 @@ impl StoryEngine {
                     } else {
                         sum / n
                     };
-                    link = (1.0 - o.average_weight) * best + o.average_weight * avg;
+                    score = (1.0 - o.average_weight) * best + o.average_weight * avg;
                 }
-                let score = if o.link_weight < 1.0 {
-                    let c = self.centroids.get(&story).map_or(link, |c| {
-                        o.weight_body * c.cosine(0, &e.body_vec)
-                            + o.weight_title * c.cosine(1, &e.title_vec)
-                            + o.weight_entities * c.cosine(2, &e.entity_vec)
-                            + o.weight_keyphrases * c.cosine(3, &e.keyphrase_vec)
-                    });
-                    o.link_weight * link + (1.0 - o.link_weight) * c
-                } else {
-                    link
-                };
-                let top = if o.merge_top > 0 { links.iter().map(|l| l.0.max(0.0)).collect() } else { Vec::new() };
-                (story, score, sum, top)
+                (story, score, sum)
             })
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         ranked
-    }
-
-    /// The candidate stories of an article about to be assigned, with their
-    /// join-model features ([`JOIN_FEATURE_NAMES`]), for fitting [`Options::join_model`].
-    #[doc(hidden)]
-    pub fn join_instances(&self, f: &Features) -> Vec<(String, [f32; JOIN_FEATURES])> {
-        let time = f.time.unwrap_or(if self.now == i64::MIN { 0 } else { self.now });
-        let e = self.make_entry(f.clone(), time, f.signature.clone());
-        self.story_links(&e, time)
-            .into_iter()
-            .map(|(story, links)| {
-                let x = self.join_features(&e, time, &story, &links);
-                (story, x)
-            })
-            .collect()
-    }
-
-    /// The ids of a window story's articles (analysis).
-    #[doc(hidden)]
-    pub fn story_articles(&self, story: &str) -> Vec<String> {
-        self.entries.values().filter(|e| e.story == story).map(|e| e.id.clone()).collect()
     }
 
     /// The similarity components of two window articles (body, headline, entities,
@@ -1406,15 +793,6 @@ impl StoryEngine {
             dot(&a.keyphrase_vec, &b.keyphrase_vec),
             (a.time - b.time).abs() as f32 / 3600.0,
         ])
-    }
-
-    /// The pair-model features of two window articles ([`PAIR_FEATURE_NAMES`]), for
-    /// fitting [`Options::pair_model`].
-    #[doc(hidden)]
-    pub fn pair_features_of(&self, a: &str, b: &str) -> Option<[f32; PAIR_FEATURES]> {
-        let a = self.entries.get(self.by_id.get(a)?)?;
-        let b = self.entries.get(self.by_id.get(b)?)?;
-        Some(self.pair_features(a, b))
     }
 
     /// The near-duplicate evidence of two window articles: exact 3-shingle Jaccard,
@@ -1438,27 +816,19 @@ impl StoryEngine {
         ])
     }
 
-    /// Merge story `from` into story `into` (articles, centroid, counts).
+    /// Merge story `from` into story `into` (articles, counts, links).
     fn merge_story(&mut self, from: &str, into: &str) {
         let Some(old) = self.stories.remove(from) else { return };
-        if self.options.df_unit == DfUnit::Story {
-            self.merge_unit(from, into);
-        }
         if let Some(s) = self.stories.get_mut(into) {
             s.first = s.first.min(old.first);
             s.last = s.last.max(old.last);
             s.count += old.count;
         }
-        self.centroids.remove(from);
-        let mut centroid = self.centroids.remove(into).unwrap_or_default();
-        let cap = self.options.centroid_terms;
         for e in self.entries.values_mut() {
             if e.story == from {
                 e.story = into.to_owned();
-                centroid.add(e, cap);
             }
         }
-        self.centroids.insert(into.to_owned(), centroid);
         if let Some(links) = self.story_links.remove(from) {
             for (other, sum) in links {
                 if let Some(l) = self.story_links.get_mut(&other) {
@@ -1471,23 +841,6 @@ impl StoryEngine {
             }
         }
         if let Some(l) = self.story_links.get_mut(into) {
-            l.remove(from);
-        }
-        if let Some(tops) = self.story_top.remove(from) {
-            let k = self.options.merge_top;
-            for (other, top) in tops {
-                if let Some(l) = self.story_top.get_mut(&other) {
-                    l.remove(from);
-                }
-                if other != into {
-                    for (a, b) in [(into, other.as_str()), (other.as_str(), into)] {
-                        let v = self.story_top.entry(a.to_owned()).or_default().entry(b.to_owned()).or_default();
-                        keep_top(v, &top, k);
-                    }
-                }
-            }
-        }
-        if let Some(l) = self.story_top.get_mut(into) {
             l.remove(from);
         }
         self.merges.push((from.to_owned(), into.to_owned()));
@@ -1510,7 +863,6 @@ impl StoryEngine {
         story.first = story.first.min(e.time);
         story.last = story.last.max(e.time);
         story.count += 1;
-        self.centroids.entry(e.story.clone()).or_default().add(&e, self.options.centroid_terms);
         self.by_id.insert(e.id.clone(), slot);
         self.by_time.insert((e.time, slot));
         self.entries.insert(slot, e);
@@ -1566,23 +918,16 @@ impl StoryEngine {
         self.bands.shrink_to_fit();
         self.stories.retain(|_, s| s.last >= cutoff);
         let stories = &self.stories;
-        self.centroids.retain(|id, _| stories.contains_key(id));
         self.story_links.retain(|id, _| stories.contains_key(id));
-        self.story_top.retain(|id, _| stories.contains_key(id));
-        for links in self.story_top.values_mut() {
-            links.retain(|id, _| stories.contains_key(id));
-        }
         for links in self.story_links.values_mut() {
             links.retain(|id, _| stories.contains_key(id));
         }
-        self.centroids.shrink_to_fit();
         self.stories.shrink_to_fit();
         self.entries.shrink_to_fit();
         self.by_id.shrink_to_fit();
         self.exact.shrink_to_fit();
         self.term_df.shrink_to_fit();
         self.entity_df.shrink_to_fit();
-        self.units.shrink_to_fit();
         self.evicted_since_compaction = 0;
     }
 
@@ -1737,27 +1082,20 @@ impl StoryEngine {
         for e in &entries {
             engine.count_df(e, true);
         }
-        // Derive with the df of the whole window without the article itself (n = its
-        // size; with units, the article's unit counts only when others carry the term).
-        let n = engine.df_n();
+        // Derive with the df of the whole window without the article itself (n = its size).
+        let n = entries.len();
         for (slot, mut e) in entries.into_iter().enumerate() {
             let slot = slot as u64;
             {
-                let unit = engine.unit_key(&e).and_then(|k| engine.units.get(k));
-                let own = |counts: Option<&HashMap<u64, u32>>, t: &u64| match counts {
-                    None => 1,
-                    Some(c) => u32::from(c.get(t).copied().unwrap_or(0) <= 1),
-                };
-                let tdf = |t: &u64| engine.term_df.get(t).copied().unwrap_or(0).saturating_sub(own(unit.map(|u| &u.terms), t));
-                let edf = |t: &u64| engine.entity_df.get(t).copied().unwrap_or(0).saturating_sub(own(unit.map(|u| &u.entities), t));
-                let nn = n.saturating_sub(unit.map_or(1, |u| usize::from(u.articles <= 1)));
+                let tdf = |t: &u64| engine.term_df.get(t).copied().unwrap_or(0).saturating_sub(1);
+                let edf = |t: &u64| engine.entity_df.get(t).copied().unwrap_or(0).saturating_sub(1);
+                let nn = n.saturating_sub(1);
                 e.body_vec = normalise(body_weights(&e.terms, |t| idf(nn, tdf(t))));
                 e.title_vec = normalise(e.title.iter().map(|&t| (t, idf(nn, tdf(&t)))).collect());
                 e.entity_vec = normalise(e.entities.iter().map(|&t| (t, idf(nn, edf(&t)))).collect());
                 e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, idf(nn, edf(&t)))).collect());
             }
             engine.index_entry(slot, &e);
-            engine.centroids.entry(e.story.clone()).or_default().add(&e, engine.options.centroid_terms);
             if let Some(h) = e.exact {
                 engine.exact.entry(h).or_insert(slot);
             }
@@ -2016,60 +1354,6 @@ mod tests {
         // Without sentence sets, or with none aligned, the rule says nothing.
         assert_eq!(lead_offset(&[], &appended, 0.45), 0.0);
         assert_eq!(lead_offset(&sentences(900, 2), &appended, 0.45), 0.0);
-    }
-
-    #[test]
-    fn document_frequencies_count_each_story_or_group_once_when_asked() {
-        // Three copies of one release (one story, one group) and an unrelated article.
-        let release = |id: &str, time: i64| Features { exact: Some(42), ..article(id, 0..40, time) };
-        let arts = || [release("a", 1000), release("b", 1100), release("c", 1200), article("d", 100..140, 1300)];
-        for (unit, df, n) in [(DfUnit::Article, 3, 4), (DfUnit::Group, 1, 2), (DfUnit::Story, 1, 2)] {
-            let mut e = StoryEngine::new(Options { df_unit: unit, ..Options::default() });
-            let out: Vec<Assignment> = arts().into_iter().map(|f| e.assign(f)).collect();
-            assert_eq!(out[2].story, "a", "{unit:?} {out:?}");
-            assert_eq!(out[3].story, "d", "{unit:?} {out:?}");
-            assert_eq!((e.term_df[&5], e.df_n()), (df, n), "{unit:?}");
-            // The state read back counts the same.
-            let back = StoryEngine::from_bytes(&e.to_bytes()).unwrap();
-            assert_eq!((back.term_df[&5], back.df_n()), (df, n), "{unit:?}");
-            // Evicting every article empties the counts.
-            e.evict(i64::MAX);
-            assert!(e.term_df.is_empty() && e.entity_df.is_empty() && e.units.is_empty() && e.df_n() == 0, "{unit:?}");
-        }
-    }
-
-    #[test]
-    fn a_story_merge_counts_a_term_of_both_stories_once() {
-        let mut e = StoryEngine::new(Options {
-            df_unit: DfUnit::Story,
-            merge_average: 0.0,
-            join_threshold: 2.0,
-            dup_threshold: 2.0,
-            dup_align: 0.0,
-            ..Options::default()
-        });
-        // Unrelated enough to stay apart (join and copy thresholds out of reach), sharing terms 20..40.
-        e.assign(article("a", 0..40, 1000));
-        e.assign(article("b", 20..60, 1100));
-        assert_eq!((e.term_df[&25], e.term_df[&5], e.df_n()), (2, 1, 2));
-        e.merge_story("b", "a");
-        assert_eq!((e.term_df[&25], e.term_df[&5], e.term_df[&45], e.df_n()), (1, 1, 1, 1));
-        e.evict(1050);
-        assert_eq!((e.term_df.get(&5), e.term_df[&25], e.term_df[&45], e.df_n()), (None, 1, 1, 1));
-    }
-
-    #[test]
-    fn stories_below_the_merge_threshold_merge_on_shared_rare_terms_when_asked() {
-        // Similarity about 0.15 (body cosine 0.37): below join and merge (0.5), above `merge_evidence` 0.1;
-        // the 20 shared lemmas are carried by 2 window articles.
-        let base = Options { join_threshold: 0.5, merge_average: 0.5, lookup_terms: 40, ..Options::default() };
-        for (merge_evidence, evidence_df, merged) in [(0.0, 5, false), (0.1, 5, true), (0.1, 1, false), (0.3, 5, false)] {
-            let mut e = StoryEngine::new(Options { merge_evidence, evidence_df, ..base.clone() });
-            e.assign(article("a", 0..40, 1000));
-            let b = e.assign(article("b", 20..60, 1100));
-            assert_eq!(b.story == "a", merged, "{merge_evidence} {evidence_df}: {b:?}");
-            assert_eq!(b.merged.is_empty(), !merged);
-        }
     }
 
     #[test]

@@ -53,7 +53,7 @@ fn fold(lemma: &str, out: &mut String) {
     }
 }
 
-/// The key of one word of a person's name for [`Options::entity_name_words`]: the
+/// The key of one word of a person's name for [`Options::entity_name_prefix`]: the
 /// folded word without its long vowels after the first letter (transliterated names
 /// vary in them: المجيشي / المجايشي), or empty for a short word or a particle
 /// (بن, آل, عبد, ابو…).
@@ -107,7 +107,9 @@ pub struct Features {
     /// Keyphrases (hashed, deduplicated): empty until the Analysis carries them; see [`Features::with_keyphrases`].
     pub keyphrases: Vec<u64>,
     /// Numbers of the body that can identify an event (counts, amounts; not years, 0 or 1),
-    /// hashed, deduplicated: matched across articles by [`Options::weight_specific`].
+    /// hashed, deduplicated. No rule of the engine reads them since session s14 (the
+    /// experiments that did were removed); they are still extracted and kept in the state,
+    /// whose format (version 4) stores them.
     #[serde(default)]
     pub numbers: Vec<u64>,
 }
@@ -169,12 +171,7 @@ impl Features {
         // Content lemmas.
         let mut counts: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
         let mut buf = String::new();
-        let mut seen = 0usize;
-        content_terms(analysis, &mut buf, |h| {
-            let lead = seen < options.lead_words;
-            seen += 1;
-            *counts.entry(h).or_default() += if lead { 1 + options.lead_boost } else { 1 };
-        });
+        content_terms(analysis, &mut buf, |h| *counts.entry(h).or_default() += 1);
         f.terms = counts.into_iter().collect();
         f.terms.sort_unstable();
         if let Some(ta) = title {
@@ -194,8 +191,7 @@ impl Features {
         let mut word = String::new();
         for e in &analysis.entities {
             if let Some(key) = entity_key(e, &mut buf) {
-                let mut folded = false;
-                if (options.entity_name_prefix || options.entity_name_fold) && e.kind == "PER" {
+                if options.entity_name_prefix && e.kind == "PER" {
                     // The first two words of a name of three or more (particles left out):
                     // «أحمد جعفر المجايشي» and «أحمد جعفر حسن البارقي» are one man.
                     let keys: Vec<String> = buf
@@ -208,26 +204,10 @@ impl Features {
                     if keys.len() >= 3 {
                         let prefix = format!("{} {}", keys[0], keys[1]);
                         f.entities.push(combine(hash_bytes(b"PER-PREFIX", SEED_ENTITY), hash_str(&prefix)));
-                        folded = options.entity_name_fold;
                     }
                 }
-                if !folded {
-                    f.entities.push(key);
-                }
-                if options.entity_name_words && e.kind == "PER" {
-                    // The words of a person's name (a victim named with and without a middle
-                    // name, or spelled المجيشي / المجايشي, is one person).
-                    for w in buf.split_whitespace() {
-                        name_word(w, &mut word);
-                        if !word.is_empty() {
-                            f.entities.push(combine(hash_bytes(b"PER-WORD", SEED_ENTITY), hash_str(&word)));
-                        }
-                    }
-                }
+                f.entities.push(key);
             }
-        }
-        if options.event_keys || options.entity_lead {
-            lead_entities(analysis, title, options, &mut f.entities, &mut buf);
         }
         f.entities.sort_unstable();
         f.entities.dedup();
@@ -267,53 +247,6 @@ fn entity_key(e: &EntityRecord, buf: &mut String) -> Option<u64> {
     }
     fold(name, buf);
     Some(combine(hash_bytes(e.kind.as_bytes(), SEED_ENTITY), hash_str(buf)))
-}
-
-/// The entities of the headline and the lead sentence ([`Options::entity_lead`]) and
-/// the event keys: each noun or verb lemma there paired with each place named there
-/// ([`Options::event_keys`]); pushed to `out` as entity hashes.
-fn lead_entities(analysis: &Analysis, title: Option<&Analysis>, options: &Options, out: &mut Vec<u64>, buf: &mut String) {
-    let lead_end = analysis.sentences.first().map_or(0, |s| s.end);
-    let mut names: Vec<(bool, u64)> = Vec::new();
-    let body = analysis.entities.iter().filter(|e| e.start < lead_end);
-    for e in body.chain(title.into_iter().flat_map(|t| t.entities.iter())) {
-        if let Some(key) = entity_key(e, buf) {
-            names.push((e.kind == "LOC", key));
-        }
-    }
-    names.sort_unstable();
-    names.dedup();
-    if options.entity_lead {
-        out.extend(names.iter().map(|&(_, h)| combine(hash_bytes(b"LEAD", SEED_ENTITY), h)));
-    }
-    if !options.event_keys {
-        return;
-    }
-    let places: Vec<u64> = names.iter().filter(|n| n.0).map(|n| n.1).collect();
-    if places.is_empty() {
-        return;
-    }
-    let mut words: Vec<u64> = Vec::new();
-    let lead = analysis.tokens.iter().filter(|t| t.start < lead_end);
-    for t in lead.chain(title.into_iter().flat_map(|a| a.tokens.iter())) {
-        for w in &t.words {
-            if !matches!(w.upos.as_str(), "NOUN" | "VERB") || w.lemma.is_empty() {
-                continue;
-            }
-            fold(&w.lemma, buf);
-            if buf.chars().count() < 2 || khabar_text::is_stopword(buf) {
-                continue;
-            }
-            words.push(hash_bytes(buf.as_bytes(), SEED_TERM));
-        }
-    }
-    words.sort_unstable();
-    words.dedup();
-    for &p in &places {
-        for &w in &words {
-            out.push(combine(combine(hash_bytes(b"EVENT", SEED_ENTITY), p), w));
-        }
-    }
 }
 
 /// Fewest distinct words of a sentence kept in [`Features::sentences`].
@@ -441,29 +374,5 @@ mod tests {
             &Options { entity_name_prefix: false, ..Options::default() },
         );
         assert_eq!(off.entities.len(), 1);
-    }
-
-    #[test]
-    fn lead_entities_and_event_keys() {
-        use super::Features;
-        use crate::Options;
-        use khabar::{Analysis, Document, EntityRecord};
-        let record = |name: &str, kind: &str| EntityRecord {
-            text: name.into(),
-            start: 0,
-            end: 0,
-            kind: kind.into(),
-            canonical: name.into(),
-            score: 1.0,
-        };
-        let title = Analysis { entities: vec![record("الرياض", "LOC")], ..Analysis::default() };
-        let body = Analysis { entities: vec![record("جدة", "LOC")], ..Analysis::default() };
-        let extract = |o: Options| Features::extract(&Document::default(), &body, Some(&title), &o).entities;
-        // Off: the body's entities only (the headline's are not entities of the article).
-        assert_eq!(extract(Options::default()).len(), 1);
-        // A headline entity counts as a lead entity; the body has no lead sentence here.
-        assert_eq!(extract(Options { entity_lead: true, ..Options::default() }).len(), 2);
-        // No noun or verb in the headline or lead: no event key.
-        assert_eq!(extract(Options { event_keys: true, ..Options::default() }).len(), 1);
     }
 }

@@ -53,10 +53,7 @@ mod features;
 mod hash;
 mod minhash;
 
-pub use crate::engine::{
-    ActiveStory, Aliases, Assignment, DfUnit, EngineStats, Options, StoryEngine, DEFAULT_WINDOW, JOIN_FEATURES, JOIN_FEATURE_NAMES,
-    PAIR_FEATURES, PAIR_FEATURE_NAMES, STATE_VERSION,
-};
+pub use crate::engine::{ActiveStory, Aliases, Assignment, EngineStats, Options, StoryEngine, DEFAULT_WINDOW, STATE_VERSION};
 pub use crate::features::Features;
 pub use crate::hash::hash_str;
 pub use crate::minhash::{band_keys, estimate, signature};
