@@ -388,7 +388,8 @@ impl StoryEngine {
                 decrement(&mut self.term_df, t);
             }
         }
-        for &t in e.entities.iter().chain(&e.keyphrases).chain(&e.numbers) {
+        // Numbers are kept in the state but no rule reads their document frequency.
+        for &t in e.entities.iter().chain(&e.keyphrases) {
             if add {
                 *self.entity_df.entry(t).or_default() += 1;
             } else {

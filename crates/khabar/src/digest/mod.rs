@@ -133,7 +133,8 @@ pub struct DigestOptions {
     /// teh marbuta ending); else the phrase ends before it (0: off).
     pub agreement: f32,
     /// Whether a one-word candidate outside names that the tagger marks X (not known) and that
-    /// has the shape of an imperfect verb (ي، ت، ن + at least three letters: يستدير) is dropped (0: off).
+    /// has the shape of a derived imperfect verb ([`verb_shaped`]: ي، ت، ن + ت، ن or ست, five
+    /// letters or more: يستدير) is dropped (0: off).
     pub drop_verb_shape: f32,
     /// Whether a candidate outside names made only of calendar words ([`CALENDAR_NAMES`], with
     /// [`CALENDAR_COMPANIONS`]: الخميس، يوم الأربعاء الماضي، كانون الثاني) is dropped (0: off).
@@ -1123,9 +1124,8 @@ pub const CALENDAR_COMPANIONS: [&str; 22] = [
 ];
 
 static CALENDAR_NAME_KEYS: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| key_set(&CALENDAR_NAMES));
-static CALENDAR_COMPANION_KEYS: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| {
-    key_set(&CALENDAR_COMPANIONS).into_iter().chain(key_set(&["ماضي", "مقبل", "قادم", "حالي", "جاري", "اول", "ثاني"])).collect()
-});
+// `word_key` drops the article of الماضي، الأول …, so these keys match the lemmas' keys.
+static CALENDAR_COMPANION_KEYS: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| key_set(&CALENDAR_COMPANIONS));
 
 /// Whether a phrase is a date: a weekday or month name, with only calendar companions around it.
 fn is_calendar(words: &[Word]) -> bool {
@@ -2049,4 +2049,19 @@ fn summarise(a: &Analysis, text: &str, sc: &SentenceScores, options: &DigestOpti
             SummarySentence { text: text[start..end].to_owned(), start, end, score: (scores[i] * 1000.0).round() / 1000.0 }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_companions_match_the_keys_of_their_bare_forms() {
+        // A lemma may come without its article (ماضي for الماضي): word_key gives both one key.
+        for bare in ["ماضي", "مقبل", "قادم", "حالي", "جاري", "اول", "ثاني"] {
+            let mut key = String::new();
+            idf::word_key(bare, &mut key);
+            assert!(CALENDAR_COMPANION_KEYS.contains(key.as_str()), "{bare}");
+        }
+    }
 }
