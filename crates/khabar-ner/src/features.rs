@@ -363,52 +363,9 @@ fn kind_code(k: TokenKind) -> u8 {
     }
 }
 
-/// Most distinct surfaces an [`analyse_tokens_with`] cache keeps (when full
-/// it keeps only what was read again since the last time, see [`evict_cold`]).
+/// Most distinct surfaces an [`analyse_tokens_with`] cache keeps (it starts
+/// again when full).
 pub const TOKEN_CACHE_MAX: usize = 1 << 14;
-
-/// One-token analyses by surface, each with whether it was read since the
-/// cache was last full ([`analyse_tokens_with`]).
-pub type TokenCache = HashMap<String, (TokInfo, bool)>;
-
-/// Make room in a full cache of at most `cap` entries whose values carry a
-/// "read again" flag: keep the entries read since the last time (their flags
-/// cleared), drop the rest; if that still leaves more than half of `cap`,
-/// drop everything. Words read once (most of a news text's distinct words)
-/// leave, the frequent ones stay, so fewer are analysed again than when the
-/// cache starts afresh.
-pub fn evict_cold<K: Eq + std::hash::Hash, V>(m: &mut HashMap<K, (V, bool)>, cap: usize) {
-    m.retain(|_, (_, hit)| std::mem::replace(hit, false));
-    if m.len() > cap / 2 {
-        m.clear();
-    }
-}
-
-/// EXPERIMENT (not to ship): `KHABAR_NER_CACHE=clear|keep,TOKENS,SUMS`.
-fn cache_env() -> &'static (bool, usize, usize) {
-    static E: std::sync::LazyLock<(bool, usize, usize)> = std::sync::LazyLock::new(|| {
-        let v = std::env::var("KHABAR_NER_CACHE").unwrap_or_default();
-        let mut it = v.split(',');
-        let keep = it.next() == Some("keep");
-        let t = it.next().and_then(|x| x.parse().ok()).unwrap_or(TOKEN_CACHE_MAX);
-        let s = it.next().and_then(|x| x.parse().ok()).unwrap_or(1 << 14);
-        (keep, t, s)
-    });
-    &E
-}
-pub fn cache_policy_keep() -> bool {
-    cache_env().0
-}
-pub fn token_cache_max() -> usize {
-    cache_env().1
-}
-pub fn batch_lookups() -> bool {
-    static B: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| std::env::var("KHABAR_NER_BATCH").is_ok_and(|v| v == "1"));
-    *B
-}
-pub fn own_sums_max() -> usize {
-    cache_env().2
-}
 
 /// Analyse a run of tokens (one sentence) of `text`.
 pub fn analyse_tokens(
@@ -432,7 +389,7 @@ pub fn analyse_tokens_with(
     gaz: &Gazetteer,
     trig: &HashMap<&'static str, u8>,
     lex: &CorpusLex,
-    mut cache: Option<&mut TokenCache>,
+    mut cache: Option<&mut HashMap<String, TokInfo>>,
     out: &mut Vec<TokInfo>,
 ) {
     out.clear();
@@ -442,21 +399,14 @@ pub fn analyse_tokens_with(
             out.push(analyse_token(surface, t.kind, gaz, trig, lex));
             continue;
         };
-        match c.get_mut(surface) {
-            Some((ti, hit)) if ti.kind_code == kind_code(t.kind) => {
-                *hit = true;
-                out.push(ti.clone())
-            }
+        match c.get(surface) {
+            Some(ti) if ti.kind_code == kind_code(t.kind) => out.push(ti.clone()),
             _ => {
                 let ti = analyse_token(surface, t.kind, gaz, trig, lex);
-                if c.len() >= token_cache_max() {
-                    if cache_policy_keep() {
-                        evict_cold(c, token_cache_max());
-                    } else {
-                        c.clear();
-                    }
+                if c.len() >= TOKEN_CACHE_MAX {
+                    c.clear();
                 }
-                c.insert(surface.to_owned(), (ti.clone(), false));
+                c.insert(surface.to_owned(), ti.clone());
                 out.push(ti);
             }
         }

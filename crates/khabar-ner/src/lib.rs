@@ -430,7 +430,7 @@ impl NerModel {
             let id = self.w.q.id();
             TOKEN_INFOS.with_borrow_mut(|cache| {
                 if cache.0 != id {
-                    let room = if id == 0 { 0 } else { features::token_cache_max() };
+                    let room = if id == 0 { 0 } else { features::TOKEN_CACHE_MAX };
                     *cache = (id, HashMap::with_capacity_and_hasher(room, Default::default()));
                 }
                 let cache = if id == 0 { None } else { Some(&mut cache.1) };
@@ -564,12 +564,10 @@ impl NerModel {
         let mut cache = OWN_SUMS.take();
         if fused && cache.table != table {
             // room for the most rows at once: growing would copy them all
-            let max = features::own_sums_max();
             cache = SumCache {
                 table,
-                index: HashMap::with_capacity_and_hasher(max, Default::default()),
-                rows: Vec::with_capacity(max),
-                hit: Vec::with_capacity(max),
+                index: HashMap::with_capacity_and_hasher(OWN_SUMS_MAX, Default::default()),
+                rows: Vec::with_capacity(OWN_SUMS_MAX),
                 windows: HashMap::with_capacity_and_hasher(OWN_SUMS_MAX, Default::default()),
             };
         }
@@ -584,9 +582,6 @@ impl NerModel {
         }
         // the sentence's tokens' rows in the cache
         let mut idx: Vec<usize> = Vec::new();
-        let batch = features::batch_lookups();
-        let mut locs: Vec<u32> = Vec::new();
-        let (mut pair_locs, mut pair_ends): (Vec<u32>, Vec<usize>) = (Vec::new(), Vec::new());
         for s in infos {
             em.clear();
             if fused {
@@ -594,67 +589,29 @@ impl NerModel {
                 // summed once per distinct token (integer sums: the same
                 // result in any order)
                 idx.clear();
-                if cache.rows.len() + s.len() > features::own_sums_max() {
-                    cache.make_room(s.len());
+                if cache.rows.len() + s.len() > OWN_SUMS_MAX {
+                    cache.index.clear();
+                    cache.rows.clear();
                 }
                 for t in s {
                     let next = cache.rows.len();
                     match cache.index.entry(OwnKey::of(t)) {
-                        std::collections::hash_map::Entry::Occupied(o) => {
-                            let k = *o.get();
-                            if let Some(h) = cache.hit.get_mut(k) {
-                                *h = true;
-                            }
-                            idx.push(k)
-                        }
+                        std::collections::hash_map::Entry::Occupied(o) => idx.push(*o.get()),
                         std::collections::hash_map::Entry::Vacant(v) => {
                             let mut a = [[0i32; 2 * NL]; ROLES];
-                            if batch {
-                                // find all the token's rows, then read them
-                                locs.clear();
-                                let mut ends = [0usize; ROLES];
+                            feats.clear();
+                            token_features_part(std::slice::from_ref(t), 0, None, Part::Own, self.omit, &mut feats);
+                            self.w.add_fused(&feats, &mut a[0]);
+                            for (r, &(d, lemma)) in ROLE_OFFSETS.iter().enumerate() {
                                 feats.clear();
-                                token_features_part(std::slice::from_ref(t), 0, None, Part::Own, self.omit, &mut feats);
-                                self.w.locate(&feats, &mut locs);
-                                ends[0] = locs.len();
-                                for (r, &(d, lemma)) in ROLE_OFFSETS.iter().enumerate() {
-                                    feats.clear();
-                                    neighbour_features(Some(t), d, lemma, &mut feats);
-                                    self.w.locate(&feats, &mut locs);
-                                    ends[r + 1] = locs.len();
-                                }
-                                let mut from = 0;
-                                for (g, &end) in a.iter_mut().zip(&ends) {
-                                    self.w.add_located(locs.get(from..end).unwrap_or(&[]), g);
-                                    from = end;
-                                }
-                            } else {
-                                feats.clear();
-                                token_features_part(std::slice::from_ref(t), 0, None, Part::Own, self.omit, &mut feats);
-                                self.w.add_fused(&feats, &mut a[0]);
-                                for (r, &(d, lemma)) in ROLE_OFFSETS.iter().enumerate() {
-                                    feats.clear();
-                                    neighbour_features(Some(t), d, lemma, &mut feats);
-                                    self.w.add_fused(&feats, &mut a[r + 1]);
-                                }
+                                neighbour_features(Some(t), d, lemma, &mut feats);
+                                self.w.add_fused(&feats, &mut a[r + 1]);
                             }
                             cache.rows.push(a);
-                            cache.hit.push(false);
                             v.insert(next);
                             idx.push(next);
                         }
                     }
-                }
-            }
-            // the pair features of the whole sentence, their rows found before any is read
-            pair_locs.clear();
-            pair_ends.clear();
-            if fused && batch {
-                for i in 0..s.len() {
-                    feats.clear();
-                    token_features_part(s, i, doc.as_ref(), Part::Pair, self.omit, &mut feats);
-                    self.w.locate(&feats, &mut pair_locs);
-                    pair_ends.push(pair_locs.len());
                 }
             }
             let row = |j: usize| idx.get(j).and_then(|&k| cache.rows.get(k));
@@ -694,14 +651,8 @@ impl NerModel {
                                 acc[k] += add[k];
                             }
                         }
-                        if batch {
-                            let from = if i == 0 { 0 } else { pair_ends.get(i - 1).copied().unwrap_or(0) };
-                            let to = pair_ends.get(i).copied().unwrap_or(from);
-                            self.w.add_located(pair_locs.get(from..to).unwrap_or(&[]), &mut acc);
-                        } else {
-                            token_features_part(s, i, doc.as_ref(), Part::Pair, self.omit, &mut feats);
-                            self.w.add_fused(&feats, &mut acc);
-                        }
+                        token_features_part(s, i, doc.as_ref(), Part::Pair, self.omit, &mut feats);
+                        self.w.add_fused(&feats, &mut acc);
                         let mut e2 = [0f32; NL];
                         Weights::scale_pair(&self.w, w2, &acc, &mut e, &mut e2);
                         base2.push(e2);
@@ -802,47 +753,14 @@ struct SumCache {
     table: (u64, u32),
     index: HashMap<OwnKey, usize>,
     rows: Vec<TokenSums>,
-    /// Whether each row was read again since the cache was last full.
-    hit: Vec<bool>,
     /// Summed rows of [`features::pos_window_features`], by window.
     windows: HashMap<[u8; 5], [i32; 2 * NL]>,
-}
-
-impl SumCache {
-    /// Make room for `n` more rows when full: keep the rows read again
-    /// since the last time (moved to the front, their flags cleared) if they
-    /// fill at most half of it, else start afresh (as [`features::evict_cold`]).
-    fn make_room(&mut self, n: usize) {
-        let max = features::own_sums_max();
-        let mut keep: Vec<(usize, OwnKey)> = Vec::new();
-        if features::cache_policy_keep() {
-            keep = self
-                .index
-                .iter()
-                .filter(|(_, &k)| k < self.rows.len() && self.hit.get(k).copied().unwrap_or(false))
-                .map(|(&key, &k)| (k, key))
-                .collect();
-        }
-        self.index.clear();
-        if keep.len() > max / 2 || keep.len() + n > max {
-            keep.clear();
-        }
-        // rows move only towards the front, in order, so none is overwritten before it moves
-        keep.sort_unstable_by_key(|&(k, _)| k);
-        for (to, &(from, key)) in keep.iter().enumerate() {
-            self.rows.copy_within(from..from + 1, to);
-            self.index.insert(key, to);
-        }
-        self.rows.truncate(keep.len());
-        self.hit.clear();
-        self.hit.resize(keep.len(), false);
-    }
 }
 
 thread_local! {
     /// One-token analyses by surface ([`analyse_tokens_with`]), and the id
     /// of the model's table they were made for.
-    static TOKEN_INFOS: std::cell::RefCell<(u64, features::TokenCache)> = std::cell::RefCell::new((0, HashMap::default()));
+    static TOKEN_INFOS: std::cell::RefCell<(u64, HashMap<String, TokInfo>)> = std::cell::RefCell::new((0, HashMap::default()));
     static OWN_SUMS: std::cell::RefCell<SumCache> = std::cell::RefCell::new(SumCache::default());
 }
 

@@ -106,24 +106,6 @@ impl Packed {
         self.width
     }
 
-    /// Where row `r` is among the present rows, if present ([`Packed::row_at`]).
-    #[inline]
-    pub fn locate(&self, r: usize) -> Option<u32> {
-        let &(bits, before) = self.dir.get(r >> 6)?;
-        let bit = 1u64 << (r & 63);
-        if bits & bit == 0 {
-            return None;
-        }
-        Some(before + (bits & (bit - 1)).count_ones())
-    }
-
-    /// The weights of the `k`-th present row ([`Packed::locate`]).
-    #[inline]
-    pub fn row_at(&self, k: u32) -> Option<&[i16]> {
-        let k = k as usize * self.width;
-        self.vals.get(k..k + self.width)
-    }
-
     /// The weights of row `r`, if present.
     #[inline]
     pub fn get(&self, r: usize) -> Option<&[i16]> {
@@ -288,33 +270,6 @@ impl Weights {
             if let Some(Ok::<&[i16; 2 * NL], _>(row)) = self.q.get(self.row(f)).map(TryInto::try_into) {
                 for k in 0..2 * NL {
                     acc[k] += row[k] as i32;
-                }
-            }
-        }
-    }
-
-    /// Append where the present rows of `feats` are in the packed table
-    /// ([`Packed::locate`]; absent rows add nothing, so they are left out).
-    /// Finding every row of a run of features first and reading the rows
-    /// after ([`Weights::add_located`]) keeps more row loads in flight than
-    /// [`Weights::add_fused`], which finds and reads one row at a time.
-    #[inline]
-    pub fn locate(&self, feats: &[u64], out: &mut Vec<u32>) {
-        for &f in feats {
-            if let Some(k) = self.q.locate(self.row(f)) {
-                out.push(k);
-            }
-        }
-    }
-
-    /// Add the fused rows found by [`Weights::locate`] to `acc` (the same
-    /// sums as [`Weights::add_fused`] of the same features).
-    #[inline]
-    pub fn add_located(&self, locs: &[u32], acc: &mut [i32; 2 * NL]) {
-        for &k in locs {
-            if let Some(Ok::<&[i16; 2 * NL], _>(row)) = self.q.row_at(k).map(TryInto::try_into) {
-                for j in 0..2 * NL {
-                    acc[j] += row[j] as i32;
                 }
             }
         }
