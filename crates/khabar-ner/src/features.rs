@@ -695,14 +695,12 @@ pub fn neighbour_features(x: Option<&TokInfo>, d: isize, lemma: bool, out: &mut 
             out.push(mix(34, hn));
             out.push(mix(41, t.suf2));
             out.push(mix(80, t.trigger as u64));
-            auto_neighbour(t, 226, out);
         }
         (1, false) => {
             out.push(mix(32, hc));
             out.push(mix(35, hn));
             out.push(mix(40, t.suf2));
             out.push(mix(82, t.trigger as u64));
-            auto_neighbour(t, 227, out);
         }
         (-2, false) => out.push(mix(31, hc)),
         (2, false) => out.push(mix(33, hc)),
@@ -823,8 +821,6 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
     if single {
         out.push(mix(40, at(1).suf2));
         out.push(mix(41, at(-1).suf2));
-        auto_neighbour(at(-1), 226, out);
-        auto_neighbour(at(1), 227, out);
     }
     // gazetteers
     let gaz_ctx = omit.keeps(omit::GAZ_CONTEXT);
@@ -1001,22 +997,6 @@ fn auto_dominant(a: u64) -> (u64, u64) {
         }
     }
     best
-}
-
-/// EXPERIMENT switch (to be removed): the auto-gazetteer's dominant type of
-/// the neighbours at ±1.
-fn ag_neigh() -> bool {
-    static X: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *X.get_or_init(|| std::env::var_os("KHABAR_AG_NEIGH").is_some())
-}
-
-/// A neighbour's auto-gazetteer dominant type and bucket (template `tid`).
-fn auto_neighbour(t: &TokInfo, tid: u64, out: &mut Vec<u64>) {
-    let a = auto_code(t.cstat);
-    if ag_neigh() && a & AUTO_PRESENT != 0 {
-        let (ty, b) = auto_dominant(a);
-        out.push(mix(tid, ty << 3 | b));
-    }
 }
 
 /// The core's auto-gazetteer features (none without a code): the share
