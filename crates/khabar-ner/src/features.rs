@@ -277,10 +277,8 @@ pub struct TokInfo {
     /// Gazetteer bits of the single word (any form).
     pub gaz1: u8,
     pub char_len: usize,
-    /// Corpus statistics code of the core (0: unseen), see [`corpus_code`];
-    /// bits 24..31 the word class (`train::cluster_codes`), bits 32..47 the
-    /// auto-gazetteer code (see [`auto_code`]).
-    pub cstat: u64,
+    /// Corpus statistics code of the core (0: unseen), see [`corpus_code`].
+    pub cstat: u32,
     /// Hashes of the core's prefixes (1–3 letters) and suffixes (1–3 letters); 0 if none.
     pub affix: [u64; 6],
     /// Hash of the core's last two letters (cores of 3+ letters), else 0.
@@ -309,7 +307,7 @@ pub fn add_morph(out: &mut [TokInfo], words: &[Vec<khabar_morph::Word>]) {
 }
 
 /// Corpus lexicon: normalised core → packed statistics code.
-pub type CorpusLex = HashMap<String, u64>;
+pub type CorpusLex = HashMap<String, u32>;
 
 fn ratio5(k: u32, n: u32) -> u32 {
     if k == 0 {
@@ -331,7 +329,7 @@ fn ratio5(k: u32, n: u32) -> u32 {
 /// Pack counts [total, with article, after a person trigger, after a place
 /// trigger, after an organisation trigger, with another proclitic, next to a
 /// gazetteer person name, after a place preposition] into a code.
-pub fn corpus_code(c: &[u32; 8]) -> u64 {
+pub fn corpus_code(c: &[u32; 8]) -> u32 {
     let n = c[0];
     let fb = match n {
         0..=4 => 1,
@@ -341,15 +339,13 @@ pub fn corpus_code(c: &[u32; 8]) -> u64 {
         500..=1999 => 5,
         _ => 6,
     };
-    u64::from(
-        fb | ratio5(c[1], n) << 3
-            | ratio5(c[2], n) << 6
-            | ratio5(c[3], n) << 9
-            | ratio5(c[4], n) << 12
-            | ratio5(c[5], n) << 15
-            | ratio5(c[6], n) << 18
-            | ratio5(c[7], n) << 21,
-    )
+    fb | ratio5(c[1], n) << 3
+        | ratio5(c[2], n) << 6
+        | ratio5(c[3], n) << 9
+        | ratio5(c[4], n) << 12
+        | ratio5(c[5], n) << 15
+        | ratio5(c[6], n) << 18
+        | ratio5(c[7], n) << 21
 }
 
 fn kind_code(k: TokenKind) -> u8 {
@@ -641,7 +637,7 @@ pub struct OwnKey {
     h_shape: u64,
     h_lemma: u64,
     affix: [u64; 6],
-    cstat: u64,
+    cstat: u32,
     useq: u32,
     gaz: u8,
     gaz1: u8,
@@ -864,20 +860,17 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
         own_cstat(cs, out);
     }
     if omit.keeps(omit::CORPUS_CONTEXT) {
-        out.push(mix(159, ((at(-1).cstat >> 3) & 7) | (((at(1).cstat >> 3) & 7) * 8)));
-        out.push(mix(160, ((at(-1).cstat >> 6) & 7) | (((at(1).cstat >> 6) & 7) * 8)));
-        out.push(mix(161, ((at(-1).cstat >> 18) & 7) | (((at(1).cstat >> 18) & 7) * 8)));
+        out.push(mix(159, ((at(-1).cstat >> 3) & 7) as u64 | (((at(1).cstat >> 3) & 7) as u64 * 8)));
+        out.push(mix(160, ((at(-1).cstat >> 6) & 7) as u64 | (((at(1).cstat >> 6) & 7) as u64 * 8)));
+        out.push(mix(161, ((at(-1).cstat >> 18) & 7) as u64 | (((at(1).cstat >> 18) & 7) as u64 * 8)));
     }
     // distributional code: bits 24..31 of the lexicon code, 0 = none (word
     // classes of train::cluster_codes: coarse class << 4 | fine class; or the
     // experimental SimHash code, bit 31 = present)
-    let sim = |x: &TokInfo| -> u64 { (x.cstat >> 24) & 0xFF };
+    let sim = |x: &TokInfo| -> u64 { (x.cstat >> 24) as u64 };
     let sc = sim(t);
     if own && sc != 0 {
         own_sim(sc, cs, out);
-    }
-    if own {
-        own_auto(cs, out);
     }
     if omit.keeps(omit::CLASS_PAIR) && (sc != 0 || sim(at(-1)) != 0 || sim(at(1)) != 0) {
         out.push(mix(174, sim(at(-1)) << 8 | sc));
@@ -903,7 +896,7 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
             out.push(mix(191, pair(at(1).h_lemma, 2)));
         }
         if own {
-            out.push(mix(192, u(t) << 8 | (t.cstat & 7)));
+            out.push(mix(192, u(t) << 8 | (t.cstat & 7) as u64));
         }
     }
     // document-level: triggers seen before this core anywhere in the document
@@ -929,100 +922,32 @@ fn own_tail(t: &TokInfo, out: &mut Vec<u64>) {
         }
     }
     own_cstat(t.cstat, out);
-    let sc = (t.cstat >> 24) & 0xFF;
+    let sc = (t.cstat >> 24) as u64;
     if sc != 0 {
         own_sim(sc, t.cstat, out);
     }
-    own_auto(t.cstat, out);
     if t.upos != 0 {
         own_morph(t, out);
-        out.push(mix(192, (t.upos as u64) << 8 | (t.cstat & 7)));
+        out.push(mix(192, (t.upos as u64) << 8 | (t.cstat & 7) as u64));
     }
 }
 
 /// Corpus statistics of the core itself.
-fn own_cstat(cs: u64, out: &mut Vec<u64>) {
-    out.push(mix(150, cs & 0xFF_FFFF));
+fn own_cstat(cs: u32, out: &mut Vec<u64>) {
+    out.push(mix(150, (cs & 0xFF_FFFF) as u64));
     for (k, sh) in [3u32, 6, 9, 12, 15, 18, 21].iter().enumerate() {
-        out.push(mix(151 + k as u64, (cs >> sh) & 7));
+        out.push(mix(151 + k as u64, ((cs >> sh) & 7) as u64));
     }
-    out.push(mix(147, cs & 7));
-    out.push(mix(158, ((cs >> 3) & 7) | (((cs >> 6) & 7) * 8)));
-}
-
-/// Bit of an auto-gazetteer code (see [`auto_code`]) saying the core has one.
-pub const AUTO_PRESENT: u64 = 1 << 14;
-
-/// The auto-gazetteer code of a lexicon code (bits 32..47; 0: none): for
-/// each type t (0 PER, 1 LOC, 2 ORG, 3 MISC) in bits 3t..3t+2 the bucket of
-/// the share of the core's corpus mentions a first-pass model tagged with
-/// that type (`train::auto_gazetteer`, [`share_bucket`]), the mention count
-/// bucket in bits 12..13, and [`AUTO_PRESENT`].
-#[inline]
-pub fn auto_code(cs: u64) -> u64 {
-    (cs >> 32) & 0xFFFF
-}
-
-/// Bucket of a share `k / n`: 0 for none, then < 2%, < 10%, < 30%, < 60%,
-/// < 90%, and 6 for the rest (integer comparisons: deterministic).
-pub fn share_bucket(k: u64, n: u64) -> u64 {
-    if k == 0 || n == 0 {
-        return 0;
-    }
-    let r = k * 100;
-    if r < 2 * n {
-        1
-    } else if r < 10 * n {
-        2
-    } else if r < 30 * n {
-        3
-    } else if r < 60 * n {
-        4
-    } else if r < 90 * n {
-        5
-    } else {
-        6
-    }
-}
-
-/// The type with the largest share bucket of an auto-gazetteer code and that
-/// bucket (the first type on a tie; bucket 0: never tagged).
-#[inline]
-fn auto_dominant(a: u64) -> (u64, u64) {
-    let mut best = (0, 0);
-    for t in 0..4u64 {
-        let b = (a >> (3 * t)) & 7;
-        if b > best.1 {
-            best = (t, b);
-        }
-    }
-    best
-}
-
-/// The core's auto-gazetteer features (none without a code): the share
-/// bucket of every type the first pass gave it, and the dominant type with
-/// its bucket and the mention count bucket.
-fn own_auto(cs: u64, out: &mut Vec<u64>) {
-    let a = auto_code(cs);
-    if a & AUTO_PRESENT == 0 {
-        return;
-    }
-    for t in 0..4u64 {
-        let b = (a >> (3 * t)) & 7;
-        if b != 0 {
-            out.push(mix(220 + t, b));
-        }
-    }
-    let (t, b) = auto_dominant(a);
-    out.push(mix(224, (t << 3 | b) << 2 | (a >> 12) & 3));
+    out.push(mix(147, (cs & 7) as u64));
+    out.push(mix(158, ((cs >> 3) & 7) as u64 | (((cs >> 6) & 7) as u64 * 8)));
 }
 
 /// The core's own distributional code `sc`.
-fn own_sim(sc: u64, cs: u64, out: &mut Vec<u64>) {
+fn own_sim(sc: u64, cs: u32, out: &mut Vec<u64>) {
     out.push(mix(170, sc >> 4));
     out.push(mix(171, sc >> 2));
     out.push(mix(172, sc));
-    out.push(mix(173, sc << 4 | (cs & 7)));
+    out.push(mix(173, sc << 4 | (cs & 7) as u64));
 }
 
 /// The token's own part of speech, word sequence and lemma.
@@ -1249,8 +1174,8 @@ mod tests {
         (
             (0u64..4, 0u64..4, 0u64..4, 0u64..3, 0u64..3),
             proptest::array::uniform6(0u64..3),
-            (any::<u64>(), 0u32..8, 0u8..32, 0u8..16, 0u8..4),
-            (0u8..3, 0u8..4, 0u64..3, 0u8..3),
+            (any::<u32>(), 0u32..8, 0u8..32, 0u8..16, 0u8..4),
+            (0u8..3, 0u8..4, 0u64..3, 0u8..2),
         )
             .prop_map(|((n, p, c, sh, l), affix, (cstat, useq, gaz, gaz1, upos), (kind_code, trigger, suf2, cstat_zero))| {
                 TokInfo {
@@ -1261,11 +1186,7 @@ mod tests {
                     h_shape: sh,
                     h_lemma: l,
                     affix,
-                    cstat: match cstat_zero {
-                        1 => cstat & 0x00FF_FFFF,
-                        2 => cstat & 0xFFFF_FFFF,
-                        _ => cstat,
-                    },
+                    cstat: if cstat_zero == 1 { cstat & 0x00FF_FFFF } else { cstat },
                     useq,
                     gaz,
                     gaz1,

@@ -285,14 +285,14 @@ impl NerModel {
                 }
                 "#F" => {
                     if let Some((w, c)) = line.split_once('\t') {
-                        if let Ok(c) = c.parse::<u64>() {
+                        if let Ok(c) = c.parse::<u32>() {
                             forms.insert(w.to_string(), c);
                         }
                     }
                 }
                 "#C" => {
                     if let Some((w, c)) = line.split_once('\t') {
-                        if let Ok(c) = c.parse::<u64>() {
+                        if let Ok(c) = c.parse::<u32>() {
                             lex.insert(w.to_string(), c);
                         }
                     }

@@ -307,7 +307,7 @@ impl NerModel {
     /// بوتين الأولى stays whole because ANERGazet's person list holds الأولى.)
     fn trim_common_words(&self, infos: &[Vec<TokInfo>], labels: &mut [(Vec<usize>, Vec<f32>)]) {
         // corpus frequency bucket 5 = 500 or more occurrences (see features::corpus_code)
-        const MIN_BUCKET: u64 = 5;
+        const MIN_BUCKET: u32 = 5;
         for (s, (labs, _)) in infos.iter().zip(labels.iter_mut()) {
             let mut i = s.len();
             while i > 0 {

@@ -90,21 +90,6 @@ pub struct TrainOptions {
     /// Context feature templates left out (training and the model's run
     /// time, see [`crate::features::omit`]); default: none.
     pub omit: crate::features::Omit,
-    /// Auto-gazetteer (see [`auto_gazetteer`]): the number of first-pass
-    /// models whose tags of the unlabelled corpus give each frequent core its
-    /// type shares (0: off, the default; 1: one model over all training
-    /// sentences; 2–4: jackknife, a training sentence gets the shares of the
-    /// model trained without its fold, run time their average). Needs `corpus`.
-    pub auto_gaz_folds: usize,
-    /// Auto-gazetteer: minimum corpus mentions of a core to get shares.
-    pub auto_gaz_min: u32,
-    /// Auto-gazetteer: tag every n-th corpus article only (1: all).
-    pub auto_gaz_every: usize,
-    /// Auto-gazetteer: epochs of the first-pass models.
-    pub auto_gaz_epochs: usize,
-    /// Auto-gazetteer: the first-pass models also read the corpus statistics
-    /// and word classes (else they are trained and run without them).
-    pub auto_gaz_cstat: bool,
     /// Print progress to stderr.
     pub verbose: bool,
     /// Optional test file scored after training (report only, never used for choices).
@@ -141,11 +126,6 @@ impl Default for TrainOptions {
             gaz_clean_min: 500,
             morph: true,
             omit: crate::features::Omit::default(),
-            auto_gaz_folds: 0,
-            auto_gaz_min: 10,
-            auto_gaz_every: 1,
-            auto_gaz_epochs: 5,
-            auto_gaz_cstat: true,
             verbose: false,
             test: Some(d.join("ner/anercorp/ANERCorp_CamelLab_test.txt")),
         }
@@ -538,12 +518,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
     if opts.verbose {
         eprintln!("corpus lexicon: {} words ({:.1}s)", lex.len(), t0.elapsed().as_secs_f64());
     }
-    let mut data = build_docs(&docs, &gaz, &lex, opts.morph);
-    if let (Some(p), true) = (&opts.corpus, opts.auto_gaz_folds > 0) {
-        let bodies = read_bodies(p)?;
-        let (per_fold, merged) = auto_gazetteer(&data, &gaz, &lex, &bodies, opts, t0);
-        apply_auto(&mut data, &per_fold, &mut lex, &merged, opts.auto_gaz_folds);
-    }
+    let data = build_docs(&docs, &gaz, &lex, opts.morph);
     let ntok: usize = data.iter().flat_map(|d| d.gold.iter()).map(|g| g.len()).sum();
     let nsent: usize = data.iter().map(|d| d.gold.len()).sum();
     let f1 = features(&data, opts.doc_features, opts.omit, None);
@@ -611,13 +586,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
         all_train.extend(dev.iter().cloned());
         model.known = known_words(&all_train);
         model.full = full_names(&all_train);
-        let mut data = build_docs(&docs, &model.gaz, &model.lex, opts.morph);
-        if let (Some(p), true) = (&opts.corpus, opts.auto_gaz_folds > 0) {
-            // first-pass models again, now over train + dev
-            let bodies = read_bodies(p)?;
-            let (per_fold, merged) = auto_gazetteer(&data, &model.gaz, &model.lex, &bodies, opts, t0);
-            apply_auto(&mut data, &per_fold, &mut model.lex, &merged, opts.auto_gaz_folds);
-        }
+        let data = build_docs(&docs, &model.gaz, &model.lex, opts.morph);
         ntok = data.iter().flat_map(|d| d.gold.iter()).map(|g| g.len()).sum();
         nsent = data.iter().map(|d| d.gold.len()).sum();
         let f1 = features(&data, opts.doc_features, opts.omit, None);
@@ -666,200 +635,6 @@ fn jackknife(data: &[DocData], f1: &[DocFeats], opts: &TrainOptions, epochs: usi
         }
     }
     first
-}
-
-/// The `body` of every line of a gzip-compressed JSON-lines news file.
-fn read_bodies(path: &std::path::Path) -> Result<Vec<String>> {
-    use std::io::BufRead;
-    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let rd = std::io::BufReader::new(flate2::read::GzDecoder::new(f));
-    let mut bodies = Vec::new();
-    for line in rd.lines() {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
-            if let Some(b) = v.get("body").and_then(|b| b.as_str()) {
-                bodies.push(b.to_string());
-            }
-        }
-    }
-    Ok(bodies)
-}
-
-/// The auto-gazetteer bits of a lexicon code (see [`crate::features::auto_code`]).
-const AUTO_MASK: u64 = 0xFFFF << 32;
-
-/// A token as the auto-gazetteer's first-pass models see it: no morphology,
-/// no auto-gazetteer code, and (unless `cstat`) no corpus statistics.
-fn first_pass_view(t: &TokInfo, cstat: bool) -> TokInfo {
-    let mut t = t.clone();
-    t.cstat = if cstat { t.cstat & !AUTO_MASK } else { 0 };
-    t.upos = 0;
-    t.useq = 0;
-    t.h_lemma = 0;
-    t
-}
-
-/// Mention counts of the auto-gazetteer per core: `[total, then per model
-/// m the mentions it tagged PER, LOC, ORG, MISC at 1 + 4m ..]`.
-type AutoCounts = [u32; 17];
-
-/// Auto-gazetteer code (bits 0..15, shifted into bits 32..47 of the lexicon
-/// code by the caller) of a core seen `n` times, `tagged[t]` of them tagged
-/// with type t, over `models` models.
-fn auto_code_of(n: u32, tagged: [u64; 4], models: u64) -> u64 {
-    let n = u64::from(n) * models.max(1);
-    let mut a = crate::features::AUTO_PRESENT;
-    for (t, &k) in tagged.iter().enumerate() {
-        a |= crate::features::share_bucket(k, n) << (3 * t);
-    }
-    let nb = match n / models.max(1) {
-        0..=49 => 0,
-        50..=199 => 1,
-        200..=999 => 2,
-        _ => 3,
-    };
-    a | nb << 12
-}
-
-/// The auto-gazetteer: first-pass models (pass-1 features without the
-/// morphology, `opts.auto_gaz_epochs` epochs, no dev) trained on the
-/// training sentences — one over all of them, or one per jackknife fold
-/// (`opts.auto_gaz_folds`, folds of [`FOLD_BLOCK`]-sentence blocks) — tag
-/// the unlabelled corpus (every `opts.auto_gaz_every`-th article, split into
-/// sentences as at run time, each article one document), and every core
-/// mentioned at least `opts.auto_gaz_min` times gets, per model, the buckets
-/// of the shares of its mentions tagged PER / LOC / ORG / MISC. Returns the
-/// codes of each model (index m: the model trained without fold m) and their
-/// average (all models' counts summed).
-fn auto_gazetteer(
-    data: &[DocData],
-    gaz: &Gazetteer,
-    lex: &CorpusLex,
-    bodies: &[String],
-    opts: &TrainOptions,
-    t0: Instant,
-) -> (Vec<CorpusLex>, CorpusLex) {
-    let k = opts.auto_gaz_folds.clamp(1, 4);
-    let cstat = opts.auto_gaz_cstat;
-    let plain: Vec<DocData> = data
-        .iter()
-        .map(|d| DocData {
-            infos: d.infos.iter().map(|s| s.iter().map(|t| first_pass_view(t, cstat)).collect()).collect(),
-            gold: d.gold.clone(),
-            fold: d.fold.clone(),
-        })
-        .collect();
-    let f = features(&plain, opts.doc_features, opts.omit, None);
-    let models: Vec<Weights> = (0..k)
-        .map(|m| {
-            let keep = |di: usize, si: usize| k == 1 || plain[di].fold[si] % k != m;
-            fit(&plain, &f, &keep, opts, opts.auto_gaz_epochs.max(1), None, "auto-gazetteer").0
-        })
-        .collect();
-    drop(f);
-    drop(plain);
-    if opts.verbose {
-        eprintln!("auto-gazetteer: {k} first-pass models trained ({:.1}s)", t0.elapsed().as_secs_f64());
-    }
-    let run_lex: CorpusLex = if cstat { lex.iter().map(|(w, c)| (w.clone(), c & !AUTO_MASK)).collect() } else { CorpusLex::default() };
-    let trig = trigger_map();
-    let every = opts.auto_gaz_every.max(1);
-    let chosen: Vec<&String> = bodies.iter().step_by(every).collect();
-    let counts = chosen
-        .par_chunks(64)
-        .map(|chunk| {
-            let mut m: crate::features::HashMap<String, AutoCounts> = Default::default();
-            for b in chunk {
-                let toks: Vec<Token> = tokenize(b).collect();
-                let mut infos: Vec<Vec<TokInfo>> = Vec::new();
-                for s in khabar_text::split_sentences(b, &toks) {
-                    let r = s.tokens.start.min(toks.len())..s.tokens.end.min(toks.len());
-                    if r.start >= r.end {
-                        continue;
-                    }
-                    let mut v = Vec::new();
-                    analyse_tokens(b, &toks[r], gaz, &trig, &run_lex, &mut v);
-                    infos.push(v);
-                }
-                let tagged: Vec<Vec<(Vec<usize>, Vec<f32>)>> =
-                    models.iter().map(|w| crate::tag_pass(w, &infos, opts.doc_features, opts.omit, None)).collect();
-                for (si, s) in infos.iter().enumerate() {
-                    for (i, t) in s.iter().enumerate() {
-                        if t.kind_code != 0 || t.core.is_empty() {
-                            continue;
-                        }
-                        let e = m.entry(t.core.clone()).or_insert([0; 17]);
-                        e[0] += 1;
-                        for (mi, tg) in tagged.iter().enumerate() {
-                            let l = tg[si].0[i];
-                            if l != O {
-                                e[1 + 4 * mi + crate::model::label_type(l)] += 1;
-                            }
-                        }
-                    }
-                }
-            }
-            m
-        })
-        .reduce(crate::features::HashMap::default, |mut a, b| {
-            for (w, c) in b {
-                let e = a.entry(w).or_insert([0; 17]);
-                for (x, y) in e.iter_mut().zip(c) {
-                    *x += y;
-                }
-            }
-            a
-        });
-    let mut per_fold: Vec<CorpusLex> = vec![CorpusLex::default(); k];
-    let mut merged = CorpusLex::default();
-    for (w, c) in counts {
-        if c[0] < opts.auto_gaz_min.max(1) {
-            continue;
-        }
-        let mut sum = [0u64; 4];
-        for (m, pf) in per_fold.iter_mut().enumerate() {
-            let mut tg = [0u64; 4];
-            for t in 0..4 {
-                tg[t] = u64::from(c[1 + 4 * m + t]);
-                sum[t] += tg[t];
-            }
-            pf.insert(w.clone(), auto_code_of(c[0], tg, 1));
-        }
-        merged.insert(w, auto_code_of(c[0], sum, k as u64));
-    }
-    if opts.verbose {
-        eprintln!(
-            "auto-gazetteer: {} articles tagged, {} cores with shares ({:.1}s)",
-            chosen.len(),
-            merged.len(),
-            t0.elapsed().as_secs_f64()
-        );
-    }
-    (per_fold, merged)
-}
-
-/// Put the auto-gazetteer codes into the training tokens (each sentence the
-/// codes of the model trained without its fold; with one model, that
-/// model's) and the averaged codes into the run-time lexicon.
-fn apply_auto(data: &mut [DocData], per_fold: &[CorpusLex], lex: &mut CorpusLex, merged: &CorpusLex, folds: usize) {
-    let k = folds.clamp(1, 4);
-    for d in data.iter_mut() {
-        for (si, s) in d.infos.iter_mut().enumerate() {
-            let codes = &per_fold[if k == 1 { 0 } else { d.fold[si] % k }];
-            for t in s.iter_mut() {
-                t.cstat &= !AUTO_MASK;
-                if let Some(c) = codes.get(t.core.as_str()) {
-                    t.cstat |= c << 32;
-                }
-            }
-        }
-    }
-    for c in lex.values_mut() {
-        *c &= !AUTO_MASK;
-    }
-    for (w, c) in merged {
-        *lex.entry(w.clone()).or_insert(0) |= c << 32;
-    }
 }
 
 /// Word statistics of an unlabelled news corpus: for each normalised core
@@ -938,12 +713,12 @@ pub fn corpus_lex(
             continue;
         }
         if let Some(f) = k.strip_prefix('=') {
-            forms.insert(f.to_string(), u64::from(c[0]));
+            forms.insert(f.to_string(), c[0]);
         } else {
             // a word without proclitics is its own core: its whole-word count is c[0] minus clitic-bearing uses
             let bare = c[0].saturating_sub(c[1] + c[5]);
             if bare >= min {
-                forms.insert(k.clone(), forms.get(&k).copied().unwrap_or(0) + u64::from(bare));
+                forms.insert(k.clone(), forms.get(&k).copied().unwrap_or(0) + bare);
             }
             lex.insert(k, corpus_code(&c));
         }
@@ -1185,7 +960,7 @@ pub fn cluster_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> Cor
             code[i] = ((c as u32 + 1) << 4) | f as u32;
         }
     }
-    words.into_iter().zip(code).map(|((_, w, _), c)| (w, u64::from(c))).collect()
+    words.into_iter().zip(code).map(|((_, w, _), c)| (w, c)).collect()
 }
 
 /// Distributional codes: for every core seen at least 20 times, a 7-bit
@@ -1253,7 +1028,7 @@ fn simhash_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> CorpusL
                     code |= 1 << k;
                 }
             }
-            (w, u64::from(code))
+            (w, code)
         })
         .collect()
 }
@@ -1354,33 +1129,5 @@ mod tests {
         let mut g2 = Gazetteer::default();
         g2.insert("الأولى", G_PER);
         assert_eq!(clean_person_gazetteer(&bodies[..2], &mut g2, 5, 0.25), 0);
-    }
-
-    /// Auto-gazetteer codes: share buckets per type, the count bucket and
-    /// the presence bit, averaged over models by summed counts; the codes
-    /// go into bits 32..47 of the lexicon entry and the training tokens take
-    /// their fold's codes.
-    #[test]
-    fn auto_gazetteer_codes_pack_shares_and_follow_folds() {
-        use crate::features::{auto_code, AUTO_PRESENT};
-        // 100 mentions, 95 PER, 3 LOC, none ORG, 1 MISC
-        let c = auto_code_of(100, [95, 3, 0, 1], 1);
-        assert_eq!(c & 7, 6);
-        assert_eq!((c >> 3) & 7, 2);
-        assert_eq!((c >> 6) & 7, 0);
-        assert_eq!((c >> 9) & 7, 1);
-        assert_eq!((c >> 12) & 3, 1);
-        assert_ne!(c & AUTO_PRESENT, 0);
-        // two models over 10 mentions: 10 + 0 PER tagged is a half
-        assert_eq!(auto_code_of(10, [10, 0, 0, 0], 2) & 7, 4);
-        let tok = |core: &str| TokInfo { core: core.to_string(), cstat: 5, ..TokInfo::default() };
-        let mut data = vec![DocData { infos: vec![vec![tok("x")], vec![tok("x")]], gold: vec![vec![O], vec![O]], fold: vec![0, 1] }];
-        let fold = |a: u64| -> CorpusLex { [("x".to_string(), a)].into_iter().collect() };
-        let mut lex: CorpusLex = [("x".to_string(), 5u64 | 7 << 32)].into_iter().collect();
-        apply_auto(&mut data, &[fold(AUTO_PRESENT | 1), fold(AUTO_PRESENT | 2)], &mut lex, &fold(AUTO_PRESENT | 3), 2);
-        assert_eq!(auto_code(data[0].infos[0][0].cstat), AUTO_PRESENT | 1);
-        assert_eq!(auto_code(data[0].infos[1][0].cstat), AUTO_PRESENT | 2);
-        assert_eq!(data[0].infos[0][0].cstat & 0xFFFF_FFFF, 5);
-        assert_eq!(lex["x"], 5 | (AUTO_PRESENT | 3) << 32);
     }
 }

@@ -1,7 +1,7 @@
 //! Train the NER model, print dev / held-out / test scores and write models/ner.bin.
 //!
 //! Usage: khabar-ner-train [--out models/ner.bin] [--epochs N] [--bits B] [--no-doc]
-//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-morph] [--no-corpus] [--with-aqmar] [--with-wojood] [--wojood-all] [--wojood-gpe-org loc|keep|drop] [--wojood-o-heads] [--dev-block K] [--auto-gaz K] [--auto-gaz-min N] [--auto-gaz-every N] [--auto-gaz-epochs N] [--auto-gaz-no-cstat] [--no-gazetteers] [--no-test] [--omit GROUP,GROUP…]
+//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-morph] [--no-corpus] [--with-aqmar] [--with-wojood] [--wojood-all] [--wojood-gpe-org loc|keep|drop] [--wojood-o-heads] [--dev-block K] [--no-gazetteers] [--no-test] [--omit GROUP,GROUP…]
 //!        [--data /work/shared/data] [--speed FILE]
 //!        khabar-ner-train --model FILE --eval GOLD [--eval GOLD …] [--omit GROUP,…]   (score a model, no training;
 //!        --omit here runs it without those groups too, an ablation without retraining)
@@ -73,11 +73,6 @@ fn main() {
                     }
                 }
             }
-            "--auto-gaz" => opts.auto_gaz_folds = args.next().and_then(|x| x.parse().ok()).unwrap_or(2),
-            "--auto-gaz-min" => opts.auto_gaz_min = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.auto_gaz_min),
-            "--auto-gaz-every" => opts.auto_gaz_every = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.auto_gaz_every),
-            "--auto-gaz-epochs" => opts.auto_gaz_epochs = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.auto_gaz_epochs),
-            "--auto-gaz-no-cstat" => opts.auto_gaz_cstat = false,
             "--gaz-clean-share" => opts.gaz_clean_share = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.gaz_clean_share),
             "--gaz-clean-min" => opts.gaz_clean_min = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.gaz_clean_min),
             "--data" => data = args.next().map(PathBuf::from).unwrap_or(data),
