@@ -345,6 +345,10 @@ pub struct TokInfo {
     pub gaz: u8,
     /// Gazetteer bits of the single word (any form).
     pub gaz1: u8,
+    /// Whether a multi-word gazetteer entry can start with this word's
+    /// `prep` (bit 1) or `core` (bit 2): looked up once per analysis, so
+    /// that a cached one costs no lookup.
+    pub gaz_starts: u8,
     pub char_len: usize,
     /// Corpus statistics code of the core (0: unseen), see [`corpus_code`].
     pub cstat: u32,
@@ -568,6 +572,7 @@ fn analyse_token(
             }
         }
         ti.gaz1 = g;
+        ti.gaz_starts = gaz.firsts.contains_key(ti.prep.as_str()) as u8 | (gaz.firsts.contains_key(ti.core.as_str()) as u8) << 1;
         ti.cstat = lex.get(ti.core.as_str()).copied().unwrap_or(0);
     }
     ti
@@ -589,7 +594,7 @@ fn gazetteer_matches(gaz: &Gazetteer, out: &mut [TokInfo]) {
         let mut bits = 0u8;
         // which of the two forms can start an entry (looked up once; no
         // span length to try when neither can)
-        let starts = [gaz.firsts.contains_key(out[i].prep.as_str()), gaz.firsts.contains_key(out[i].core.as_str())];
+        let starts = [out[i].gaz_starts & 1 != 0, out[i].gaz_starts & 2 != 0];
         let longest = if starts[0] || starts[1] { GAZ_MAX.min(n - i) } else { 1 };
         'len: for len in (2..=longest).rev() {
             if out[i + 1..i + len].iter().any(|t| t.kind_code != 0) {
