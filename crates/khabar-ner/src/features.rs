@@ -1,6 +1,7 @@
 //! Token analysis and hashed features.
 
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 /// A small fast hasher (FxHash) for the many short-string and u64 lookups.
 #[derive(Clone, Copy, Default)]
@@ -256,17 +257,85 @@ pub const TRIGGERS: &[(&str, u8)] = &[
     ("بحث", 4),
 ];
 
+/// A token's normalised form, shared (not copied) between the one-token
+/// analyses' cache and the sentences that read it: cloning it copies no
+/// text. The empty form holds nothing, so a default [`TokInfo`] allocates
+/// nothing. Reads, compares and hashes as its `str`.
+#[derive(Clone, Default)]
+pub struct Form(Option<Arc<str>>);
+
+impl Form {
+    /// A shared copy of `s`.
+    pub fn new(s: &str) -> Form {
+        Form((!s.is_empty()).then(|| Arc::from(s)))
+    }
+    pub fn as_str(&self) -> &str {
+        self.0.as_deref().unwrap_or("")
+    }
+}
+
+impl std::ops::Deref for Form {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Form {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Form {
+    fn eq(&self, o: &Form) -> bool {
+        self.as_str() == o.as_str()
+    }
+}
+
+impl Eq for Form {}
+
+impl PartialEq<str> for Form {
+    fn eq(&self, o: &str) -> bool {
+        self.as_str() == o
+    }
+}
+
+impl PartialEq<&str> for Form {
+    fn eq(&self, o: &&str) -> bool {
+        self.as_str() == *o
+    }
+}
+
+impl std::hash::Hash for Form {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.as_str().hash(h)
+    }
+}
+
+impl std::fmt::Debug for Form {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+impl std::fmt::Display for Form {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
 /// Per-token analysis used for features, spans and canonical names.
 #[derive(Clone, Debug, Default)]
 pub struct TokInfo {
     pub kind_code: u8,
     pub clit: Clitics,
     /// Search-normalised full surface.
-    pub norm: String,
+    pub norm: Form,
     /// Normalised form after conjunction + preposition (keeps the article).
-    pub prep: String,
+    pub prep: Form,
     /// Normalised core (every proclitic removed).
-    pub core: String,
+    pub core: Form,
     pub h_norm: u64,
     pub h_prep: u64,
     pub h_core: u64,
@@ -276,6 +345,10 @@ pub struct TokInfo {
     pub gaz: u8,
     /// Gazetteer bits of the single word (any form).
     pub gaz1: u8,
+    /// Whether a multi-word gazetteer entry can start with this word's
+    /// `prep` (bit 1) or `core` (bit 2): looked up once per analysis, so
+    /// that a cached one costs no lookup.
+    pub gaz_starts: u8,
     pub char_len: usize,
     /// Corpus statistics code of the core (0: unseen), see [`corpus_code`].
     pub cstat: u32,
@@ -393,16 +466,18 @@ pub fn analyse_tokens_with(
     out: &mut Vec<TokInfo>,
 ) {
     out.clear();
+    out.reserve(tokens.len());
+    let mut buf = String::new();
     for t in tokens {
         let surface = t.text(text);
         let Some(c) = cache.as_deref_mut() else {
-            out.push(analyse_token(surface, t.kind, gaz, trig, lex));
+            out.push(analyse_token(surface, t.kind, gaz, trig, lex, &mut buf));
             continue;
         };
         match c.get(surface) {
             Some(ti) if ti.kind_code == kind_code(t.kind) => out.push(ti.clone()),
             _ => {
-                let ti = analyse_token(surface, t.kind, gaz, trig, lex);
+                let ti = analyse_token(surface, t.kind, gaz, trig, lex, &mut buf);
                 if c.len() >= TOKEN_CACHE_MAX {
                     c.clear();
                 }
@@ -414,36 +489,52 @@ pub fn analyse_tokens_with(
     gazetteer_matches(gaz, out);
 }
 
-/// One token's analysis (all but the multi-word gazetteer bits).
-fn analyse_token(surface: &str, kind: TokenKind, gaz: &Gazetteer, trig: &HashMap<&'static str, u8>, lex: &CorpusLex) -> TokInfo {
+/// One token's analysis (all but the multi-word gazetteer bits); `buf` is
+/// scratch room for the normalised forms.
+fn analyse_token(
+    surface: &str,
+    kind: TokenKind,
+    gaz: &Gazetteer,
+    trig: &HashMap<&'static str, u8>,
+    lex: &CorpusLex,
+    buf: &mut String,
+) -> TokInfo {
     let mut ti = TokInfo { kind_code: kind_code(kind), ..Default::default() };
-    normalize_into(surface, Profile::Search, &mut ti.norm);
-    ti.char_len = ti.norm.chars().count();
+    buf.clear();
+    normalize_into(surface, Profile::Search, buf);
+    ti.char_len = buf.chars().count();
     if kind == TokenKind::Arabic {
         ti.clit = clitic::analyse(surface);
-        if ti.norm == surface {
+        ti.norm = Form::new(buf);
+        // a form equal to a longer one shares its text
+        let share = |s: &str, longer: &Form| if longer.as_str() == s { longer.clone() } else { Form::new(s) };
+        if buf == surface {
             // nothing to fold, so the tails fold to themselves too (the test
             // `unfolded_text_has_unfolded_tails` checks this of the normaliser)
-            ti.prep.push_str(&surface[ti.clit.prep..]);
-            ti.core.push_str(&surface[ti.clit.core()..]);
+            ti.prep = share(&surface[ti.clit.prep..], &ti.norm);
+            ti.core = share(&surface[ti.clit.core()..], &ti.prep);
         } else {
-            normalize_into(&surface[ti.clit.prep..], Profile::Search, &mut ti.prep);
-            normalize_into(&surface[ti.clit.core()..], Profile::Search, &mut ti.core);
+            buf.clear();
+            normalize_into(&surface[ti.clit.prep..], Profile::Search, buf);
+            ti.prep = share(buf, &ti.norm);
+            buf.clear();
+            normalize_into(&surface[ti.clit.core()..], Profile::Search, buf);
+            ti.core = share(buf, &ti.prep);
         }
-    } else if kind == TokenKind::Number {
-        ti.norm.clear();
-        ti.norm.push_str(if ti.char_len <= 2 {
-            "<N2>"
-        } else if ti.char_len == 4 {
-            "<N4>"
-        } else {
-            "<N>"
-        });
-        ti.prep.push_str(&ti.norm);
-        ti.core.push_str(&ti.norm);
     } else {
-        ti.prep.push_str(&ti.norm);
-        ti.core.push_str(&ti.norm);
+        if kind == TokenKind::Number {
+            ti.norm = Form::new(if ti.char_len <= 2 {
+                "<N2>"
+            } else if ti.char_len == 4 {
+                "<N4>"
+            } else {
+                "<N>"
+            });
+        } else {
+            ti.norm = Form::new(buf);
+        }
+        ti.prep = ti.norm.clone();
+        ti.core = ti.norm.clone();
     }
     ti.h_norm = fnv(ti.norm.as_bytes());
     ti.h_prep = fnv(ti.prep.as_bytes());
@@ -481,6 +572,7 @@ fn analyse_token(surface: &str, kind: TokenKind, gaz: &Gazetteer, trig: &HashMap
             }
         }
         ti.gaz1 = g;
+        ti.gaz_starts = gaz.firsts.contains_key(ti.prep.as_str()) as u8 | (gaz.firsts.contains_key(ti.core.as_str()) as u8) << 1;
         ti.cstat = lex.get(ti.core.as_str()).copied().unwrap_or(0);
     }
     ti
@@ -502,7 +594,7 @@ fn gazetteer_matches(gaz: &Gazetteer, out: &mut [TokInfo]) {
         let mut bits = 0u8;
         // which of the two forms can start an entry (looked up once; no
         // span length to try when neither can)
-        let starts = [gaz.firsts.contains_key(out[i].prep.as_str()), gaz.firsts.contains_key(out[i].core.as_str())];
+        let starts = [out[i].gaz_starts & 1 != 0, out[i].gaz_starts & 2 != 0];
         let longest = if starts[0] || starts[1] { GAZ_MAX.min(n - i) } else { 1 };
         'len: for len in (2..=longest).rev() {
             if out[i + 1..i + len].iter().any(|t| t.kind_code != 0) {
@@ -1087,6 +1179,35 @@ mod tests {
     use super::*;
     use khabar_text::{normalize, Profile};
     use proptest::prelude::*;
+
+    /// A shared [`Form`] reads, compares and hashes as its text (so maps
+    /// keyed by `str` find it), and the feature hashes of a token's forms
+    /// are the FNV hashes of their bytes, as when they were `String`s.
+    #[test]
+    fn forms_read_as_their_text() {
+        use std::hash::BuildHasher;
+        let b = BuildHasherDefault::<FxHasher>::default();
+        for w in ["", "بوتين", "<N2>", "Putin"] {
+            let f = Form::new(w);
+            assert_eq!(f.as_str(), w);
+            assert!(f == w && f == *w && f == Form::new(w));
+            assert_eq!(b.hash_one(&f), b.hash_one(w));
+            assert_eq!(format!("{f}"), w);
+        }
+        assert!(Form::new("") == Form::default());
+        let mut m: HashMap<Form, u8> = HashMap::default();
+        m.insert(Form::new("كيم"), 1);
+        assert_eq!(m.get("كيم"), Some(&1));
+        let text = "لبوتين وبالمفاوضات أحمد 2018 Putin ،";
+        let toks: Vec<Token> = khabar_text::tokenize(text).collect();
+        let mut out = Vec::new();
+        analyse_tokens(text, &toks, &Gazetteer::default(), &HashMap::default(), &HashMap::default(), &mut out);
+        assert_eq!(out[0].norm, "لبوتين");
+        assert_eq!(out[0].core, "بوتين");
+        for t in &out {
+            assert_eq!((t.h_norm, t.h_prep, t.h_core), (fnv(t.norm.as_bytes()), fnv(t.prep.as_bytes()), fnv(t.core.as_bytes())));
+        }
+    }
 
     proptest! {
         /// `analyse_tokens` copies the tails of a word that search

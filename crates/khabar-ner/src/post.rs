@@ -102,10 +102,10 @@ impl NerModel {
                 let (t, u) = (&s[i], &s[i + 1]);
                 // the second word first: a short list, so most tokens cost one comparison or two
                 let head = u.kind_code == 0
-                    && h.seconds.contains(&u.norm)
+                    && h.seconds.iter().any(|w| *w == *u.norm)
                     && t.kind_code == 0
                     && u.clit.pattern & 3 == 0
-                    && head_forms(t).any(|f| h.heads.get(f).is_some_and(|seconds| seconds.contains(&u.norm)));
+                    && head_forms(t).any(|f| h.heads.get(f).is_some_and(|seconds| seconds.iter().any(|w| *w == *u.norm)));
                 if !head {
                     i += 1;
                     continue;

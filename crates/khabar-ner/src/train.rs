@@ -682,7 +682,7 @@ pub fn corpus_lex(
             k.push_str(&t.norm);
             m.entry(k).or_insert([0; 8])[0] += 1;
         }
-        let e = m.entry(t.core.clone()).or_insert([0; 8]);
+        let e = m.entry(t.core.to_string()).or_insert([0; 8]);
         e[0] += 1;
         if t.clit.pattern & 4 != 0 {
             e[1] += 1;
@@ -787,7 +787,7 @@ pub fn clean_person_gazetteer(bodies: &[String], gaz: &mut Gazetteer, min_count:
         }
         let Some(w) = [&t.norm, &t.prep, &t.core].into_iter().find(|w| per1(w)) else { return };
         let near = (i > 0 && v[i - 1].gaz1 & G_PER != 0) || (i + 1 < v.len() && v[i + 1].gaz1 & G_PER != 0);
-        let e = m.entry(w.clone()).or_insert([0; 2]);
+        let e = m.entry(w.to_string()).or_insert([0; 2]);
         e[0] += 1;
         e[1] += near as u32;
     });
@@ -916,7 +916,7 @@ pub fn cluster_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> Cor
                     };
                     let l = c(i.checked_sub(1));
                     let r = c(Some(i + 1));
-                    let e = m.entry(v[i].core.clone()).or_default();
+                    let e = m.entry(v[i].core.to_string()).or_default();
                     if let Some(l) = l {
                         *e.entry(l).or_insert(0.0) += 1.0;
                     }
@@ -1002,7 +1002,7 @@ fn simhash_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> CorpusL
                         }
                     }
                     if any {
-                        let e = m.entry(v[i].core.clone()).or_insert([0.0; BITS]);
+                        let e = m.entry(v[i].core.to_string()).or_insert([0.0; BITS]);
                         for k in 0..BITS {
                             e[k] += add[k];
                         }
