@@ -43,13 +43,6 @@ fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{FEFF}').unwrap_or(text)
 }
 
-fn nonempty(body: &Bytes) -> Result<(), AppError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(AppError::bad_request("empty body"));
-    }
-    Ok(())
-}
-
 /// `GET /v1/health`.
 pub async fn health(State(state): State<AppState>) -> Json<Value> {
     Json(json!({"status": "ok", "documents": state.index().num_docs(), "version": env!("CARGO_PKG_VERSION")}))
@@ -67,20 +60,28 @@ pub async fn not_found(method: Method, uri: Uri) -> AppError {
 
 /// `POST /v1/analyze`: `text/plain` or JSON `{"text": ...}` (or a document with `body`).
 pub async fn analyze(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<Analysis>, AppError> {
-    nonempty(&body)?;
-    let text = utf8(&body)?;
-    let doc = if content_type(&headers).contains("json") {
-        let v: Value = serde_json::from_str(without_bom(text)).map_err(|e| AppError::bad_request(format!("invalid JSON: {e}")))?;
-        let has_text = v.get("text").or_else(|| v.get("body")).is_some_and(Value::is_string);
-        if !has_text {
-            return Err(AppError::bad_request("expected a JSON object with a string \"text\" (or \"body\")"));
-        }
-        serde_json::from_value::<Document>(v).map_err(|e| AppError::bad_request(format!("invalid document: {e}")))?
-    } else {
-        Document::from_text(None, text)
-    };
+    let doc = parse_analyze_body(&content_type(&headers), &body)?;
     let analyzer = state.inner.analyzer.clone();
     blocking(move || Ok(Json(analyzer.analyze_document(&doc)))).await
+}
+
+/// The document of a `POST /v1/analyze` body: a JSON content type is a JSON object with a
+/// string `text` (or `body`); any other is the text itself, byte for byte (the analysis'
+/// offsets point into the bytes sent). `content_type` lowercased.
+pub fn parse_analyze_body(content_type: &str, body: &[u8]) -> Result<Document, AppError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(AppError::bad_request("empty body"));
+    }
+    let text = utf8(body)?;
+    if !content_type.contains("json") {
+        return Ok(Document::from_text(None, text));
+    }
+    let v: Value = serde_json::from_str(without_bom(text)).map_err(|e| AppError::bad_request(format!("invalid JSON: {e}")))?;
+    let has_text = v.get("text").or_else(|| v.get("body")).is_some_and(Value::is_string);
+    if !has_text {
+        return Err(AppError::bad_request("expected a JSON object with a string \"text\" (or \"body\")"));
+    }
+    serde_json::from_value::<Document>(v).map_err(|e| AppError::bad_request(format!("invalid document: {e}")))
 }
 
 /// A stable id for a document sent without one: a hash of its title and body.
