@@ -126,6 +126,9 @@ pub fn parse_documents(content_type: &str, body: &[u8]) -> Result<Vec<Document>,
             let v: Value = serde_json::from_str(line).map_err(|e| AppError::bad_request(format!("{what}: invalid JSON: {e}")))?;
             docs.push(document_of(v, &what)?);
         }
+        if docs.is_empty() {
+            return Err(AppError::bad_request("empty body: no JSON lines with a document"));
+        }
         Ok(docs)
     };
     if content_type.contains("ndjson") || content_type.contains("jsonl") || content_type.contains("json-seq") {
