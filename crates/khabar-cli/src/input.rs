@@ -156,6 +156,9 @@ pub fn decode(bytes: Vec<u8>, what: &str, lossy: bool) -> Result<String, InputEr
     }
 }
 
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// One unit of work: a document, or an input error to report in order.
 pub enum Item {
     Doc { name: String, doc: Document },
@@ -195,6 +198,11 @@ impl Documents {
                         *line_no += 1;
                         while matches!(buf.last(), Some(b'\n' | b'\r')) {
                             buf.pop();
+                        }
+                        // A UTF-8 byte order mark (Windows tools write one before the first line;
+                        // `cat` keeps each file's) is not part of the JSON.
+                        if buf.starts_with(BOM) {
+                            buf.drain(..BOM.len());
                         }
                         if buf.iter().all(u8::is_ascii_whitespace) {
                             continue;
@@ -277,5 +285,29 @@ mod tests {
         let e = decode(b"ab\xffcd".to_vec(), "x.txt", false).unwrap_err();
         assert!(e.0.contains("x.txt: invalid UTF-8 at byte 2"), "{}", e.0);
         assert_eq!(decode(b"ab\xffcd".to_vec(), "x.txt", true).unwrap(), "ab\u{FFFD}cd");
+    }
+
+    fn ids_and_errors(bytes: &[u8], name: &str) -> (Vec<String>, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let mut docs = Documents::new(vec![Source::File(path)], InputFormat::Auto, false);
+        let (mut ids, mut errors) = (Vec::new(), Vec::new());
+        for item in docs.batch(100, usize::MAX) {
+            match item {
+                Item::Doc { doc, .. } => ids.push(doc.id.unwrap_or_default()),
+                Item::Bad(e) => errors.push(e.0),
+            }
+        }
+        (ids, errors)
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_cost_a_jsonl_file_its_first_line() {
+        // Windows tools write a UTF-8 BOM before the first line (and `cat` keeps the BOM of each file).
+        let input = "\u{FEFF}{\"id\": \"a\", \"body\": \"نص\"}\r\n\u{FEFF}{\"id\": \"b\", \"body\": \"ثان\"}\r\n";
+        let (ids, errors) = ids_and_errors(input.as_bytes(), "news.jsonl");
+        assert_eq!(ids, ["a", "b"], "{errors:?}");
+        assert!(errors.is_empty(), "{errors:?}");
     }
 }

@@ -128,6 +128,15 @@ pub struct SnippetTokenizer {
 impl SnippetTokenizer {
     /// The exact and stem terms of `text` (what [`SnippetTokenizer`] emits), for the query side.
     pub fn terms(text: &str) -> Vec<Token> {
+        SnippetTokenizer::terms_with(text, true)
+    }
+
+    /// The exact terms of `text` only (a quoted query form matches only itself).
+    pub fn exact_terms(text: &str) -> Vec<Token> {
+        SnippetTokenizer::terms_with(text, false)
+    }
+
+    fn terms_with(text: &str, stems: bool) -> Vec<Token> {
         let mut out = Vec::new();
         let mut position = 0;
         for t in khabar_text::tokenize(text) {
@@ -140,7 +149,7 @@ impl SnippetTokenizer {
             }
             let (start, end) = (t.span.start(), t.span.end());
             let stopword = t.kind == TokenKind::Arabic && khabar_text::is_stopword(&norm);
-            if let Some(stem) = stem_term(t.kind, &norm, stopword).filter(|s| *s != norm) {
+            if let Some(stem) = stem_term(t.kind, &norm, stopword).filter(|s| stems && *s != norm) {
                 out.push(Token { offset_from: start, offset_to: end, position, text: stem, position_length: 1 });
             }
             out.push(Token { offset_from: start, offset_to: end, position, text: norm, position_length: 1 });

@@ -27,6 +27,16 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// Days in month `m` (1–12) of year `y` (proleptic Gregorian).
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
 fn digits(s: &[u8], n: usize) -> Option<(i64, &[u8])> {
     if s.len() < n || !s[..n].iter().all(u8::is_ascii_digit) {
         return None;
@@ -57,7 +67,7 @@ pub fn parse_date(text: &str) -> Option<(i64, bool)> {
     let (m, s) = digits(s, 2).or_else(|| digits(s, 1))?;
     let s = sep(s, b'-').or_else(|| sep(s, b'/'))?;
     let (d, mut s) = digits(s, 2).or_else(|| digits(s, 1))?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return None;
     }
     let mut secs = days_from_civil(y, m, d) * 86_400;
@@ -133,6 +143,19 @@ mod tests {
         for days in [-800_000i64, -1, 0, 59, 16_648, 2_932_896] {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+
+    #[test]
+    fn days_past_the_end_of_their_month_are_not_dates() {
+        // 2015-02-30 used to read as 2015-03-02: a filter `--to 2015-02-30` ran to March 2nd.
+        for bad in ["2015-02-29", "2015-02-30", "2015-02-31", "2015-04-31", "2015-06-31", "2015-09-31", "2015-11-31", "1900-02-29"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+            assert_eq!(parse_date(&format!("{bad}T12:00:00Z")), None, "{bad}");
+        }
+        for good in ["2016-02-29", "2000-02-29", "2015-01-31", "2015-12-31", "2015-04-30"] {
+            let (secs, _) = parse_date(good).unwrap();
+            assert_eq!(&format_date(secs)[..10], good);
         }
     }
 }

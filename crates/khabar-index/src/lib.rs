@@ -588,12 +588,7 @@ impl SearchIndex {
         // highlight whose body holds a morphological query term (a match through
         // a lemma alone) pays for the full analysis of its body.
         let generators = if req.snippets && !top_docs.is_empty() {
-            let mut fast_terms = BTreeMap::new();
-            for t in SnippetTokenizer::terms(&req.query) {
-                if !matches!(t.text.as_str(), "and" | "or" | "not") {
-                    fast_terms.insert(t.text, 1.0);
-                }
-            }
+            let fast_terms = snippet_terms(&req.query);
             let fast = SnippetGenerator::new(fast_terms, TextAnalyzer::from(SnippetTokenizer::default()), f.body, SNIPPET_CHARS);
             let mut full = SnippetGenerator::create(&searcher, &*text_query, f.body_morph)?;
             full.set_max_num_chars(SNIPPET_CHARS);
@@ -713,6 +708,29 @@ pub fn entity_facet(e: &EntityRecord) -> Option<tantivy::schema::Facet> {
         return None;
     }
     Some(tantivy::schema::Facet::from_path([kind, name]))
+}
+
+/// The terms the cheap snippet generator marks for `query`: exact forms and light stems
+/// of its words, but only the exact form of a quoted word or phrase (which matches only
+/// that form); the operators AND, OR, NOT are no terms.
+fn snippet_terms(query: &str) -> BTreeMap<String, f32> {
+    let mut terms = BTreeMap::new();
+    let mut add = |tokens: Vec<tantivy::tokenizer::Token>| {
+        for t in tokens {
+            if !matches!(t.text.as_str(), "and" | "or" | "not") {
+                terms.insert(t.text, 1.0);
+            }
+        }
+    };
+    // Quoted spans pair up as in the query rewrite: an unclosed quote quotes nothing.
+    let mut rest = query;
+    while let Some((open, len)) = rest.find('"').and_then(|open| Some((open, rest[open + 1..].find('"')?))) {
+        add(SnippetTokenizer::terms(&rest[..open]));
+        add(SnippetTokenizer::exact_terms(&rest[open + 1..open + 1 + len]));
+        rest = &rest[open + 1 + len + 1..];
+    }
+    add(SnippetTokenizer::terms(rest));
+    terms
 }
 
 /// The best fragment of `body` with the generator's matches as HTML: matched

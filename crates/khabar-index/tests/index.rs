@@ -71,6 +71,26 @@ fn highlights_slice_the_original_on_char_boundaries() {
     assert!(r.hits[0].snippet.contains("<mark>بوتيـــنُ</mark>"), "{}", r.hits[0].snippet);
 }
 
+/// A quoted form matches only that form (docs/search.md); its snippet marks only that form too.
+#[test]
+fn quoted_forms_mark_only_themselves() {
+    let idx = SearchIndex::create_in_ram().unwrap();
+    let mut w = idx.writer(1, 15_000_000).unwrap();
+    let body = "بدأت المفاوضات أمس، والمفاوضات مستمرة في جنيف.";
+    add(&idx, &w, "1", body, &[]);
+    w.commit().unwrap();
+    idx.reload().unwrap();
+    let r = idx.search(&SearchRequest::new("\"والمفاوضات\"")).unwrap();
+    assert_eq!(r.total, 1);
+    // Before: "بدأت <mark>المفاوضات</mark> أمس، <mark>والمفاوضات</mark> ..." (a form the query excludes marked).
+    assert_eq!(r.hits[0].snippet, "بدأت المفاوضات أمس، <mark>والمفاوضات</mark> مستمرة في جنيف.");
+    // Unquoted, every form of the word is marked; a quoted and an unquoted word each keep their own rule.
+    let r = idx.search(&SearchRequest::new("مفاوضات")).unwrap();
+    assert_eq!(r.hits[0].snippet, "بدأت <mark>المفاوضات</mark> أمس، <mark>والمفاوضات</mark> مستمرة في جنيف.");
+    let r = idx.search(&SearchRequest::new("\"والمفاوضات\" جنيف")).unwrap();
+    assert_eq!(r.hits[0].snippet, "بدأت المفاوضات أمس، <mark>والمفاوضات</mark> مستمرة في <mark>جنيف</mark>.");
+}
+
 #[test]
 fn reopens_from_disk() {
     let dir = tempfile::tempdir().unwrap();

@@ -37,11 +37,10 @@ fn utf8(body: &[u8]) -> Result<&str, AppError> {
         .map_err(|e| AppError::bad_request(format!("the body is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to())))
 }
 
-fn nonempty(body: &Bytes) -> Result<(), AppError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(AppError::bad_request("empty body"));
-    }
-    Ok(())
+/// JSON text without the UTF-8 byte order mark some tools write before it (a plain-text
+/// body keeps it: the analysis' offsets point into the bytes sent).
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{FEFF}').unwrap_or(text)
 }
 
 /// `GET /v1/health`.
@@ -61,20 +60,28 @@ pub async fn not_found(method: Method, uri: Uri) -> AppError {
 
 /// `POST /v1/analyze`: `text/plain` or JSON `{"text": ...}` (or a document with `body`).
 pub async fn analyze(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<Analysis>, AppError> {
-    nonempty(&body)?;
-    let text = utf8(&body)?;
-    let doc = if content_type(&headers).contains("json") {
-        let v: Value = serde_json::from_str(text).map_err(|e| AppError::bad_request(format!("invalid JSON: {e}")))?;
-        let has_text = v.get("text").or_else(|| v.get("body")).is_some_and(Value::is_string);
-        if !has_text {
-            return Err(AppError::bad_request("expected a JSON object with a string \"text\" (or \"body\")"));
-        }
-        serde_json::from_value::<Document>(v).map_err(|e| AppError::bad_request(format!("invalid document: {e}")))?
-    } else {
-        Document::from_text(None, text)
-    };
+    let doc = parse_analyze_body(&content_type(&headers), &body)?;
     let analyzer = state.inner.analyzer.clone();
     blocking(move || Ok(Json(analyzer.analyze_document(&doc)))).await
+}
+
+/// The document of a `POST /v1/analyze` body: a JSON content type is a JSON object with a
+/// string `text` (or `body`); any other is the text itself, byte for byte (the analysis'
+/// offsets point into the bytes sent). `content_type` lowercased.
+pub fn parse_analyze_body(content_type: &str, body: &[u8]) -> Result<Document, AppError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(AppError::bad_request("empty body"));
+    }
+    let text = utf8(body)?;
+    if !content_type.contains("json") {
+        return Ok(Document::from_text(None, text));
+    }
+    let v: Value = serde_json::from_str(without_bom(text)).map_err(|e| AppError::bad_request(format!("invalid JSON: {e}")))?;
+    let has_text = v.get("text").or_else(|| v.get("body")).is_some_and(Value::is_string);
+    if !has_text {
+        return Err(AppError::bad_request("expected a JSON object with a string \"text\" (or \"body\")"));
+    }
+    serde_json::from_value::<Document>(v).map_err(|e| AppError::bad_request(format!("invalid document: {e}")))
 }
 
 /// A stable id for a document sent without one: a hash of its title and body.
@@ -108,16 +115,19 @@ pub fn parse_documents(content_type: &str, body: &[u8]) -> Result<Vec<Document>,
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(AppError::bad_request("empty body: send a JSON document, a JSON array of documents, or JSON lines"));
     }
-    let text = utf8(body)?;
+    let text = without_bom(utf8(body)?);
     let lines = |text: &str| -> Result<Vec<Document>, AppError> {
         let mut docs = Vec::new();
-        for (i, line) in text.lines().enumerate() {
+        for (i, line) in text.lines().map(without_bom).enumerate() {
             if line.trim().is_empty() {
                 continue;
             }
             let what = format!("line {}", i + 1);
             let v: Value = serde_json::from_str(line).map_err(|e| AppError::bad_request(format!("{what}: invalid JSON: {e}")))?;
             docs.push(document_of(v, &what)?);
+        }
+        if docs.is_empty() {
+            return Err(AppError::bad_request("empty body: no JSON lines with a document"));
         }
         Ok(docs)
     };

@@ -358,6 +358,30 @@ fn api_key_guards_writes_only() {
     assert_eq!(c.get("/v1/documents/k1").unwrap().status, 200);
 }
 
+#[test]
+fn a_byte_order_mark_before_json_is_accepted() {
+    // Windows tools save JSON with a UTF-8 BOM; it is not part of the document.
+    for ct in ["application/json", "application/x-ndjson", ""] {
+        let docs = khabar_serve::parse_documents(ct, "\u{FEFF}{\"id\": \"a\", \"body\": \"نص\"}".as_bytes());
+        assert_eq!(docs.map(|d| d.len()).map_err(|e| e.message), Ok(1), "{ct:?}");
+    }
+    let lines = "\u{FEFF}{\"id\": \"a\", \"body\": \"نص\"}\r\n{\"id\": \"b\", \"body\": \"ثان\"}\r\n";
+    let docs = khabar_serve::parse_documents("application/x-ndjson", lines.as_bytes()).unwrap();
+    assert_eq!(docs.iter().map(|d| d.id.clone().unwrap()).collect::<Vec<_>>(), ["a", "b"]);
+}
+
+/// Found by fuzz_ingest_body: a JSON-lines body of only white space that `u8::is_ascii_whitespace`
+/// misses (a vertical tab, a no-break space, a lone BOM) was a 200 ingesting nothing.
+#[test]
+fn a_json_lines_body_without_documents_is_refused() {
+    for body in ["\u{B}", " \u{A0}\n\u{2003}", "\u{FEFF}", "\u{FEFF}\r\n\u{B}\n"] {
+        for ct in ["application/x-ndjson", ""] {
+            let r = khabar_serve::parse_documents(ct, body.as_bytes());
+            assert!(r.as_ref().is_err_and(|e| e.status == 400), "{ct:?} {body:?}: {:?}", r.map(|d| d.len()).map_err(|e| e.message));
+        }
+    }
+}
+
 proptest::proptest! {
     /// The ingest body parser on arbitrary bytes: an answer, never a panic;
     /// accepted documents always have a body and an id.

@@ -52,6 +52,16 @@ impl Document {
     /// A document must have a `body` (or `text`) field; it may be empty.
     pub fn from_json(line: &str) -> Result<Document> {
         let value: serde_json::Value = serde_json::from_str(line)?;
+        if !value.is_object() {
+            let found = match value {
+                serde_json::Value::Array(_) => "an array",
+                serde_json::Value::String(_) => "a string",
+                serde_json::Value::Number(_) => "a number",
+                serde_json::Value::Bool(_) => "a boolean",
+                _ => "null",
+            };
+            return Err(Error::Json(serde::de::Error::custom(format!("expected a JSON object, found {found}"))));
+        }
         let has_text = value.get("body").or_else(|| value.get("text")).is_some_and(|b| b.is_string());
         let doc: Document = serde_json::from_value(value)?;
         if !has_text {
@@ -80,5 +90,17 @@ mod tests {
         assert!(matches!(Document::from_json("{\"id\": 1"), Err(Error::Json(_))));
         assert!(matches!(Document::from_json("{\"id\": \"x\"}"), Err(Error::NoText { id: Some(_) })));
         assert!(Document::from_json("[1]").is_err());
+    }
+
+    #[test]
+    fn errors_read_as_sentences() {
+        // Before: `document Some("x") has no ...`, `document None has no ...`, and for an
+        // array `invalid type: integer `2`, expected a string` (serde read it as a tuple).
+        assert_eq!(Document::from_json("{\"id\": \"x\"}").unwrap_err().to_string(), "document \"x\" has no `body` or `text` field");
+        assert_eq!(Document::from_json("{\"title\": \"t\"}").unwrap_err().to_string(), "document has no `body` or `text` field");
+        for line in ["[1, 2]", "[\"a\", \"b\", \"c\"]", "\"نص\"", "7", "null"] {
+            let e = Document::from_json(line).unwrap_err().to_string();
+            assert!(e.contains("expected a JSON object"), "{line}: {e}");
+        }
     }
 }

@@ -8,7 +8,7 @@ pub enum Error {
     #[error("invalid JSON document: {0}")]
     Json(#[from] serde_json::Error),
     /// A document has no usable text.
-    #[error("document {id:?} has no `body` or `text` field")]
+    #[error("document{} has no `body` or `text` field", id.as_deref().map(|id| format!(" {id:?}")).unwrap_or_default())]
     NoText {
         /// The document's id, if it has one.
         id: Option<String>,
