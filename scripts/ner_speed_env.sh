@@ -1,6 +1,6 @@
 #!/bin/sh
-# Interleaved user-CPU runs of `khabar analyze` (one rayon thread), like scripts/ner_speed_ab.sh,
-# but each run given as "LABEL|ENV|BINARY" so that one binary can run with experiment switches
+# Interleaved user-CPU runs of `khabar analyze` (one rayon thread; scripts/ner_speed_ab.sh is its
+# plain form): each run given as "LABEL|ENV|BINARY" so that one binary can run with experiment switches
 # (BENCHMARKS.md, "Session 15"). Modes per run: entities on; with NOENT=1 also --no-entities;
 # with CORE=1 also --no-entities --no-morphology (the text core alone).
 # usage: scripts/ner_speed_env.sh ROUNDS OUT "base||/tmp/khabar-base" "x|KHABAR_NER_BATCH=1|/tmp/khabar-x" ...
