@@ -16,6 +16,16 @@ fn add(idx: &SearchIndex, w: &tantivy::IndexWriter, id: &str, body: &str, entiti
     idx.upsert(w, &doc, &a, None);
 }
 
+/// An in-memory index holding one document, id "1", with `body` and no entities.
+fn one_body(body: &str) -> SearchIndex {
+    let idx = SearchIndex::create_in_ram().unwrap();
+    let mut w = idx.writer(1, 15_000_000).unwrap();
+    add(&idx, &w, "1", body, &[]);
+    w.commit().unwrap();
+    idx.reload().unwrap();
+    idx
+}
+
 #[test]
 fn entity_facets_count_and_filter() {
     let idx = SearchIndex::create_in_ram().unwrap();
@@ -47,13 +57,9 @@ fn entity_facets_count_and_filter() {
 
 #[test]
 fn highlights_slice_the_original_on_char_boundaries() {
-    let idx = SearchIndex::create_in_ram().unwrap();
-    let mut w = idx.writer(1, 15_000_000).unwrap();
     // Diacritics, tatweel and a lam-alef ligature inside the matched words.
     let body = "وَصَلَ الرَّئيسُ بوتيـــنُ إلى بيونغ يانغ، والمُفاوَضاتُ مستمرة. ﻻ جديد بشأن المفاوضات.";
-    add(&idx, &w, "1", body, &[]);
-    w.commit().unwrap();
-    idx.reload().unwrap();
+    let idx = one_body(body);
     for q in ["بوتين", "مفاوضات", "لا", "\"والمفاوضات\""] {
         let r = idx.search(&SearchRequest::new(q)).unwrap();
         assert_eq!(r.total, 1, "{q}");
@@ -74,12 +80,7 @@ fn highlights_slice_the_original_on_char_boundaries() {
 /// A quoted form matches only that form (docs/search.md); its snippet marks only that form too.
 #[test]
 fn quoted_forms_mark_only_themselves() {
-    let idx = SearchIndex::create_in_ram().unwrap();
-    let mut w = idx.writer(1, 15_000_000).unwrap();
-    let body = "بدأت المفاوضات أمس، والمفاوضات مستمرة في جنيف.";
-    add(&idx, &w, "1", body, &[]);
-    w.commit().unwrap();
-    idx.reload().unwrap();
+    let idx = one_body("بدأت المفاوضات أمس، والمفاوضات مستمرة في جنيف.");
     let r = idx.search(&SearchRequest::new("\"والمفاوضات\"")).unwrap();
     assert_eq!(r.total, 1);
     // Before: "بدأت <mark>المفاوضات</mark> أمس، <mark>والمفاوضات</mark> ..." (a form the query excludes marked).
