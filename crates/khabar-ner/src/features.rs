@@ -58,7 +58,6 @@ pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHa
 use khabar_text::{normalize_into, Profile, Token, TokenKind};
 
 use crate::clitic::{self, Clitics};
-use crate::subword::Subword;
 
 /// Gazetteer type bits.
 pub const G_PER: u8 = 1;
@@ -364,9 +363,6 @@ pub struct TokInfo {
     pub useq: u32,
     /// Hash of the head word's lemma.
     pub h_lemma: u64,
-    /// Class the core's spelling suggests, for a core without a word class
-    /// (see [`crate::subword::Subword::predict`]; 0: none).
-    pub sub: u8,
 }
 
 /// Add the morphology tagger's analysis (one `Vec<Word>` per token, in
@@ -451,26 +447,21 @@ pub fn analyse_tokens(
     gaz: &Gazetteer,
     trig: &HashMap<&'static str, u8>,
     lex: &CorpusLex,
-    sub: &Subword,
     out: &mut Vec<TokInfo>,
 ) {
-    analyse_tokens_with(text, tokens, gaz, trig, lex, sub, None, out)
+    analyse_tokens_with(text, tokens, gaz, trig, lex, None, out)
 }
 
 /// [`analyse_tokens`], reusing the one-token analyses (before the multi-word
 /// gazetteer matches) kept in `cache` by surface: a token's analysis reads
 /// only its surface and kind (the test `cached_analysis_is_the_same` checks
 /// this), so a cache must only ever be used with one `gaz`, `trig` and `lex`.
-// the corpus lexicon and the spelling classifier are two model parts read
-// together; kept as two arguments like the other model parts
-#[allow(clippy::too_many_arguments)]
 pub fn analyse_tokens_with(
     text: &str,
     tokens: &[Token],
     gaz: &Gazetteer,
     trig: &HashMap<&'static str, u8>,
     lex: &CorpusLex,
-    sub: &Subword,
     mut cache: Option<&mut HashMap<String, TokInfo>>,
     out: &mut Vec<TokInfo>,
 ) {
@@ -480,13 +471,13 @@ pub fn analyse_tokens_with(
     for t in tokens {
         let surface = t.text(text);
         let Some(c) = cache.as_deref_mut() else {
-            out.push(analyse_token(surface, t.kind, gaz, trig, lex, sub, &mut buf));
+            out.push(analyse_token(surface, t.kind, gaz, trig, lex, &mut buf));
             continue;
         };
         match c.get(surface) {
             Some(ti) if ti.kind_code == kind_code(t.kind) => out.push(ti.clone()),
             _ => {
-                let ti = analyse_token(surface, t.kind, gaz, trig, lex, sub, &mut buf);
+                let ti = analyse_token(surface, t.kind, gaz, trig, lex, &mut buf);
                 if c.len() >= TOKEN_CACHE_MAX {
                     c.clear();
                 }
@@ -506,7 +497,6 @@ fn analyse_token(
     gaz: &Gazetteer,
     trig: &HashMap<&'static str, u8>,
     lex: &CorpusLex,
-    sub: &Subword,
     buf: &mut String,
 ) -> TokInfo {
     let mut ti = TokInfo { kind_code: kind_code(kind), ..Default::default() };
@@ -584,9 +574,6 @@ fn analyse_token(
         ti.gaz1 = g;
         ti.gaz_starts = gaz.firsts.contains_key(ti.prep.as_str()) as u8 | (gaz.firsts.contains_key(ti.core.as_str()) as u8) << 1;
         ti.cstat = lex.get(ti.core.as_str()).copied().unwrap_or(0);
-        if ti.cstat >> 24 == 0 {
-            ti.sub = sub.predict_rare(&ti.core, ti.cstat);
-        }
     }
     ti
 }
@@ -672,10 +659,6 @@ pub mod omit {
     /// Second pass: document label statistics of the neighbours' cores
     /// (130–133, 140–143).
     pub const STAT_NEIGHBOURS: u32 = 256;
-    /// Spelling-class pairs of a core without a word class with its left /
-    /// right neighbour's class (179, 193; only models trained with
-    /// `--subword` have spelling classes).
-    pub const SUBWORD_PAIR: u32 = 512;
     /// Every group, by the name `--omit` takes.
     pub const NAMES: &[(&str, u32)] = &[
         ("shape-pair", SHAPE_PAIR),
@@ -687,7 +670,6 @@ pub mod omit {
         ("class-pair", CLASS_PAIR),
         ("stat-label", STAT_LABEL),
         ("stat-neighbours", STAT_NEIGHBOURS),
-        ("subword-pair", SUBWORD_PAIR),
     ];
 }
 
@@ -754,7 +736,6 @@ pub struct OwnKey {
     upos: u8,
     suf2: u64,
     trigger: u8,
-    sub: u8,
 }
 
 impl OwnKey {
@@ -773,7 +754,6 @@ impl OwnKey {
             upos: t.upos,
             suf2: t.suf2,
             trigger: t.trigger,
-            sub: t.sub,
         }
     }
 }
@@ -988,27 +968,6 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
         out.push(mix(174, sim(at(-1)) << 8 | sc));
         out.push(mix(175, sc << 8 | sim(at(1))));
     }
-    // spelling class of a core without a word class (crate::subword)
-    if t.sub != 0 {
-        if own {
-            own_subword(t.sub, cs, out);
-        }
-        if omit.keeps(omit::SUBWORD_PAIR) {
-            // the neighbour's coarse word class, else its spelling class
-            let cls = |x: &TokInfo| -> u64 {
-                if x.cstat >> 24 != 0 {
-                    (x.cstat >> 28) as u64
-                } else if x.sub != 0 {
-                    16 | (x.sub & 15) as u64
-                } else {
-                    0
-                }
-            };
-            let c = (t.sub & 15) as u64;
-            out.push(mix(179, cls(at(-1)) << 8 | c));
-            out.push(mix(193, c << 8 | cls(at(1))));
-        }
-    }
     // morphology (only when the tagger's analysis was given)
     if t.upos != 0 {
         let u = |x: &TokInfo| -> u64 { x.upos as u64 };
@@ -1059,9 +1018,6 @@ fn own_tail(t: &TokInfo, out: &mut Vec<u64>) {
     if sc != 0 {
         own_sim(sc, t.cstat, out);
     }
-    if t.sub != 0 {
-        own_subword(t.sub, t.cstat, out);
-    }
     if t.upos != 0 {
         own_morph(t, out);
         out.push(mix(192, (t.upos as u64) << 8 | (t.cstat & 7) as u64));
@@ -1084,15 +1040,6 @@ fn own_sim(sc: u64, cs: u32, out: &mut Vec<u64>) {
     out.push(mix(171, sc >> 2));
     out.push(mix(172, sc));
     out.push(mix(173, sc << 4 | (cs & 7) as u64));
-}
-
-/// The spelling class `sub` of a core without a word class (class,
-/// class × confidence, class × corpus frequency bucket).
-fn own_subword(sub: u8, cs: u32, out: &mut Vec<u64>) {
-    let c = (sub & 15) as u64;
-    out.push(mix(176, c));
-    out.push(mix(177, sub as u64));
-    out.push(mix(178, c << 4 | (cs & 7) as u64));
 }
 
 /// The token's own part of speech, word sequence and lemma.
@@ -1254,7 +1201,7 @@ mod tests {
         let text = "لبوتين وبالمفاوضات أحمد 2018 Putin ،";
         let toks: Vec<Token> = khabar_text::tokenize(text).collect();
         let mut out = Vec::new();
-        analyse_tokens(text, &toks, &Gazetteer::default(), &HashMap::default(), &HashMap::default(), &crate::subword::NO_SUBWORD, &mut out);
+        analyse_tokens(text, &toks, &Gazetteer::default(), &HashMap::default(), &HashMap::default(), &mut out);
         assert_eq!(out[0].norm, "لبوتين");
         assert_eq!(out[0].core, "بوتين");
         for t in &out {
@@ -1323,7 +1270,7 @@ mod tests {
                 let k = &toks[i];
                 (t.h_norm, t.h_prep, t.h_core, t.h_shape, t.h_lemma) = (k.h_norm, k.h_prep, k.h_core, k.h_shape, k.h_lemma);
                 (t.affix, t.cstat, t.useq, t.gaz, t.gaz1, t.upos) = (k.affix, k.cstat, k.useq, k.gaz, k.gaz1, k.upos);
-                (t.suf2, t.trigger, t.sub) = (k.suf2, k.trigger, k.sub);
+                (t.suf2, t.trigger) = (k.suf2, k.trigger);
                 prop_assert_eq!(OwnKey::of(&t), OwnKey::of(k));
                 for d in [-2isize, -1, 1, 2] {
                     for lemma in [false, true] {
@@ -1349,9 +1296,9 @@ mod tests {
             (0u64..4, 0u64..4, 0u64..4, 0u64..3, 0u64..3),
             proptest::array::uniform6(0u64..3),
             (any::<u32>(), 0u32..8, 0u8..32, 0u8..16, 0u8..4),
-            (0u8..3, 0u8..4, 0u64..3, 0u8..2, prop_oneof![Just(0u8), 1u8..64]),
+            (0u8..3, 0u8..4, 0u64..3, 0u8..2),
         )
-            .prop_map(|((n, p, c, sh, l), affix, (cstat, useq, gaz, gaz1, upos), (kind_code, trigger, suf2, cstat_zero, sub))| {
+            .prop_map(|((n, p, c, sh, l), affix, (cstat, useq, gaz, gaz1, upos), (kind_code, trigger, suf2, cstat_zero))| {
                 TokInfo {
                     kind_code,
                     h_norm: n,
@@ -1367,7 +1314,6 @@ mod tests {
                     upos,
                     trigger,
                     suf2,
-                    sub,
                     ..TokInfo::default()
                 }
             })

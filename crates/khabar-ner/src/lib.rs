@@ -32,7 +32,6 @@ mod eval;
 mod features;
 mod model;
 mod post;
-mod subword;
 mod train;
 
 use std::collections::HashSet;
@@ -181,9 +180,6 @@ pub struct NerModel {
     /// Context feature templates left out in training and so at run time
     /// (none in the shipped model; model-file option `omit N`).
     pub(crate) omit: Omit,
-    /// Spelling → word class of cores without one (empty unless trained
-    /// with `--subword`; model-file section `#S`).
-    pub(crate) sub: subword::Subword,
 }
 
 static EMBEDDED_BYTES: &[u8] = include_bytes!("../../../models/ner.bin");
@@ -227,7 +223,6 @@ impl NerModel {
             full: self.full.clone(),
             morph: self.morph,
             omit: self.omit,
-            sub: self.sub.clone(),
         }
     }
 
@@ -245,7 +240,6 @@ impl NerModel {
             full: canonical::FullNames::default(),
             morph: false,
             omit: Omit::default(),
-            sub: subword::Subword::default(),
         }
     }
 
@@ -269,11 +263,10 @@ impl NerModel {
         let mut lex = HashMap::default();
         let mut forms = HashMap::default();
         let mut full = canonical::FullNames::default();
-        let mut sub = subword::Subword::default();
         let mut section = "";
         for line in text.lines() {
             match line {
-                "#G" | "#K" | "#O" | "#C" | "#F" | "#N" | "#S" => {
+                "#G" | "#K" | "#O" | "#C" | "#F" | "#N" => {
                     section = line;
                     continue;
                 }
@@ -309,7 +302,6 @@ impl NerModel {
                         full.insert(k.to_string(), v.to_string());
                     }
                 }
-                "#S" => sub.read_line(line),
                 "#O" if line == "doc" => use_doc = true,
                 "#O" if line == "morph" => morph = true,
                 "#O" if line.starts_with("omit ") => {
@@ -323,7 +315,7 @@ impl NerModel {
         if let Some(w2) = w2.as_mut() {
             Weights::fuse(&mut w, w2);
         }
-        Ok(NerModel { w, w2, gaz, known, use_doc, trig: trigger_map(), lex, forms, full, morph, omit, sub })
+        Ok(NerModel { w, w2, gaz, known, use_doc, trig: trigger_map(), lex, forms, full, morph, omit })
     }
 
     /// Encode (gzip-compressed; weights quantised to 16 bits).
@@ -360,10 +352,6 @@ impl NerModel {
         extra.push_str("#N\n");
         for (k, v) in &self.full {
             extra.push_str(&format!("{k}\t{v}\n"));
-        }
-        if !self.sub.is_empty() {
-            extra.push_str("#S\n");
-            self.sub.write_text(&mut extra);
         }
         extra.push_str("#K\n");
         let mut k: Vec<_> = self.known.iter().collect();
@@ -446,7 +434,7 @@ impl NerModel {
                     *cache = (id, HashMap::with_capacity_and_hasher(room, Default::default()));
                 }
                 let cache = if id == 0 { None } else { Some(&mut cache.1) };
-                analyse_tokens_with(text, &tokens[r.clone()], &self.gaz, &self.trig, &self.lex, &self.sub, cache, &mut v);
+                analyse_tokens_with(text, &tokens[r.clone()], &self.gaz, &self.trig, &self.lex, cache, &mut v);
             });
             if self.morph {
                 match words {
@@ -833,7 +821,7 @@ mod tests {
         for line in text.split('\n') {
             let toks: Vec<Token> = tokenize(line).collect();
             let mut v = Vec::new();
-            crate::features::analyse_tokens(line, &toks, &m.gaz, &m.trig, &m.lex, &m.sub, &mut v);
+            crate::features::analyse_tokens(line, &toks, &m.gaz, &m.trig, &m.lex, &mut v);
             let surfaces: Vec<&str> = toks.iter().map(|t| t.text(line)).collect();
             features::add_morph(&mut v, &khabar_morph::MorphModel::embedded().analyze_sentence(&surfaces));
             infos.push(v);
@@ -887,8 +875,8 @@ mod tests {
             let mut cache = HashMap::default();
             for part in [a, b, &toks[..]] {
                 let (mut fresh, mut cached) = (Vec::new(), Vec::new());
-                crate::features::analyse_tokens(&text, part, &m.gaz, &m.trig, &m.lex, &m.sub, &mut fresh);
-                analyse_tokens_with(&text, part, &m.gaz, &m.trig, &m.lex, &m.sub, Some(&mut cache), &mut cached);
+                crate::features::analyse_tokens(&text, part, &m.gaz, &m.trig, &m.lex, &mut fresh);
+                analyse_tokens_with(&text, part, &m.gaz, &m.trig, &m.lex, Some(&mut cache), &mut cached);
                 prop_assert_eq!(format!("{fresh:?}"), format!("{cached:?}"));
             }
         }

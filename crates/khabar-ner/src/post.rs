@@ -542,7 +542,7 @@ mod tests {
         for line in text.split('\n') {
             let toks: Vec<_> = tokenize(line).collect();
             let mut v = Vec::new();
-            crate::features::analyse_tokens(line, &toks, &m.gaz, &m.trig, &m.lex, &m.sub, &mut v);
+            crate::features::analyse_tokens(line, &toks, &m.gaz, &m.trig, &m.lex, &mut v);
             out.push(v);
         }
         out

@@ -14,7 +14,6 @@ use crate::features::{
     analyse_tokens, corpus_code, doc_features, label_stats, stack_features, token_features, CorpusLex, Gazetteer, TokInfo, G_COMMON, G_PER,
 };
 use crate::model::{b_of, i_of, Trainer, Weights, NL, O};
-use crate::subword::{Subword, NO_SUBWORD};
 use crate::{trigger_map, Error, NerModel, Result};
 
 /// What to train on and how.
@@ -71,19 +70,6 @@ pub struct TrainOptions {
     /// over left/right neighbour counts in the corpus, see [`cluster_codes`])
     /// as features; replaces `simhash`.
     pub clusters: bool,
-    /// Spelling classes (session 16, off by default): a hashed character
-    /// n-gram classifier learned from the word classes of the frequent cores
-    /// gives every core without a class the coarse class its spelling
-    /// suggests, as features of its own (see [`crate::subword`]). Needs
-    /// `clusters`.
-    pub subword: bool,
-    /// log2 of the spelling classifier's n-gram rows.
-    pub subword_bits: u32,
-    /// Highest corpus frequency bucket that gets a spelling class (0: only
-    /// cores not in the corpus lexicon; 2, the default: every core without a word class).
-    pub subword_max_bucket: u8,
-    /// Lowest confidence bucket (0..=3) of a spelling class that is kept.
-    pub subword_min_conf: u8,
     /// Shuffling seeds whose weight tables are averaged (1: a single model).
     pub seeds: usize,
     /// Stack a second pass on jackknifed first-pass labels and document label statistics.
@@ -133,10 +119,6 @@ impl Default for TrainOptions {
             seeds: 1,
             simhash: false,
             clusters: true,
-            subword: false,
-            subword_bits: 16,
-            subword_max_bucket: 2,
-            subword_min_conf: 0,
             refit_with_dev: true,
             corpus: Some(d.join("news/saudinewsnet.jsonl.gz")),
             corpus_min: 3,
@@ -226,7 +208,7 @@ fn project(s: &GoldSentence) -> (String, Vec<Token>, Vec<usize>) {
 const FOLDS: usize = 4;
 const FOLD_BLOCK: usize = 50;
 
-fn build_docs(docs: &[Vec<GoldSentence>], gaz: &Gazetteer, lex: &CorpusLex, sub: &Subword, morph: bool) -> Vec<DocData> {
+fn build_docs(docs: &[Vec<GoldSentence>], gaz: &Gazetteer, lex: &CorpusLex, morph: bool) -> Vec<DocData> {
     let trig = trigger_map();
     let mut base = vec![0usize; docs.len()];
     let mut acc = 0;
@@ -243,7 +225,7 @@ fn build_docs(docs: &[Vec<GoldSentence>], gaz: &Gazetteer, lex: &CorpusLex, sub:
             for (k, s) in doc.iter().enumerate() {
                 let (text, toks, labels) = project(s);
                 let mut v = Vec::new();
-                analyse_tokens(&text, &toks, gaz, &trig, lex, sub, &mut v);
+                analyse_tokens(&text, &toks, gaz, &trig, lex, &mut v);
                 if morph {
                     let surfaces: Vec<&str> = toks.iter().map(|t| t.text(&text)).collect();
                     crate::features::add_morph(&mut v, &khabar_morph::MorphModel::embedded().analyze_sentence(&surfaces));
@@ -533,58 +515,10 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
             *x |= c << 24;
         }
     }
-    // spelling → coarse word class, for the cores without a class
-    let sub = if opts.subword && opts.clusters && !sim.is_empty() {
-        let mut words: Vec<(String, u8)> =
-            sim.iter().filter(|(_, c)| **c >> 4 != 0).map(|(w, c)| (w.clone(), (*c >> 4) as u8 - 1)).collect();
-        words.sort();
-        if opts.verbose {
-            // held-out accuracy: every 10th word
-            let (tr, ho): (Vec<_>, Vec<_>) = words.iter().cloned().enumerate().partition(|(i, _)| i % 10 != 9);
-            let tr: Vec<(String, u8)> = tr.into_iter().map(|x| x.1).collect();
-            let ho: Vec<(String, u8)> = ho.into_iter().map(|x| x.1).collect();
-            let m = Subword::train(&tr, COARSE, opts.subword_bits);
-            let mut n = [0usize; 16];
-            for (w, _) in &ho {
-                n[(m.predict(w) >> 4) as usize] += 1;
-            }
-            eprintln!(
-                "subword classes: {} words; held-out accuracy {:.3} (train {:.3}); held-out words by confidence bucket {:?}",
-                words.len(),
-                m.accuracy(&ho),
-                m.accuracy(&tr),
-                &n[..4]
-            );
-        }
-        let mut m = Subword::train(&words, COARSE, opts.subword_bits);
-        m.max_bucket = opts.subword_max_bucket;
-        m.min_conf = opts.subword_min_conf;
-        m
-    } else {
-        Subword::default()
-    };
     if opts.verbose {
         eprintln!("corpus lexicon: {} words ({:.1}s)", lex.len(), t0.elapsed().as_secs_f64());
     }
-    let data = build_docs(&docs, &gaz, &lex, &sub, opts.morph);
-    if opts.verbose && !sub.is_empty() {
-        // [Arabic tokens, with a spelling class] outside and inside entities
-        let mut n = [[0usize; 2]; 2];
-        for d in &data {
-            for (s, g) in d.infos.iter().zip(&d.gold) {
-                for (t, &l) in s.iter().zip(g) {
-                    if t.kind_code == 0 {
-                        n[(l != O) as usize][0] += 1;
-                        n[(l != O) as usize][1] += (t.sub != 0) as usize;
-                    }
-                }
-            }
-        }
-        eprintln!(
-            "subword classes: training Arabic tokens with one: {} of {} outside entities, {} of {} inside",
-            n[0][1], n[0][0], n[1][1], n[1][0]
-        );
-    }
+    let data = build_docs(&docs, &gaz, &lex, opts.morph);
     let ntok: usize = data.iter().flat_map(|d| d.gold.iter()).map(|g| g.len()).sum();
     let nsent: usize = data.iter().map(|d| d.gold.len()).sum();
     let f1 = features(&data, opts.doc_features, opts.omit, None);
@@ -603,7 +537,6 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
         full: full_names(&all_train),
         morph: opts.morph,
         omit: opts.omit,
-        sub,
     };
     let all = |_: usize, _: usize| true;
     let (w1, e1, rep1) = {
@@ -653,7 +586,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
         all_train.extend(dev.iter().cloned());
         model.known = known_words(&all_train);
         model.full = full_names(&all_train);
-        let data = build_docs(&docs, &model.gaz, &model.lex, &model.sub, opts.morph);
+        let data = build_docs(&docs, &model.gaz, &model.lex, opts.morph);
         ntok = data.iter().flat_map(|d| d.gold.iter()).map(|g| g.len()).sum();
         nsent = data.iter().map(|d| d.gold.len()).sum();
         let f1 = features(&data, opts.doc_features, opts.omit, None);
@@ -816,7 +749,7 @@ fn count_over_bodies<const N: usize>(
             let mut v = Vec::new();
             for b in chunk {
                 let toks: Vec<Token> = tokenize(b).collect();
-                analyse_tokens(b, &toks, gaz, &trig, &none, &NO_SUBWORD, &mut v);
+                analyse_tokens(b, &toks, gaz, &trig, &none, &mut v);
                 for i in 0..v.len() {
                     count(&v, i, &mut m);
                 }
@@ -969,7 +902,7 @@ pub fn cluster_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> Cor
             let mut v = Vec::new();
             for b in chunk {
                 let toks: Vec<Token> = tokenize(b).collect();
-                analyse_tokens(b, &toks, gaz, &trig, &none, &NO_SUBWORD, &mut v);
+                analyse_tokens(b, &toks, gaz, &trig, &none, &mut v);
                 for i in 0..v.len() {
                     if v[i].kind_code != 0 || (lex.get(v[i].core.as_str()).copied().unwrap_or(0) & 7) < 3 {
                         continue;
@@ -1052,7 +985,7 @@ fn simhash_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> CorpusL
             let mut v = Vec::new();
             for b in chunk {
                 let toks: Vec<Token> = tokenize(b).collect();
-                analyse_tokens(b, &toks, gaz, &trig, &none, &NO_SUBWORD, &mut v);
+                analyse_tokens(b, &toks, gaz, &trig, &none, &mut v);
                 for i in 0..v.len() {
                     if v[i].kind_code != 0 || (lex.get(v[i].core.as_str()).copied().unwrap_or(0) & 7) < 3 {
                         continue;

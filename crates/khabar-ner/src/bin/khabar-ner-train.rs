@@ -1,7 +1,7 @@
 //! Train the NER model, print dev / held-out / test scores and write models/ner.bin.
 //!
 //! Usage: khabar-ner-train [--out models/ner.bin] [--epochs N] [--bits B] [--no-doc]
-//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--subword] [--subword-bits B] [--subword-max-bucket 0-2] [--subword-min-conf 0-3] [--no-morph] [--no-corpus] [--with-aqmar] [--with-wojood] [--wojood-all] [--wojood-gpe-org loc|keep|drop] [--wojood-o-heads] [--dev-block K] [--no-gazetteers] [--no-test] [--omit GROUP,GROUP…]
+//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-morph] [--no-corpus] [--with-aqmar] [--with-wojood] [--wojood-all] [--wojood-gpe-org loc|keep|drop] [--wojood-o-heads] [--dev-block K] [--no-gazetteers] [--no-test] [--omit GROUP,GROUP…]
 //!        [--data /work/shared/data] [--speed FILE]
 //!        khabar-ner-train --model FILE --eval GOLD [--eval GOLD …] [--omit GROUP,…]   (score a model, no training;
 //!        --omit here runs it without those groups too, an ablation without retraining)
@@ -43,10 +43,6 @@ fn main() {
             }
             "--clusters" => opts.clusters = true,
             "--no-clusters" => opts.clusters = false,
-            "--subword" => opts.subword = true,
-            "--subword-max-bucket" => opts.subword_max_bucket = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.subword_max_bucket),
-            "--subword-min-conf" => opts.subword_min_conf = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.subword_min_conf),
-            "--subword-bits" => opts.subword_bits = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.subword_bits),
             "--seed" => opts.seed = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.seed),
             "--seeds" => opts.seeds = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.seeds),
             "--no-corpus" => opts.corpus = None,
