@@ -5,6 +5,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use khabar::digest::sparse_dot as dot;
+
 use crate::codec::{Reader, Writer};
 use crate::features::Features;
 use crate::minhash::{band_keys, estimate};
@@ -339,23 +341,6 @@ fn normalise(mut v: Vector) -> Vector {
     }
     v.sort_unstable_by_key(|&(t, _)| t);
     v
-}
-
-/// Dot product of two vectors sorted by term.
-fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
-    let (mut i, mut j, mut s) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                s += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    s
 }
 
 impl StoryEngine {
