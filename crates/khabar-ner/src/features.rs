@@ -1,14 +1,67 @@
 //! Token analysis and hashed features.
 
-use std::hash::Hasher;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-/// `HashMap` with rustc-hash's Fx hasher, for the many short-string and u64 lookups. No hash
-/// value of it is stored or turned into a feature (features use [`fnv`] and [`mix`]), and these
-/// maps are walked only where the order does not matter (sums, inserts into other maps) or
-/// after sorting (the model file), so the hasher may change: `khabar train ner` rebuilds
-/// models/ner.bin byte for byte with this one as with the hand-written one before it.
-pub type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
+/// A small fast hasher (FxHash) for the many short-string and u64 lookups.
+///
+/// It must stay bit-stable, so it is not replaced by `rustc_hash` (whose FxHasher hashes
+/// differently; tried in session s16): the trainer's corpus lexicons walk a map with this
+/// hasher and build the form counts in its order (`train::corpus_lex`, `for (k, c) in
+/// counts`: a word's `=form` entry sets `forms[f]` and its bare entry adds to it, so when the
+/// bare entry comes first its count is overwritten), so with rustc-hash `khabar train ner`
+/// wrote a model whose `#F` section differed in 90 counts from models/ner.bin (same dev and
+/// test scores).
+#[derive(Clone, Copy, Default)]
+pub struct FxHasher {
+    h: u64,
+}
+
+const FX_K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.h = (self.h.rotate_left(5) ^ w).wrapping_mul(FX_K);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            self.add(u64::from_le_bytes(a));
+        }
+        let r = chunks.remainder();
+        if !r.is_empty() {
+            let mut a = [0u8; 8];
+            a[..r.len()].copy_from_slice(r);
+            self.add(u64::from_le_bytes(a));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.h
+    }
+}
+
+/// HashMap with [`FxHasher`].
+pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 use khabar_text::{normalize_into, Profile, Token, TokenKind};
 
@@ -1141,7 +1194,7 @@ mod tests {
     #[test]
     fn forms_read_as_their_text() {
         use std::hash::BuildHasher;
-        let b = rustc_hash::FxBuildHasher;
+        let b = BuildHasherDefault::<FxHasher>::default();
         for w in ["", "بوتين", "<N2>", "Putin"] {
             let f = Form::new(w);
             assert_eq!(f.as_str(), w);
