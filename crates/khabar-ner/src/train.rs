@@ -738,8 +738,8 @@ pub fn corpus_lex(
 fn count_over_bodies<const N: usize>(
     bodies: &[String],
     gaz: &Gazetteer,
-    count: impl Fn(&[TokInfo], usize, &mut crate::features::HashMap<String, [u32; N]>) + Sync,
-) -> crate::features::HashMap<String, [u32; N]> {
+    count: impl Fn(&[TokInfo], usize, &mut crate::features::StableMap<String, [u32; N]>) + Sync,
+) -> crate::features::StableMap<String, [u32; N]> {
     fold_over_bodies(bodies, gaz, [0; N], count, |e, c| {
         for (x, y) in e.iter_mut().zip(c) {
             *x += y;
@@ -756,15 +756,15 @@ fn fold_over_bodies<V: Clone + Send + Sync>(
     bodies: &[String],
     gaz: &Gazetteer,
     zero: V,
-    visit: impl Fn(&[TokInfo], usize, &mut crate::features::HashMap<String, V>) + Sync,
+    visit: impl Fn(&[TokInfo], usize, &mut crate::features::StableMap<String, V>) + Sync,
     add: impl Fn(&mut V, V) + Sync,
-) -> crate::features::HashMap<String, V> {
+) -> crate::features::StableMap<String, V> {
     let trig = trigger_map();
     let none = CorpusLex::default();
     bodies
         .par_chunks(256)
         .map(|chunk| {
-            let mut m: crate::features::HashMap<String, V> = Default::default();
+            let mut m: crate::features::StableMap<String, V> = Default::default();
             let mut v = Vec::new();
             for b in chunk {
                 let toks: Vec<Token> = tokenize(b).collect();
@@ -775,7 +775,7 @@ fn fold_over_bodies<V: Clone + Send + Sync>(
             }
             m
         })
-        .reduce(crate::features::HashMap::default, |mut a, b| {
+        .reduce(crate::features::StableMap::default, |mut a, b| {
             for (k, c) in b {
                 add(a.entry(k).or_insert_with(|| zero.clone()), c);
             }
@@ -866,7 +866,7 @@ pub fn cluster_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> Cor
     byf.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     // index CTX-1: sentence edge or a non-Arabic token
     let ctx: crate::features::HashMap<&str, u32> = byf.iter().take(CTX - 1).enumerate().map(|(i, (w, _))| (w.as_str(), i as u32)).collect();
-    let visit = |v: &[TokInfo], i: usize, m: &mut crate::features::HashMap<String, crate::features::HashMap<u32, f32>>| {
+    let visit = |v: &[TokInfo], i: usize, m: &mut crate::features::StableMap<String, crate::features::HashMap<u32, f32>>| {
         if v[i].kind_code != 0 || (lex.get(v[i].core.as_str()).copied().unwrap_or(0) & 7) < 3 {
             return;
         }
@@ -925,7 +925,7 @@ fn simhash_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> CorpusL
     byf.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let ctx: crate::features::HashMap<&str, u64> =
         byf.iter().skip(20).take(2000).map(|(w, _)| (w.as_str(), crate::features::fnv(w.as_bytes()))).collect();
-    let visit = |v: &[TokInfo], i: usize, m: &mut crate::features::HashMap<String, [f32; BITS]>| {
+    let visit = |v: &[TokInfo], i: usize, m: &mut crate::features::StableMap<String, [f32; BITS]>| {
         if v[i].kind_code != 0 || (lex.get(v[i].core.as_str()).copied().unwrap_or(0) & 7) < 3 {
             return;
         }
