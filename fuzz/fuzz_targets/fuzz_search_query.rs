@@ -5,30 +5,13 @@
 
 use std::sync::OnceLock;
 
-use khabar::{Analyzer, Document};
 use khabar_index::{date_bound, SearchIndex, SearchRequest};
 use libfuzzer_sys::fuzz_target;
 
+/// The three-article index the query property test (crates/khabar-index/tests/query_props.rs) also searches.
 fn index() -> &'static SearchIndex {
     static INDEX: OnceLock<SearchIndex> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let idx = SearchIndex::create_in_ram().expect("an index in memory");
-        let mut w = idx.writer(1, 15_000_000).expect("a writer");
-        let analyzer = Analyzer::default();
-        let bodies = [
-            ("1", "2015-08-01", "قال الرئيس الروسي فلاديمير بوتين إن روسيا مستعدة للمفاوضات في جنيف."),
-            ("2", "2015-08-02", "التقى بوتين بالزعيم الكوري الشمالي كيم جونغ أون في بيونغ يانغ."),
-            ("3", "2015-08-03T10:00", "أعلنت وزارة الداخلية عن سقوط قذيفة في الظهران دون إصابات."),
-        ];
-        for (id, date, body) in bodies {
-            let doc = Document { id: Some(id.into()), body: body.into(), published: Some(date.into()), ..Document::default() };
-            let a = analyzer.analyze_document(&doc);
-            idx.upsert(&w, &doc, &a, None);
-        }
-        w.commit().expect("commit");
-        idx.reload().expect("reload");
-        idx
-    })
+    INDEX.get_or_init(|| SearchIndex::sample().expect("the sample index"))
 }
 
 fuzz_target!(|data: &[u8]| {

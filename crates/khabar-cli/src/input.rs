@@ -156,9 +156,6 @@ pub fn decode(bytes: Vec<u8>, what: &str, lossy: bool) -> Result<String, InputEr
     }
 }
 
-/// The UTF-8 byte order mark.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
 /// One unit of work: a document, or an input error to report in order.
 pub enum Item {
     Doc { name: String, doc: Document },
@@ -201,9 +198,8 @@ impl Documents {
                         }
                         // A UTF-8 byte order mark (Windows tools write one before the first line;
                         // `cat` keeps each file's) is not part of the JSON.
-                        if buf.starts_with(BOM) {
-                            buf.drain(..BOM.len());
-                        }
+                        let bom = buf.len() - khabar::strip_bom(buf.as_slice()).len();
+                        buf.drain(..bom);
                         if buf.iter().all(u8::is_ascii_whitespace) {
                             continue;
                         }

@@ -385,6 +385,37 @@ impl SearchIndex {
         SearchIndex::wrap(Index::builder().schema(schema).settings(settings()).create_in_ram()?, fields, analyzer, lemmas)
     }
 
+    /// Three short dated articles with headlines, analysed by the default [`Analyzer`] and
+    /// committed into a new index in memory: the index that the query property test
+    /// (`tests/query_props.rs`) and the search-query fuzz target
+    /// (`fuzz/fuzz_targets/fuzz_search_query.rs`) both search. Not part of the API.
+    #[doc(hidden)]
+    pub fn sample() -> Result<SearchIndex> {
+        let idx = SearchIndex::create_in_ram()?;
+        let mut w = idx.writer(1, 15_000_000)?;
+        let analyzer = Analyzer::default();
+        let bodies = [
+            ("1", "2015-08-01", "قال الرئيس الروسي فلاديمير بوتين إن روسيا مستعدة للمفاوضات في جنيف."),
+            ("2", "2015-08-02", "التقى بوتين بالزعيم الكوري الشمالي كيم جونغ أون في بيونغ يانغ يوم الأربعاء."),
+            ("3", "2015-08-03", "أعلنت وزارة الداخلية السعودية عن سقوط قذيفة في الظهران دون إصابات."),
+        ];
+        for (id, date, body) in bodies {
+            let doc = Document {
+                id: Some(id.into()),
+                title: Some(body.split(' ').take(4).collect::<Vec<_>>().join(" ")),
+                body: body.into(),
+                published: Some(date.into()),
+                ..Document::default()
+            };
+            let a = analyzer.analyze_document(&doc);
+            let t = doc.title.as_deref().map(|t| analyzer.analyze(t));
+            idx.upsert(&w, &doc, &a, t.as_ref());
+        }
+        w.commit()?;
+        idx.reload()?;
+        Ok(idx)
+    }
+
     /// Open the index in `dir`, or create it (and the folder) when there is none.
     pub fn open_or_create(dir: &Path) -> Result<SearchIndex> {
         std::fs::create_dir_all(dir)?;

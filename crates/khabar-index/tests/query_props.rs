@@ -4,37 +4,13 @@
 
 use std::sync::OnceLock;
 
-use khabar::{Analyzer, Document};
 use khabar_index::{date_bound, format_date, parse_date, SearchIndex, SearchRequest};
 use proptest::prelude::*;
 
+/// The shared three-article index (`SearchIndex::sample`, also the fuzz target's).
 fn index() -> &'static SearchIndex {
     static INDEX: OnceLock<SearchIndex> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let idx = SearchIndex::create_in_ram().unwrap();
-        let mut w = idx.writer(1, 15_000_000).unwrap();
-        let analyzer = Analyzer::default();
-        let bodies = [
-            ("1", "2015-08-01", "قال الرئيس الروسي فلاديمير بوتين إن روسيا مستعدة للمفاوضات في جنيف."),
-            ("2", "2015-08-02", "التقى بوتين بالزعيم الكوري الشمالي كيم جونغ أون في بيونغ يانغ يوم الأربعاء."),
-            ("3", "2015-08-03", "أعلنت وزارة الداخلية السعودية عن سقوط قذيفة في الظهران دون إصابات."),
-        ];
-        for (id, date, body) in bodies {
-            let doc = Document {
-                id: Some(id.into()),
-                title: Some(body.split(' ').take(4).collect::<Vec<_>>().join(" ")),
-                body: body.into(),
-                published: Some(date.into()),
-                ..Document::default()
-            };
-            let a = analyzer.analyze_document(&doc);
-            let t = doc.title.as_deref().map(|t| analyzer.analyze(t));
-            idx.upsert(&w, &doc, &a, t.as_ref());
-        }
-        w.commit().unwrap();
-        idx.reload().unwrap();
-        idx
-    })
+    INDEX.get_or_init(|| SearchIndex::sample().unwrap())
 }
 
 /// Pieces a hostile or careless query is made of: words in both scripts, tantivy's

@@ -101,31 +101,46 @@ fn a_crash_between_state_and_commit_leaves_the_last_commit_consistent() {
     assert!(StoryState::open(&idx, Some(dir.path()), Options::default()).is_err());
 }
 
-#[test]
-fn merged_stories_are_listed_under_the_surviving_story() {
+/// An index in memory of three articles "a", "b", "c" published on one day with the given
+/// bodies, stamped with the given assignments (not the engine's).
+fn stamped(bodies: [&str; 3], assignments: [stories::Assignment; 3]) -> SearchIndex {
     let idx = SearchIndex::create_in_ram().unwrap();
     let mut writer = idx.writer(1, 15_000_000).unwrap();
-    let analyzer = Analyzer::default();
-    let items = docs(&analyzer, &[("a", RAIN, "2015-08-01"), ("b", FOOTBALL, "2015-08-01"), ("c", RAIN, "2015-08-01")]);
-    let assignment = |id: &str, story: &str, merged: &[&str]| stories::Assignment {
-        id: id.into(),
-        dup_group: id.into(),
-        duplicate_of: None,
-        exact_duplicate: false,
-        story: story.into(),
-        new_story: false,
-        score: 0.0,
-        merged: merged.iter().map(|s| s.to_string()).collect(),
-        merged_groups: Vec::new(),
-    };
-    // "c" arrived in story "a" and story "b" merged into it: "b" stays stored with story "b".
-    for ((d, a, t), asg) in items.iter().zip([assignment("a", "a", &[]), assignment("b", "b", &[]), assignment("c", "a", &["b"])]) {
+    let items =
+        docs(&Analyzer::default(), &[("a", bodies[0], "2015-08-01"), ("b", bodies[1], "2015-08-01"), ("c", bodies[2], "2015-08-01")]);
+    for ((d, a, t), asg) in items.iter().zip(assignments) {
         let mut doc = idx.make_document(d, a, t.as_ref());
         idx.stamp(&mut doc, &asg);
         idx.upsert_prepared(&writer, &asg.id, doc);
     }
     writer.commit().unwrap();
     idx.reload().unwrap();
+    idx
+}
+
+/// The assignment of `id` to `story` and duplicate group `group`, which absorbed the stories
+/// `merged` and the groups `merged_groups`.
+fn assignment(id: &str, story: &str, group: &str, merged: &[&str], merged_groups: &[&str]) -> stories::Assignment {
+    stories::Assignment {
+        id: id.into(),
+        dup_group: group.into(),
+        duplicate_of: None,
+        exact_duplicate: false,
+        story: story.into(),
+        new_story: false,
+        score: 0.0,
+        merged: merged.iter().map(|s| s.to_string()).collect(),
+        merged_groups: merged_groups.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+#[test]
+fn merged_stories_are_listed_under_the_surviving_story() {
+    // "c" arrived in story "a" and story "b" merged into it: "b" stays stored with story "b".
+    let idx = stamped(
+        [RAIN, FOOTBALL, RAIN],
+        [assignment("a", "a", "a", &[], &[]), assignment("b", "b", "b", &[], &[]), assignment("c", "a", "c", &["b"], &[])],
+    );
     let listed = stories::list_stories(&idx, None, None).unwrap();
     assert_eq!(listed.len(), 1, "{listed:?}");
     assert_eq!(listed[0].id, "a");
@@ -138,29 +153,11 @@ fn merged_stories_are_listed_under_the_surviving_story() {
 
 #[test]
 fn merged_duplicate_groups_are_listed_under_the_surviving_group() {
-    let idx = SearchIndex::create_in_ram().unwrap();
-    let mut writer = idx.writer(1, 15_000_000).unwrap();
-    let analyzer = Analyzer::default();
-    let items = docs(&analyzer, &[("a", RAIN, "2015-08-01"), ("b", RAIN, "2015-08-01"), ("c", RAIN, "2015-08-01")]);
-    let assignment = |id: &str, group: &str, merged_groups: &[&str]| stories::Assignment {
-        id: id.into(),
-        dup_group: group.into(),
-        duplicate_of: None,
-        exact_duplicate: false,
-        story: "a".into(),
-        new_story: false,
-        score: 0.0,
-        merged: Vec::new(),
-        merged_groups: merged_groups.iter().map(|s| s.to_string()).collect(),
-    };
     // "c" copies "a" and "b", which were in two groups: group "b" became part of "a".
-    for ((d, a, t), asg) in items.iter().zip([assignment("a", "a", &[]), assignment("b", "b", &[]), assignment("c", "a", &["b"])]) {
-        let mut doc = idx.make_document(d, a, t.as_ref());
-        idx.stamp(&mut doc, &asg);
-        idx.upsert_prepared(&writer, &asg.id, doc);
-    }
-    writer.commit().unwrap();
-    idx.reload().unwrap();
+    let idx = stamped(
+        [RAIN, RAIN, RAIN],
+        [assignment("a", "a", "a", &[], &[]), assignment("b", "a", "b", &[], &[]), assignment("c", "a", "a", &[], &["b"])],
+    );
     assert_eq!(stories::list_dups(&idx).unwrap(), [["a", "b", "c"]]);
     assert_eq!(stories::assignments(&idx).unwrap()["b"].1, "a");
     assert_eq!(stories::list_stories(&idx, None, None).unwrap()[0].dup_groups, 1);

@@ -147,59 +147,12 @@ pub fn build(path: &Path, seg: Option<&Seg>, ks: (usize, usize), log: &dyn Fn(&s
         }
     }
     drop(sents);
-    let vecs: Vec<Vec<(u32, f32)>> = ctx
-        .into_iter()
-        .map(|m| {
-            let mut v: Vec<(u32, f32)> = m.into_iter().map(|(k, c)| (k, c.sqrt())).collect();
-            v.sort_by_key(|x| x.0);
-            let n = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt().max(1e-9);
-            for x in &mut v {
-                x.1 /= n;
-            }
-            v
-        })
-        .collect();
+    let vecs: Vec<Vec<(u32, f32)>> = ctx.into_iter().map(unit_sqrt_vector).collect();
+    let vecs: Vec<&[(u32, f32)]> = vecs.iter().map(Vec::as_slice).collect();
     let dims = 2 * CTX;
     let kmeans = |k: usize| -> Vec<u16> {
-        let k = k.min(vecs.len()).max(1);
-        let mut cent = vec![0f32; k * dims];
-        for (c, v) in vecs.iter().take(k).enumerate() {
-            for &(d, x) in v {
-                cent[c * dims + d as usize] = x;
-            }
-        }
-        let mut assign = vec![0u16; vecs.len()];
-        for it in 0..10 {
-            assign = vecs
-                .par_iter()
-                .map(|v| {
-                    let mut best = (0, f32::MIN);
-                    for c in 0..k {
-                        let row = &cent[c * dims..(c + 1) * dims];
-                        let s: f32 = v.iter().map(|&(d, x)| row[d as usize] * x).sum();
-                        if s > best.1 {
-                            best = (c, s);
-                        }
-                    }
-                    best.0 as u16
-                })
-                .collect();
-            cent.iter_mut().for_each(|x| *x = 0.0);
-            for (v, &a) in vecs.iter().zip(&assign) {
-                for &(d, x) in v {
-                    cent[a as usize * dims + d as usize] += x;
-                }
-            }
-            for c in 0..k {
-                let row = &mut cent[c * dims..(c + 1) * dims];
-                let n = row.iter().map(|x| x * x).sum::<f32>().sqrt();
-                if n > 0.0 {
-                    row.iter_mut().for_each(|x| *x /= n);
-                }
-            }
-            log(&format!("clusters: k-means k={k} iteration {}", it + 1));
-        }
-        assign
+        let progress = |k: usize, it: usize| log(&format!("clusters: k-means k={k} iteration {it}"));
+        spherical_kmeans(&vecs, k, dims, &progress).into_iter().map(|c| c as u16).collect()
     };
     let a1 = kmeans(ks.0);
     let a2 = kmeans(ks.1);
@@ -210,4 +163,63 @@ pub fn build(path: &Path, seg: Option<&Seg>, ks: (usize, usize), log: &dyn Fn(&s
         }
     }
     Ok(out)
+}
+
+/// Counts over dimensions as a sparse unit vector: (dimension, √count), sorted by dimension,
+/// scaled to length 1 (a vector of zeros stays zero). The words' context vectors of
+/// [`build`] and of the NER trainer's word classes.
+pub fn unit_sqrt_vector(counts: impl IntoIterator<Item = (u32, f32)>) -> Vec<(u32, f32)> {
+    let mut v: Vec<(u32, f32)> = counts.into_iter().map(|(k, c)| (k, c.sqrt())).collect();
+    v.sort_by_key(|x| x.0);
+    let n = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt().max(1e-9);
+    for x in &mut v {
+        x.1 /= n;
+    }
+    v
+}
+
+/// Spherical k-means over sparse unit vectors (see [`unit_sqrt_vector`]) of `dims` dimensions:
+/// each vector's class in `0..k`. Deterministic: the first `k` vectors seed the centroids and
+/// it runs 10 iterations (`progress(k, iteration)` after each, iterations counted from 1).
+/// `k` is at most the number of vectors and at least 1; dimensions from `dims` on are ignored.
+pub fn spherical_kmeans(vecs: &[&[(u32, f32)]], k: usize, dims: usize, progress: &dyn Fn(usize, usize)) -> Vec<usize> {
+    let k = k.min(vecs.len()).max(1);
+    let mut cent = vec![0f32; k * dims];
+    for (c, v) in vecs.iter().take(k).enumerate() {
+        for &(d, x) in v.iter().filter(|x| (x.0 as usize) < dims) {
+            cent[c * dims + d as usize] = x;
+        }
+    }
+    let mut assign = vec![0usize; vecs.len()];
+    for it in 0..10 {
+        assign = vecs
+            .par_iter()
+            .map(|v| {
+                let mut best = (0, f32::MIN);
+                for c in 0..k {
+                    let row = &cent[c * dims..(c + 1) * dims];
+                    let s: f32 = v.iter().filter_map(|&(d, x)| row.get(d as usize).map(|r| r * x)).sum();
+                    if s > best.1 {
+                        best = (c, s);
+                    }
+                }
+                best.0
+            })
+            .collect();
+        cent.iter_mut().for_each(|x| *x = 0.0);
+        for (v, &a) in vecs.iter().zip(&assign) {
+            for &(d, x) in v.iter().filter(|x| (x.0 as usize) < dims) {
+                cent[a * dims + d as usize] += x;
+            }
+        }
+        for c in 0..k {
+            let row = &mut cent[c * dims..(c + 1) * dims];
+            let n = row.iter().map(|x| x * x).sum::<f32>().sqrt();
+            if n > 0.0 {
+                row.iter_mut().for_each(|x| *x /= n);
+            }
+        }
+        progress(k, it + 1);
+    }
+    assign
 }

@@ -19,6 +19,7 @@ mod pos;
 mod seg;
 mod util;
 
+pub use clusters::{spherical_kmeans, unit_sqrt_vector};
 pub use conllu::{parse_conllu, read_conllu, GoldToken, GoldWord, Sentence};
 pub use eval::{evaluate, Scores};
 

@@ -4,6 +4,13 @@ use crate::{Error, Result};
 
 /// Fast non-cryptographic hasher for the model's lookup tables (FxHash-style). Lookups at run time
 /// never insert, so hash flooding is not a concern.
+///
+/// It must stay bit-stable, so it is not replaced by `rustc_hash` (whose FxHasher hashes bytes
+/// differently): the lemma trainer numbers its rules in the iteration order of a map with this
+/// hasher (`Lemmatizer::build`, `for (k, m) in rc`) and the model file stores them in that order,
+/// and the tagger's hashed word table keeps the first of two colliding keys in the order of
+/// `dict.keys()`; with another hasher `khabar train morph` would write a different model file
+/// from the same data.
 #[derive(Default, Clone, Copy)]
 pub struct Fx(u64);
 

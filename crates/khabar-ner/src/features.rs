@@ -3,7 +3,13 @@
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-/// A small fast hasher (FxHash) for the many short-string and u64 lookups.
+/// The hasher of [`StableMap`]: a small FxHash-style hasher that must stay bit-stable, so it
+/// is not replaced by `rustc_hash` (whose FxHasher hashes differently): the trainer's corpus
+/// lexicons walk a map with this hasher and build the form counts in its order
+/// (`train::corpus_lex`, `for (k, c) in counts`: a word's `=form` entry sets `forms[f]` and
+/// its bare entry adds to it, so when the bare entry comes first its count is overwritten);
+/// with rustc-hash there (session s16) `khabar train ner` wrote a model whose `#F` section
+/// differed in 90 counts from models/ner.bin (same dev and test scores).
 #[derive(Clone, Copy, Default)]
 pub struct FxHasher {
     h: u64,
@@ -52,8 +58,15 @@ impl Hasher for FxHasher {
     }
 }
 
-/// HashMap with [`FxHasher`].
-pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A map whose iteration order the trained model depends on (the corpus counters of
+/// `train::count_over_bodies`): keyed with the bit-stable [`FxHasher`].
+pub type StableMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// `HashMap` with rustc-hash's Fx hasher, for the many short-string and u64 lookups. No hash
+/// value of it is stored or turned into a feature (features use [`fnv`] and [`mix`]), and these
+/// maps are walked only where the order does not matter (sums, inserts into other maps) or
+/// after sorting (the model file): `khabar train ner` rebuilds models/ner.bin byte for byte.
+pub type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 use khabar_text::{normalize_into, Profile, Token, TokenKind};
 

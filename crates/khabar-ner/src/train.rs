@@ -738,30 +738,46 @@ pub fn corpus_lex(
 fn count_over_bodies<const N: usize>(
     bodies: &[String],
     gaz: &Gazetteer,
-    count: impl Fn(&[TokInfo], usize, &mut crate::features::HashMap<String, [u32; N]>) + Sync,
-) -> crate::features::HashMap<String, [u32; N]> {
+    count: impl Fn(&[TokInfo], usize, &mut crate::features::StableMap<String, [u32; N]>) + Sync,
+) -> crate::features::StableMap<String, [u32; N]> {
+    fold_over_bodies(bodies, gaz, [0; N], count, |e, c| {
+        for (x, y) in e.iter_mut().zip(c) {
+            *x += y;
+        }
+    })
+}
+
+/// Per-word values over a news corpus: every body is tokenised and analysed as
+/// the tagger sees it (without corpus lexicons), `visit(tokens, i, values)` is
+/// called for each token `i` (in parallel, 256 bodies per task), and the values
+/// of the tasks are merged word by word with `add(value, other)`, a word new to
+/// the first task's map starting from `zero`.
+fn fold_over_bodies<V: Clone + Send + Sync>(
+    bodies: &[String],
+    gaz: &Gazetteer,
+    zero: V,
+    visit: impl Fn(&[TokInfo], usize, &mut crate::features::StableMap<String, V>) + Sync,
+    add: impl Fn(&mut V, V) + Sync,
+) -> crate::features::StableMap<String, V> {
     let trig = trigger_map();
     let none = CorpusLex::default();
     bodies
         .par_chunks(256)
         .map(|chunk| {
-            let mut m: crate::features::HashMap<String, [u32; N]> = Default::default();
+            let mut m: crate::features::StableMap<String, V> = Default::default();
             let mut v = Vec::new();
             for b in chunk {
                 let toks: Vec<Token> = tokenize(b).collect();
                 analyse_tokens(b, &toks, gaz, &trig, &none, &mut v);
                 for i in 0..v.len() {
-                    count(&v, i, &mut m);
+                    visit(&v, i, &mut m);
                 }
             }
             m
         })
-        .reduce(crate::features::HashMap::default, |mut a, b| {
+        .reduce(crate::features::StableMap::default, |mut a, b| {
             for (k, c) in b {
-                let e = a.entry(k).or_insert([0; N]);
-                for (x, y) in e.iter_mut().zip(c) {
-                    *x += y;
-                }
+                add(a.entry(k).or_insert_with(|| zero.clone()), c);
             }
             a
         })
@@ -813,49 +829,6 @@ const FINE: usize = 16;
 /// Context words (the most frequent normalised words) of [`cluster_codes`].
 const CTX: usize = 1000;
 
-/// Spherical k-means (fixed 10 iterations, deterministic: the first `k`
-/// vectors seed the centroids) over sparse L2-normalised vectors of `dims` dimensions.
-fn kmeans(vecs: &[&Vec<(u32, f32)>], k: usize, dims: usize) -> Vec<usize> {
-    let k = k.min(vecs.len()).max(1);
-    let mut cent = vec![0f32; k * dims];
-    for (c, v) in vecs.iter().take(k).enumerate() {
-        for &(d, x) in v.iter() {
-            cent[c * dims + d as usize] = x;
-        }
-    }
-    let mut assign = vec![0usize; vecs.len()];
-    for _ in 0..10 {
-        assign = vecs
-            .par_iter()
-            .map(|v| {
-                let mut best = (0, f32::MIN);
-                for c in 0..k {
-                    let row = &cent[c * dims..(c + 1) * dims];
-                    let s: f32 = v.iter().map(|&(d, x)| row[d as usize] * x).sum();
-                    if s > best.1 {
-                        best = (c, s);
-                    }
-                }
-                best.0
-            })
-            .collect();
-        cent.iter_mut().for_each(|x| *x = 0.0);
-        for (v, &a) in vecs.iter().zip(&assign) {
-            for &(d, x) in v.iter() {
-                cent[a * dims + d as usize] += x;
-            }
-        }
-        for c in 0..k {
-            let row = &mut cent[c * dims..(c + 1) * dims];
-            let n = row.iter().map(|x| x * x).sum::<f32>().sqrt();
-            if n > 0.0 {
-                row.iter_mut().for_each(|x| *x /= n);
-            }
-        }
-    }
-    assign
-}
-
 /// How often each search-normalised Arabic word occurs in `bodies` (in parallel).
 fn arabic_word_counts(bodies: &[String]) -> crate::features::HashMap<String, u32> {
     bodies
@@ -888,74 +861,50 @@ fn arabic_word_counts(bodies: &[String]) -> crate::features::HashMap<String, u32
 /// the features read it). Brown-cluster-like: words used in the same contexts
 /// (names after the same verbs, places after the same prepositions) share a class.
 pub fn cluster_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> CorpusLex {
-    let trig = trigger_map();
-    let none = CorpusLex::default();
     let freq = arabic_word_counts(bodies);
     let mut byf: Vec<(&String, &u32)> = freq.iter().collect();
     byf.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     // index CTX-1: sentence edge or a non-Arabic token
     let ctx: crate::features::HashMap<&str, u32> = byf.iter().take(CTX - 1).enumerate().map(|(i, (w, _))| (w.as_str(), i as u32)).collect();
-    let acc = bodies
-        .par_chunks(256)
-        .map(|chunk| {
-            let mut m: crate::features::HashMap<String, crate::features::HashMap<u32, f32>> = Default::default();
-            let mut v = Vec::new();
-            for b in chunk {
-                let toks: Vec<Token> = tokenize(b).collect();
-                analyse_tokens(b, &toks, gaz, &trig, &none, &mut v);
-                for i in 0..v.len() {
-                    if v[i].kind_code != 0 || (lex.get(v[i].core.as_str()).copied().unwrap_or(0) & 7) < 3 {
-                        continue;
-                    }
-                    let c = |j: Option<usize>| -> Option<u32> {
-                        match j.and_then(|j| v.get(j)) {
-                            None => Some(CTX as u32 - 1),
-                            Some(t) if t.kind_code != 0 => Some(CTX as u32 - 1),
-                            Some(t) => ctx.get(t.norm.as_str()).copied(),
-                        }
-                    };
-                    let l = c(i.checked_sub(1));
-                    let r = c(Some(i + 1));
-                    let e = m.entry(v[i].core.to_string()).or_default();
-                    if let Some(l) = l {
-                        *e.entry(l).or_insert(0.0) += 1.0;
-                    }
-                    if let Some(r) = r {
-                        *e.entry(CTX as u32 + r).or_insert(0.0) += 1.0;
-                    }
-                }
+    let visit = |v: &[TokInfo], i: usize, m: &mut crate::features::StableMap<String, crate::features::HashMap<u32, f32>>| {
+        if v[i].kind_code != 0 || (lex.get(v[i].core.as_str()).copied().unwrap_or(0) & 7) < 3 {
+            return;
+        }
+        let c = |j: Option<usize>| -> Option<u32> {
+            match j.and_then(|j| v.get(j)) {
+                None => Some(CTX as u32 - 1),
+                Some(t) if t.kind_code != 0 => Some(CTX as u32 - 1),
+                Some(t) => ctx.get(t.norm.as_str()).copied(),
             }
-            m
-        })
-        .reduce(crate::features::HashMap::default, |mut a, b| {
-            for (k, c) in b {
-                let e = a.entry(k).or_default();
-                for (d, x) in c {
-                    *e.entry(d).or_insert(0.0) += x;
-                }
-            }
-            a
-        });
+        };
+        let l = c(i.checked_sub(1));
+        let r = c(Some(i + 1));
+        let e = m.entry(v[i].core.to_string()).or_default();
+        if let Some(l) = l {
+            *e.entry(l).or_insert(0.0) += 1.0;
+        }
+        if let Some(r) = r {
+            *e.entry(CTX as u32 + r).or_insert(0.0) += 1.0;
+        }
+    };
+    let acc = fold_over_bodies(bodies, gaz, crate::features::HashMap::default(), visit, |e, c| {
+        for (d, x) in c {
+            *e.entry(d).or_insert(0.0) += x;
+        }
+    });
     // words by corpus frequency (deterministic order: the first k seed k-means)
-    let mut words: Vec<(u32, String, SparseVec)> = acc
-        .into_iter()
-        .map(|(w, m)| {
-            let mut v: Vec<(u32, f32)> = m.into_iter().map(|(d, x)| (d, x.sqrt())).collect();
-            v.sort_by_key(|x| x.0);
-            let n = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt().max(1e-9);
-            v.iter_mut().for_each(|x| x.1 /= n);
-            (freq.get(&w).copied().unwrap_or(0), w, v)
-        })
-        .collect();
+    let mut words: Vec<(u32, String, SparseVec)> =
+        acc.into_iter().map(|(w, m)| (freq.get(&w).copied().unwrap_or(0), w, khabar_morph::unit_sqrt_vector(m))).collect();
     words.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let dims = 2 * CTX;
-    let all: Vec<&Vec<(u32, f32)>> = words.iter().map(|x| &x.2).collect();
-    let coarse = kmeans(&all, COARSE, dims);
+    let all: Vec<&[(u32, f32)]> = words.iter().map(|x| x.2.as_slice()).collect();
+    // the morphology's word-class k-means (deterministic: the first k vectors seed it)
+    let coarse = khabar_morph::spherical_kmeans(&all, COARSE, dims, &|_, _| {});
     let mut code = vec![0u32; words.len()];
     for c in 0..COARSE {
         let members: Vec<usize> = (0..words.len()).filter(|&i| coarse[i] == c).collect();
-        let vs: Vec<&Vec<(u32, f32)>> = members.iter().map(|&i| &words[i].2).collect();
-        let fine = kmeans(&vs, FINE, dims);
+        let vs: Vec<&[(u32, f32)]> = members.iter().map(|&i| words[i].2.as_slice()).collect();
+        let fine = khabar_morph::spherical_kmeans(&vs, FINE, dims, &|_, _| {});
         for (&i, f) in members.iter().zip(fine) {
             code[i] = ((c as u32 + 1) << 4) | f as u32;
         }
@@ -970,56 +919,39 @@ pub fn cluster_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> Cor
 /// share code prefixes — a cheap stand-in for Brown clusters.
 fn simhash_codes(bodies: &[String], gaz: &Gazetteer, lex: &CorpusLex) -> CorpusLex {
     const BITS: usize = 7;
-    let trig = trigger_map();
-    let none = CorpusLex::default();
     // context vocabulary
     let freq = arabic_word_counts(bodies);
     let mut byf: Vec<(&String, &u32)> = freq.iter().collect();
     byf.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let ctx: crate::features::HashMap<&str, u64> =
         byf.iter().skip(20).take(2000).map(|(w, _)| (w.as_str(), crate::features::fnv(w.as_bytes()))).collect();
-    let acc = bodies
-        .par_chunks(256)
-        .map(|chunk| {
-            let mut m: crate::features::HashMap<String, [f32; BITS]> = Default::default();
-            let mut v = Vec::new();
-            for b in chunk {
-                let toks: Vec<Token> = tokenize(b).collect();
-                analyse_tokens(b, &toks, gaz, &trig, &none, &mut v);
-                for i in 0..v.len() {
-                    if v[i].kind_code != 0 || (lex.get(v[i].core.as_str()).copied().unwrap_or(0) & 7) < 3 {
-                        continue;
-                    }
-                    let mut add = [0f32; BITS];
-                    let mut any = false;
-                    for (j, side) in [(i.wrapping_sub(1), 0x5151u64), (i + 1, 0xA2A2u64)] {
-                        if let Some(h) = v.get(j).and_then(|t| ctx.get(t.norm.as_str())) {
-                            let r = crate::features::mix(side, *h);
-                            for (k, a) in add.iter_mut().enumerate() {
-                                *a += if r >> k & 1 == 1 { 1.0 } else { -1.0 };
-                            }
-                            any = true;
-                        }
-                    }
-                    if any {
-                        let e = m.entry(v[i].core.to_string()).or_insert([0.0; BITS]);
-                        for k in 0..BITS {
-                            e[k] += add[k];
-                        }
-                    }
+    let visit = |v: &[TokInfo], i: usize, m: &mut crate::features::StableMap<String, [f32; BITS]>| {
+        if v[i].kind_code != 0 || (lex.get(v[i].core.as_str()).copied().unwrap_or(0) & 7) < 3 {
+            return;
+        }
+        let mut add = [0f32; BITS];
+        let mut any = false;
+        for (j, side) in [(i.wrapping_sub(1), 0x5151u64), (i + 1, 0xA2A2u64)] {
+            if let Some(h) = v.get(j).and_then(|t| ctx.get(t.norm.as_str())) {
+                let r = crate::features::mix(side, *h);
+                for (k, a) in add.iter_mut().enumerate() {
+                    *a += if r >> k & 1 == 1 { 1.0 } else { -1.0 };
                 }
+                any = true;
             }
-            m
-        })
-        .reduce(crate::features::HashMap::default, |mut a, b| {
-            for (k, c) in b {
-                let e = a.entry(k).or_insert([0.0; BITS]);
-                for j in 0..BITS {
-                    e[j] += c[j];
-                }
+        }
+        if any {
+            let e = m.entry(v[i].core.to_string()).or_insert([0.0; BITS]);
+            for k in 0..BITS {
+                e[k] += add[k];
             }
-            a
-        });
+        }
+    };
+    let acc = fold_over_bodies(bodies, gaz, [0.0; BITS], visit, |e, c| {
+        for j in 0..BITS {
+            e[j] += c[j];
+        }
+    });
     acc.into_iter()
         .map(|(w, a)| {
             let mut code = 1u32 << BITS; // presence bit

@@ -37,12 +37,6 @@ fn utf8(body: &[u8]) -> Result<&str, AppError> {
         .map_err(|e| AppError::bad_request(format!("the body is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to())))
 }
 
-/// JSON text without the UTF-8 byte order mark some tools write before it (a plain-text
-/// body keeps it: the analysis' offsets point into the bytes sent).
-fn without_bom(text: &str) -> &str {
-    text.strip_prefix('\u{FEFF}').unwrap_or(text)
-}
-
 /// `GET /v1/health`.
 pub async fn health(State(state): State<AppState>) -> Json<Value> {
     Json(json!({"status": "ok", "documents": state.index().num_docs(), "version": env!("CARGO_PKG_VERSION")}))
@@ -76,7 +70,7 @@ pub fn parse_analyze_body(content_type: &str, body: &[u8]) -> Result<Document, A
     if !content_type.contains("json") {
         return Ok(Document::from_text(None, text));
     }
-    let v: Value = serde_json::from_str(without_bom(text)).map_err(|e| AppError::bad_request(format!("invalid JSON: {e}")))?;
+    let v: Value = serde_json::from_str(khabar::strip_bom(text)).map_err(|e| AppError::bad_request(format!("invalid JSON: {e}")))?;
     let has_text = v.get("text").or_else(|| v.get("body")).is_some_and(Value::is_string);
     if !has_text {
         return Err(AppError::bad_request("expected a JSON object with a string \"text\" (or \"body\")"));
@@ -115,10 +109,10 @@ pub fn parse_documents(content_type: &str, body: &[u8]) -> Result<Vec<Document>,
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(AppError::bad_request("empty body: send a JSON document, a JSON array of documents, or JSON lines"));
     }
-    let text = without_bom(utf8(body)?);
+    let text = khabar::strip_bom(utf8(body)?);
     let lines = |text: &str| -> Result<Vec<Document>, AppError> {
         let mut docs = Vec::new();
-        for (i, line) in text.lines().map(without_bom).enumerate() {
+        for (i, line) in text.lines().map(khabar::strip_bom).enumerate() {
             if line.trim().is_empty() {
                 continue;
             }

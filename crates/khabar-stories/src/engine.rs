@@ -5,17 +5,22 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use khabar::digest::sparse_dot as dot;
+
 use crate::codec::{Reader, Writer};
 use crate::features::Features;
 use crate::minhash::{band_keys, estimate};
 use crate::Result;
 
 /// Version of the state file; bump when [`Features`] hashing or the format changes.
+///
+/// Version 4 added a list of each article's specific numbers, which no rule has read since
+/// session s14; since session s16 they are no longer extracted: the list is written empty
+/// (so that the file stays version 4 and older builds still read it) and skipped when read.
 pub const STATE_VERSION: u32 = 4;
 
 /// The oldest state version still read (version 2 has no sentence sets: its
-/// articles are confirmed as copies by shingles only; versions 2 and 3 have no
-/// numbers: their articles share none).
+/// articles are confirmed as copies by shingles only).
 pub const MIN_STATE_VERSION: u32 = 2;
 
 /// Three days, in seconds.
@@ -266,7 +271,6 @@ struct Entry {
     title: Vec<u64>,
     entities: Vec<u64>,
     keyphrases: Vec<u64>,
-    numbers: Vec<u64>,
     body_vec: Vector,
     title_vec: Vector,
     entity_vec: Vector,
@@ -337,23 +341,6 @@ fn normalise(mut v: Vector) -> Vector {
     }
     v.sort_unstable_by_key(|&(t, _)| t);
     v
-}
-
-/// Dot product of two vectors sorted by term.
-fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
-    let (mut i, mut j, mut s) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                s += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    s
 }
 
 impl StoryEngine {
@@ -689,7 +676,6 @@ impl StoryEngine {
             title: f.title_terms,
             entities: f.entities,
             keyphrases: f.keyphrases,
-            numbers: f.numbers,
             body_vec: Vec::new(),
             title_vec: Vec::new(),
             entity_vec: Vec::new(),
@@ -991,10 +977,8 @@ impl StoryEngine {
                 }
             }
             if version >= 4 {
-                w.len(e.numbers.len());
-                for &t in &e.numbers {
-                    w.u64(t);
-                }
+                // The numbers of version 4, no longer extracted: an empty list (see STATE_VERSION).
+                w.len(0);
             }
         }
         w.f32(0.0);
@@ -1051,10 +1035,10 @@ impl StoryEngine {
                 }
             }
             let [title, entities, keyphrases] = lists;
-            let mut numbers = Vec::new();
             if version >= 4 {
+                // The numbers of version 4 (see STATE_VERSION): read past, not kept.
                 for _ in 0..r.len(8)? {
-                    numbers.push(r.u64()?);
+                    r.u64()?;
                 }
             }
             entries.push(Entry {
@@ -1071,7 +1055,6 @@ impl StoryEngine {
                 title,
                 entities,
                 keyphrases,
-                numbers,
                 body_vec: Vec::new(),
                 title_vec: Vec::new(),
                 entity_vec: Vec::new(),
@@ -1262,16 +1245,45 @@ mod tests {
     }
 
     #[test]
-    fn a_version_3_state_is_read_without_numbers() {
+    fn a_version_3_state_is_read() {
         let mut e = StoryEngine::new(Options::default());
-        let mut f = article("a", 0..40, 1000);
-        f.numbers = vec![7, 9];
-        e.assign(f);
+        e.assign(article("a", 0..40, 1000));
         let back = StoryEngine::from_bytes(&e.write_version(3)).unwrap();
         assert_eq!(back.stats(), e.stats());
-        assert!(back.entries.values().all(|x| x.numbers.is_empty() && x.sentences.len() == 1));
-        let now = StoryEngine::from_bytes(&e.to_bytes()).unwrap();
-        assert!(now.entries.values().all(|x| x.numbers == [7, 9]));
+        assert!(back.entries.values().all(|x| x.sentences.len() == 1));
+        assert_eq!(back.to_bytes(), e.to_bytes());
+    }
+
+    /// A version-4 state written before session s16 holds each article's numbers: it still
+    /// loads (they are skipped), and is written back the same but for empty number lists.
+    #[test]
+    fn a_version_4_state_with_numbers_still_loads() {
+        let mut e = StoryEngine::new(Options::default());
+        e.assign(article("a", 0..40, 1000));
+        let now = e.to_bytes();
+        // The state of one article ends with its (empty) numbers list, the f32 0.0 and the
+        // checksum: put two numbers in the list, as builds before s16 wrote them.
+        let body = &now[..now.len() - 8];
+        assert_eq!(&body[body.len() - 8..], &[0u8; 8]);
+        let mut w = Writer::new(STATE_VERSION);
+        w.buf.clear();
+        w.buf.extend_from_slice(&body[..body.len() - 8]);
+        w.len(2);
+        w.u64(7);
+        w.u64(9);
+        w.f32(0.0);
+        let old = w.finish();
+        assert_eq!(old.len(), now.len() + 16);
+        let back = StoryEngine::from_bytes(&old).unwrap();
+        assert_eq!(back.stats(), e.stats());
+        assert_eq!(back.to_bytes(), now);
+        // A numbers list longer than the file is still refused.
+        let mut w = Writer::new(STATE_VERSION);
+        w.buf.clear();
+        w.buf.extend_from_slice(&body[..body.len() - 8]);
+        w.len(1000);
+        w.f32(0.0);
+        assert!(StoryEngine::from_bytes(&w.finish()).is_err());
     }
 
     /// An article with the given shingles and sentences (its signature from the shingles).

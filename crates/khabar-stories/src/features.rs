@@ -13,25 +13,6 @@ use crate::Options;
 const SEED_TERM: u64 = 1;
 const SEED_ENTITY: u64 = 2;
 const SEED_KEYPHRASE: u64 = 3;
-const SEED_NUMBER: u64 = 4;
-
-/// Whether a number token names something specific to an event (a count, an
-/// amount, a road number): not a year (Gregorian 1900–2100, Hijri 1400–1500),
-/// not 0 or 1. Digits are folded by the search normalisation.
-fn is_specific_number(norm: &str) -> bool {
-    let digits: String = norm.chars().filter(|c| c.is_ascii_digit()).collect();
-    if digits.is_empty() {
-        return false;
-    }
-    if digits.len() == norm.chars().count() {
-        match digits.parse::<u64>() {
-            Ok(v) => !(v <= 1 || (1400..=1500).contains(&v) || (1900..=2100).contains(&v)),
-            Err(_) => true,
-        }
-    } else {
-        true
-    }
-}
 
 /// Parts of speech whose lemmas describe an event.
 fn is_content(upos: &str) -> bool {
@@ -106,12 +87,6 @@ pub struct Features {
     pub entities: Vec<u64>,
     /// Keyphrases (hashed, deduplicated): empty until the Analysis carries them; see [`Features::with_keyphrases`].
     pub keyphrases: Vec<u64>,
-    /// Numbers of the body that can identify an event (counts, amounts; not years, 0 or 1),
-    /// hashed, deduplicated. No rule of the engine reads them since session s14 (the
-    /// experiments that did were removed); they are still extracted and kept in the state,
-    /// whose format (version 4) stores them.
-    #[serde(default)]
-    pub numbers: Vec<u64>,
 }
 
 impl Features {
@@ -132,9 +107,6 @@ impl Features {
                 let h = hash_str(&t.norm);
                 body_hash = combine(body_hash, h);
                 words.push(h);
-                if t.kind == TokenKind::Number && is_specific_number(&t.norm) {
-                    f.numbers.push(hash_bytes(t.norm.as_bytes(), SEED_NUMBER));
-                }
                 if !keep_sentences {
                     continue;
                 }
@@ -211,8 +183,6 @@ impl Features {
         }
         f.entities.sort_unstable();
         f.entities.dedup();
-        f.numbers.sort_unstable();
-        f.numbers.dedup();
         f
     }
 
@@ -295,18 +265,7 @@ fn content_terms(analysis: &Analysis, buf: &mut String, mut emit: impl FnMut(u64
 
 #[cfg(test)]
 mod tests {
-    use super::{is_specific_number, name_word};
-
-    #[test]
-    fn years_and_ones_are_not_specific_numbers() {
-        for n in ["2015", "1436", "1", "0", "1999"] {
-            assert!(!is_specific_number(n), "{n}");
-        }
-        for n in ["3", "13", "250", "1.5", "99999999999999999999999"] {
-            assert!(is_specific_number(n), "{n}");
-        }
-        assert!(!is_specific_number("abc"));
-    }
+    use super::name_word;
 
     #[test]
     fn name_words_fold_long_vowels_and_skip_particles() {

@@ -145,7 +145,6 @@ proptest! {
                 title_terms: terms.clone(),
                 entities: terms.iter().take(3).copied().collect(),
                 keyphrases: Vec::new(),
-                numbers: Vec::new(),
             };
             let a = e.assign(f);
             prop_assert_eq!(&a.id, id);

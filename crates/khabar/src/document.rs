@@ -41,6 +41,42 @@ fn de_id<'de, D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Option<
     })
 }
 
+/// The UTF-8 byte order mark (U+FEFF), which Windows tools write before a file's text and
+/// `cat` keeps before each file's.
+pub const BOM: &str = "\u{FEFF}";
+
+/// `text` without a leading [`BOM`]: the one rule the CLI (JSON lines, stripped from the raw
+/// bytes of each line before decoding) and `khabar serve` (JSON bodies and their lines) share.
+/// Works on `&str` and on `&[u8]`; anything else is returned as it is, and a BOM further in is
+/// kept. Plain-text bodies keep theirs: their analysis' offsets point into the bytes as given.
+///
+/// ```
+/// assert_eq!(khabar::strip_bom("\u{FEFF}{}"), "{}");
+/// assert_eq!(khabar::strip_bom(&b"\xEF\xBB\xBF{}"[..]), b"{}");
+/// assert_eq!(khabar::strip_bom("{}\u{FEFF}"), "{}\u{FEFF}");
+/// ```
+pub fn strip_bom<T: MaybeBom + ?Sized>(text: &T) -> &T {
+    text.without_bom()
+}
+
+/// Text that may start with a [`BOM`]: `str` and `[u8]` (see [`strip_bom`]).
+pub trait MaybeBom {
+    /// `self` without a leading [`BOM`].
+    fn without_bom(&self) -> &Self;
+}
+
+impl MaybeBom for str {
+    fn without_bom(&self) -> &str {
+        self.strip_prefix(BOM).unwrap_or(self)
+    }
+}
+
+impl MaybeBom for [u8] {
+    fn without_bom(&self) -> &[u8] {
+        self.strip_prefix(BOM.as_bytes()).unwrap_or(self)
+    }
+}
+
 impl Document {
     /// A document with only a body.
     pub fn from_text(id: Option<String>, body: impl Into<String>) -> Document {
@@ -74,6 +110,21 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strip_bom_removes_one_leading_mark_of_text_or_bytes() {
+        for (text, want) in
+            [("\u{FEFF}نص", "نص"), ("نص", "نص"), ("", ""), ("\u{FEFF}", ""), ("\u{FEFF}\u{FEFF}x", "\u{FEFF}x"), ("x\u{FEFF}", "x\u{FEFF}")]
+        {
+            assert_eq!(strip_bom(text), want);
+            assert_eq!(strip_bom(text.as_bytes()), want.as_bytes());
+        }
+        // Bytes that only start like a BOM, or are not UTF-8 at all, are kept.
+        for bytes in [&b"\xEF\xBB"[..], b"\xEF\xBBx", b"\xFF\xFE{}"] {
+            assert_eq!(strip_bom(bytes), bytes);
+        }
+        assert_eq!(strip_bom(&b"\xEF\xBB\xBF\xFF"[..]), b"\xFF");
+    }
 
     #[test]
     fn reads_saudinewsnet_lines() {

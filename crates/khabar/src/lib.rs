@@ -26,7 +26,7 @@ mod pipeline;
 
 pub use crate::analysis::{Analysis, EntityRecord, SentenceRecord, TokenRecord, WordRecord};
 pub use crate::digest::{DigestOptions, KeyphraseRecord, SpanRecord, SummarySentence};
-pub use crate::document::Document;
+pub use crate::document::{strip_bom, Document, MaybeBom, BOM};
 pub use crate::error::{Error, Result};
 pub use crate::pipeline::{split_at_line_breaks, Analyzer, AnalyzerOptions, PIECE_BYTES};
 pub use khabar_morph as morph;

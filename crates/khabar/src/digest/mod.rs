@@ -1560,7 +1560,9 @@ impl Greedy<'_, '_> {
 /// A sparse tf-idf vector over interned word keys, sorted by key id.
 type Vector = Vec<(u32, f32)>;
 
-fn dot(a: &Vector, b: &Vector) -> f32 {
+/// Dot product of two sparse vectors, each sorted by key with no key twice: the summary's
+/// sentence vectors and the story engine's article vectors (`khabar-stories`).
+pub fn sparse_dot<K: Ord>(a: &[(K, f32)], b: &[(K, f32)]) -> f32 {
     let (mut i, mut j, mut s) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
@@ -1584,7 +1586,7 @@ fn cosine(a: &Vector, na: f32, b: &Vector, nb: f32) -> f32 {
     if na == 0.0 || nb == 0.0 {
         0.0
     } else {
-        dot(a, b) / (na * nb)
+        sparse_dot(a, b) / (na * nb)
     }
 }
 
