@@ -573,6 +573,9 @@ impl SearchIndex {
         if req.collapse {
             depth = depth.max(COLLAPSE_DEPTH).max(wanted.saturating_mul(4));
         }
+        // No ranking is longer than the index: a huge limit or offset (usize::MAX from a
+        // command line or Python) must not become a huge allocation in tantivy's collector.
+        depth = depth.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX)).max(1);
         let (total, ranked) = searcher.search(&full, &(Count, TopDocs::with_limit(depth).order_by_score()))?;
         let mut facets = BTreeMap::new();
         if req.facets > 0 {

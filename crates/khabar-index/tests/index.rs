@@ -107,3 +107,20 @@ fn reopens_from_disk() {
     assert_eq!(idx.search(&SearchRequest::new("قمة")).unwrap().total, 1);
     assert!(SearchIndex::open(&dir.path().join("missing")).err().unwrap().is_input());
 }
+
+#[test]
+fn huge_limits_and_offsets_neither_panic_nor_allocate_them() {
+    // `khabar search --limit 18446744073709551615` (and Python's Index.search(limit=2**64-1))
+    // panicked with "capacity overflow"; with --collapse a limit of 10^17 aborted the process
+    // trying to allocate 6.4 EB. A page cannot hold more hits than the index has documents.
+    let idx = one_body("استؤنفت المفاوضات في جنيف.");
+    for (limit, offset, collapse) in
+        [(usize::MAX, 0, false), (0, usize::MAX, false), (usize::MAX, usize::MAX, false), (100_000_000_000_000_000, 0, true), (usize::MAX, 0, true)]
+    {
+        let mut req = SearchRequest::new("مفاوضات");
+        (req.limit, req.offset, req.collapse) = (limit, offset, collapse);
+        let r = idx.search(&req).unwrap();
+        assert_eq!(r.total, 1, "limit {limit} offset {offset}");
+        assert_eq!(r.hits.len(), usize::from(offset == 0), "limit {limit} offset {offset}");
+    }
+}
