@@ -75,7 +75,7 @@ pub fn serve(args: ServeArgs, out: &mut dyn Write) -> Result<()> {
 Counts come from the entity facets stored at indexing time (no article is re-read)."
 )]
 pub struct TimelineArgs {
-    /// The entity's canonical name, optionally with its type: PER:بوتين.
+    /// The entity's canonical name or a spelling of it (بوتين, بيونغيانغ), optionally with its type: PER:بوتين.
     pub entity: String,
     /// The index folder.
     #[arg(long)]
@@ -113,7 +113,8 @@ pub fn timeline(args: TimelineArgs, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(
         out,
-        "{name} ({}): {} mentions in {} documents over {} days{}",
+        "{} ({}): {} mentions in {} documents over {} days{}",
+        t.name,
         t.types.join(", "),
         t.mentions,
         t.documents,

@@ -62,7 +62,7 @@ pub use crate::analysis::{
     EXACT_TOKENIZER, MORPH_TOKENIZER,
 };
 pub use crate::date::{date_bound, format_date, parse_date};
-pub use crate::entities::{timeline, top_entities, Day, EntityCount, EntityFilter, Timeline};
+pub use crate::entities::{resolve_entity, timeline, top_entities, Day, EntityCount, EntityFilter, Timeline};
 pub use crate::query::{check_query, MAX_QUERY_BYTES, MAX_QUERY_TERMS};
 
 /// Entity facets are counted over this many best hits.
@@ -555,6 +555,8 @@ impl SearchIndex {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
         for (kind, name) in &req.entities {
+            // The canonical name, or a spelling of it (docs/search.md, "Queries").
+            let name = entities::resolve_entity(self, std::slice::from_ref(kind), name)?.unwrap_or_else(|| name.clone());
             let facet = tantivy::schema::Facet::from_path([kind.as_str(), name.as_str()]);
             clauses.push((Occur::Must, Box::new(TermQuery::new(Term::from_facet(f.entity, &facet), IndexRecordOption::Basic))));
         }
