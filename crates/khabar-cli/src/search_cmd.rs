@@ -14,7 +14,7 @@ use khabar_index::{SearchIndex, SearchRequest, SearchResults};
 use rayon::prelude::*;
 use tantivy::TantivyDocument;
 
-use crate::input::{date_arg, expand, Documents, InputError, InputFormat, Item};
+use crate::input::{date_range, expand, Documents, InputError, InputFormat, Item};
 
 /// Arguments of `khabar index`.
 #[derive(clap::Args)]
@@ -312,8 +312,7 @@ fn request(args: &SearchArgs, query: &str) -> Result<SearchRequest> {
         };
         req.entities.push((kind.trim().to_uppercase(), name.trim().to_owned()));
     }
-    req.from = date_arg(args.from.as_deref(), false)?;
-    req.to = date_arg(args.to.as_deref(), true)?;
+    (req.from, req.to) = date_range(args.from.as_deref(), args.to.as_deref())?;
     Ok(req)
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use khabar_index::{EntityFilter, SearchIndex, ENTITY_TYPES};
 
-use crate::input::{date_arg, InputError};
+use crate::input::{date_range, InputError};
 
 /// Arguments of `khabar serve`.
 #[derive(clap::Args)]
@@ -100,7 +100,8 @@ pub fn timeline(args: TimelineArgs, out: &mut dyn Write) -> Result<()> {
     if name.is_empty() {
         anyhow::bail!(InputError("empty entity name".into()));
     }
-    let filter = EntityFilter { kind, from: date_arg(args.from.as_deref(), false)?, to: date_arg(args.to.as_deref(), true)? };
+    let (from, to) = date_range(args.from.as_deref(), args.to.as_deref())?;
+    let filter = EntityFilter { kind, from, to };
     let idx = SearchIndex::open(&args.index).map_err(|e| anyhow::Error::new(InputError(e.to_string())))?;
     let t = khabar_index::timeline(&idx, name, &filter)?;
     if args.json {

@@ -202,6 +202,30 @@ fn empty_and_huge_queries_are_errors() {
 }
 
 #[test]
+fn a_from_date_after_the_to_date_is_an_error() {
+    // `--from 2015-08-03 --to 2015-08-01` answered "0 documents" (stories: {"stories":[]},
+    // timeline: 0 mentions), as if nothing had happened in a range no date can be in.
+    let (dir, _) = fixture();
+    let idx = dir.path().join("idx").display().to_string();
+    let swapped = ["--from", "2015-08-03", "--to", "2015-08-01"];
+    let cmds: [Vec<&str>; 3] =
+        [vec!["search", "--index", &idx], vec!["stories", "--index", &idx, "--json"], vec!["timeline", "--index", &idx, "--json"]];
+    for (cmd, last) in cmds.into_iter().zip(["بوتين", "", "LOC:موسكو"]) {
+        let mut args = cmd.clone();
+        args.extend_from_slice(&swapped);
+        if !last.is_empty() {
+            args.push(last);
+        }
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stdout));
+        assert!(text(&o.stderr).contains("--from 2015-08-03 is after --to 2015-08-01"), "{}", text(&o.stderr));
+    }
+    // One day given as both ends is that day; a time on the same day after `from` too.
+    assert_eq!(search_json(dir.path(), &["--from", "2015-08-01", "--to", "2015-08-01", "بوتين"])["total"], 1);
+    assert_eq!(search_json(dir.path(), &["--from", "2015-08-01T07:00:00Z", "--to", "2015-08-01T07:51:13Z", "بوتين"])["total"], 1);
+}
+
+#[test]
 fn readable_output() {
     let (dir, _) = fixture();
     let idx = dir.path().join("idx").display().to_string();

@@ -433,6 +433,22 @@ fn py_date(v: Option<&Bound<'_, PyAny>>, end: bool) -> PyResult<Option<i64>> {
     Ok(Some(secs))
 }
 
+/// `from_` and `to` as seconds (`to` covering its whole day when no time is given); an error
+/// when `from_` is after `to` (no date is in that range).
+fn py_dates(from: Option<&Bound<'_, PyAny>>, to: Option<&Bound<'_, PyAny>>) -> PyResult<(Option<i64>, Option<i64>)> {
+    let (lo, hi) = (py_date(from, false)?, py_date(to, true)?);
+    if let (Some(l), Some(h)) = (lo, hi) {
+        if l >= h {
+            return Err(err(format!(
+                "from_ ({}) is after to ({}): no date is in that range",
+                khabar_index::format_date(l),
+                khabar_index::format_date(h - 1)
+            )));
+        }
+    }
+    Ok((lo, hi))
+}
+
 fn index_err(e: khabar_index::Error) -> PyErr {
     err(e.to_string())
 }
@@ -568,8 +584,7 @@ impl Index {
                 req.entities.push((kind.to_uppercase(), name));
             }
         }
-        req.from = py_date(from_, false)?;
-        req.to = py_date(to, true)?;
+        (req.from, req.to) = py_dates(from_, to)?;
         let index = &self.index;
         let json = py.detach(|| index.search(&req).map(|r| serde_json::to_string(&r).unwrap_or_default())).map_err(index_err)?;
         json_loads(py, &json)
@@ -588,8 +603,7 @@ impl Index {
         min_articles: usize,
         limit: usize,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let from = py_date(from_, false)?;
-        let to = py_date(to, true)?;
+        let (from, to) = py_dates(from_, to)?;
         let index = &self.index;
         let json = py
             .detach(|| {

@@ -289,3 +289,14 @@ def test_analyze_many_fields():
         an.analyze_many(docs, fields=["entity"])
     with pytest.raises(khabar.KhabarError):
         an.analyze_many(docs, fields="entities")
+
+
+def test_swapped_date_ranges_are_errors(tmp_path):
+    index = khabar.Index(tmp_path / "i")
+    index.add({"id": "1", "body": "وصل بوتين إلى موسكو.", "published": "2015-08-01T10:00:00Z"})
+    with pytest.raises(khabar.KhabarError, match="after"):
+        index.search("بوتين", from_="2015-08-02", to="2015-08-01")
+    with pytest.raises(khabar.KhabarError, match="after"):
+        index.stories(from_="2015-08-02", to="2015-08-01")
+    # One day, from and to the same date, is a range.
+    assert index.search("بوتين", from_="2015-08-01", to="2015-08-01")["total"] == 1
