@@ -114,9 +114,13 @@ fn huge_limits_and_offsets_neither_panic_nor_allocate_them() {
     // panicked with "capacity overflow"; with --collapse a limit of 10^17 aborted the process
     // trying to allocate 6.4 EB. A page cannot hold more hits than the index has documents.
     let idx = one_body("استؤنفت المفاوضات في جنيف.");
-    for (limit, offset, collapse) in
-        [(usize::MAX, 0, false), (0, usize::MAX, false), (usize::MAX, usize::MAX, false), (100_000_000_000_000_000, 0, true), (usize::MAX, 0, true)]
-    {
+    for (limit, offset, collapse) in [
+        (usize::MAX, 0, false),
+        (0, usize::MAX, false),
+        (usize::MAX, usize::MAX, false),
+        (100_000_000_000_000_000, 0, true),
+        (usize::MAX, 0, true),
+    ] {
         let mut req = SearchRequest::new("مفاوضات");
         (req.limit, req.offset, req.collapse) = (limit, offset, collapse);
         let r = idx.search(&req).unwrap();
@@ -148,7 +152,13 @@ fn entities_are_found_from_the_spellings_the_docs_promise() {
         ],
     );
     let body2 = "التقى سامر قطوني ورامي قطوني في بيونغ يانغ.";
-    add(&idx, &w, "2", body2, &[("سامر قطوني", "PER", "سامر قطوني"), ("رامي قطوني", "PER", "رامي قطوني"), ("بيونغ يانغ", "LOC", "بيونغ يانغ")]);
+    add(
+        &idx,
+        &w,
+        "2",
+        body2,
+        &[("سامر قطوني", "PER", "سامر قطوني"), ("رامي قطوني", "PER", "رامي قطوني"), ("بيونغ يانغ", "LOC", "بيونغ يانغ")],
+    );
     w.commit().unwrap();
     idx.reload().unwrap();
     let of = |kind: Option<&str>| EntityFilter { kind: kind.map(str::to_owned), ..Default::default() };
