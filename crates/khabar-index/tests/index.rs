@@ -164,7 +164,7 @@ fn entities_are_found_from_the_spellings_the_docs_promise() {
     let of = |kind: Option<&str>| EntityFilter { kind: kind.map(str::to_owned), ..Default::default() };
     let found = |kind: Option<&str>, name: &str| {
         let t = timeline(&idx, name, &of(kind)).unwrap();
-        (!t.types.is_empty()).then(|| (t.name, t.documents))
+        (!t.types.is_empty()).then_some((t.name, t.documents))
     };
     let named = |name: &str, docs: u64| Some((name.to_owned(), docs));
     assert_eq!(found(Some("PER"), "فلاديمير بوتين"), named("فلاديمير بوتين", 1));
