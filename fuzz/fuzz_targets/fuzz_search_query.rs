@@ -1,11 +1,12 @@
 //! User queries and filters (CLI arguments, `GET /v1/search?q=…&from=…&to=…&entity=…`)
 //! against a small index: any text gets results or an input error (exit status 2 /
-//! HTTP 400), never a panic or an internal failure; hits respect the limit.
+//! HTTP 400), never a panic or an internal failure; hits respect the limit, also the largest
+//! limits and offsets; the entity name, as a timeline asks for it, resolves or not, never fails.
 #![no_main]
 
 use std::sync::OnceLock;
 
-use khabar_index::{date_bound, SearchIndex, SearchRequest};
+use khabar_index::{date_bound, resolve_entity, timeline, EntityFilter, SearchIndex, SearchRequest};
 use libfuzzer_sys::fuzz_target;
 
 /// The three-article index the query property test (crates/khabar-index/tests/query_props.rs) also searches.
@@ -21,8 +22,15 @@ fuzz_target!(|data: &[u8]| {
     let mut parts = text.split('\0');
     let q = parts.next().unwrap_or_default();
     let mut req = SearchRequest::new(q);
-    req.limit = (flags & 7) as usize;
-    req.offset = ((flags >> 3) & 3) as usize;
+    // 7 and 3 stand for the largest values a command line or Python can give.
+    req.limit = match flags & 7 {
+        7 => usize::MAX,
+        n => n as usize,
+    };
+    req.offset = match (flags >> 3) & 3 {
+        3 => usize::MAX,
+        n => n as usize,
+    };
     req.collapse = flags & 0x20 != 0;
     req.snippets = flags & 0x40 != 0;
     req.facets = if flags & 0x80 != 0 { 3 } else { 0 };
@@ -35,6 +43,14 @@ fuzz_target!(|data: &[u8]| {
     }
     if let (Some(kind), Some(name)) = (parts.next(), parts.next()) {
         req.entities.push((kind.to_owned(), name.to_owned()));
+        // The same name as a timeline asks for it (`khabar timeline NAME`, the API's path): found
+        // under a canonical name the index has, or not at all.
+        let filter = EntityFilter { kind: (!kind.is_empty()).then(|| kind.to_owned()), from: req.from, to: req.to };
+        let t = timeline(index(), name, &filter).expect("a timeline reads only the index");
+        assert!(t.documents <= 3 && t.days.len() <= 3, "{name:?}: {t:?}");
+        if let Some(found) = resolve_entity(index(), &[kind.to_owned()], name).expect("resolving reads only the index") {
+            assert!(!found.trim().is_empty(), "{name:?}");
+        }
     }
     match index().search(&req) {
         Ok(r) => {

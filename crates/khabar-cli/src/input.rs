@@ -127,6 +127,19 @@ pub fn date_arg(s: Option<&str>, end: bool) -> Result<Option<i64>> {
     }
 }
 
+/// `--from` and `--to` as seconds (`--to` covering its whole day when no time is given): an
+/// error when either is not a date, or when `--from` is after `--to` (no article can be in
+/// that range: swapped dates are a mistake to report, not a question to answer with nothing).
+pub fn date_range(from: Option<&str>, to: Option<&str>) -> Result<(Option<i64>, Option<i64>)> {
+    let (lo, hi) = (date_arg(from, false)?, date_arg(to, true)?);
+    if let (Some(l), Some(h), Some(f), Some(t)) = (lo, hi, from, to) {
+        if l >= h {
+            anyhow::bail!(InputError(format!("--from {f} is after --to {t}: no date is in that range")));
+        }
+    }
+    Ok((lo, hi))
+}
+
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)

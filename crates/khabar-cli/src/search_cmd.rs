@@ -14,7 +14,7 @@ use khabar_index::{SearchIndex, SearchRequest, SearchResults};
 use rayon::prelude::*;
 use tantivy::TantivyDocument;
 
-use crate::input::{date_arg, expand, Documents, InputError, InputFormat, Item};
+use crate::input::{date_range, expand, Documents, InputError, InputFormat, Item};
 
 /// Arguments of `khabar index`.
 #[derive(clap::Args)]
@@ -312,9 +312,18 @@ fn request(args: &SearchArgs, query: &str) -> Result<SearchRequest> {
         };
         req.entities.push((kind.trim().to_uppercase(), name.trim().to_owned()));
     }
-    req.from = date_arg(args.from.as_deref(), false)?;
-    req.to = date_arg(args.to.as_deref(), true)?;
+    (req.from, req.to) = date_range(args.from.as_deref(), args.to.as_deref())?;
     Ok(req)
+}
+
+/// Whether a query argument is one of `khabar search`'s own long options (`--json`,
+/// `--limit=5`): the query takes words with leading hyphens (`-word` is NOT), so an option
+/// written after the query reaches it as a word. No query syntax starts with `--`.
+fn is_search_option(word: &str) -> bool {
+    let Some(name) = word.strip_prefix("--") else { return false };
+    let name = name.split_once('=').map_or(name, |(n, _)| n);
+    let cmd = <SearchArgs as clap::Args>::augment_args(clap::Command::new("search"));
+    name == "help" || cmd.get_arguments().any(|a| a.get_long() == Some(name))
 }
 
 /// Run `khabar search`.
@@ -322,6 +331,12 @@ pub fn search(args: SearchArgs, out: &mut dyn Write) -> Result<()> {
     let idx = SearchIndex::open(&args.index).map_err(input_error)?;
     if let Some(file) = &args.bench_queries {
         return bench_queries(&idx, &args, file, out);
+    }
+    if let Some(word) = args.query.iter().find(|w| is_search_option(w)) {
+        anyhow::bail!(InputError(format!(
+            "{word:?} comes after the query, where it would be read as a query word: give options before the query \
+             (khabar search --index DIR {word} QUERY)"
+        )));
     }
     let query = args.query.join(" ");
     let req = request(&args, &query)?;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use khabar_index::{EntityFilter, SearchIndex, ENTITY_TYPES};
 
-use crate::input::{date_arg, InputError};
+use crate::input::{date_range, InputError};
 
 /// Arguments of `khabar serve`.
 #[derive(clap::Args)]
@@ -75,7 +75,7 @@ pub fn serve(args: ServeArgs, out: &mut dyn Write) -> Result<()> {
 Counts come from the entity facets stored at indexing time (no article is re-read)."
 )]
 pub struct TimelineArgs {
-    /// The entity's canonical name, optionally with its type: PER:بوتين.
+    /// The entity's canonical name or a spelling of it (بوتين, بيونغيانغ), optionally with its type: PER:بوتين.
     pub entity: String,
     /// The index folder.
     #[arg(long)]
@@ -100,7 +100,8 @@ pub fn timeline(args: TimelineArgs, out: &mut dyn Write) -> Result<()> {
     if name.is_empty() {
         anyhow::bail!(InputError("empty entity name".into()));
     }
-    let filter = EntityFilter { kind, from: date_arg(args.from.as_deref(), false)?, to: date_arg(args.to.as_deref(), true)? };
+    let (from, to) = date_range(args.from.as_deref(), args.to.as_deref())?;
+    let filter = EntityFilter { kind, from, to };
     let idx = SearchIndex::open(&args.index).map_err(|e| anyhow::Error::new(InputError(e.to_string())))?;
     let t = khabar_index::timeline(&idx, name, &filter)?;
     if args.json {
@@ -113,7 +114,8 @@ pub fn timeline(args: TimelineArgs, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(
         out,
-        "{name} ({}): {} mentions in {} documents over {} days{}",
+        "{} ({}): {} mentions in {} documents over {} days{}",
+        t.name,
         t.types.join(", "),
         t.mentions,
         t.documents,

@@ -15,7 +15,7 @@ use khabar_index::{parse_date, SearchIndex};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::input::{date_arg, expand, Documents, InputError, InputFormat, Item};
+use crate::input::{date_range, expand, Documents, InputError, InputFormat, Item};
 
 /// A number of days (`3`, `1.5`), for `--story-window`.
 pub fn parse_days(s: &str) -> Result<f64, String> {
@@ -162,8 +162,7 @@ pub fn dups(args: DupsArgs, out: &mut dyn Write) -> Result<()> {
 /// Run `khabar stories`.
 pub fn stories(args: StoriesArgs, out: &mut dyn Write) -> Result<()> {
     let idx = SearchIndex::open(&args.index).map_err(input_error)?;
-    let from = date_arg(args.from.as_deref(), false)?;
-    let to = date_arg(args.to.as_deref(), true)?;
+    let (from, to) = date_range(args.from.as_deref(), args.to.as_deref())?;
     let mut list = st::list_stories(&idx, from, to)?;
     list.retain(|s| s.count >= args.min_articles);
     let found = list.len();
@@ -437,8 +436,7 @@ pub fn eval_stories(args: EvalStoriesArgs, out: &mut dyn Write) -> Result<()> {
         for kv in &args.set {
             set_option(&mut options, kv)?;
         }
-        let from = date_arg(args.from.as_deref(), false)?;
-        let to = date_arg(args.to.as_deref(), true)?;
+        let (from, to) = date_range(args.from.as_deref(), args.to.as_deref())?;
         let features = match &args.features_cache {
             Some(p) if p.exists() => {
                 let text = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;

@@ -202,6 +202,51 @@ fn empty_and_huge_queries_are_errors() {
 }
 
 #[test]
+fn options_after_the_query_are_not_read_as_query_words() {
+    // `khabar search --index DIR بوتين --json` searched for «بوتين --json» (a fallback note
+    // and readable output, not JSON): the query's words take leading hyphens (-word is NOT),
+    // so an option written after the query was swallowed. Now it is a usage error naming it.
+    let (dir, _) = fixture();
+    let idx = dir.path().join("idx").display().to_string();
+    for extra in [&["--json"][..], &["--limit", "1"], &["--from=2015-08-01"], &["--collapse"]] {
+        let mut args = vec!["search", "--index", idx.as_str(), "بوتين"];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", text(&o.stdout));
+        assert!(o.stdout.is_empty(), "{extra:?}: {}", text(&o.stdout));
+        let err = text(&o.stderr);
+        assert!(err.contains(extra[0].split('=').next().unwrap()) && err.contains("before the query"), "{err}");
+    }
+    // A leading hyphen on a word is still the NOT operator, an option before the query still works.
+    assert_eq!(ids(&search_json(dir.path(), &["بوتين", "-موسكو"])), ["b"]);
+    assert_eq!(ids(&search_json(dir.path(), &["--limit", "1", "بوتين"])), ["a"]);
+}
+
+#[test]
+fn a_from_date_after_the_to_date_is_an_error() {
+    // `--from 2015-08-03 --to 2015-08-01` answered "0 documents" (stories: {"stories":[]},
+    // timeline: 0 mentions), as if nothing had happened in a range no date can be in.
+    let (dir, _) = fixture();
+    let idx = dir.path().join("idx").display().to_string();
+    let swapped = ["--from", "2015-08-03", "--to", "2015-08-01"];
+    let cmds: [Vec<&str>; 3] =
+        [vec!["search", "--index", &idx], vec!["stories", "--index", &idx, "--json"], vec!["timeline", "--index", &idx, "--json"]];
+    for (cmd, last) in cmds.into_iter().zip(["بوتين", "", "LOC:موسكو"]) {
+        let mut args = cmd.clone();
+        args.extend_from_slice(&swapped);
+        if !last.is_empty() {
+            args.push(last);
+        }
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stdout));
+        assert!(text(&o.stderr).contains("--from 2015-08-03 is after --to 2015-08-01"), "{}", text(&o.stderr));
+    }
+    // One day given as both ends is that day; a time on the same day after `from` too.
+    assert_eq!(search_json(dir.path(), &["--from", "2015-08-01", "--to", "2015-08-01", "بوتين"])["total"], 1);
+    assert_eq!(search_json(dir.path(), &["--from", "2015-08-01T07:00:00Z", "--to", "2015-08-01T07:51:13Z", "بوتين"])["total"], 1);
+}
+
+#[test]
 fn readable_output() {
     let (dir, _) = fixture();
     let idx = dir.path().join("idx").display().to_string();

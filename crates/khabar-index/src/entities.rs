@@ -159,15 +159,104 @@ pub fn top_entities(index: &SearchIndex, filter: &EntityFilter, limit: usize) ->
     Ok(out)
 }
 
-/// Mentions of the entity `name` (its canonical name) per day, over the
-/// documents `filter` admits; `filter.kind`: only under that type.
+/// Documents (live or replaced since the last merge) holding the entity facet `/kind/name`.
+fn entity_docs(index: &SearchIndex, kind: &str, name: &str) -> Result<u64> {
+    let term = Term::from_facet(index.fields().entity, &Facet::from_path([kind, name]));
+    let mut n = 0u64;
+    for segment in index.reader().searcher().segment_readers() {
+        n += u64::from(segment.inverted_index(index.fields().entity)?.doc_freq(&term)?);
+    }
+    Ok(n)
+}
+
+/// The canonical name under which the index holds the entity a user wrote as `name`, of
+/// one of the types `kinds`, or `None` when no document has it:
+///
+/// 1. `name` itself, when a document has that canonical name;
+/// 2. the canonical a text naming only `name` gets (rules of the entity layer,
+///    docs/entities.md): a person's surname takes the full name of the model's list
+///    (`بوتين` → `فلاديمير بوتين`), marks and extra spaces are dropped;
+/// 3. the index's canonical names with the same matching key (alef and hamza forms, yeh,
+///    teh marbuta, spaces, hyphens, a leading article: `اوباما` → `أوباما`,
+///    `بيونغيانغ` → `بيونغ يانغ`): the one in most documents;
+/// 4. for a one-word person name, the only full name in the index that ends with it,
+///    failing that the only one that starts with it (`كيم` → `كيم جونغ أون`).
+pub fn resolve_entity(index: &SearchIndex, kinds: &[String], name: &str) -> Result<Option<String>> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let docs_of = |n: &str| -> Result<u64> {
+        let mut total = 0;
+        for k in kinds {
+            total += entity_docs(index, k, n)?;
+        }
+        Ok(total)
+    };
+    if docs_of(name)? > 0 {
+        return Ok(Some(name.to_owned()));
+    }
+    let per = kinds.iter().any(|k| k == "PER");
+    let ner = khabar::ner::NerModel::embedded();
+    let lone = ner.lone_canonical(name, per);
+    if lone != name && docs_of(&lone)? > 0 {
+        return Ok(Some(lone));
+    }
+    let key = khabar::ner::canonical_key(&lone);
+    if key.is_empty() {
+        return Ok(None);
+    }
+    // Every canonical name of these types in the index: (same key, last word, first word).
+    let mut same_key: BTreeMap<String, u64> = BTreeMap::new();
+    let (mut ends, mut starts) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+    let one_word_person = per && !lone.contains(' ');
+    for segment in index.reader().searcher().segment_readers() {
+        let facets = segment.facet_reader("entity")?;
+        let mut stream = facets.facet_dict().stream()?;
+        while stream.advance() {
+            let Some((kind, found, _)) = parse_facet(stream.key(), false) else { continue };
+            if !kinds.contains(&kind) {
+                continue;
+            }
+            if khabar::ner::canonical_key(&found) == key {
+                same_key.insert(found, 0);
+            } else if one_word_person && kind == "PER" && found.contains(' ') {
+                let word_key = |w: Option<&str>| w.map(khabar::ner::canonical_key);
+                if word_key(found.rsplit(' ').next()).as_deref() == Some(key.as_str()) {
+                    ends.insert(found);
+                } else if word_key(found.split(' ').next()).as_deref() == Some(key.as_str()) {
+                    starts.insert(found);
+                }
+            }
+        }
+    }
+    if !same_key.is_empty() {
+        for (found, docs) in same_key.iter_mut() {
+            *docs = docs_of(found)?;
+        }
+        let best = same_key.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)));
+        return Ok(best.map(|(found, _)| found));
+    }
+    for set in [ends, starts] {
+        if set.len() == 1 {
+            return Ok(set.into_iter().next());
+        }
+    }
+    Ok(None)
+}
+
+/// Mentions of the entity `name` per day, over the documents `filter` admits;
+/// `filter.kind`: only under that type. `name` is the canonical name, or any
+/// spelling [`resolve_entity`] finds it from (the answer names the canonical).
 pub fn timeline(index: &SearchIndex, name: &str, filter: &EntityFilter) -> Result<Timeline> {
-    let (field, counted) = count_field(index);
-    let entity_field = index.fields().entity;
     let kinds: Vec<String> = match &filter.kind {
         Some(k) => vec![k.clone()],
         None => ENTITY_TYPES.iter().map(|k| (*k).to_owned()).collect(),
     };
+    let resolved = resolve_entity(index, &kinds, name)?;
+    let name = resolved.as_deref().unwrap_or(name);
+    let (field, counted) = count_field(index);
+    let entity_field = index.fields().entity;
     let searcher = index.reader().searcher();
     let mut days: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
     let (mut mentions, mut documents, mut undated) = (0u64, 0u64, 0u64);

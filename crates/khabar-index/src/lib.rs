@@ -62,7 +62,7 @@ pub use crate::analysis::{
     EXACT_TOKENIZER, MORPH_TOKENIZER,
 };
 pub use crate::date::{date_bound, format_date, parse_date};
-pub use crate::entities::{timeline, top_entities, Day, EntityCount, EntityFilter, Timeline};
+pub use crate::entities::{resolve_entity, timeline, top_entities, Day, EntityCount, EntityFilter, Timeline};
 pub use crate::query::{check_query, MAX_QUERY_BYTES, MAX_QUERY_TERMS};
 
 /// Entity facets are counted over this many best hits.
@@ -586,6 +586,8 @@ impl SearchIndex {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
         for (kind, name) in &req.entities {
+            // The canonical name, or a spelling of it (docs/search.md, "Queries").
+            let name = entities::resolve_entity(self, std::slice::from_ref(kind), name)?.unwrap_or_else(|| name.clone());
             let facet = tantivy::schema::Facet::from_path([kind.as_str(), name.as_str()]);
             clauses.push((Occur::Must, Box::new(TermQuery::new(Term::from_facet(f.entity, &facet), IndexRecordOption::Basic))));
         }
@@ -604,6 +606,9 @@ impl SearchIndex {
         if req.collapse {
             depth = depth.max(COLLAPSE_DEPTH).max(wanted.saturating_mul(4));
         }
+        // No ranking is longer than the index: a huge limit or offset (usize::MAX from a
+        // command line or Python) must not become a huge allocation in tantivy's collector.
+        depth = depth.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX)).max(1);
         let (total, ranked) = searcher.search(&full, &(Count, TopDocs::with_limit(depth).order_by_score()))?;
         let mut facets = BTreeMap::new();
         if req.facets > 0 {

@@ -38,7 +38,9 @@ pub fn check_query(q: &str) -> Result<()> {
     if n > MAX_QUERY_TERMS {
         return Err(Error::BadQuery(format!("query too long: {n} words (at most {MAX_QUERY_TERMS})")));
     }
-    if n == 0 {
+    // A word of marks or tatweel alone (ًٌٍ, ـــ) normalises to nothing: no word to search for.
+    let searchable = |t: &khabar_text::Token| !khabar_text::normalize(t.text(q), khabar_text::Profile::Search).trim().is_empty();
+    if n == 0 || !tokenize(q).filter(|t| is_term(t.kind)).any(|t| searchable(&t)) {
         return Err(Error::BadQuery("empty query: no words to search for".into()));
     }
     Ok(())
@@ -150,5 +152,16 @@ mod tests {
         assert!(check_query(&"كلمة ".repeat(300)).is_err());
         assert!(check_query(&"x".repeat(5000)).is_err());
         assert!(check_query("بوتين").is_ok());
+    }
+
+    #[test]
+    fn queries_of_marks_alone_are_empty() {
+        // «ًٌٍ» (tanween marks) or «ـــ» (tatweel) passed the check and matched nothing,
+        // exit status 0, where a query without words is an error (docs/search.md).
+        for q in ["ًٌٍ", "ـــ", "\u{064B}\u{0640}", "ًٌٍ ـ"] {
+            assert!(matches!(check_query(q), Err(Error::BadQuery(m)) if m.contains("no words")), "{q}");
+        }
+        assert!(check_query("بوتين ًٌٍ").is_ok());
+        assert!(check_query("بُوتِين").is_ok());
     }
 }

@@ -107,3 +107,83 @@ fn reopens_from_disk() {
     assert_eq!(idx.search(&SearchRequest::new("قمة")).unwrap().total, 1);
     assert!(SearchIndex::open(&dir.path().join("missing")).err().unwrap().is_input());
 }
+
+#[test]
+fn huge_limits_and_offsets_neither_panic_nor_allocate_them() {
+    // `khabar search --limit 18446744073709551615` (and Python's Index.search(limit=2**64-1))
+    // panicked with "capacity overflow"; with --collapse a limit of 10^17 aborted the process
+    // trying to allocate 6.4 EB. A page cannot hold more hits than the index has documents.
+    let idx = one_body("استؤنفت المفاوضات في جنيف.");
+    for (limit, offset, collapse) in [
+        (usize::MAX, 0, false),
+        (0, usize::MAX, false),
+        (usize::MAX, usize::MAX, false),
+        (100_000_000_000_000_000, 0, true),
+        (usize::MAX, 0, true),
+    ] {
+        let mut req = SearchRequest::new("مفاوضات");
+        (req.limit, req.offset, req.collapse) = (limit, offset, collapse);
+        let r = idx.search(&req).unwrap();
+        assert_eq!(r.total, 1, "limit {limit} offset {offset}");
+        assert_eq!(r.hits.len(), usize::from(offset == 0), "limit {limit} offset {offset}");
+    }
+}
+
+#[test]
+fn entities_are_found_from_the_spellings_the_docs_promise() {
+    // `khabar timeline PER:بوتين` (the README's example) found nothing in an index whose
+    // documents name him فلاديمير بوتين: timelines and entity filters took only the exact
+    // canonical name, though docs/entities.md promises بوتين → فلاديمير بوتين and one entity
+    // for spellings that share a key (بيونغيانغ = بيونغ يانغ, امريكا = أمريكا).
+    use khabar_index::{timeline, EntityFilter};
+    let idx = SearchIndex::create_in_ram().unwrap();
+    let mut w = idx.writer(1, 15_000_000).unwrap();
+    let body1 = "وصل فلاديمير بوتين إلى بيونغ يانغ للقاء كيم جونغ أون قبل زيارة أمريكا.";
+    add(
+        &idx,
+        &w,
+        "1",
+        body1,
+        &[
+            ("فلاديمير بوتين", "PER", "فلاديمير بوتين"),
+            ("بيونغ يانغ", "LOC", "بيونغ يانغ"),
+            ("كيم جونغ أون", "PER", "كيم جونغ أون"),
+            ("أمريكا", "LOC", "أمريكا"),
+        ],
+    );
+    let body2 = "التقى سامر قطوني ورامي قطوني في بيونغ يانغ.";
+    add(
+        &idx,
+        &w,
+        "2",
+        body2,
+        &[("سامر قطوني", "PER", "سامر قطوني"), ("رامي قطوني", "PER", "رامي قطوني"), ("بيونغ يانغ", "LOC", "بيونغ يانغ")],
+    );
+    w.commit().unwrap();
+    idx.reload().unwrap();
+    let of = |kind: Option<&str>| EntityFilter { kind: kind.map(str::to_owned), ..Default::default() };
+    let found = |kind: Option<&str>, name: &str| {
+        let t = timeline(&idx, name, &of(kind)).unwrap();
+        (!t.types.is_empty()).then_some((t.name, t.documents))
+    };
+    let named = |name: &str, docs: u64| Some((name.to_owned(), docs));
+    assert_eq!(found(Some("PER"), "فلاديمير بوتين"), named("فلاديمير بوتين", 1));
+    assert_eq!(found(Some("PER"), "بوتين"), named("فلاديمير بوتين", 1));
+    assert_eq!(found(None, "بوتين"), named("فلاديمير بوتين", 1));
+    assert_eq!(found(Some("PER"), "فلاديمير  بوتين"), named("فلاديمير بوتين", 1));
+    assert_eq!(found(Some("PER"), "كيم"), named("كيم جونغ أون", 1));
+    assert_eq!(found(Some("PER"), "كيم جونغ اون"), named("كيم جونغ أون", 1));
+    assert_eq!(found(Some("LOC"), "بيونغيانغ"), named("بيونغ يانغ", 2));
+    assert_eq!(found(None, "بيونغ-يانغ"), named("بيونغ يانغ", 2));
+    assert_eq!(found(Some("LOC"), "امريكا"), named("أمريكا", 1));
+    // Two full names end with قطوني: which one is meant is not known.
+    assert_eq!(found(Some("PER"), "قطوني"), None);
+    // The type still matters, and an unknown name stays unknown.
+    assert_eq!(found(Some("LOC"), "بوتين"), None);
+    assert_eq!(found(None, "لا أحد"), None);
+
+    let mut req = SearchRequest::new("بيونغ");
+    req.entities.push(("PER".into(), "بوتين".into()));
+    let r = idx.search(&req).unwrap();
+    assert_eq!(r.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["1"]);
+}

@@ -75,6 +75,27 @@ pub fn key(display: &str) -> String {
     }
 }
 
+/// The canonical of a name met alone, as rules 1, 2 and 5 give it to a text that names it
+/// only so (no other mention to join): a person's surname takes its full name from the
+/// list (بوتين → فلاديمير بوتين), a person's full name the list's spelling of it; otherwise
+/// the display form. For looking up a name as a user types it.
+pub fn lone(text: &str, per: bool, full: &FullNames) -> String {
+    let c = display_form(text, false);
+    if per {
+        let k = key(&c);
+        if !c.contains(' ') {
+            if let Some(f) = full.get(&k) {
+                return f.clone();
+            }
+        } else if let Some(f) = c.rsplit(' ').next().and_then(|lw| full.get(&key(lw))) {
+            if key(f) == k {
+                return f.clone();
+            }
+        }
+    }
+    c
+}
+
 /// One type per name, on the finished spans: mentions with one matching key
 /// that were typed differently all take the type most of them have (on a tie,
 /// the larger summed score). The tagger's own rule compares names before the

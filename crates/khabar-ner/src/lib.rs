@@ -196,6 +196,13 @@ impl NerModel {
         &EMBEDDED
     }
 
+    /// The canonical name this model gives a text that mentions only `text` (of type PER
+    /// when `per`; rules 1, 2 and 5 of the canonical names). `بوتين` → `فلاديمير بوتين` (the model's list of
+    /// full names), `بيونغ-يانغ` → `بيونغ-يانغ` (display form: marks and extra spaces removed).
+    pub fn lone_canonical(&self, text: &str, per: bool) -> String {
+        canonical::lone(text, per, &self.full)
+    }
+
     /// The context feature templates this model was trained without.
     pub fn omitted(&self) -> Omit {
         self.omit

@@ -66,6 +66,85 @@ fn text_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     }
 }
 
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
+}
+
+/// A count argument (`limit`, `offset`, `facets`, `min_articles`): a whole number ≥ 0; one
+/// past what a count can hold means "all" (`usize::MAX`).
+fn count_arg(v: &Bound<'_, PyAny>, name: &str) -> PyResult<usize> {
+    if !v.is_instance_of::<pyo3::types::PyInt>() || v.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(err(format!("{name} must be an int, not {}", type_name(v))));
+    }
+    if v.lt(0)? {
+        return Err(err(format!("{name} must be 0 or more, not {}", v.str()?.to_cow()?)));
+    }
+    Ok(v.extract::<usize>().unwrap_or(usize::MAX))
+}
+
+fn limit_arg(v: &Bound<'_, PyAny>) -> PyResult<usize> {
+    count_arg(v, "limit")
+}
+
+fn offset_arg(v: &Bound<'_, PyAny>) -> PyResult<usize> {
+    count_arg(v, "offset")
+}
+
+fn facets_arg(v: &Bound<'_, PyAny>) -> PyResult<usize> {
+    count_arg(v, "facets")
+}
+
+fn min_articles_arg(v: &Bound<'_, PyAny>) -> PyResult<usize> {
+    count_arg(v, "min_articles")
+}
+
+/// `commit=`: True or False.
+fn commit_arg(v: &Bound<'_, PyAny>) -> PyResult<bool> {
+    if v.is_instance_of::<pyo3::types::PyBool>() {
+        return v.is_truthy();
+    }
+    Err(err(format!("commit must be True or False, not {}", type_name(v))))
+}
+
+/// `id=`: None, a str, or a number (its `str`), as the `id` of a document mapping.
+fn id_arg(v: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    if v.is_none() {
+        return Ok(None);
+    }
+    if v.is_instance_of::<PyString>() {
+        return text_of(v, "id").map(Some);
+    }
+    if v.is_instance_of::<pyo3::types::PyInt>() && !v.is_instance_of::<pyo3::types::PyBool>() {
+        return Ok(Some(v.str()?.to_cow()?.into_owned()));
+    }
+    Err(err(format!("id must be a str or an int, not {}", type_name(v))))
+}
+
+/// A story id: a str.
+fn story_id_arg(v: &Bound<'_, PyAny>) -> PyResult<String> {
+    text_of(v, "the story id")
+}
+
+/// `profile=`: "search" or "display".
+fn profile_arg(v: &Bound<'_, PyAny>) -> PyResult<Profile> {
+    if v.is_none() {
+        return Ok(Profile::Search);
+    }
+    match text_of(v, "profile")?.as_str() {
+        "search" => Ok(Profile::Search),
+        "display" => Ok(Profile::Display),
+        other => Err(err(format!("unknown profile {other:?} (known: search, display)"))),
+    }
+}
+
+/// An index folder: a str or an `os.PathLike`.
+fn path_arg(v: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
+    if v.is_instance_of::<PyString>() {
+        return text_of(v, "the index path").map(PathBuf::from);
+    }
+    v.extract::<PathBuf>().map_err(|_| err(format!("the index path must be a str or a path, not {}", type_name(v))))
+}
+
 /// An optional string field of a document: a str or None; with `loose` (ids, dates) also a
 /// number (its `str`) or a date/datetime (its `isoformat()`).
 fn field_of(doc: &Bound<'_, PyMapping>, key: &str, loose: bool) -> PyResult<Option<String>> {
@@ -305,14 +384,19 @@ impl Analyzer {
     /// offsets after every ``start``/``end`` byte-offset pair. Offsets point into the
     /// text (the document's body). The GIL is released while analysing.
     #[pyo3(signature = (text, /, *, id=None))]
-    fn analyze<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>, id: Option<String>) -> PyResult<Bound<'py, PyAny>> {
+    fn analyze<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+        #[pyo3(from_py_with = id_arg)] id: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let doc = document_of(text, id)?;
         json_loads(py, &self.run_json(py, doc))
     }
 
     /// Like ``analyze``, but returns the JSON text (one line, as ``khabar analyze --json`` prints it, with char offsets).
     #[pyo3(signature = (text, /, *, id=None))]
-    fn analyze_json(&self, py: Python<'_>, text: &Bound<'_, PyAny>, id: Option<String>) -> PyResult<String> {
+    fn analyze_json(&self, py: Python<'_>, text: &Bound<'_, PyAny>, #[pyo3(from_py_with = id_arg)] id: Option<String>) -> PyResult<String> {
         let doc = document_of(text, id)?;
         Ok(self.run_json(py, doc))
     }
@@ -368,7 +452,7 @@ impl Analyzer {
 fn analyze<'py>(
     py: Python<'py>,
     text: &Bound<'py, PyAny>,
-    id: Option<String>,
+    #[pyo3(from_py_with = id_arg)] id: Option<String>,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let options = options_of(None, options)?;
@@ -379,7 +463,12 @@ fn analyze<'py>(
 /// ``khabar.analyze`` returning the JSON line (str) instead of a dict.
 #[pyfunction]
 #[pyo3(signature = (text, /, *, id=None, **options))]
-fn analyze_json(py: Python<'_>, text: &Bound<'_, PyAny>, id: Option<String>, options: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+fn analyze_json(
+    py: Python<'_>,
+    text: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = id_arg)] id: Option<String>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<String> {
     let options = options_of(None, options)?;
     let a = Analyzer { engine: Engine::new(options.clone()), options };
     a.analyze_json(py, text, id)
@@ -389,13 +478,8 @@ fn analyze_json(py: Python<'_>, text: &Bound<'_, PyAny>, id: Option<String>, opt
 /// (what ``khabar normalize`` prints); ``"display"`` only removes controls and decomposes
 /// presentation forms.
 #[pyfunction(name = "normalize")]
-#[pyo3(signature = (text, /, profile="search"))]
-fn normalize_text(py: Python<'_>, text: &Bound<'_, PyAny>, profile: &str) -> PyResult<String> {
-    let profile = match profile {
-        "search" => Profile::Search,
-        "display" => Profile::Display,
-        other => return Err(err(format!("unknown profile {other:?} (known: search, display)"))),
-    };
+#[pyo3(signature = (text, /, profile=Profile::Search))]
+fn normalize_text(py: Python<'_>, text: &Bound<'_, PyAny>, #[pyo3(from_py_with = profile_arg)] profile: Profile) -> PyResult<String> {
     let text = text_of(text, "text")?;
     Ok(py.detach(|| normalize(&text, profile)))
 }
@@ -426,11 +510,36 @@ fn tokens<'py>(py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py,
 /// the whole day when no time is given.
 fn py_date(v: Option<&Bound<'_, PyAny>>, end: bool) -> PyResult<Option<i64>> {
     let Some(v) = v.filter(|v| !v.is_none()) else { return Ok(None) };
-    let s = if v.is_instance_of::<PyString>() { text_of(v, "date")? } else { v.call_method0("isoformat")?.extract()? };
+    let s = if v.is_instance_of::<PyString>() {
+        text_of(v, "date")?
+    } else if v.hasattr("isoformat")? {
+        v.call_method0("isoformat")?.extract().map_err(|_| err("a date's isoformat() must return a str"))?
+    } else {
+        return Err(err(format!(
+            "a date must be a str (YYYY-MM-DD or RFC 3339), a date or a datetime, not {}",
+            v.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
+        )));
+    };
     let Some(secs) = khabar_index::date_bound(&s, end) else {
         return Err(err(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
     };
     Ok(Some(secs))
+}
+
+/// `from_` and `to` as seconds (`to` covering its whole day when no time is given); an error
+/// when `from_` is after `to` (no date is in that range).
+fn py_dates(from: Option<&Bound<'_, PyAny>>, to: Option<&Bound<'_, PyAny>>) -> PyResult<(Option<i64>, Option<i64>)> {
+    let (lo, hi) = (py_date(from, false)?, py_date(to, true)?);
+    if let (Some(l), Some(h)) = (lo, hi) {
+        if l >= h {
+            return Err(err(format!(
+                "from_ ({}) is after to ({}): no date is in that range",
+                khabar_index::format_date(l),
+                khabar_index::format_date(h - 1)
+            )));
+        }
+    }
+    Ok((lo, hi))
 }
 
 fn index_err(e: khabar_index::Error) -> PyErr {
@@ -454,7 +563,7 @@ struct Index {
 #[pymethods]
 impl Index {
     #[new]
-    fn new(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+    fn new(py: Python<'_>, #[pyo3(from_py_with = path_arg)] path: PathBuf) -> PyResult<Self> {
         let index =
             py.detach(|| SearchIndex::open_or_create(&path)).map_err(|e| err(format!("{}: cannot open the index: {e}", path.display())))?;
         Ok(Index { path, index, writer: Mutex::new(None) })
@@ -466,7 +575,7 @@ impl Index {
     /// the documents are durable and searchable when it returns. Returns how many were added.
     /// Every document is checked before any is added.
     #[pyo3(signature = (documents, /, *, commit=true))]
-    fn add(&self, py: Python<'_>, documents: &Bound<'_, PyAny>, commit: bool) -> PyResult<usize> {
+    fn add(&self, py: Python<'_>, documents: &Bound<'_, PyAny>, #[pyo3(from_py_with = commit_arg)] commit: bool) -> PyResult<usize> {
         let mut docs = Vec::new();
         if documents.is_instance_of::<PyMapping>() || documents.cast::<PyDict>().is_ok() {
             docs.push(document_of(documents, None)?);
@@ -539,12 +648,12 @@ impl Index {
         &self,
         py: Python<'py>,
         query: &Bound<'py, PyAny>,
-        limit: usize,
-        offset: usize,
+        #[pyo3(from_py_with = limit_arg)] limit: usize,
+        #[pyo3(from_py_with = offset_arg)] offset: usize,
         entities: Option<&Bound<'py, PyAny>>,
         from_: Option<&Bound<'py, PyAny>>,
         to: Option<&Bound<'py, PyAny>>,
-        facets: usize,
+        #[pyo3(from_py_with = facets_arg)] facets: usize,
     ) -> PyResult<Bound<'py, PyAny>> {
         let mut req = SearchRequest::new(&text_of(query, "query")?);
         req.limit = limit;
@@ -568,8 +677,7 @@ impl Index {
                 req.entities.push((kind.to_uppercase(), name));
             }
         }
-        req.from = py_date(from_, false)?;
-        req.to = py_date(to, true)?;
+        (req.from, req.to) = py_dates(from_, to)?;
         let index = &self.index;
         let json = py.detach(|| index.search(&req).map(|r| serde_json::to_string(&r).unwrap_or_default())).map_err(index_err)?;
         json_loads(py, &json)
@@ -585,11 +693,10 @@ impl Index {
         py: Python<'py>,
         from_: Option<&Bound<'py, PyAny>>,
         to: Option<&Bound<'py, PyAny>>,
-        min_articles: usize,
-        limit: usize,
+        #[pyo3(from_py_with = min_articles_arg)] min_articles: usize,
+        #[pyo3(from_py_with = limit_arg)] limit: usize,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let from = py_date(from_, false)?;
-        let to = py_date(to, true)?;
+        let (from, to) = py_dates(from_, to)?;
         let index = &self.index;
         let json = py
             .detach(|| {
@@ -607,10 +714,10 @@ impl Index {
 
     /// One story by id (as ``khabar story ID --json``), or ``None`` when the index has no such story.
     #[pyo3(signature = (id, /))]
-    fn story<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    fn story<'py>(&self, py: Python<'py>, #[pyo3(from_py_with = story_id_arg)] id: String) -> PyResult<Option<Bound<'py, PyAny>>> {
         let index = &self.index;
         let json = py
-            .detach(|| khabar_index::stories::story(index, id).map(|s| s.map(|s| serde_json::to_string(&s).unwrap_or_default())))
+            .detach(|| khabar_index::stories::story(index, &id).map(|s| s.map(|s| serde_json::to_string(&s).unwrap_or_default())))
             .map_err(index_err)?;
         json.map(|j| json_loads(py, &j)).transpose()
     }

@@ -289,3 +289,53 @@ def test_analyze_many_fields():
         an.analyze_many(docs, fields=["entity"])
     with pytest.raises(khabar.KhabarError):
         an.analyze_many(docs, fields="entities")
+
+
+def test_keyword_arguments_of_wrong_type_are_khabar_errors(tmp_path):
+    # These raised TypeError, OverflowError or AttributeError (index.search("x", limit=-1),
+    # index.stories(from_=1), khabar.normalize("x", profile=None), khabar.Index(None), ...):
+    # docs/python.md promises KhabarError for wrong types.
+    calls = [
+        lambda: khabar.analyze("نص", id=[1]),
+        lambda: khabar.analyze_json("نص", id=1.5),
+        lambda: khabar.Analyzer().analyze("نص", id=b"1"),
+        lambda: khabar.normalize("نص", profile=5),
+        lambda: khabar.Index(None),
+        lambda: khabar.Index(5),
+    ]
+    index = khabar.Index(tmp_path / "i")
+    index.add({"id": "1", "body": "وصل بوتين إلى موسكو.", "published": "2015-08-01"})
+    calls += [
+        lambda: index.add({"id": "2", "body": "نص"}, commit="yes"),
+        lambda: index.search("بوتين", limit=-1),
+        lambda: index.search("بوتين", limit="5"),
+        lambda: index.search("بوتين", offset=-3),
+        lambda: index.search("بوتين", facets=1.5),
+        lambda: index.search("بوتين", from_=5),
+        lambda: index.search("بوتين", to=[2015]),
+        lambda: index.stories(min_articles=-1),
+        lambda: index.stories(limit=None),
+        lambda: index.stories(from_=1),
+        lambda: index.story(None),
+        lambda: index.story(5),
+    ]
+    for i, call in enumerate(calls):
+        with pytest.raises(khabar.KhabarError):
+            call()
+    # The right types still work; ids may be ints as in document mappings; None is the default profile.
+    assert khabar.analyze("نص", id=7)["id"] == "7"
+    assert khabar.normalize("أحمد", profile=None) == "احمد"
+    assert index.search("بوتين", limit=2**70)["total"] == 1  # more than a page can hold: all
+    assert index.search("بوتين", offset=2**64 - 1)["hits"] == []
+    assert index.stories(min_articles=1, limit=0)["stories"][0]["articles"] == ["1"]
+
+
+def test_swapped_date_ranges_are_errors(tmp_path):
+    index = khabar.Index(tmp_path / "i")
+    index.add({"id": "1", "body": "وصل بوتين إلى موسكو.", "published": "2015-08-01T10:00:00Z"})
+    with pytest.raises(khabar.KhabarError, match="after"):
+        index.search("بوتين", from_="2015-08-02", to="2015-08-01")
+    with pytest.raises(khabar.KhabarError, match="after"):
+        index.stories(from_="2015-08-02", to="2015-08-01")
+    # One day, from and to the same date, is a range.
+    assert index.search("بوتين", from_="2015-08-01", to="2015-08-01")["total"] == 1

@@ -319,7 +319,14 @@ fn dates(params: &[(String, String)]) -> Result<(Option<i64>, Option<i64>), AppE
         };
         Ok(Some(secs))
     };
-    Ok((date("from", false)?, date("to", true)?))
+    let (from, to) = (date("from", false)?, date("to", true)?);
+    if let (Some(f), Some(t)) = (from, to) {
+        if f >= t {
+            let given = |name| param(params, name).unwrap_or_default().trim().to_owned();
+            return Err(AppError::bad_request(format!("from={:?} is after to={:?}: no date is in that range", given("from"), given("to"))));
+        }
+    }
+    Ok((from, to))
 }
 
 fn entity_type(params: &[(String, String)]) -> Result<Option<String>, AppError> {

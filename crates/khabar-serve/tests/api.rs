@@ -245,6 +245,11 @@ fn bad_input_is_a_json_4xx_never_a_5xx() {
         ("GET", "/v1/stories?day=latest&from=2015-08-01", "", Vec::new(), 400, "bad_request"),
         ("GET", "/v1/stories?limit=100000", "", Vec::new(), 400, "bad_request"),
         ("GET", "/v1/stories?min_articles=-2", "", Vec::new(), 400, "bad_request"),
+        // from after to: no date is in the range (answered with nothing, 200, before).
+        ("GET", "/v1/search?q=a&from=2015-08-03&to=2015-08-01", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/stories?from=2015-08-03&to=2015-08-01", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/entities?from=2015-08-03T00:00:00Z&to=2015-08-02T23:00:00Z", "", Vec::new(), 400, "bad_request"),
+        ("GET", "/v1/entities/x/timeline?from=2015-08-03&to=2015-08-01", "", Vec::new(), 400, "bad_request"),
         ("GET", "/v1/stories/nope", "", Vec::new(), 404, "not_found"),
         ("POST", "/v1/stories", "", Vec::new(), 405, "method_not_allowed"),
     ];
