@@ -273,7 +273,7 @@ pub fn eval_digest(args: EvalDigestArgs, out: &mut impl Write) -> Result<()> {
     }
     let analyzer = Analyzer::default().with_digest_options(digest.clone());
     let own_table = match &args.head_rate {
-        Some(p) => Some(HeadRate::from_bytes(&std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?)?),
+        Some(p) => Some(HeadRate::from_bytes(&crate::input::read_input(p)?)?),
         None => None,
     };
     let table = own_table.as_ref().unwrap_or(HeadRate::embedded());

@@ -113,6 +113,23 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
+/// Reads a file the user named (an input, a model, a gold file): a file that cannot be read is
+/// the user's input error (exit code 2), not a failure of khabar.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, InputError> {
+    std::fs::read(path).map_err(|e| InputError(format!("{}: cannot read: {e}", path.display())))
+}
+
+/// Checks before a long run that the files it will read exist (an [`InputError`] otherwise), so
+/// that a misspelt path fails at once instead of after minutes of work.
+pub fn require_files<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Result<(), InputError> {
+    for p in paths {
+        if !p.exists() {
+            return Err(InputError(format!("{}: no such file", p.display())));
+        }
+    }
+    Ok(())
+}
+
 /// An error in the user's input (exit code 2), as opposed to a failure of khabar.
 #[derive(Debug)]
 pub struct InputError(pub String);

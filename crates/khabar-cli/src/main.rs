@@ -344,7 +344,7 @@ fn run(cli: Cli) -> Result<Status> {
         Command::Eval(EvalCommand::Ner { gold, model }) => {
             let model = match model {
                 Some(p) => {
-                    let bytes = std::fs::read(&p).with_context(|| format!("{}: cannot read", p.display()))?;
+                    let bytes = input::read_input(&p)?;
                     khabar::ner::NerModel::from_bytes(&bytes).with_context(|| format!("{}: not an NER model", p.display()))?
                 }
                 None => khabar::ner::NerModel::embedded().clone(),
@@ -363,7 +363,7 @@ fn run(cli: Cli) -> Result<Status> {
         Command::Eval(EvalCommand::Ud { gold, system, lemma_exact, write_system, gold_tokenization, model }) => {
             let analyzer = match model {
                 Some(p) => {
-                    let bytes = std::fs::read(&p).with_context(|| format!("{}: cannot read", p.display()))?;
+                    let bytes = input::read_input(&p)?;
                     Analyzer::default().with_morph_model(
                         khabar::morph::MorphModel::from_bytes(&bytes)
                             .with_context(|| format!("{}: not a morphology model", p.display()))?,
@@ -522,7 +522,7 @@ fn analyze(format: Format, analyzer: Analyzer, args: &InputArgs, out: &mut impl 
 }
 
 fn read_utf8(path: &std::path::Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let bytes = input::read_input(path)?;
     Ok(decode(bytes, &path.display().to_string(), false)?)
 }
 

@@ -439,7 +439,7 @@ pub fn eval_stories(args: EvalStoriesArgs, out: &mut dyn Write) -> Result<()> {
         let (from, to) = date_range(args.from.as_deref(), args.to.as_deref())?;
         let features = match &args.features_cache {
             Some(p) if p.exists() => {
-                let text = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
+                let text = crate::input::read_input(p)?;
                 serde_json::from_slice(&text).with_context(|| format!("{}: not a features cache", p.display()))?
             }
             cache => {

@@ -46,6 +46,8 @@ pub struct TrainMorphArgs {
 }
 
 pub fn train_morph(args: TrainMorphArgs, out: &mut dyn Write) -> Result<()> {
+    let named = [Some(&args.train), args.dev.as_ref(), args.lexicon.as_ref(), args.unlabeled.as_ref()];
+    crate::input::require_files(named.into_iter().flatten().chain(&args.lemma).map(|p| p.as_path()))?;
     let opts = TrainOptions {
         seg_epochs: args.seg_epochs,
         pos_epochs: args.pos_epochs,

@@ -169,6 +169,24 @@ fn folders_and_many_files() {
     assert!(stderr(&o).contains("no/such/file.txt"));
 }
 
+/// A file named on the command line that does not exist is the user's input error (exit 2, the
+/// README's rule), for the evaluation and training commands too, and a training run checks its
+/// files before it starts.
+#[test]
+fn missing_named_files_exit_2() {
+    for args in [
+        &["eval", "ud", "no/such/gold.conllu"][..],
+        &["eval", "ud", "no/such/gold.conllu", "--model", "no/such/model.bin"][..],
+        &["eval", "ner", "no/such/gold.txt", "--model", "no/such/model.bin"][..],
+        &["train", "morph", "--train", "no/such/train.conllu", "--out", "no/such/out.bin"][..],
+        &["train", "morph", "--train", "Cargo.toml", "--dev", "no/such/dev.conllu", "--out", "no/such/out.bin"][..],
+    ] {
+        let o = run(args, b"");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("no/such/"), "{args:?}: {}", stderr(&o));
+    }
+}
+
 #[test]
 fn usage_errors_exit_2_and_help_has_examples() {
     let o = run(&["analyze", "--no-such-flag"], b"");
