@@ -73,6 +73,7 @@ fn for_each_batch(path: &Path, mut f: impl FnMut(Vec<Document>) -> Result<()>) -
 
 /// `khabar train idf`.
 pub fn train_idf(args: TrainIdfArgs, out: &mut impl Write) -> Result<()> {
+    crate::input::require_out_dir(&args.out)?;
     let t0 = Instant::now();
     let mut options = AnalyzerOptions::default();
     options.entities = false;
@@ -139,6 +140,7 @@ pub struct TrainHeadRateArgs {
 /// outside the eval digest set, what `eval digest --part train` reads), for each evaluation
 /// token the articles whose body has it and those of them whose headline has it too.
 pub fn train_head_rate(args: TrainHeadRateArgs, out: &mut impl Write) -> Result<()> {
+    crate::input::require_out_dir(&args.out)?;
     let t0 = Instant::now();
     let mut total = HeadRateBuilder::default();
     for_each_batch(&args.news, |docs| {

@@ -130,6 +130,17 @@ pub fn require_files<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Result<()
     Ok(())
 }
 
+/// Checks before a long run that the folder an output file goes to exists (an [`InputError`]
+/// otherwise), so that a misspelt `--out` fails at once instead of after the training.
+pub fn require_out_dir(path: &Path) -> Result<(), InputError> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
+            Err(InputError(format!("{}: no folder {} to write into", path.display(), dir.display())))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// An error in the user's input (exit code 2), as opposed to a failure of khabar.
 #[derive(Debug)]
 pub struct InputError(pub String);

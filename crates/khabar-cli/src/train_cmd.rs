@@ -48,6 +48,7 @@ pub struct TrainMorphArgs {
 pub fn train_morph(args: TrainMorphArgs, out: &mut dyn Write) -> Result<()> {
     let named = [Some(&args.train), args.dev.as_ref(), args.lexicon.as_ref(), args.unlabeled.as_ref()];
     crate::input::require_files(named.into_iter().flatten().chain(&args.lemma).map(|p| p.as_path()))?;
+    crate::input::require_out_dir(&args.out)?;
     let opts = TrainOptions {
         seg_epochs: args.seg_epochs,
         pos_epochs: args.pos_epochs,
@@ -108,6 +109,7 @@ pub struct TrainNerArgs {
 
 pub fn train_ner(args: TrainNerArgs, out: &mut dyn Write) -> Result<()> {
     use khabar::ner::{train_with_report, NerModel, TrainOptions as NerOptions};
+    crate::input::require_out_dir(&args.out)?;
     let opts = NerOptions {
         train: args.train,
         extra: args.extra,

@@ -185,6 +185,18 @@ fn missing_named_files_exit_2() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains("no/such/"), "{args:?}: {}", stderr(&o));
     }
+    // An output folder that does not exist is found before the training, not after it.
+    for args in [
+        &["train", "morph", "--train", "Cargo.toml", "--out", "no/such/out.bin"][..],
+        &["train", "idf", "--out", "no/such/idf.bin"][..],
+        &["train", "ner", "--train", "Cargo.toml", "--out", "no/such/ner.bin"][..],
+    ] {
+        let t = std::time::Instant::now();
+        let o = run(args, b"");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("no/such/"), "{args:?}: {}", stderr(&o));
+        assert!(t.elapsed().as_secs() < 30, "{args:?} ran before checking its output folder");
+    }
 }
 
 #[test]
