@@ -64,7 +64,7 @@ fn for_each_batch(path: &Path, mut f: impl FnMut(Vec<Document>) -> Result<()>) -
         for item in batch {
             match item {
                 Item::Doc { doc, .. } => good.push(doc),
-                Item::Bad(e) => eprintln!("khabar: {e}"),
+                Item::Bad(e) => report!("khabar: {e}"),
             }
         }
         f(good)?;

@@ -1,5 +1,14 @@
 //! `khabar`: reads Arabic news from the command line.
 
+/// `eprintln!` that does not panic when standard error is closed (`khabar … 2>&-`): the message is
+/// lost, the exit status still tells.
+macro_rules! report {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 mod bench;
 mod digest_cmd;
 mod input;
@@ -247,7 +256,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("khabar: error: {e:#}");
+            report!("khabar: error: {e:#}");
             if e.downcast_ref::<InputError>().is_some() {
                 ExitCode::from(2)
             } else {
@@ -413,7 +422,7 @@ fn progress(sources: &[Source]) -> Option<ProgressBar> {
 }
 
 fn report(e: &InputError) {
-    eprintln!("khabar: {e}");
+    report!("khabar: {e}");
 }
 
 /// One analysed document, ready to write.
@@ -626,7 +635,7 @@ fn normalize_cmd(profile: Profile, lossy: bool, inputs: &[PathBuf], out: &mut im
         let mut reader = match source.open() {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("khabar: {e:#}");
+                report!("khabar: {e:#}");
                 status = Status::InputErrors;
                 continue;
             }

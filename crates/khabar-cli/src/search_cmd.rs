@@ -156,7 +156,7 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
     });
     let say = |msg: String| match &pb {
         Some(pb) => pb.println(msg),
-        None => eprintln!("{msg}"),
+        None => report!("{msg}"),
     };
     let batch_size = (args.commit_every as usize).clamp(1, 512);
     let (mut indexed, mut replaced, mut skipped) = (0u64, 0u64, 0u64);
@@ -342,7 +342,7 @@ pub fn search(args: SearchArgs, out: &mut dyn Write) -> Result<()> {
     let req = request(&args, &query)?;
     let results = idx.search(&req).map_err(input_error)?;
     if results.fell_back {
-        eprintln!("khabar: note: the query is not valid query syntax; searched for its words instead");
+        report!("khabar: note: the query is not valid query syntax; searched for its words instead");
     }
     if args.json {
         serde_json::to_writer(&mut *out, &results)?;

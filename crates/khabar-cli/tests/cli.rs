@@ -199,6 +199,17 @@ fn missing_named_files_exit_2() {
     }
 }
 
+/// When standard error is a pipe nobody reads (its reader has exited), an error message cannot be
+/// written: khabar still exits with the error's status (2 for a missing input); it does not panic
+/// (101).
+#[test]
+fn unread_stderr_keeps_the_exit_status() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = khabar().args(["analyze", "no/such/file.txt"]).stdout(Stdio::null()).stderr(writer).status().unwrap();
+    assert_eq!(o.code(), Some(2), "{o:?}");
+}
+
 #[test]
 fn usage_errors_exit_2_and_help_has_examples() {
     let o = run(&["analyze", "--no-such-flag"], b"");
