@@ -81,19 +81,21 @@ pub fn key(display: &str) -> String {
 /// the display form. For looking up a name as a user types it.
 pub fn lone(text: &str, per: bool, full: &FullNames) -> String {
     let c = display_form(text, false);
-    if per {
-        let k = key(&c);
-        if !c.contains(' ') {
-            if let Some(f) = full.get(&k) {
-                return f.clone();
-            }
-        } else if let Some(f) = c.rsplit(' ').next().and_then(|lw| full.get(&key(lw))) {
-            if key(f) == k {
-                return f.clone();
-            }
-        }
+    match per.then(|| listed_full_name(&c, &key(&c), full)).flatten() {
+        Some(f) => f.clone(),
+        None => c,
     }
-    c
+}
+
+/// Rule 5: the model's list entry for a person whose canonical is `c` (its key `k`): a surname
+/// alone takes its full name from the list (بوتين → فلاديمير بوتين); a full name takes the
+/// list's spelling of itself, found under its last word. `None` when the list has neither.
+fn listed_full_name<'a>(c: &str, k: &str, full: &'a FullNames) -> Option<&'a String> {
+    if !c.contains(' ') {
+        full.get(k)
+    } else {
+        c.rsplit(' ').next().and_then(|lw| full.get(&key(lw))).filter(|f| key(f) == k)
+    }
 }
 
 /// One type per name, on the finished spans: mentions with one matching key
@@ -203,15 +205,10 @@ pub fn assign(ents: &mut [Entity], elided: &[bool], full: &FullNames) {
         // the canonical comes from the full names (members with the most words)
         let mut c = canon_of(members);
         if *t == EntityType::Per && !full.is_empty() {
-            if !c.contains(' ') {
-                // rule 5: a surname alone → its full name from the model's list
-                if let Some(f) = full.get(k) {
-                    c = f.clone();
-                }
-            } else if let Some(f) = c.rsplit(' ').next().and_then(|lw| full.get(&key(lw))) {
-                if key(f) == key(&c) {
-                    c = f.clone();
-                }
+            // rule 5; a surname alone is its group's only form, so the group's key is its key
+            let ck = if c.contains(' ') { key(&c) } else { k.clone() };
+            if let Some(f) = listed_full_name(&c, &ck, full) {
+                c = f.clone();
             }
         }
         for &m in members {
