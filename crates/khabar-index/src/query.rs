@@ -34,13 +34,16 @@ pub fn check_query(q: &str) -> Result<()> {
     if q.len() > MAX_QUERY_BYTES {
         return Err(Error::BadQuery(format!("query too long: {} bytes (at most {MAX_QUERY_BYTES})", q.len())));
     }
-    let n = tokenize(q).filter(|t| is_term(t.kind)).count();
+    let (mut n, mut searchable) = (0usize, false);
+    for t in tokenize(q).filter(|t| is_term(t.kind)) {
+        n += 1;
+        // A word of marks or tatweel alone (ًٌٍ, ـــ) normalises to nothing: no word to search for.
+        searchable = searchable || !khabar_text::normalize(t.text(q), khabar_text::Profile::Search).trim().is_empty();
+    }
     if n > MAX_QUERY_TERMS {
         return Err(Error::BadQuery(format!("query too long: {n} words (at most {MAX_QUERY_TERMS})")));
     }
-    // A word of marks or tatweel alone (ًٌٍ, ـــ) normalises to nothing: no word to search for.
-    let searchable = |t: &khabar_text::Token| !khabar_text::normalize(t.text(q), khabar_text::Profile::Search).trim().is_empty();
-    if n == 0 || !tokenize(q).filter(|t| is_term(t.kind)).any(|t| searchable(&t)) {
+    if !searchable {
         return Err(Error::BadQuery("empty query: no words to search for".into()));
     }
     Ok(())
