@@ -207,7 +207,7 @@ pub fn resolve_entity(index: &SearchIndex, kinds: &[String], name: &str) -> Resu
         return Ok(None);
     }
     // Every canonical name of these types in the index: (same key, last word, first word).
-    let mut same_key: BTreeMap<String, u64> = BTreeMap::new();
+    let mut same_key = std::collections::BTreeSet::new();
     let (mut ends, mut starts) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
     let one_word_person = per && !lone.contains(' ');
     for segment in index.reader().searcher().segment_readers() {
@@ -219,7 +219,7 @@ pub fn resolve_entity(index: &SearchIndex, kinds: &[String], name: &str) -> Resu
                 continue;
             }
             if khabar::ner::canonical_key(&found) == key {
-                same_key.insert(found, 0);
+                same_key.insert(found);
             } else if one_word_person && kind == "PER" && found.contains(' ') {
                 let word_key = |w: Option<&str>| w.map(khabar::ner::canonical_key);
                 if word_key(found.rsplit(' ').next()).as_deref() == Some(key.as_str()) {
@@ -230,12 +230,16 @@ pub fn resolve_entity(index: &SearchIndex, kinds: &[String], name: &str) -> Resu
             }
         }
     }
-    if !same_key.is_empty() {
-        for (found, docs) in same_key.iter_mut() {
-            *docs = docs_of(found)?;
+    // The one in most documents; on a tie the first in name order (the set's order).
+    let mut best: Option<(u64, String)> = None;
+    for found in same_key {
+        let docs = docs_of(&found)?;
+        if best.as_ref().is_none_or(|(most, _)| docs > *most) {
+            best = Some((docs, found));
         }
-        let best = same_key.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)));
-        return Ok(best.map(|(found, _)| found));
+    }
+    if let Some((_, found)) = best {
+        return Ok(Some(found));
     }
     for set in [ends, starts] {
         if set.len() == 1 {
