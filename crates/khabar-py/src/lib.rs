@@ -515,10 +515,7 @@ fn py_date(v: Option<&Bound<'_, PyAny>>, end: bool) -> PyResult<Option<i64>> {
     } else if v.hasattr("isoformat")? {
         v.call_method0("isoformat")?.extract().map_err(|_| err("a date's isoformat() must return a str"))?
     } else {
-        return Err(err(format!(
-            "a date must be a str (YYYY-MM-DD or RFC 3339), a date or a datetime, not {}",
-            v.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
-        )));
+        return Err(err(format!("a date must be a str (YYYY-MM-DD or RFC 3339), a date or a datetime, not {}", type_name(v))));
     };
     let Some(secs) = khabar_index::date_bound(&s, end) else {
         return Err(err(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
