@@ -144,7 +144,7 @@ pub struct MorphModel {
 
 const MAGIC: &[u8; 8] = b"KHMORPH1";
 
-static EMBEDDED_BYTES: &[u8] = include_bytes!("../../../models/khabar-morph.bin");
+static EMBEDDED_BYTES: &[u8] = include_bytes!(env!("KHABAR_MORPH_MODEL"));
 
 static EMBEDDED: LazyLock<MorphModel> = LazyLock::new(|| MorphModel::from_bytes(EMBEDDED_BYTES).unwrap_or_else(|_| MorphModel::empty()));
 

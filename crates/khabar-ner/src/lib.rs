@@ -182,7 +182,7 @@ pub struct NerModel {
     pub(crate) omit: Omit,
 }
 
-static EMBEDDED_BYTES: &[u8] = include_bytes!("../../../models/ner.bin");
+static EMBEDDED_BYTES: &[u8] = include_bytes!(env!("KHABAR_NER_MODEL"));
 static EMBEDDED: LazyLock<NerModel> = LazyLock::new(|| NerModel::from_bytes(EMBEDDED_BYTES).unwrap_or_else(|_| NerModel::empty()));
 
 pub(crate) fn trigger_map() -> HashMap<&'static str, u8> {

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"KHIDF001";
 
-static EMBEDDED_BYTES: &[u8] = include_bytes!("../../../../models/digest-idf.bin");
+static EMBEDDED_BYTES: &[u8] = include_bytes!(env!("KHABAR_DIGEST_IDF"));
 
 static EMBEDDED: LazyLock<Idf> = LazyLock::new(|| Idf::from_bytes(EMBEDDED_BYTES).unwrap_or_else(|_| Idf::empty()));
 

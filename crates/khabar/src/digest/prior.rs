@@ -26,7 +26,7 @@ use crate::eval::digest::eval_tokens;
 
 const MAGIC: &[u8; 8] = b"KHHR0001";
 
-static EMBEDDED_BYTES: &[u8] = include_bytes!("../../../../models/digest-head.bin");
+static EMBEDDED_BYTES: &[u8] = include_bytes!(env!("KHABAR_DIGEST_HEAD"));
 
 static EMBEDDED: LazyLock<HeadRate> = LazyLock::new(|| HeadRate::from_bytes(EMBEDDED_BYTES).unwrap_or_else(|_| HeadRate::empty()));
 
