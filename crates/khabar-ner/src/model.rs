@@ -224,19 +224,28 @@ impl Weights {
         if a.q.is_empty() || b.q.is_empty() || a.bits != b.bits || a.q.width() != NL || b.q.width() != NL {
             return;
         }
-        let rows = 1usize << a.bits;
-        let mut both = [0i16; 2 * NL];
-        let mut joined = Vec::new();
-        for r in 0..rows {
-            let (x, y) = (a.q.get(r), b.q.get(r));
-            if x.is_none() && y.is_none() {
-                continue;
+        // walk the present rows of both, block by block (no pass over every
+        // row of the table, no list of pairs before packing)
+        let (x, y) = (&a.q, &b.q);
+        let blocks = (1usize << a.bits).div_ceil(64);
+        let union = |k: usize| x.dir.get(k).map_or(0, |d| d.0) | y.dir.get(k).map_or(0, |d| d.0);
+        let total: usize = (0..blocks).map(|k| union(k).count_ones() as usize).sum();
+        let mut dir = Vec::with_capacity(blocks);
+        let mut vals = Vec::with_capacity(total * 2 * NL);
+        let mut before = 0u32;
+        for k in 0..blocks {
+            let bits = union(k);
+            dir.push((bits, before));
+            before += bits.count_ones();
+            let mut m = bits;
+            while m != 0 {
+                let r = k * 64 + m.trailing_zeros() as usize;
+                m &= m - 1;
+                vals.extend_from_slice(x.get(r).unwrap_or(&[0; NL]));
+                vals.extend_from_slice(y.get(r).unwrap_or(&[0; NL]));
             }
-            both[..NL].copy_from_slice(x.unwrap_or(&[0; NL]));
-            both[NL..].copy_from_slice(y.unwrap_or(&[0; NL]));
-            joined.push((r, both));
         }
-        let j = std::sync::Arc::new(Packed::from_sorted(rows, 2 * NL, joined.iter().map(|(r, v)| (*r, &v[..]))));
+        let j = std::sync::Arc::new(Packed { dir, vals, width: 2 * NL, id: PACKED_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) });
         a.q = j.clone();
         b.q = j;
         a.off = 0;
@@ -286,9 +295,11 @@ impl Weights {
 
     /// Viterbi under BIO constraints.
     ///
-    /// O and B-x may follow any label; I-x only B-x or I-x, so an I-x state
-    /// compares two predecessors instead of nine. Predecessors are visited in
-    /// label order and ties keep the first, as a full 9×9 search would (the
+    /// O and B-x may follow any label; I-x only B-x or I-x. Every label's
+    /// best predecessor is found by one scan over the predecessors in label
+    /// order, all labels at once (eight lanes and a ninth, so that the
+    /// compiler can use vector compares): a disallowed predecessor is
+    /// skipped, and ties keep the first, as the full 9×9 search does (the
     /// test `viterbi_equals_the_full_search` checks this).
     pub fn viterbi(&self, em: &[[f32; NL]], out: &mut Vec<usize>) {
         out.clear();
@@ -297,51 +308,43 @@ impl Weights {
             return;
         }
         let neg = f32::NEG_INFINITY;
-        // the transitions as a fixed-size table (no bounds checks in the loops);
-        // by column: tc[y][p] is p → y
-        let mut tc = [[neg; NL]; NL];
+        // the transitions as a fixed-size table by predecessor (tp[p][y] is
+        // p → y), a disallowed transition −∞ so that it never wins
+        let mut tp = [[neg; NL]; NL];
         let mut start = [neg; NL];
-        for y in 0..NL {
-            for p in 0..NL {
-                tc[y][p] = self.trans.get(p * NL + y).copied().unwrap_or(neg);
+        for (p, row) in tp.iter_mut().enumerate() {
+            for (y, t) in row.iter_mut().enumerate() {
+                if allowed(Some(p), y) {
+                    *t = self.trans.get(p * NL + y).copied().unwrap_or(neg);
+                }
             }
-            start[y] = self.trans.get(NL * NL + y).copied().unwrap_or(neg);
+        }
+        for (y, s) in start.iter_mut().enumerate() {
+            if allowed(None, y) {
+                *s = em[0][y] + self.trans.get(NL * NL + y).copied().unwrap_or(neg);
+            }
         }
         let mut back = vec![[0u8; NL]; n];
-        let mut prev = [neg; NL];
-        for y in 0..NL {
-            if allowed(None, y) {
-                prev[y] = em[0][y] + start[y];
+        let mut prev = start;
+        for (e, bk) in em.iter().zip(back.iter_mut()).skip(1) {
+            let mut best = [neg; NL];
+            let mut arg = [0u32; NL];
+            for (p, t) in tp.iter().enumerate() {
+                let d = prev[p];
+                for y in 0..NL {
+                    // a disallowed or unreachable predecessor adds −∞ (or
+                    // NaN from a damaged model), which is never greater
+                    let s = d + t[y];
+                    let better = s > best[y];
+                    best[y] = if better { s } else { best[y] };
+                    arg[y] = if better { p as u32 } else { arg[y] };
+                }
             }
-        }
-        for i in 1..n {
             let mut cur = [neg; NL];
-            let e = &em[i];
-            let bk = &mut back[i];
-            // O and the B labels: any predecessor
-            for y in [O, 1, 3, 5, 7] {
-                debug_assert!(y == O || is_b(y));
-                let mut best = neg;
-                let mut arg = 0u8;
-                for (p, (&d, &t)) in prev.iter().zip(&tc[y]).enumerate() {
-                    let s = d + t;
-                    if s > best {
-                        best = s;
-                        arg = p as u8;
-                    }
-                }
-                if best > neg {
-                    cur[y] = best + e[y];
-                    bk[y] = arg;
-                }
-            }
-            // I-x: B-x (= I-x − 1) or I-x
-            for y in (2..NL).step_by(2) {
-                let (sb, si) = (prev[y - 1] + tc[y][y - 1], prev[y] + tc[y][y]);
-                let (best, arg) = if si > sb { (si, y) } else { (sb, y - 1) };
-                if best > neg {
-                    cur[y] = best + e[y];
-                    bk[y] = arg as u8;
+            for y in 0..NL {
+                if best[y] > neg {
+                    cur[y] = best[y] + e[y];
+                    bk[y] = arg[y] as u8;
                 }
             }
             prev = cur;
@@ -442,6 +445,38 @@ impl Weights {
         w.q = std::sync::Arc::new(Packed::from_sorted(rows, NL, idx.iter().zip(q.chunks_exact(NL)).map(|(&r, v)| (r, v))));
         Ok(w)
     }
+}
+
+/// The lines of `text` as [`str::lines`] gives them, each with its halves
+/// at the first tab (as `split_once('\t')` gives them), found in one pass
+/// over the bytes (a model's text section has about 190,000 short lines).
+pub fn lines_with_tab(text: &str) -> impl Iterator<Item = (&str, Option<(&str, &str)>)> {
+    let b = text.as_bytes();
+    let mut a = 0;
+    std::iter::from_fn(move || {
+        if a >= b.len() {
+            return None;
+        }
+        let mut e = a;
+        let mut tab = None;
+        while e < b.len() && b[e] != b'\n' {
+            if b[e] == b'\t' && tab.is_none() {
+                tab = Some(e);
+            }
+            e += 1;
+        }
+        // "\r\n" ends a line as "\n" does (a lone "\r" at the very end stays)
+        let end = if e < b.len() && e > a && b[e - 1] == b'\r' { e - 1 } else { e };
+        let start = a;
+        a = e + 1;
+        // '\n', '\r' and '\t' are ASCII, so these are character boundaries
+        let line = text.get(start..end)?;
+        let halves = match tab {
+            Some(t) if t < end => Some((text.get(start..t)?, text.get(t + 1..end)?)),
+            _ => None,
+        };
+        Some((line, halves))
+    })
 }
 
 /// Gzip-compress.
@@ -607,6 +642,13 @@ mod viterbi_tests {
     }
 
     proptest! {
+        #[test]
+        fn lines_with_tab_are_lines_and_split_once(text in "[ab\\t\\n\\r\u{0628}]{0,40}") {
+            let want: Vec<(&str, Option<(&str, &str)>)> = text.lines().map(|l| (l, l.split_once('\t'))).collect();
+            let got: Vec<_> = lines_with_tab(&text).collect();
+            prop_assert_eq!(got, want);
+        }
+
         #[test]
         fn packed_rows_read_as_the_full_table(rows in proptest::collection::btree_map(0usize..1000, proptest::collection::vec(-3i16..3, 2), 0..200), probe in proptest::collection::vec(0usize..1100, 50)) {
             // rows given once each, in order; the full table has zeros elsewhere
