@@ -295,11 +295,9 @@ impl Weights {
 
     /// Viterbi under BIO constraints.
     ///
-    /// O and B-x may follow any label; I-x only B-x or I-x. Every label's
-    /// best predecessor is found by one scan over the predecessors in label
-    /// order, all labels at once (eight lanes and a ninth, so that the
-    /// compiler can use vector compares): a disallowed predecessor is
-    /// skipped, and ties keep the first, as the full 9×9 search does (the
+    /// O and B-x may follow any label; I-x only B-x or I-x, so an I-x state
+    /// compares two predecessors instead of nine. Predecessors are visited in
+    /// label order and ties keep the first, as a full 9×9 search would (the
     /// test `viterbi_equals_the_full_search` checks this).
     pub fn viterbi(&self, em: &[[f32; NL]], out: &mut Vec<usize>) {
         out.clear();
@@ -308,43 +306,51 @@ impl Weights {
             return;
         }
         let neg = f32::NEG_INFINITY;
-        // the transitions as a fixed-size table by predecessor (tp[p][y] is
-        // p → y), a disallowed transition −∞ so that it never wins
-        let mut tp = [[neg; NL]; NL];
+        // the transitions as a fixed-size table (no bounds checks in the loops);
+        // by column: tc[y][p] is p → y
+        let mut tc = [[neg; NL]; NL];
         let mut start = [neg; NL];
-        for (p, row) in tp.iter_mut().enumerate() {
-            for (y, t) in row.iter_mut().enumerate() {
-                if allowed(Some(p), y) {
-                    *t = self.trans.get(p * NL + y).copied().unwrap_or(neg);
-                }
+        for y in 0..NL {
+            for p in 0..NL {
+                tc[y][p] = self.trans.get(p * NL + y).copied().unwrap_or(neg);
             }
-        }
-        for (y, s) in start.iter_mut().enumerate() {
-            if allowed(None, y) {
-                *s = em[0][y] + self.trans.get(NL * NL + y).copied().unwrap_or(neg);
-            }
+            start[y] = self.trans.get(NL * NL + y).copied().unwrap_or(neg);
         }
         let mut back = vec![[0u8; NL]; n];
-        let mut prev = start;
-        for (e, bk) in em.iter().zip(back.iter_mut()).skip(1) {
-            let mut best = [neg; NL];
-            let mut arg = [0u32; NL];
-            for (p, t) in tp.iter().enumerate() {
-                let d = prev[p];
-                for y in 0..NL {
-                    // a disallowed or unreachable predecessor adds −∞ (or
-                    // NaN from a damaged model), which is never greater
-                    let s = d + t[y];
-                    let better = s > best[y];
-                    best[y] = if better { s } else { best[y] };
-                    arg[y] = if better { p as u32 } else { arg[y] };
+        let mut prev = [neg; NL];
+        for y in 0..NL {
+            if allowed(None, y) {
+                prev[y] = em[0][y] + start[y];
+            }
+        }
+        for i in 1..n {
+            let mut cur = [neg; NL];
+            let e = &em[i];
+            let bk = &mut back[i];
+            // O and the B labels: any predecessor
+            for y in [O, 1, 3, 5, 7] {
+                debug_assert!(y == O || is_b(y));
+                let mut best = neg;
+                let mut arg = 0u8;
+                for (p, (&d, &t)) in prev.iter().zip(&tc[y]).enumerate() {
+                    let s = d + t;
+                    if s > best {
+                        best = s;
+                        arg = p as u8;
+                    }
+                }
+                if best > neg {
+                    cur[y] = best + e[y];
+                    bk[y] = arg;
                 }
             }
-            let mut cur = [neg; NL];
-            for y in 0..NL {
-                if best[y] > neg {
-                    cur[y] = best[y] + e[y];
-                    bk[y] = arg[y] as u8;
+            // I-x: B-x (= I-x − 1) or I-x
+            for y in (2..NL).step_by(2) {
+                let (sb, si) = (prev[y - 1] + tc[y][y - 1], prev[y] + tc[y][y]);
+                let (best, arg) = if si > sb { (si, y) } else { (sb, y - 1) };
+                if best > neg {
+                    cur[y] = best + e[y];
+                    bk[y] = arg as u8;
                 }
             }
             prev = cur;
