@@ -453,46 +453,6 @@ fn kind_code(k: TokenKind) -> u8 {
 /// again when full).
 pub const TOKEN_CACHE_MAX: usize = 1 << 14;
 
-/// One-token analyses by surface, for [`analyse_tokens_with`]: the map
-/// gives a surface's place in `infos`, so that its entries are small (a
-/// probe touches little memory) and the analyses lie together in the order
-/// they were first met (a text's frequent words early, near each other).
-#[derive(Debug, Default)]
-pub struct TokenCache {
-    index: HashMap<String, u32>,
-    infos: Vec<TokInfo>,
-}
-
-impl TokenCache {
-    /// An empty cache with room for `n` surfaces.
-    pub fn with_capacity(n: usize) -> TokenCache {
-        TokenCache { index: HashMap::with_capacity_and_hasher(n, Default::default()), infos: Vec::with_capacity(n) }
-    }
-
-    fn get(&self, surface: &str) -> Option<&TokInfo> {
-        self.index.get(surface).and_then(|&k| self.infos.get(k as usize))
-    }
-
-    /// Keep `ti` as the analysis of `surface` (replacing an earlier one).
-    fn insert(&mut self, surface: &str, ti: TokInfo) {
-        if let Some(slot) = self.index.get(surface).and_then(|&k| self.infos.get_mut(k as usize)) {
-            *slot = ti;
-            return;
-        }
-        self.index.insert(surface.to_owned(), self.infos.len() as u32);
-        self.infos.push(ti);
-    }
-
-    fn len(&self) -> usize {
-        self.index.len()
-    }
-
-    fn clear(&mut self) {
-        self.index.clear();
-        self.infos.clear();
-    }
-}
-
 /// Analyse a run of tokens (one sentence) of `text`.
 pub fn analyse_tokens(
     text: &str,
@@ -515,7 +475,7 @@ pub fn analyse_tokens_with(
     gaz: &Gazetteer,
     trig: &HashMap<&'static str, u8>,
     lex: &CorpusLex,
-    mut cache: Option<&mut TokenCache>,
+    mut cache: Option<&mut HashMap<String, TokInfo>>,
     out: &mut Vec<TokInfo>,
 ) {
     out.clear();
@@ -534,7 +494,7 @@ pub fn analyse_tokens_with(
                 if c.len() >= TOKEN_CACHE_MAX {
                     c.clear();
                 }
-                c.insert(surface, ti.clone());
+                c.insert(surface.to_owned(), ti.clone());
                 out.push(ti);
             }
         }

@@ -35,7 +35,6 @@ mod post;
 mod train;
 
 use std::collections::HashSet;
-use std::hash::BuildHasher;
 
 use crate::features::HashMap;
 use std::path::{Path, PathBuf};
@@ -448,7 +447,7 @@ impl NerModel {
             TOKEN_INFOS.with_borrow_mut(|cache| {
                 if cache.0 != id {
                     let room = if id == 0 { 0 } else { features::TOKEN_CACHE_MAX };
-                    *cache = (id, features::TokenCache::with_capacity(room));
+                    *cache = (id, HashMap::with_capacity_and_hasher(room, Default::default()));
                 }
                 let cache = if id == 0 { None } else { Some(&mut cache.1) };
                 analyse_tokens_with(text, &tokens[r.clone()], &self.gaz, &self.trig, &self.lex, cache, &mut v);
@@ -586,7 +585,6 @@ impl NerModel {
                 index: HashMap::with_capacity_and_hasher(OWN_SUMS_MAX, Default::default()),
                 rows: Vec::with_capacity(OWN_SUMS_MAX),
                 windows: HashMap::with_capacity_and_hasher(OWN_SUMS_MAX, Default::default()),
-                window_sums: Vec::with_capacity(OWN_SUMS_MAX),
             };
         }
         // what a missing neighbour (past a sentence's edge) gives, by role
@@ -613,21 +611,9 @@ impl NerModel {
                 }
                 for t in s {
                     let next = cache.rows.len();
-                    let key = OwnKey::of(t);
-                    // the map holds the key's hash; the key itself is kept
-                    // with its sums and compared (another key of the same
-                    // hash gets its sums anew, kept but not indexed)
-                    let h = rustc_hash::FxBuildHasher.hash_one(key);
-                    let found = match cache.index.entry(h) {
-                        std::collections::hash_map::Entry::Occupied(o) => Some(*o.get() as usize),
+                    match cache.index.entry(OwnKey::of(t)) {
+                        std::collections::hash_map::Entry::Occupied(o) => idx.push(*o.get()),
                         std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(next as u32);
-                            None
-                        }
-                    };
-                    match found {
-                        Some(k) if cache.rows.get(k).is_some_and(|r| r.0 == key) => idx.push(k),
-                        _ => {
                             let mut a = [[0i32; 2 * NL]; ROLES];
                             feats.clear();
                             token_features_part(std::slice::from_ref(t), 0, None, Part::Own, self.omit, &mut feats);
@@ -637,13 +623,14 @@ impl NerModel {
                                 neighbour_features(Some(t), d, lemma, &mut feats);
                                 self.w.add_fused(&feats, &mut a[r + 1]);
                             }
-                            cache.rows.push((key, a));
+                            cache.rows.push(a);
+                            v.insert(next);
                             idx.push(next);
                         }
                     }
                 }
             }
-            let row = |j: usize| idx.get(j).and_then(|&k| cache.rows.get(k)).map(|r| &r.1);
+            let row = |j: usize| idx.get(j).and_then(|&k| cache.rows.get(k));
             for i in 0..s.len() {
                 let mut e = [0f32; NL];
                 feats.clear();
@@ -668,24 +655,16 @@ impl NerModel {
                             let u = pos_window(s, i);
                             if cache.windows.len() >= OWN_SUMS_MAX {
                                 cache.windows.clear();
-                                cache.window_sums.clear();
                             }
-                            let k = match cache.windows.get(&u) {
-                                Some(&k) => k as usize,
-                                None => {
-                                    let mut a = [0i32; 2 * NL];
-                                    let mut f = Vec::with_capacity(5);
-                                    pos_window_features(u, &mut f);
-                                    self.w.add_fused(&f, &mut a);
-                                    cache.windows.insert(u, cache.window_sums.len() as u32);
-                                    cache.window_sums.push(a);
-                                    cache.window_sums.len() - 1
-                                }
-                            };
-                            if let Some(add) = cache.window_sums.get(k) {
-                                for j in 0..2 * NL {
-                                    acc[j] += add[j];
-                                }
+                            let add = cache.windows.entry(u).or_insert_with(|| {
+                                let mut a = [0i32; 2 * NL];
+                                let mut f = Vec::with_capacity(5);
+                                pos_window_features(u, &mut f);
+                                self.w.add_fused(&f, &mut a);
+                                a
+                            });
+                            for k in 0..2 * NL {
+                                acc[k] += add[k];
                             }
                         }
                         token_features_part(s, i, doc.as_ref(), Part::Pair, self.omit, &mut feats);
@@ -788,20 +767,16 @@ type TokenSums = [[i32; 2 * NL]; ROLES];
 #[derive(Default)]
 struct SumCache {
     table: (u64, u32),
-    /// The hash of a token's [`OwnKey`] → its place in `rows` (small
-    /// entries: a probe touches little memory).
-    index: HashMap<u64, u32>,
-    rows: Vec<(OwnKey, TokenSums)>,
-    /// A window of parts of speech → its place in `window_sums`.
-    windows: HashMap<[u8; 5], u32>,
-    /// Summed rows of [`features::pos_window_features`].
-    window_sums: Vec<[i32; 2 * NL]>,
+    index: HashMap<OwnKey, usize>,
+    rows: Vec<TokenSums>,
+    /// Summed rows of [`features::pos_window_features`], by window.
+    windows: HashMap<[u8; 5], [i32; 2 * NL]>,
 }
 
 thread_local! {
     /// One-token analyses by surface ([`analyse_tokens_with`]), and the id
     /// of the model's table they were made for.
-    static TOKEN_INFOS: std::cell::RefCell<(u64, features::TokenCache)> = std::cell::RefCell::new((0, features::TokenCache::default()));
+    static TOKEN_INFOS: std::cell::RefCell<(u64, HashMap<String, TokInfo>)> = std::cell::RefCell::new((0, HashMap::default()));
     static OWN_SUMS: std::cell::RefCell<SumCache> = std::cell::RefCell::new(SumCache::default());
 }
 
@@ -913,7 +888,7 @@ mod tests {
             let text = words.join(" ");
             let toks: Vec<Token> = tokenize(&text).collect();
             let (a, b) = toks.split_at(split.min(toks.len()));
-            let mut cache = crate::features::TokenCache::default();
+            let mut cache = HashMap::default();
             for part in [a, b, &toks[..]] {
                 let (mut fresh, mut cached) = (Vec::new(), Vec::new());
                 crate::features::analyse_tokens(&text, part, &m.gaz, &m.trig, &m.lex, &mut fresh);
