@@ -269,16 +269,6 @@ impl NerModel {
         let mut lex = HashMap::default();
         let mut forms = HashMap::default();
         let mut full = canonical::FullNames::default();
-        // room for each section's lines at once (at most its line count)
-        let lines_of = |tag: &str| -> usize {
-            let Some(rest) = text.find(tag).and_then(|a| text.get(a + tag.len()..)) else { return 0 };
-            let end = rest.find("\n#").map_or(rest.len(), |e| e + 1);
-            rest.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count()
-        };
-        gaz.map.reserve(lines_of("#G\n"));
-        known.reserve(lines_of("#K\n"));
-        lex.reserve(lines_of("#C\n"));
-        forms.reserve(lines_of("#F\n"));
         let mut section = "";
         for (line, tab) in model::lines_with_tab(text) {
             match line {
