@@ -260,8 +260,7 @@ impl NerModel {
         let w = Weights::read_raw(&mut r)?;
         let w2 = if r.take(1)?[0] == 1 { Some(Weights::read_raw(&mut r)?) } else { None };
         let m = r.u64()? as usize;
-        let extra = r.take(m)?.to_vec();
-        let text = String::from_utf8(extra).map_err(|_| Error::Model("extra section is not UTF-8".into()))?;
+        let text = std::str::from_utf8(r.take(m)?).map_err(|_| Error::Model("extra section is not UTF-8".into()))?;
         let mut gaz = Gazetteer::default();
         let mut known = HashSet::new();
         let mut use_doc = false;
@@ -271,7 +270,7 @@ impl NerModel {
         let mut forms = HashMap::default();
         let mut full = canonical::FullNames::default();
         let mut section = "";
-        for line in text.lines() {
+        for (line, tab) in model::lines_with_tab(text) {
             match line {
                 "#G" | "#K" | "#O" | "#C" | "#F" | "#N" => {
                     section = line;
@@ -281,7 +280,7 @@ impl NerModel {
             }
             match section {
                 "#G" => {
-                    if let Some((b, p)) = line.split_once('\t') {
+                    if let Some((b, p)) = tab {
                         if let Ok(bits) = b.parse::<u8>() {
                             gaz.insert_normalised(p, bits);
                         }
@@ -291,21 +290,21 @@ impl NerModel {
                     known.insert(line.to_string());
                 }
                 "#F" => {
-                    if let Some((w, c)) = line.split_once('\t') {
+                    if let Some((w, c)) = tab {
                         if let Ok(c) = c.parse::<u32>() {
                             forms.insert(w.to_string(), c);
                         }
                     }
                 }
                 "#C" => {
-                    if let Some((w, c)) = line.split_once('\t') {
+                    if let Some((w, c)) = tab {
                         if let Ok(c) = c.parse::<u32>() {
                             lex.insert(w.to_string(), c);
                         }
                     }
                 }
                 "#N" => {
-                    if let Some((k, v)) = line.split_once('\t') {
+                    if let Some((k, v)) = tab {
                         full.insert(k.to_string(), v.to_string());
                     }
                 }
