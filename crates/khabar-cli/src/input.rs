@@ -145,27 +145,11 @@ pub fn require_out_dir(path: &Path) -> Result<(), InputError> {
 #[derive(Debug)]
 pub struct InputError(pub String);
 
-/// A `--from`/`--to` argument as Unix seconds: the start of the day for `--from`, its end for `--to`
-/// (`end`) when no time is given; an [`InputError`] when it is not a date.
-pub fn date_arg(s: Option<&str>, end: bool) -> Result<Option<i64>> {
-    let Some(s) = s else { return Ok(None) };
-    match khabar_index::date_bound(s, end) {
-        Some(secs) => Ok(Some(secs)),
-        None => anyhow::bail!(InputError(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)"))),
-    }
-}
-
-/// `--from` and `--to` as seconds (`--to` covering its whole day when no time is given): an
-/// error when either is not a date, or when `--from` is after `--to` (no article can be in
-/// that range: swapped dates are a mistake to report, not a question to answer with nothing).
+/// `--from` and `--to` as seconds (`--to` covering its whole day when no time is given), by
+/// [`khabar_index::date_range`], the check the API and Python use too: an [`InputError`] when
+/// either is not a date or when `--from` is after `--to`.
 pub fn date_range(from: Option<&str>, to: Option<&str>) -> Result<(Option<i64>, Option<i64>)> {
-    let (lo, hi) = (date_arg(from, false)?, date_arg(to, true)?);
-    if let (Some(l), Some(h), Some(f), Some(t)) = (lo, hi, from, to) {
-        if l >= h {
-            anyhow::bail!(InputError(format!("--from {f} is after --to {t}: no date is in that range")));
-        }
-    }
-    Ok((lo, hi))
+    khabar_index::date_range(from, to).map_err(|e| InputError(e.to_string()).into())
 }
 
 impl std::fmt::Display for InputError {

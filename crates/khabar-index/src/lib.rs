@@ -61,7 +61,7 @@ pub use crate::analysis::{
     exact_terms, field_tokens, field_tokens_with, morph_term, morph_term_with, morph_terms, KhabarTokenizer, Mode, SnippetTokenizer,
     EXACT_TOKENIZER, MORPH_TOKENIZER,
 };
-pub use crate::date::{date_bound, format_date, parse_date};
+pub use crate::date::{date_bound, date_range, format_date, parse_date, DateRangeError};
 pub use crate::entities::{resolve_entity, timeline, top_entities, Day, EntityCount, EntityFilter, Timeline};
 pub use crate::query::{check_query, MAX_QUERY_BYTES, MAX_QUERY_TERMS};
 
