@@ -361,7 +361,11 @@ fn run(cli: Cli) -> Result<Status> {
             if !gold.exists() {
                 return Err(InputError(format!("{}: no such file", gold.display())).into());
             }
-            let report = khabar::ner::evaluate(&model, &gold).with_context(|| format!("{}: cannot score", gold.display()))?;
+            let report = khabar::ner::evaluate(&model, &gold).map_err(|e| match e {
+                // Not `token tag` BIO, not UTF-8, no sentences: the user's file to fix (exit 2).
+                khabar::ner::Error::Data(m) => anyhow::Error::new(InputError(format!("cannot score: {m}"))),
+                e => anyhow::Error::new(e).context(format!("{}: cannot score", gold.display())),
+            })?;
             writeln!(out, "gold: {}\n\n{report}", gold.display())?;
             Status::Ok
         }

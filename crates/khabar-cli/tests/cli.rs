@@ -238,3 +238,29 @@ fn broken_pipe_is_not_an_error() {
     assert!(status.success(), "exit {status:?}, stderr {err}");
     assert!(err.is_empty(), "{err}");
 }
+
+/// `khabar eval ner` scored any file: a plain text or CoNLL-U file read as tokens tagged O, an
+/// unknown tag as an unscored class. Now it is an error naming the file and line (exit 2).
+#[test]
+fn eval_ner_refuses_files_that_are_not_bio() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &str, &str); 4] = [
+        ("text.txt", "وصل بوتين إلى موسكو أمس.\n", ":1: expected `token tag`, found 5 fields"),
+        ("ud.conllu", "1\tوصل\tوصل\tVERB\t_\t_\t0\troot\t_\t_\n", ":1: expected `token tag`, found 10 fields"),
+        ("foo.txt", "بوتين B-PER\n\nموسكو B-FOO\n", ":3: \"B-FOO\" is not a BIO tag"),
+        ("empty.txt", "\n\n", ": no sentences"),
+    ];
+    for (name, content, want) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        let o = run(&["eval", "ner", p.to_str().unwrap()], b"");
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stdout(&o));
+        assert!(o.stdout.is_empty(), "{name}: {}", stdout(&o));
+        assert!(stderr(&o).contains(&format!("{name}{want}")), "{name}: {}", stderr(&o));
+    }
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, "وصل O\nبوتين B-PER\nإلى O\nموسكو B-LOC\n").unwrap();
+    let o = run(&["eval", "ner", good.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("1 sentences, 4 tokens"), "{}", stdout(&o));
+}
