@@ -264,3 +264,21 @@ fn eval_ner_refuses_files_that_are_not_bio() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("1 sentences, 4 tokens"), "{}", stdout(&o));
 }
+
+/// `khabar train ner` on a file without sentences exited 1 with "bad data: no training
+/// sentences"; it is the user's data error (exit 2, as `train morph`), naming the file.
+#[test]
+fn train_on_a_file_without_sentences_is_a_data_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.bio");
+    std::fs::write(&empty, "\n  \n").unwrap();
+    let e = empty.to_str().unwrap();
+    let out = dir.path().join("m.bin");
+    let o = run(&["train", "ner", "--train", e, "--out", out.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("no training sentences in {e}")), "{}", stderr(&o));
+    let o = run(&["train", "morph", "--train", e, "--out", out.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(e), "{}", stderr(&o));
+    assert!(!out.exists());
+}
