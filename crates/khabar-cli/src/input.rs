@@ -160,25 +160,25 @@ impl std::fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// Decode bytes as UTF-8, or explain where they are not.
+/// Decode bytes as UTF-8, or explain where they are not (for commands that have `--lossy`, which
+/// replaces invalid sequences instead; the error suggests it).
 pub fn decode(bytes: Vec<u8>, what: &str, lossy: bool) -> Result<String, InputError> {
     match String::from_utf8(bytes) {
         Ok(s) => Ok(s),
         Err(e) if lossy => Ok(String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        Err(e) => {
-            let err = e.utf8_error();
-            let at = err.valid_up_to();
-            let bad: Vec<String> = e.as_bytes()[at..]
-                .iter()
-                .take(err.error_len().unwrap_or(e.as_bytes().len() - at).min(4))
-                .map(|b| format!("{b:#04x}"))
-                .collect();
-            Err(InputError(format!(
-                "{what}: invalid UTF-8 at byte {at} (bytes {}); use --lossy to replace invalid sequences with U+FFFD",
-                bad.join(" ")
-            )))
-        }
+        Err(e) => Err(InputError(format!("{what}: {}; use --lossy to replace invalid sequences with U+FFFD", utf8_problem(&e)))),
     }
+}
+
+fn utf8_problem(e: &std::string::FromUtf8Error) -> khabar_text::Utf8Problem {
+    khabar_text::Utf8Problem::new(e.as_bytes(), e.utf8_error())
+}
+
+/// A whole file as UTF-8, for commands without `--lossy` (gold files, query lists: a replaced
+/// byte would change what is scored or searched): an [`InputError`] naming the file, the byte
+/// offset and line of the first bad byte.
+pub fn read_utf8(path: &Path) -> Result<String, InputError> {
+    String::from_utf8(read_input(path)?).map_err(|e| InputError(format!("{}: {}", path.display(), utf8_problem(&e))))
 }
 
 /// One unit of work: a document, or an input error to report in order.

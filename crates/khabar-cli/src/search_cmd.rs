@@ -401,8 +401,7 @@ fn write_pretty(out: &mut dyn Write, query: &str, req: &SearchRequest, r: &Searc
 }
 
 fn bench_queries(idx: &SearchIndex, args: &SearchArgs, file: &std::path::Path, out: &mut dyn Write) -> Result<()> {
-    let text = String::from_utf8(crate::input::read_input(file)?)
-        .map_err(|_| crate::input::InputError(format!("{}: not UTF-8", file.display())))?;
+    let text = crate::input::read_utf8(file)?;
     let mut times = Vec::new();
     let mut fell_back = 0;
     let mut hits = 0usize;

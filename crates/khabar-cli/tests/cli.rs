@@ -239,6 +239,40 @@ fn broken_pipe_is_not_an_error() {
     assert!(err.is_empty(), "{err}");
 }
 
+/// Files a command reads whole, without `--lossy` (gold files, a query list): an invalid byte is
+/// an error naming the file, the byte offset and line, and it does not suggest `--lossy` (which
+/// these commands do not have; `khabar search --bench-queries` said only "not UTF-8").
+#[test]
+fn invalid_utf8_names_file_and_byte_and_suggests_lossy_only_where_it_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, b"a O\nb \xff\xfeO\n").unwrap();
+    let b = bad.to_str().unwrap();
+    let idx = dir.path().join("idx");
+    let docs = dir.path().join("docs.jsonl");
+    std::fs::write(&docs, "{\"id\": \"1\", \"body\": \"وصل بوتين إلى موسكو.\"}\n").unwrap();
+    let o = run(&["index", "--index", idx.to_str().unwrap(), docs.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("ner.bin");
+    for args in [
+        &["eval", "ner", b][..],
+        &["eval", "ud", b],
+        &["eval", "stories", b, "--index", idx.to_str().unwrap()],
+        &["search", "--index", idx.to_str().unwrap(), "--bench-queries", b],
+        &["train", "ner", "--train", b, "--out", out.to_str().unwrap()],
+    ] {
+        let o = run(args, b"");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains(&format!("{b}: invalid UTF-8 at byte 6 (line 2, bytes 0xff)")), "{args:?}: {err}");
+        assert!(!err.contains("--lossy"), "{args:?}: {err}");
+    }
+    // Where `--lossy` exists, the error says so.
+    let o = run(&["analyze", b], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("invalid UTF-8 at byte 6 (line 2, bytes 0xff); use --lossy"), "{}", stderr(&o));
+}
+
 /// `khabar eval ner` scored any file: a plain text or CoNLL-U file read as tokens tagged O, an
 /// unknown tag as an unscored class. Now it is an error naming the file and line (exit 2).
 #[test]

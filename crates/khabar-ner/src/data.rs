@@ -325,8 +325,12 @@ fn parse_wojood_spans(text: &str) -> Vec<WojoodSentence> {
     out
 }
 
+/// A whole file as UTF-8: an [`Error::Data`] naming the file, the byte offset and line of the
+/// first invalid byte when it is not.
 fn read(p: &Path) -> Result<String> {
-    std::fs::read_to_string(p).map_err(|e| Error::io(p, e))
+    let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+    String::from_utf8(bytes)
+        .map_err(|e| Error::Data(format!("{}: {}", p.display(), khabar_text::Utf8Problem::new(e.as_bytes(), e.utf8_error()))))
 }
 
 /// Arabic exemplar city names of the Unicode CLDR time zones (419 names).
