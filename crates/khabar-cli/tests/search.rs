@@ -247,6 +247,31 @@ fn a_from_date_after_the_to_date_is_an_error() {
 }
 
 #[test]
+fn an_unknown_entity_is_not_found_in_both_timeline_outputs() {
+    // `khabar timeline NAME --json` for a name no document holds printed an empty series and
+    // exited 0, while the readable output exited 2 (as `khabar story UNKNOWN`; the API: 404).
+    let (dir, _) = fixture();
+    let idx = dir.path().join("idx").display().to_string();
+    for json in [true, false] {
+        let mut args = vec!["timeline", "--index", idx.as_str(), "PER:لا أحد"];
+        if json {
+            args.push("--json");
+        }
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stdout));
+        assert!(o.stdout.is_empty(), "{}", text(&o.stdout));
+        assert!(text(&o.stderr).contains("mentions an entity named \"لا أحد\""), "{}", text(&o.stderr));
+    }
+    let o = run(&["story", "--index", &idx, "nope"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    // A known name with no mention in the dates asked is an answer: no days, exit 0.
+    let o = run(&["timeline", "--index", &idx, "--json", "--from", "2016-01-01", "LOC:موسكو"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let t: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((&t["documents"], &t["days"]), (&serde_json::json!(0), &serde_json::json!([])), "{t}");
+}
+
+#[test]
 fn readable_output() {
     let (dir, _) = fixture();
     let idx = dir.path().join("idx").display().to_string();
