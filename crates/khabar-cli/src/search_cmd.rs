@@ -192,6 +192,8 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
             .map(|item| match item {
                 Item::Bad(e) => Err(e),
                 Item::Doc { name, mut doc } => {
+                    // Refused as the API and Python refuse them; reported with its line, skipped.
+                    khabar_index::check_document(&doc).map_err(|e| InputError(format!("{name}: skipped: {e}")))?;
                     let id = doc.id.clone().unwrap_or(name);
                     doc.id = Some(id.clone());
                     Ok((id, doc))

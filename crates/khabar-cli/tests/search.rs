@@ -176,6 +176,31 @@ fn malformed_json_line_is_reported_and_skipped() {
 }
 
 #[test]
+fn documents_without_text_or_with_a_blank_id_are_reported_and_skipped() {
+    // An empty or blank body, or an id of only spaces, was indexed (a document nobody can find,
+    // or one replaced by every other blank id); the HTTP API refuses them. Now each is reported
+    // with its line and skipped, the other lines indexed, exit 2, as a malformed line.
+    let dir = tempfile::tempdir().unwrap();
+    let docs = [
+        serde_json::json!({"id": "1", "body": "الأول"}),
+        serde_json::json!({"id": "2", "body": ""}),
+        serde_json::json!({"id": "3", "body": " \n\t"}),
+        serde_json::json!({"id": "  ", "body": "الرابع"}),
+        serde_json::json!({"id": "5", "body": "الخامس"}),
+    ];
+    let p = write_jsonl(dir.path(), "blank.jsonl", &docs);
+    let o = index(dir.path(), &[&p]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    for want in ["blank.jsonl:2: skipped: empty \"body\"", "blank.jsonl:3: skipped: empty \"body\"", "blank.jsonl:4: skipped: blank \"id\""]
+    {
+        assert!(err.contains(want), "{want}: {err}");
+    }
+    assert!(text(&o.stdout).starts_with("indexed 2 documents (0 replaced, 3 skipped)"), "{}", text(&o.stdout));
+    assert_eq!(search_json(dir.path(), &["الأول OR الخامس OR الرابع"])["total"], 2);
+}
+
+#[test]
 fn rejected_syntax_falls_back_to_plain_words() {
     let (dir, _) = fixture();
     // `رسالة:` reads as a field name tantivy does not know, `(` is unbalanced.

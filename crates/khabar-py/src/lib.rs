@@ -570,8 +570,12 @@ impl Index {
                 docs.push(document_of(&d?, None)?);
             }
         }
-        if let Some(i) = docs.iter().position(|d| d.id.as_deref().is_none_or(str::is_empty)) {
+        if let Some(i) = docs.iter().position(|d| d.id.is_none()) {
             return Err(err(format!("document {i} has no 'id' (the index replaces documents by id)")));
+        }
+        // The check of `khabar index` and the API; nothing is added when a document fails it.
+        for (i, d) in docs.iter().enumerate() {
+            khabar_index::check_document(d).map_err(|e| err(format!("document {i}: {e}; nothing was added")))?;
         }
         let n = docs.len();
         let index = &self.index;

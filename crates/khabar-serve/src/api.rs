@@ -93,13 +93,9 @@ fn document_of(v: Value, what: &str) -> Result<Document, AppError> {
         return Err(AppError::bad_request(format!("{what}: expected a JSON object")));
     }
     let mut doc: Document = serde_json::from_value(v).map_err(|e| AppError::bad_request(format!("{what}: {e}")))?;
-    if doc.body.trim().is_empty() {
-        return Err(AppError::bad_request(format!("{what}: no \"body\" (or \"text\")")));
-    }
-    match doc.id.as_deref() {
-        Some(id) if id.trim().is_empty() => return Err(AppError::bad_request(format!("{what}: empty \"id\""))),
-        Some(_) => {}
-        None => doc.id = Some(derived_id(&doc)),
+    khabar_index::check_document(&doc).map_err(|e| AppError::bad_request(format!("{what}: {e}")))?;
+    if doc.id.is_none() {
+        doc.id = Some(derived_id(&doc));
     }
     Ok(doc)
 }
