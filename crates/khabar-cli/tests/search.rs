@@ -242,6 +242,13 @@ fn options_after_the_query_are_not_read_as_query_words() {
         let err = text(&o.stderr);
         assert!(err.contains(extra[0].split('=').next().unwrap()) && err.contains("before the query"), "{err}");
     }
+    // The hint is the command to run: the options (with their values) moved before the query,
+    // quoted for a shell where needed, the options already before it kept.
+    let o =
+        run(&["search", "--index", &idx, "--json", "بوتين", "موسكو", "--limit", "1", "--from=2015-08-01", "--entity", "LOC:بيونغ يانغ"]);
+    let err = text(&o.stderr);
+    let hint = format!("(khabar search --index {idx} --json --limit 1 --from=2015-08-01 --entity 'LOC:بيونغ يانغ' بوتين موسكو)");
+    assert!(err.contains(&hint), "{err}\nwanted {hint}");
     // A leading hyphen on a word is still the NOT operator, an option before the query still works.
     assert_eq!(ids(&search_json(dir.path(), &["بوتين", "-موسكو"])), ["b"]);
     assert_eq!(ids(&search_json(dir.path(), &["--limit", "1", "بوتين"])), ["a"]);
