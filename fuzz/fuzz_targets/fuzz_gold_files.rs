@@ -6,7 +6,7 @@
 
 use khabar::eval::ud::{LemmaCompare, UdFile};
 use khabar::morph::parse_conllu;
-use khabar::ner::parse_bio;
+use khabar::ner::{parse_bio, parse_bio_strict};
 use khabar::Document;
 use libfuzzer_sys::fuzz_target;
 
@@ -15,9 +15,15 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(rest);
     match which % 6 {
         0 => {
-            for s in parse_bio(&text) {
+            let sentences = parse_bio(&text);
+            for s in &sentences {
                 assert_eq!(s.tokens.len(), s.tags.len());
                 assert!(!s.tokens.is_empty());
+            }
+            // The strict reader of `eval ner` accepts a subset, read the same way; a refusal names a line.
+            match parse_bio_strict(&text) {
+                Ok(strict) => assert_eq!(strict, sentences),
+                Err((line, _)) => assert!(line >= 1 && line <= text.lines().count()),
             }
         }
         1 => {

@@ -145,27 +145,11 @@ pub fn require_out_dir(path: &Path) -> Result<(), InputError> {
 #[derive(Debug)]
 pub struct InputError(pub String);
 
-/// A `--from`/`--to` argument as Unix seconds: the start of the day for `--from`, its end for `--to`
-/// (`end`) when no time is given; an [`InputError`] when it is not a date.
-pub fn date_arg(s: Option<&str>, end: bool) -> Result<Option<i64>> {
-    let Some(s) = s else { return Ok(None) };
-    match khabar_index::date_bound(s, end) {
-        Some(secs) => Ok(Some(secs)),
-        None => anyhow::bail!(InputError(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)"))),
-    }
-}
-
-/// `--from` and `--to` as seconds (`--to` covering its whole day when no time is given): an
-/// error when either is not a date, or when `--from` is after `--to` (no article can be in
-/// that range: swapped dates are a mistake to report, not a question to answer with nothing).
+/// `--from` and `--to` as seconds (`--to` covering its whole day when no time is given), by
+/// [`khabar_index::date_range`], the check the API and Python use too: an [`InputError`] when
+/// either is not a date or when `--from` is after `--to`.
 pub fn date_range(from: Option<&str>, to: Option<&str>) -> Result<(Option<i64>, Option<i64>)> {
-    let (lo, hi) = (date_arg(from, false)?, date_arg(to, true)?);
-    if let (Some(l), Some(h), Some(f), Some(t)) = (lo, hi, from, to) {
-        if l >= h {
-            anyhow::bail!(InputError(format!("--from {f} is after --to {t}: no date is in that range")));
-        }
-    }
-    Ok((lo, hi))
+    khabar_index::date_range(from, to).map_err(|e| InputError(e.to_string()).into())
 }
 
 impl std::fmt::Display for InputError {
@@ -176,25 +160,25 @@ impl std::fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// Decode bytes as UTF-8, or explain where they are not.
+/// Decode bytes as UTF-8, or explain where they are not (for commands that have `--lossy`, which
+/// replaces invalid sequences instead; the error suggests it).
 pub fn decode(bytes: Vec<u8>, what: &str, lossy: bool) -> Result<String, InputError> {
     match String::from_utf8(bytes) {
         Ok(s) => Ok(s),
         Err(e) if lossy => Ok(String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        Err(e) => {
-            let err = e.utf8_error();
-            let at = err.valid_up_to();
-            let bad: Vec<String> = e.as_bytes()[at..]
-                .iter()
-                .take(err.error_len().unwrap_or(e.as_bytes().len() - at).min(4))
-                .map(|b| format!("{b:#04x}"))
-                .collect();
-            Err(InputError(format!(
-                "{what}: invalid UTF-8 at byte {at} (bytes {}); use --lossy to replace invalid sequences with U+FFFD",
-                bad.join(" ")
-            )))
-        }
+        Err(e) => Err(InputError(format!("{what}: {}; use --lossy to replace invalid sequences with U+FFFD", utf8_problem(&e)))),
     }
+}
+
+fn utf8_problem(e: &std::string::FromUtf8Error) -> khabar_text::Utf8Problem {
+    khabar_text::Utf8Problem::new(e.as_bytes(), e.utf8_error())
+}
+
+/// A whole file as UTF-8, for commands without `--lossy` (gold files, query lists: a replaced
+/// byte would change what is scored or searched): an [`InputError`] naming the file, the byte
+/// offset and line of the first bad byte.
+pub fn read_utf8(path: &Path) -> Result<String, InputError> {
+    String::from_utf8(read_input(path)?).map_err(|e| InputError(format!("{}: {}", path.display(), utf8_problem(&e))))
 }
 
 /// One unit of work: a document, or an input error to report in order.

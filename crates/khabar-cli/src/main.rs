@@ -30,7 +30,7 @@ use khabar::{Analysis, Analyzer};
 use khabar_text::{normalize_into, tokenize, Profile};
 use rayon::prelude::*;
 
-use crate::input::{decode, expand, Documents, InputError, InputFormat, Item, Source};
+use crate::input::{expand, Documents, InputError, InputFormat, Item, Source};
 
 /// mimalloc instead of the system allocator: analysis makes many small, short-lived allocations
 /// on every thread, and glibc's malloc spent about 14% of `khabar index` in malloc/free
@@ -361,7 +361,11 @@ fn run(cli: Cli) -> Result<Status> {
             if !gold.exists() {
                 return Err(InputError(format!("{}: no such file", gold.display())).into());
             }
-            let report = khabar::ner::evaluate(&model, &gold).with_context(|| format!("{}: cannot score", gold.display()))?;
+            let report = khabar::ner::evaluate(&model, &gold).map_err(|e| match e {
+                // Not `token tag` BIO, not UTF-8, no sentences: the user's file to fix (exit 2).
+                khabar::ner::Error::Data(m) => anyhow::Error::new(InputError(format!("cannot score: {m}"))),
+                e => anyhow::Error::new(e).context(format!("{}: cannot score", gold.display())),
+            })?;
             writeln!(out, "gold: {}\n\n{report}", gold.display())?;
             Status::Ok
         }
@@ -530,11 +534,6 @@ fn analyze(format: Format, analyzer: Analyzer, args: &InputArgs, out: &mut impl 
     Ok(status)
 }
 
-fn read_utf8(path: &std::path::Path) -> Result<String> {
-    let bytes = input::read_input(path)?;
-    Ok(decode(bytes, &path.display().to_string(), false)?)
-}
-
 /// What `khabar eval ud` scores.
 enum UdSystem {
     /// khabar from the raw `# text` lines.
@@ -589,10 +588,10 @@ fn eval_ud(
 ) -> Result<()> {
     use khabar::eval::ud::{evaluate, raw_text, LemmaCompare, UdFile};
     let lemmas = if lemma_exact { LemmaCompare::Exact } else { LemmaCompare::IgnoreDiacritics };
-    let gold_text = read_utf8(gold_path)?;
+    let gold_text = input::read_utf8(gold_path)?;
     let gold = UdFile::parse(&gold_text, lemmas).map_err(|e| InputError(format!("{}: {e}", gold_path.display())))?;
     let (system_text, name) = match mode {
-        UdSystem::File(p) => (read_utf8(&p)?, p.display().to_string()),
+        UdSystem::File(p) => (input::read_utf8(&p)?, p.display().to_string()),
         UdSystem::Raw => {
             let analysis = analyzer.analyze_parallel(&raw_text(&gold_text));
             let mut buf = Vec::new();

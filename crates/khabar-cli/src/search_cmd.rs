@@ -192,6 +192,8 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
             .map(|item| match item {
                 Item::Bad(e) => Err(e),
                 Item::Doc { name, mut doc } => {
+                    // Refused as the API and Python refuse them; reported with its line, skipped.
+                    khabar_index::check_document(&doc).map_err(|e| InputError(format!("{name}: skipped: {e}")))?;
                     let id = doc.id.clone().unwrap_or(name);
                     doc.id = Some(id.clone());
                     Ok((id, doc))
@@ -326,6 +328,75 @@ fn is_search_option(word: &str) -> bool {
     name == "help" || cmd.get_arguments().any(|a| a.get_long() == Some(name))
 }
 
+/// The command line of `args` with the options written after the query (and their values)
+/// moved before it, quoted for a POSIX shell: the command the user meant, to run as it is.
+fn options_first(args: &SearchArgs) -> String {
+    let cmd = <SearchArgs as clap::Args>::augment_args(clap::Command::new("search"));
+    let takes_value = |word: &str| {
+        let name = word.trim_start_matches('-');
+        !name.contains('=') && cmd.get_arguments().any(|a| a.get_long() == Some(name) && a.get_action().takes_values())
+    };
+    let mut words = vec!["khabar".to_owned(), "search".to_owned(), "--index".to_owned(), args.index.display().to_string()];
+    let defaults = SearchArgs::parse_defaults();
+    let flag = |words: &mut Vec<String>, on: bool, name: &str| {
+        if on {
+            words.push(name.to_owned());
+        }
+    };
+    flag(&mut words, args.json, "--json");
+    flag(&mut words, args.collapse, "--collapse");
+    for (name, value, default) in
+        [("--limit", args.limit, defaults.0), ("--offset", args.offset, defaults.1), ("--facets", args.facets, defaults.2)]
+    {
+        if value != default {
+            words.extend([name.to_owned(), value.to_string()]);
+        }
+    }
+    for e in &args.entities {
+        words.extend(["--entity".to_owned(), e.clone()]);
+    }
+    for (name, value) in [("--from", &args.from), ("--to", &args.to)] {
+        if let Some(v) = value {
+            words.extend([name.to_owned(), v.clone()]);
+        }
+    }
+    let (mut moved, mut query) = (Vec::new(), Vec::new());
+    let mut rest = args.query.iter();
+    while let Some(w) = rest.next() {
+        if is_search_option(w) {
+            moved.push(w.clone());
+            if takes_value(w) {
+                moved.extend(rest.next().cloned());
+            }
+        } else {
+            query.push(w.clone());
+        }
+    }
+    words.extend(moved);
+    words.extend(query);
+    words.iter().map(|w| shell_quote(w)).collect::<Vec<_>>().join(" ")
+}
+
+impl SearchArgs {
+    /// The defaults of `--limit`, `--offset` and `--facets`, as clap has them.
+    fn parse_defaults() -> (usize, usize, usize) {
+        use clap::FromArgMatches;
+        let cmd = <SearchArgs as clap::Args>::augment_args(clap::Command::new("search"));
+        let parsed = cmd.try_get_matches_from(["search", "--index", "."]).ok().and_then(|m| SearchArgs::from_arg_matches(&m).ok());
+        parsed.map_or((10, 0, 10), |a| (a.limit, a.offset, a.facets))
+    }
+}
+
+/// `word` as one word of a POSIX shell command: as it is when it holds only letters, digits
+/// (any script) and `-_./:=,+@%`, else in single quotes.
+fn shell_quote(word: &str) -> String {
+    if !word.is_empty() && word.chars().all(|c| c.is_alphanumeric() || "-_./:=,+@%".contains(c)) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// Run `khabar search`.
 pub fn search(args: SearchArgs, out: &mut dyn Write) -> Result<()> {
     let idx = SearchIndex::open(&args.index).map_err(input_error)?;
@@ -335,7 +406,8 @@ pub fn search(args: SearchArgs, out: &mut dyn Write) -> Result<()> {
     if let Some(word) = args.query.iter().find(|w| is_search_option(w)) {
         anyhow::bail!(InputError(format!(
             "{word:?} comes after the query, where it would be read as a query word: give options before the query \
-             (khabar search --index DIR {word} QUERY)"
+             ({})",
+            options_first(&args)
         )));
     }
     let query = args.query.join(" ");
@@ -401,8 +473,7 @@ fn write_pretty(out: &mut dyn Write, query: &str, req: &SearchRequest, r: &Searc
 }
 
 fn bench_queries(idx: &SearchIndex, args: &SearchArgs, file: &std::path::Path, out: &mut dyn Write) -> Result<()> {
-    let text = String::from_utf8(crate::input::read_input(file)?)
-        .map_err(|_| crate::input::InputError(format!("{}: not UTF-8", file.display())))?;
+    let text = crate::input::read_utf8(file)?;
     let mut times = Vec::new();
     let mut fell_back = 0;
     let mut hits = 0usize;

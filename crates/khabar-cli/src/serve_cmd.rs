@@ -104,13 +104,16 @@ pub fn timeline(args: TimelineArgs, out: &mut dyn Write) -> Result<()> {
     let filter = EntityFilter { kind, from, to };
     let idx = SearchIndex::open(&args.index).map_err(|e| anyhow::Error::new(InputError(e.to_string())))?;
     let t = khabar_index::timeline(&idx, name, &filter)?;
+    // A name no document holds is an error in both outputs (exit 2, nothing on standard output),
+    // as `khabar story UNKNOWN` and the API's 404: a script tells "not found" from "no mention in
+    // these dates" (a known name with an empty `days`, exit 0).
+    if t.types.is_empty() {
+        anyhow::bail!(InputError(format!("no document in {} mentions an entity named {name:?}", args.index.display())));
+    }
     if args.json {
         serde_json::to_writer(&mut *out, &t)?;
         writeln!(out)?;
         return Ok(());
-    }
-    if t.types.is_empty() {
-        anyhow::bail!(InputError(format!("no document in {} mentions an entity named {name:?}", args.index.display())));
     }
     writeln!(
         out,

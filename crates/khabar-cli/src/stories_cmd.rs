@@ -254,7 +254,7 @@ fn label(v: &serde_json::Value) -> String {
 
 /// Gold labels: (id, story, dup group).
 fn read_gold(path: &Path) -> Result<Vec<(String, String, Option<String>)>> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError(format!("{}: cannot read: {e}", path.display())))?;
+    let text = crate::input::read_utf8(path)?;
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {

@@ -7,6 +7,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use khabar::morph::{evaluate, read_conllu, train, MorphModel, TrainOptions};
 
+use crate::input::InputError;
+
 /// Arguments of `khabar train morph`.
 #[derive(clap::Args)]
 #[command(after_help = "Example (the command that made models/khabar-morph.bin, see models/MODELS.md):\n  \
@@ -58,7 +60,13 @@ pub fn train_morph(args: TrainMorphArgs, out: &mut dyn Write) -> Result<()> {
         verbose: true,
     };
     let t0 = Instant::now();
-    let model = train(&args.train, None, &args.lemma, &opts).context("training the morphology model")?;
+    let model = train(&args.train, None, &args.lemma, &opts).map_err(|e| match e {
+        // Unusable data is the user's to fix (exit 2), as with the other train commands.
+        e @ (khabar::morph::Error::NoData(_) | khabar::morph::Error::Parse { .. }) => {
+            anyhow::Error::new(InputError(format!("training the morphology model: {e}")))
+        }
+        e => anyhow::Error::new(e).context("training the morphology model"),
+    })?;
     let secs = t0.elapsed().as_secs_f64();
     let bytes = model.to_bytes();
     MorphModel::from_bytes(&bytes).context("the written model must decode")?;
@@ -109,6 +117,8 @@ pub struct TrainNerArgs {
 
 pub fn train_ner(args: TrainNerArgs, out: &mut dyn Write) -> Result<()> {
     use khabar::ner::{train_with_report, NerModel, TrainOptions as NerOptions};
+    let named = [args.dev.as_ref(), args.gazetteers.as_ref(), args.corpus.as_ref(), args.test.as_ref()];
+    crate::input::require_files(args.train.iter().chain(&args.extra).chain(named.into_iter().flatten()).map(|p| p.as_path()))?;
     crate::input::require_out_dir(&args.out)?;
     let opts = NerOptions {
         train: args.train,
@@ -123,7 +133,11 @@ pub fn train_ner(args: TrainNerArgs, out: &mut dyn Write) -> Result<()> {
         ..NerOptions::default()
     };
     let t0 = Instant::now();
-    let (model, report) = train_with_report(&opts).context("training the NER model")?;
+    let (model, report) = train_with_report(&opts).map_err(|e| match e {
+        // Unusable data (no sentences, a bad file) is the user's to fix: exit 2.
+        khabar::ner::Error::Data(m) => anyhow::Error::new(InputError(format!("training the NER model: {m}"))),
+        e => anyhow::Error::new(e).context("training the NER model"),
+    })?;
     let secs = t0.elapsed().as_secs_f64();
     let bytes = model.to_bytes();
     NerModel::from_bytes(&bytes).context("the written model must decode")?;

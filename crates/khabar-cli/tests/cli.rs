@@ -238,3 +238,81 @@ fn broken_pipe_is_not_an_error() {
     assert!(status.success(), "exit {status:?}, stderr {err}");
     assert!(err.is_empty(), "{err}");
 }
+
+/// Files a command reads whole, without `--lossy` (gold files, a query list): an invalid byte is
+/// an error naming the file, the byte offset and line, and it does not suggest `--lossy` (which
+/// these commands do not have; `khabar search --bench-queries` said only "not UTF-8").
+#[test]
+fn invalid_utf8_names_file_and_byte_and_suggests_lossy_only_where_it_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, b"a O\nb \xff\xfeO\n").unwrap();
+    let b = bad.to_str().unwrap();
+    let idx = dir.path().join("idx");
+    let docs = dir.path().join("docs.jsonl");
+    std::fs::write(&docs, "{\"id\": \"1\", \"body\": \"وصل بوتين إلى موسكو.\"}\n").unwrap();
+    let o = run(&["index", "--index", idx.to_str().unwrap(), docs.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("ner.bin");
+    for args in [
+        &["eval", "ner", b][..],
+        &["eval", "ud", b],
+        &["eval", "stories", b, "--index", idx.to_str().unwrap()],
+        &["search", "--index", idx.to_str().unwrap(), "--bench-queries", b],
+        &["train", "ner", "--train", b, "--out", out.to_str().unwrap()],
+    ] {
+        let o = run(args, b"");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains(&format!("{b}: invalid UTF-8 at byte 6 (line 2, bytes 0xff)")), "{args:?}: {err}");
+        assert!(!err.contains("--lossy"), "{args:?}: {err}");
+    }
+    // Where `--lossy` exists, the error says so.
+    let o = run(&["analyze", b], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("invalid UTF-8 at byte 6 (line 2, bytes 0xff); use --lossy"), "{}", stderr(&o));
+}
+
+/// `khabar eval ner` scored any file: a plain text or CoNLL-U file read as tokens tagged O, an
+/// unknown tag as an unscored class. Now it is an error naming the file and line (exit 2).
+#[test]
+fn eval_ner_refuses_files_that_are_not_bio() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &str, &str); 4] = [
+        ("text.txt", "وصل بوتين إلى موسكو أمس.\n", ":1: expected `token tag`, found 5 fields"),
+        ("ud.conllu", "1\tوصل\tوصل\tVERB\t_\t_\t0\troot\t_\t_\n", ":1: expected `token tag`, found 10 fields"),
+        ("foo.txt", "بوتين B-PER\n\nموسكو B-FOO\n", ":3: \"B-FOO\" is not a BIO tag"),
+        ("empty.txt", "\n\n", ": no sentences"),
+    ];
+    for (name, content, want) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        let o = run(&["eval", "ner", p.to_str().unwrap()], b"");
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stdout(&o));
+        assert!(o.stdout.is_empty(), "{name}: {}", stdout(&o));
+        assert!(stderr(&o).contains(&format!("{name}{want}")), "{name}: {}", stderr(&o));
+    }
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, "وصل O\nبوتين B-PER\nإلى O\nموسكو B-LOC\n").unwrap();
+    let o = run(&["eval", "ner", good.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("1 sentences, 4 tokens"), "{}", stdout(&o));
+}
+
+/// `khabar train ner` on a file without sentences exited 1 with "bad data: no training
+/// sentences"; it is the user's data error (exit 2, as `train morph`), naming the file.
+#[test]
+fn train_on_a_file_without_sentences_is_a_data_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.bio");
+    std::fs::write(&empty, "\n  \n").unwrap();
+    let e = empty.to_str().unwrap();
+    let out = dir.path().join("m.bin");
+    let o = run(&["train", "ner", "--train", e, "--out", out.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("no training sentences in {e}")), "{}", stderr(&o));
+    let o = run(&["train", "morph", "--train", e, "--out", out.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(e), "{}", stderr(&o));
+    assert!(!out.exists());
+}

@@ -176,6 +176,31 @@ fn malformed_json_line_is_reported_and_skipped() {
 }
 
 #[test]
+fn documents_without_text_or_with_a_blank_id_are_reported_and_skipped() {
+    // An empty or blank body, or an id of only spaces, was indexed (a document nobody can find,
+    // or one replaced by every other blank id); the HTTP API refuses them. Now each is reported
+    // with its line and skipped, the other lines indexed, exit 2, as a malformed line.
+    let dir = tempfile::tempdir().unwrap();
+    let docs = [
+        serde_json::json!({"id": "1", "body": "الأول"}),
+        serde_json::json!({"id": "2", "body": ""}),
+        serde_json::json!({"id": "3", "body": " \n\t"}),
+        serde_json::json!({"id": "  ", "body": "الرابع"}),
+        serde_json::json!({"id": "5", "body": "الخامس"}),
+    ];
+    let p = write_jsonl(dir.path(), "blank.jsonl", &docs);
+    let o = index(dir.path(), &[&p]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    for want in ["blank.jsonl:2: skipped: empty \"body\"", "blank.jsonl:3: skipped: empty \"body\"", "blank.jsonl:4: skipped: blank \"id\""]
+    {
+        assert!(err.contains(want), "{want}: {err}");
+    }
+    assert!(text(&o.stdout).starts_with("indexed 2 documents (0 replaced, 3 skipped)"), "{}", text(&o.stdout));
+    assert_eq!(search_json(dir.path(), &["الأول OR الخامس OR الرابع"])["total"], 2);
+}
+
+#[test]
 fn rejected_syntax_falls_back_to_plain_words() {
     let (dir, _) = fixture();
     // `رسالة:` reads as a field name tantivy does not know, `(` is unbalanced.
@@ -217,6 +242,13 @@ fn options_after_the_query_are_not_read_as_query_words() {
         let err = text(&o.stderr);
         assert!(err.contains(extra[0].split('=').next().unwrap()) && err.contains("before the query"), "{err}");
     }
+    // The hint is the command to run: the options (with their values) moved before the query,
+    // quoted for a shell where needed, the options already before it kept.
+    let o =
+        run(&["search", "--index", &idx, "--json", "بوتين", "موسكو", "--limit", "1", "--from=2015-08-01", "--entity", "LOC:بيونغ يانغ"]);
+    let err = text(&o.stderr);
+    let hint = format!("(khabar search --index {idx} --json --limit 1 --from=2015-08-01 --entity 'LOC:بيونغ يانغ' بوتين موسكو)");
+    assert!(err.contains(&hint), "{err}\nwanted {hint}");
     // A leading hyphen on a word is still the NOT operator, an option before the query still works.
     assert_eq!(ids(&search_json(dir.path(), &["بوتين", "-موسكو"])), ["b"]);
     assert_eq!(ids(&search_json(dir.path(), &["--limit", "1", "بوتين"])), ["a"]);
@@ -239,11 +271,36 @@ fn a_from_date_after_the_to_date_is_an_error() {
         }
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stdout));
-        assert!(text(&o.stderr).contains("--from 2015-08-03 is after --to 2015-08-01"), "{}", text(&o.stderr));
+        assert!(text(&o.stderr).contains("from 2015-08-03 is after to 2015-08-01: no date is in that range"), "{}", text(&o.stderr));
     }
     // One day given as both ends is that day; a time on the same day after `from` too.
     assert_eq!(search_json(dir.path(), &["--from", "2015-08-01", "--to", "2015-08-01", "بوتين"])["total"], 1);
     assert_eq!(search_json(dir.path(), &["--from", "2015-08-01T07:00:00Z", "--to", "2015-08-01T07:51:13Z", "بوتين"])["total"], 1);
+}
+
+#[test]
+fn an_unknown_entity_is_not_found_in_both_timeline_outputs() {
+    // `khabar timeline NAME --json` for a name no document holds printed an empty series and
+    // exited 0, while the readable output exited 2 (as `khabar story UNKNOWN`; the API: 404).
+    let (dir, _) = fixture();
+    let idx = dir.path().join("idx").display().to_string();
+    for json in [true, false] {
+        let mut args = vec!["timeline", "--index", idx.as_str(), "PER:لا أحد"];
+        if json {
+            args.push("--json");
+        }
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stdout));
+        assert!(o.stdout.is_empty(), "{}", text(&o.stdout));
+        assert!(text(&o.stderr).contains("mentions an entity named \"لا أحد\""), "{}", text(&o.stderr));
+    }
+    let o = run(&["story", "--index", &idx, "nope"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    // A known name with no mention in the dates asked is an answer: no days, exit 0.
+    let o = run(&["timeline", "--index", &idx, "--json", "--from", "2016-01-01", "LOC:موسكو"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let t: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((&t["documents"], &t["days"]), (&serde_json::json!(0), &serde_json::json!([])), "{t}");
 }
 
 #[test]

@@ -116,6 +116,56 @@ pub fn parse_date(text: &str) -> Option<(i64, bool)> {
     Some((secs, true))
 }
 
+/// Why a `from`/`to` pair is not a date range. Its message is the one the CLI (`--from`/`--to`),
+/// the HTTP API (`from=`/`to=`) and Python (`from_=`/`to=`) all show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateRangeError {
+    /// The text given for one end is not a date (`end` is `"from"` or `"to"`).
+    NotADate {
+        /// `"from"` or `"to"`.
+        end: &'static str,
+        /// The text given, trimmed.
+        text: String,
+    },
+    /// `from` is after `to` (or at the same instant): no date is in that range. Swapped dates are
+    /// a mistake to report, not a question to answer with nothing.
+    Reversed {
+        /// The `from` text given, trimmed.
+        from: String,
+        /// The `to` text given, trimmed.
+        to: String,
+    },
+}
+
+impl std::fmt::Display for DateRangeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DateRangeError::NotADate { end, text } => write!(f, "{end} {text:?}: not a date (expected YYYY-MM-DD or RFC 3339)"),
+            DateRangeError::Reversed { from, to } => write!(f, "from {from} is after to {to}: no date is in that range"),
+        }
+    }
+}
+
+impl std::error::Error for DateRangeError {}
+
+/// A date filter as seconds: `from` from its instant (the start of its day when no time is
+/// given), `to` inclusive (its whole day when no time is given), as [`date_bound`] reads them.
+/// An error when either is not a date or when `from` is after `to`. The one range check of the
+/// CLI, the HTTP API and the Python bindings.
+pub fn date_range(from: Option<&str>, to: Option<&str>) -> Result<(Option<i64>, Option<i64>), DateRangeError> {
+    let bound = |end: &'static str, text: Option<&str>| match text.map(str::trim) {
+        None => Ok(None),
+        Some(t) => date_bound(t, end == "to").map(Some).ok_or_else(|| DateRangeError::NotADate { end, text: t.to_owned() }),
+    };
+    let (lo, hi) = (bound("from", from)?, bound("to", to)?);
+    if let (Some(l), Some(h), Some(f), Some(t)) = (lo, hi, from, to) {
+        if l >= h {
+            return Err(DateRangeError::Reversed { from: f.trim().to_owned(), to: t.trim().to_owned() });
+        }
+    }
+    Ok((lo, hi))
+}
+
 /// RFC 3339 in UTC: `2015-08-01T07:51:13Z`.
 pub fn format_date(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
@@ -157,5 +207,22 @@ mod tests {
             let (secs, _) = parse_date(good).unwrap();
             assert_eq!(&format_date(secs)[..10], good);
         }
+    }
+
+    #[test]
+    fn a_date_range_is_checked_once_for_every_surface() {
+        assert_eq!(date_range(None, None), Ok((None, None)));
+        assert_eq!(date_range(Some("2015-08-01"), None), Ok((Some(1_438_387_200), None)));
+        // `to` covers its whole day; one day given as both ends is that day.
+        assert_eq!(date_range(Some(" 2015-08-01"), Some("2015-08-01 ")), Ok((Some(1_438_387_200), Some(1_438_473_600))));
+        let swapped = date_range(Some("2015-08-03"), Some("2015-08-01")).unwrap_err();
+        assert_eq!(swapped, DateRangeError::Reversed { from: "2015-08-03".into(), to: "2015-08-01".into() });
+        assert_eq!(swapped.to_string(), "from 2015-08-03 is after to 2015-08-01: no date is in that range");
+        // The same instant at both ends holds no second.
+        assert!(date_range(Some("2015-08-01T07:00:00Z"), Some("2015-08-01T06:59:59Z")).is_err());
+        assert!(date_range(Some("2015-08-01T07:00:00Z"), Some("2015-08-01T07:00:00Z")).is_ok());
+        let bad = date_range(Some("2015-08-01"), Some(" yesterday")).unwrap_err();
+        assert_eq!(bad.to_string(), "to \"yesterday\": not a date (expected YYYY-MM-DD or RFC 3339)");
+        assert_eq!(date_range(Some("x"), Some("y")).unwrap_err(), DateRangeError::NotADate { end: "from", text: "x".into() });
     }
 }

@@ -61,7 +61,7 @@ pub use crate::analysis::{
     exact_terms, field_tokens, field_tokens_with, morph_term, morph_term_with, morph_terms, KhabarTokenizer, Mode, SnippetTokenizer,
     EXACT_TOKENIZER, MORPH_TOKENIZER,
 };
-pub use crate::date::{date_bound, format_date, parse_date};
+pub use crate::date::{date_bound, date_range, format_date, parse_date, DateRangeError};
 pub use crate::entities::{resolve_entity, timeline, top_entities, Day, EntityCount, EntityFilter, Timeline};
 pub use crate::query::{check_query, MAX_QUERY_BYTES, MAX_QUERY_TERMS};
 
@@ -152,6 +152,40 @@ pub struct Fields {
     /// Duplicate groups that became part of this document's group when it arrived (raw,
     /// stored, fast, one value each; see [`stories`]): their earlier articles are listed under `dup_group`.
     pub merged_groups: Field,
+}
+
+/// Why a document is refused for indexing: `khabar index` (the line reported and skipped),
+/// `POST /v1/documents` (a 400 naming the document) and Python's `Index.add` (a `KhabarError`
+/// naming the row, nothing added) all check [`check_document`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentError {
+    /// The body is empty or only white space: nothing to analyse or find.
+    EmptyBody,
+    /// The id is empty or only white space (documents are replaced by id).
+    BlankId,
+}
+
+impl std::fmt::Display for DocumentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DocumentError::EmptyBody => "empty \"body\" (or \"text\"): nothing to index",
+            DocumentError::BlankId => "blank \"id\": documents are replaced by id, give each a non-blank one",
+        })
+    }
+}
+
+impl std::error::Error for DocumentError {}
+
+/// Whether `doc` can be indexed: a body with some text, and an id (when it has one) that is
+/// not blank. A document without an id gets one from its caller (file name, line, hash).
+pub fn check_document(doc: &Document) -> Result<(), DocumentError> {
+    if doc.body.trim().is_empty() {
+        return Err(DocumentError::EmptyBody);
+    }
+    if doc.id.as_deref().is_some_and(|id| id.trim().is_empty()) {
+        return Err(DocumentError::BlankId);
+    }
+    Ok(())
 }
 
 /// The schema and its fields.

@@ -187,3 +187,19 @@ fn entities_are_found_from_the_spellings_the_docs_promise() {
     let r = idx.search(&req).unwrap();
     assert_eq!(r.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["1"]);
 }
+
+#[test]
+fn documents_without_text_or_with_a_blank_id_are_refused() {
+    use khabar_index::{check_document, DocumentError};
+    let doc = |id: Option<&str>, body: &str| Document { id: id.map(str::to_owned), body: body.to_owned(), ..Document::default() };
+    assert_eq!(check_document(&doc(Some("1"), "نص")), Ok(()));
+    assert_eq!(check_document(&doc(None, "نص")), Ok(()));
+    for body in ["", " ", "\n\t\u{A0}\u{2003}"] {
+        assert_eq!(check_document(&doc(Some("1"), body)), Err(DocumentError::EmptyBody), "{body:?}");
+    }
+    for id in ["", "  ", "\t"] {
+        assert_eq!(check_document(&doc(Some(id), "نص")), Err(DocumentError::BlankId), "{id:?}");
+    }
+    assert!(DocumentError::EmptyBody.to_string().starts_with("empty \"body\""));
+    assert!(DocumentError::BlankId.to_string().starts_with("blank \"id\""));
+}

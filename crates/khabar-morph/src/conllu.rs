@@ -29,7 +29,7 @@ pub struct Sentence {
 
 /// Read a CoNLL-U file.
 pub fn read_conllu(path: &Path) -> Result<Vec<Sentence>> {
-    let s = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
+    let s = crate::read_to_string(path)?;
     parse_conllu(&s).map_err(|e| match e {
         Error::Parse { line, msg, .. } => Error::Parse { file: path.display().to_string(), line, msg },
         e => e,

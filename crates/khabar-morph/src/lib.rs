@@ -280,8 +280,14 @@ impl Default for TrainOptions {
     }
 }
 
-fn read_to_string(p: &Path) -> Result<String> {
-    std::fs::read_to_string(p).map_err(|e| Error::Io { path: p.display().to_string(), source: e })
+/// A whole file as UTF-8: an [`Error::Parse`] at the line of the first invalid byte (with its
+/// byte offset) when it is not.
+pub(crate) fn read_to_string(p: &Path) -> Result<String> {
+    let bytes = std::fs::read(p).map_err(|e| Error::Io { path: p.display().to_string(), source: e })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let problem = khabar_text::Utf8Problem::new(e.as_bytes(), e.utf8_error());
+        Error::Parse { file: p.display().to_string(), line: problem.line, msg: problem.to_string() }
+    })
 }
 
 /// Read a word list (hunspell `.dic`: first line may be a count; `word/FLAGS`).

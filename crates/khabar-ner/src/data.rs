@@ -81,23 +81,89 @@ pub fn repair(tags: &mut [Tag]) {
     }
 }
 
-/// Read a BIO file, or every `*.txt` file of a directory (sorted by name).
+/// Read a BIO file, or every `*.txt` file of a directory (sorted by name), leniently (the typos
+/// of the training sets are read as [`parse_tag`] reads them; a line that is not `token tag`
+/// gives a token tagged O).
 pub fn read_bio(path: &Path) -> Result<Vec<GoldSentence>> {
+    read_bio_files(path, false)
+}
+
+/// Read a gold BIO file (or every `*.txt` file of a directory) to score against: as
+/// [`read_bio`], but a line that is not `token tag` with a tag [`parse_bio_strict`] accepts is an
+/// [`Error::Data`] naming the file and line, and so is a file without sentences. A plain text
+/// file, a CoNLL-U file or tags of another scheme would otherwise get a meaningless score.
+pub fn read_gold_bio(path: &Path) -> Result<Vec<GoldSentence>> {
+    let gold = read_bio_files(path, true)?;
+    if gold.is_empty() {
+        return Err(Error::Data(format!(
+            "{}: no sentences: expected `token tag` lines (BIO tags), a blank line between sentences",
+            path.display()
+        )));
+    }
+    Ok(gold)
+}
+
+fn read_bio_files(path: &Path, strict: bool) -> Result<Vec<GoldSentence>> {
     if path.is_dir() {
-        let mut files: Vec<_> = std::fs::read_dir(path)
-            .map_err(|e| Error::io(path, e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "txt") && p.file_name().is_some_and(|n| n != "SOURCE.txt"))
-            .collect();
-        files.sort();
         let mut out = Vec::new();
-        for f in files {
-            out.extend(read_bio(&f)?);
+        for f in bio_files(path)? {
+            out.extend(read_bio_files(&f, strict)?);
         }
         return Ok(out);
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    Ok(parse_bio(&text))
+    let text = read(path)?;
+    if strict {
+        parse_bio_strict(&text).map_err(|(line, msg)| Error::Data(format!("{}:{line}: {msg}", path.display())))
+    } else {
+        Ok(parse_bio(&text))
+    }
+}
+
+/// Parse BIO text as [`parse_bio`] does, but refuse what is not `token tag` BIO: every non-blank
+/// line must be exactly two fields (separated by white space), and the tags `O`, or `B-`/`I-`
+/// followed by a type that is scored (PER/PERS/PERSON, LOC/GPE, ORG, MISC/MIS…). Real gold sets
+/// hold a few typos (AQMAR has `IO`, `OO`, `I--ORG` among 74,000 tokens), read as [`parse_bio`]
+/// reads them: other tags are refused only when they are more than 1% of the tagged lines, which
+/// a file of another tag scheme is. The error is the 1-based line number and what is wrong with
+/// it (for tags, the first line with one).
+pub fn parse_bio_strict(text: &str) -> std::result::Result<Vec<GoldSentence>, (usize, String)> {
+    let mut tagged = 0usize;
+    let mut odd_tags = 0usize;
+    let mut first_odd: Option<(usize, String)> = None;
+    for (i, line) in text.lines().enumerate() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let shown = || {
+            let short: String = line.chars().take(60).collect();
+            if short.len() < line.len() {
+                format!("{short:?}…")
+            } else {
+                format!("{short:?}")
+            }
+        };
+        match fields[..] {
+            [] => {}
+            [_, tag] => {
+                tagged += 1;
+                if tag != "O" && parse_tag(tag).is_none_or(|(_, ty)| ty > 3) {
+                    odd_tags += 1;
+                    first_odd.get_or_insert_with(|| {
+                        (
+                            i + 1,
+                            format!("{tag:?} is not a BIO tag khabar scores: expected O, or B- or I- followed by PER, LOC, ORG or MISC"),
+                        )
+                    });
+                }
+            }
+            _ => {
+                let hint = if line.split('\t').count() == 10 { " (this looks like CoNLL-U: `khabar eval ud` scores that)" } else { "" };
+                return Err((i + 1, format!("expected `token tag`, found {} fields: {}{hint}", fields.len(), shown())));
+            }
+        }
+    }
+    if let Some(first) = first_odd.filter(|_| odd_tags * 100 > tagged) {
+        return Err(first);
+    }
+    Ok(parse_bio(text))
 }
 
 /// The `*.txt` files of a directory, sorted (one per article).
@@ -272,8 +338,12 @@ fn parse_wojood_spans(text: &str) -> Vec<WojoodSentence> {
     out
 }
 
+/// A whole file as UTF-8: an [`Error::Data`] naming the file, the byte offset and line of the
+/// first invalid byte when it is not.
 fn read(p: &Path) -> Result<String> {
-    std::fs::read_to_string(p).map_err(|e| Error::io(p, e))
+    let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+    String::from_utf8(bytes)
+        .map_err(|e| Error::Data(format!("{}: {}", p.display(), khabar_text::Utf8Problem::new(e.as_bytes(), e.utf8_error()))))
 }
 
 /// Arabic exemplar city names of the Unicode CLDR time zones (419 names).
@@ -362,6 +432,34 @@ pub fn load_gazetteers(dir: &Path) -> Result<Gazetteer> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gold_files_that_are_not_bio_are_refused_with_their_line() {
+        // `khabar eval ner` scored such files (every token O, or an unknown type not counted).
+        let good = "فلاديمير B-PER\nبوتين I-PERS\nفي O\n\nموسكو\tB-LOC\r\nو O\nالأمم B-ORG\nالكأس B-MISC\nكأس B-MIS1\n";
+        assert_eq!(parse_bio_strict(good), Ok(parse_bio(good)));
+        let conllu = "# text = وصل بوتين\n1\tوصل\tوصل\tVERB\t_\t_\t0\troot\t_\t_\n";
+        let bad = [
+            ("وصل بوتين إلى موسكو أمس.\n", 1, "found 5 fields"),
+            (conllu, 1, "found 5 fields"),
+            (&conllu[conllu.find('\n').unwrap() + 1..], 1, "looks like CoNLL-U"),
+            ("a O\n\nb B-FOO\n", 3, "\"B-FOO\" is not a BIO tag"),
+            ("a X\n", 1, "\"X\" is not a BIO tag"),
+            ("a B-\n", 1, "\"B-\" is not a BIO tag"),
+            ("a O\nb\n", 2, "found 1 fields"),
+        ];
+        for (text, line, msg) in bad {
+            let e = parse_bio_strict(text).unwrap_err();
+            assert_eq!(e.0, line, "{text:?}: {e:?}");
+            assert!(e.1.contains(msg), "{text:?}: {e:?}");
+        }
+        // A gold set's rare typos (AQMAR: `IO`, `OO` among thousands of lines) are read as the
+        // lenient reader reads them; past 1% of the tagged lines they are another scheme.
+        let typo = format!("{}x IO\n", "w O\n".repeat(199));
+        assert_eq!(parse_bio_strict(&typo), Ok(parse_bio(&typo)));
+        let scheme = format!("{}x IO\ny OO\n", "w O\n".repeat(98));
+        assert_eq!(parse_bio_strict(&scheme).unwrap_err().0, 99);
+    }
 
     #[test]
     fn parses_bio_and_repairs() {

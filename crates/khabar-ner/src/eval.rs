@@ -14,7 +14,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
-use crate::data::{read_bio, GoldSentence};
+use crate::data::{read_gold_bio, GoldSentence};
 use crate::{Entity, NerModel, Result};
 
 /// Counts and precision/recall/F1.
@@ -199,9 +199,10 @@ pub fn evaluate_sentences(model: &NerModel, gold: &[GoldSentence]) -> EvalReport
     score_entities(gold, &ents)
 }
 
-/// Evaluate `model` on a gold BIO file (or a directory of them).
+/// Evaluate `model` on a gold BIO file (or a directory of them), read by [`read_gold_bio`]: a
+/// file that is not `token tag` BIO is an error naming its line, not a score.
 pub fn evaluate(model: &NerModel, gold_bio: &Path) -> Result<EvalReport> {
-    let gold = read_bio(gold_bio)?;
+    let gold = read_gold_bio(gold_bio)?;
     Ok(evaluate_sentences(model, &gold))
 }
 

@@ -45,7 +45,9 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::canonical::{display_form, key as canonical_key};
 pub use crate::clitic::{analyse as analyse_clitics, Clitics};
-pub use crate::data::{parse_bio, parse_tag, read_bio, read_wojood, wojood_type, GoldSentence, Tag, WojoodGpeOrg};
+pub use crate::data::{
+    parse_bio, parse_bio_strict, parse_tag, read_bio, read_gold_bio, read_wojood, wojood_type, GoldSentence, Tag, WojoodGpeOrg,
+};
 pub use crate::eval::{evaluate, evaluate_sentences, gold_text, score_entities, EvalReport, Prf};
 pub use crate::features::{omit, Omit};
 pub use crate::train::{train, train_with_report, TrainOptions, TrainReport};

@@ -439,7 +439,11 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
         train.extend(read_bio(p)?);
     }
     if train.is_empty() {
-        return Err(Error::Data("no training sentences".into()));
+        let files: Vec<String> = opts.train.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::Data(format!(
+            "no training sentences in {}: expected `token tag` lines (BIO tags), a blank line between sentences",
+            if files.is_empty() { "no file (give one or more training files)".to_owned() } else { files.join(", ") }
+        )));
     }
     let dev = match &opts.dev {
         Some(p) => read_bio(p)?,

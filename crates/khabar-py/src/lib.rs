@@ -506,37 +506,24 @@ fn tokens<'py>(py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py,
     Ok(out)
 }
 
-/// A date argument (str in YYYY-MM-DD / RFC 3339, or a date/datetime) as seconds; `end` covers
-/// the whole day when no time is given.
-fn py_date(v: Option<&Bound<'_, PyAny>>, end: bool) -> PyResult<Option<i64>> {
+/// The text of a date argument: a str (YYYY-MM-DD or RFC 3339), or a date/datetime's isoformat().
+fn py_date(v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
     let Some(v) = v.filter(|v| !v.is_none()) else { return Ok(None) };
-    let s = if v.is_instance_of::<PyString>() {
-        text_of(v, "date")?
+    if v.is_instance_of::<PyString>() {
+        text_of(v, "date").map(Some)
     } else if v.hasattr("isoformat")? {
-        v.call_method0("isoformat")?.extract().map_err(|_| err("a date's isoformat() must return a str"))?
+        v.call_method0("isoformat")?.extract().map(Some).map_err(|_| err("a date's isoformat() must return a str"))
     } else {
-        return Err(err(format!("a date must be a str (YYYY-MM-DD or RFC 3339), a date or a datetime, not {}", type_name(v))));
-    };
-    let Some(secs) = khabar_index::date_bound(&s, end) else {
-        return Err(err(format!("{s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
-    };
-    Ok(Some(secs))
+        Err(err(format!("a date must be a str (YYYY-MM-DD or RFC 3339), a date or a datetime, not {}", type_name(v))))
+    }
 }
 
-/// `from_` and `to` as seconds (`to` covering its whole day when no time is given); an error
-/// when `from_` is after `to` (no date is in that range).
+/// `from_` and `to` as seconds (`to` covering its whole day when no time is given), by
+/// [`khabar_index::date_range`] (the CLI's and the API's check too): an error when either is
+/// not a date or when `from_` is after `to`.
 fn py_dates(from: Option<&Bound<'_, PyAny>>, to: Option<&Bound<'_, PyAny>>) -> PyResult<(Option<i64>, Option<i64>)> {
-    let (lo, hi) = (py_date(from, false)?, py_date(to, true)?);
-    if let (Some(l), Some(h)) = (lo, hi) {
-        if l >= h {
-            return Err(err(format!(
-                "from_ ({}) is after to ({}): no date is in that range",
-                khabar_index::format_date(l),
-                khabar_index::format_date(h - 1)
-            )));
-        }
-    }
-    Ok((lo, hi))
+    let (from, to) = (py_date(from)?, py_date(to)?);
+    khabar_index::date_range(from.as_deref(), to.as_deref()).map_err(|e| err(e.to_string()))
 }
 
 fn index_err(e: khabar_index::Error) -> PyErr {
@@ -583,8 +570,12 @@ impl Index {
                 docs.push(document_of(&d?, None)?);
             }
         }
-        if let Some(i) = docs.iter().position(|d| d.id.as_deref().is_none_or(str::is_empty)) {
+        if let Some(i) = docs.iter().position(|d| d.id.is_none()) {
             return Err(err(format!("document {i} has no 'id' (the index replaces documents by id)")));
+        }
+        // The check of `khabar index` and the API; nothing is added when a document fails it.
+        for (i, d) in docs.iter().enumerate() {
+            khabar_index::check_document(d).map_err(|e| err(format!("document {i}: {e}; nothing was added")))?;
         }
         let n = docs.len();
         let index = &self.index;

@@ -333,9 +333,21 @@ def test_keyword_arguments_of_wrong_type_are_khabar_errors(tmp_path):
 def test_swapped_date_ranges_are_errors(tmp_path):
     index = khabar.Index(tmp_path / "i")
     index.add({"id": "1", "body": "وصل بوتين إلى موسكو.", "published": "2015-08-01T10:00:00Z"})
-    with pytest.raises(khabar.KhabarError, match="after"):
+    # The message of the CLI and the HTTP API (one check in khabar_index::date_range).
+    with pytest.raises(khabar.KhabarError, match="^from 2015-08-02 is after to 2015-08-01: no date is in that range$"):
         index.search("بوتين", from_="2015-08-02", to="2015-08-01")
     with pytest.raises(khabar.KhabarError, match="after"):
         index.stories(from_="2015-08-02", to="2015-08-01")
     # One day, from and to the same date, is a range.
     assert index.search("بوتين", from_="2015-08-01", to="2015-08-01")["total"] == 1
+
+
+def test_documents_without_text_or_with_a_blank_id_are_refused_whole(tmp_path):
+    # The check of `khabar index` and the HTTP API: an empty or blank body, or a blank id, is an
+    # error naming the row, and nothing of the call is added.
+    index = khabar.Index(tmp_path / "i")
+    for bad, what in [({"id": "2", "body": " \n"}, 'empty "body"'), ({"id": "  ", "body": "نص"}, 'blank "id"'), ({"id": "2", "text": ""}, 'empty "body"')]:
+        with pytest.raises(khabar.KhabarError, match=f"^document 1: {what}"):
+            index.add([{"id": "1", "body": "وصل بوتين إلى موسكو."}, bad])
+        assert len(index) == 0
+    assert index.add([{"id": "1", "body": "وصل بوتين إلى موسكو."}]) == 1

@@ -7,7 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use khabar::{Analysis, Document};
-use khabar_index::{date_bound, parse_date, EntityFilter, SearchRequest, ENTITY_TYPES};
+use khabar_index::{parse_date, EntityFilter, SearchRequest, ENTITY_TYPES};
 use serde::Serialize;
 use serde_json::{json, Value};
 use tantivy::schema::Value as _;
@@ -93,13 +93,9 @@ fn document_of(v: Value, what: &str) -> Result<Document, AppError> {
         return Err(AppError::bad_request(format!("{what}: expected a JSON object")));
     }
     let mut doc: Document = serde_json::from_value(v).map_err(|e| AppError::bad_request(format!("{what}: {e}")))?;
-    if doc.body.trim().is_empty() {
-        return Err(AppError::bad_request(format!("{what}: no \"body\" (or \"text\")")));
-    }
-    match doc.id.as_deref() {
-        Some(id) if id.trim().is_empty() => return Err(AppError::bad_request(format!("{what}: empty \"id\""))),
-        Some(_) => {}
-        None => doc.id = Some(derived_id(&doc)),
+    khabar_index::check_document(&doc).map_err(|e| AppError::bad_request(format!("{what}: {e}")))?;
+    if doc.id.is_none() {
+        doc.id = Some(derived_id(&doc));
     }
     Ok(doc)
 }
@@ -310,23 +306,10 @@ fn boolean(params: &[(String, String)], name: &str, default: bool) -> Result<boo
     }
 }
 
-/// `from` (start of the day or instant) and `to` (end of the day, inclusive), as seconds.
+/// `from` (start of the day or instant) and `to` (end of the day, inclusive), as seconds, by
+/// [`khabar_index::date_range`] (the CLI's and Python's check too).
 fn dates(params: &[(String, String)]) -> Result<(Option<i64>, Option<i64>), AppError> {
-    let date = |name: &str, end: bool| -> Result<Option<i64>, AppError> {
-        let Some(s) = param(params, name) else { return Ok(None) };
-        let Some(secs) = date_bound(s.trim(), end) else {
-            return Err(AppError::bad_request(format!("{name}={s:?}: not a date (expected YYYY-MM-DD or RFC 3339)")));
-        };
-        Ok(Some(secs))
-    };
-    let (from, to) = (date("from", false)?, date("to", true)?);
-    if let (Some(f), Some(t)) = (from, to) {
-        if f >= t {
-            let given = |name| param(params, name).unwrap_or_default().trim().to_owned();
-            return Err(AppError::bad_request(format!("from={:?} is after to={:?}: no date is in that range", given("from"), given("to"))));
-        }
-    }
-    Ok((from, to))
+    khabar_index::date_range(param(params, "from"), param(params, "to")).map_err(|e| AppError::bad_request(e.to_string()))
 }
 
 fn entity_type(params: &[(String, String)]) -> Result<Option<String>, AppError> {

@@ -259,6 +259,11 @@ fn bad_input_is_a_json_4xx_never_a_5xx() {
         assert!(r.status < 500, "{method} {path}: {} {}", r.status, r.text());
         assert_error(&r, status, code);
     }
+    // The message of a swapped range is the CLI's and Python's (one check, khabar_index::date_range).
+    let r = c.get("/v1/search?q=a&from=2015-08-03&to=2015-08-01").unwrap();
+    assert_eq!(json_of(&r)["error"]["message"], "from 2015-08-03 is after to 2015-08-01: no date is in that range");
+    let r = c.get("/v1/stories?from=yesterday").unwrap();
+    assert_eq!(json_of(&r)["error"]["message"], "from \"yesterday\": not a date (expected YYYY-MM-DD or RFC 3339)");
     // An empty index has no latest day.
     assert_eq!(json_of(&c.get("/v1/stories?day=latest").unwrap()), json!({"stories": []}));
     // Nothing of that was indexed, and the server still answers.

@@ -71,6 +71,41 @@ pub fn terms(text: &str) -> impl Iterator<Item = Term> + '_ {
     })
 }
 
+/// Where bytes stop being UTF-8: what a reader of text files reports, with the file's name in front.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Utf8Problem {
+    /// Byte offset of the first invalid byte (0-based, from the start of the bytes).
+    pub offset: usize,
+    /// Its line (1-based).
+    pub line: usize,
+    /// The invalid sequence (at most 4 bytes).
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Display for Utf8Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bytes: Vec<String> = self.bytes.iter().map(|b| format!("{b:#04x}")).collect();
+        write!(f, "invalid UTF-8 at byte {} (line {}, bytes {})", self.offset, self.line, bytes.join(" "))
+    }
+}
+
+impl std::error::Error for Utf8Problem {}
+
+impl Utf8Problem {
+    /// The problem `error` found in `bytes` (the bytes it was found in).
+    pub fn new(bytes: &[u8], error: std::str::Utf8Error) -> Utf8Problem {
+        let offset = error.valid_up_to().min(bytes.len());
+        let len = error.error_len().unwrap_or(bytes.len() - offset).min(4).min(bytes.len() - offset);
+        let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+        Utf8Problem { offset, line, bytes: bytes[offset..offset + len].to_vec() }
+    }
+}
+
+/// `bytes` as text, or where they stop being UTF-8.
+pub fn utf8(bytes: &[u8]) -> Result<&str, Utf8Problem> {
+    std::str::from_utf8(bytes).map_err(|e| Utf8Problem::new(bytes, e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +126,15 @@ mod tests {
             n += 1;
         }
         assert_eq!(n, 12);
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        assert_eq!(utf8("نص".as_bytes()), Ok("نص"));
+        let e = utf8(b"ok\nab\xff\xfecd").unwrap_err();
+        assert_eq!(e, Utf8Problem { offset: 5, line: 2, bytes: vec![0xff] });
+        assert_eq!(e.to_string(), "invalid UTF-8 at byte 5 (line 2, bytes 0xff)");
+        // A sequence cut short by the end of the bytes.
+        assert_eq!(utf8(b"x\xd8").unwrap_err(), Utf8Problem { offset: 1, line: 1, bytes: vec![0xd8] });
     }
 }
