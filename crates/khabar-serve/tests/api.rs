@@ -410,3 +410,16 @@ proptest::proptest! {
         proptest::prop_assert_eq!(got, bodies.iter().map(String::as_str).collect::<Vec<_>>());
     }
 }
+
+/// The timeout's 408 is the JSON error like every other 4xx (it was an empty
+/// body: the timeout layer sat outside the layer that writes JSON errors).
+#[test]
+fn a_timeout_is_a_json_408() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ServeOptions { timeout: std::time::Duration::from_millis(1), ..ServeOptions::default() };
+    let server = Server::start(dir.path(), options);
+    let mut c = server.client();
+    let text = PUTIN.repeat(300);
+    let r = c.post("/v1/analyze", "text/plain", text.as_bytes()).unwrap();
+    assert_error(&r, 408, "timeout");
+}
