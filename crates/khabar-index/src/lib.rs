@@ -71,6 +71,11 @@ pub const FACET_HITS: usize = 200;
 /// Longest snippet, in characters.
 pub const SNIPPET_CHARS: usize = 240;
 
+/// Longest document id, in bytes: the longest term tantivy keeps. A longer id
+/// would be stored but left out of the id field's terms, so the document could
+/// be neither found by id nor replaced (a second upsert would add a copy).
+pub const MAX_ID_BYTES: usize = tantivy::tokenizer::MAX_TOKEN_LEN;
+
 /// Entity types with facets, in display order.
 pub const ENTITY_TYPES: [&str; 4] = ["PER", "LOC", "ORG", "MISC"];
 

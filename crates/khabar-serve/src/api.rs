@@ -98,6 +98,13 @@ fn document_of(v: Value, what: &str) -> Result<Document, AppError> {
     }
     match doc.id.as_deref() {
         Some(id) if id.trim().is_empty() => return Err(AppError::bad_request(format!("{what}: empty \"id\""))),
+        Some(id) if id.len() > khabar_index::MAX_ID_BYTES => {
+            return Err(AppError::bad_request(format!(
+                "{what}: \"id\" is {} bytes long, the index keeps ids of at most {}",
+                id.len(),
+                khabar_index::MAX_ID_BYTES
+            )))
+        }
         Some(_) => {}
         None => doc.id = Some(derived_id(&doc)),
     }

@@ -423,3 +423,23 @@ fn a_timeout_is_a_json_408() {
     let r = c.post("/v1/analyze", "text/plain", text.as_bytes()).unwrap();
     assert_error(&r, 408, "timeout");
 }
+
+/// An id longer than the index keeps in its term dictionary (tantivy drops such
+/// a term) could be neither found nor replaced: sent twice, it was indexed twice,
+/// both answered `"replaced": 0`. Now a 400; an id at the limit still upserts.
+#[test]
+fn an_id_longer_than_the_index_keeps_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), ServeOptions::default());
+    let mut c = server.client();
+    let long = "L".repeat(khabar_index::MAX_ID_BYTES + 1);
+    let r = c.post("/v1/documents", "application/json", json!({"id": long, "body": PUTIN}).to_string().as_bytes()).unwrap();
+    assert_error(&r, 400, "bad_request");
+    assert_eq!(json_of(&c.get("/v1/health").unwrap())["documents"], 0);
+    let at_limit = "M".repeat(khabar_index::MAX_ID_BYTES);
+    let doc = json!({"id": at_limit, "body": PUTIN});
+    ingest(&mut c, &doc);
+    let again = ingest(&mut c, &doc);
+    assert_eq!(again["replaced"], 1);
+    assert_eq!(json_of(&c.get("/v1/health").unwrap())["documents"], 1);
+}
