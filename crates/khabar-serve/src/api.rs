@@ -96,6 +96,15 @@ fn document_of(v: Value, what: &str) -> Result<Document, AppError> {
     if doc.body.trim().is_empty() {
         return Err(AppError::bad_request(format!("{what}: no \"body\" (or \"text\")")));
     }
+    // A date the index cannot read would be dropped silently: the article out of
+    // every date filter, story window and timeline.
+    if let Some(p) = doc.published.as_deref().filter(|p| !p.trim().is_empty()) {
+        if khabar_index::parse_date(p).is_none() {
+            return Err(AppError::bad_request(format!(
+                "{what}: \"published\": {p:?} is not a date (expected YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or RFC 3339)"
+            )));
+        }
+    }
     match doc.id.as_deref() {
         Some(id) if id.trim().is_empty() => return Err(AppError::bad_request(format!("{what}: empty \"id\""))),
         Some(id) if id.len() > khabar_index::MAX_ID_BYTES => {

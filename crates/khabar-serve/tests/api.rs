@@ -443,3 +443,20 @@ fn an_id_longer_than_the_index_keeps_is_refused() {
     assert_eq!(again["replaced"], 1);
     assert_eq!(json_of(&c.get("/v1/health").unwrap())["documents"], 1);
 }
+
+/// A `published` that is not a date was accepted and silently dropped (the
+/// article then had no date: out of every date filter, story window and timeline).
+#[test]
+fn a_published_that_is_not_a_date_is_refused() {
+    for published in ["yesterday", "2015-02-30", "01/08/2015"] {
+        let body = json!([{"id": "ok", "body": "نص"}, {"id": "bad", "body": "نص", "published": published}]).to_string();
+        let r = khabar_serve::parse_documents("application/json", body.as_bytes());
+        let e = r.map(|d| d.len()).unwrap_err();
+        assert_eq!(e.status, 400, "{published}");
+        assert!(e.message.contains("document 2") && e.message.contains(published), "{}", e.message);
+    }
+    for published in ["", "2015-08-01", "2015-08-01 12:34:00", "2015-08-01T12:34:00+03:00"] {
+        let body = json!({"id": "ok", "body": "نص", "published": published}).to_string();
+        assert_eq!(khabar_serve::parse_documents("application/json", body.as_bytes()).map(|d| d.len()).map_err(|e| e.message), Ok(1));
+    }
+}
