@@ -36,7 +36,7 @@ use khabar_index::SearchIndex;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
-pub use crate::api::{parse_analyze_body, parse_documents};
+pub use crate::api::{parse_analyze_body, parse_documents, parse_query_string};
 pub use crate::error::AppError;
 pub use crate::openapi::openapi;
 

@@ -401,6 +401,16 @@ proptest::proptest! {
         }
     }
 
+    /// Any query string: an answer, never a panic; parameters percent-encoded
+    /// from UTF-8 come back as sent.
+    #[test]
+    fn query_strings_decode_as_sent(pairs in proptest::collection::vec(("[a-z]{1,5}", "\\PC{0,12}"), 0..4), junk in "\\PC{0,40}") {
+        let _ = khabar_serve::parse_query_string(&junk);
+        let q: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+        let got = khabar_serve::parse_query_string(&q.join("&")).map_err(|e| e.message);
+        proptest::prop_assert_eq!(got, Ok(pairs));
+    }
+
     /// Documents that are JSON with a body come back with the same text.
     #[test]
     fn document_parser_reads_json_lines(bodies in proptest::collection::vec("[ا-ي ]{1,20}[ا-ي]", 1..5)) {
@@ -459,4 +469,33 @@ fn a_published_that_is_not_a_date_is_refused() {
         let body = json!({"id": "ok", "body": "نص", "published": published}).to_string();
         assert_eq!(khabar_serve::parse_documents("application/json", body.as_bytes()).map(|d| d.len()).map_err(|e| e.message), Ok(1));
     }
+}
+
+/// Query strings: percent-encoded bytes that are not UTF-8 (a query sent in
+/// Windows-1256) were replaced by U+FFFD, so `بوتين 2015` in that encoding
+/// silently searched for `2015` alone (200, other articles). Now a 400.
+#[test]
+fn a_query_string_that_is_not_utf8_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), ServeOptions::default());
+    let mut c = server.client();
+    ingest(&mut c, &article("p1", "2015-08-01", &format!("{PUTIN} 2015")));
+    for path in [
+        "/v1/search?q=%C8%E6%CA%ED%E4+2015",
+        "/v1/search?q=%C8%E6%CA%ED%E4",
+        "/v1/search?q=2015&entity=PER:%C8%E6%CA%ED%E4",
+        "/v1/entities?type=PER&from=%FF",
+        "/v1/stories?day=%FF",
+        "/v1/entities/%D8%A8/timeline?type=%FF",
+        "/v1/search?%FF=1&q=2015",
+    ] {
+        let r = c.get(path).unwrap();
+        assert_error(&r, 400, "bad_request");
+        assert!(json_of(&r)["error"]["message"].as_str().unwrap().contains("UTF-8"), "{path}: {}", r.text());
+    }
+    // UTF-8 percent-encoding, `+` for a space, and a `%` that encodes nothing still work.
+    let s = json_of(&c.get("/v1/search?q=%D8%A8%D9%88%D8%AA%D9%8A%D9%86+2015").unwrap());
+    assert_eq!(s["total"], 1, "{s}");
+    assert_eq!(c.get("/v1/search?q=2015+%25+%").unwrap().status, 200);
+    assert_eq!(c.get("/v1/search?q=2015&limit=").unwrap().status, 200);
 }
