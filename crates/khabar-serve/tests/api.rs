@@ -499,3 +499,19 @@ fn a_query_string_that_is_not_utf8_is_refused() {
     assert_eq!(c.get("/v1/search?q=2015+%25+%").unwrap().status, 200);
     assert_eq!(c.get("/v1/search?q=2015&limit=").unwrap().status, 200);
 }
+
+/// A story whose id (its first article's id) has spaces around it was listed by
+/// `/v1/stories` but `/v1/stories/{id}` trimmed the id and answered 404, so the
+/// page's link to it showed an error.
+#[test]
+fn a_story_id_with_spaces_around_it_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), ServeOptions::default());
+    let mut c = server.client();
+    ingest(&mut c, &article(" s1 ", "2015-08-01", PUTIN));
+    let listed = json_of(&c.get("/v1/stories").unwrap());
+    assert_eq!(listed["stories"][0]["id"], " s1 ", "{listed}");
+    let s = c.get("/v1/stories/%20s1%20").unwrap();
+    assert_eq!(s.status, 200, "{}", s.text());
+    assert_eq!(json_of(&s)["articles"], json!([" s1 "]));
+}
