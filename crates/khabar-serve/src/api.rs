@@ -45,7 +45,8 @@ pub fn parse_query_string(query: &str) -> Result<Vec<(String, String)>, AppError
     let mut out = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = String::from_utf8(form_decode(k)).map_err(|e| not_utf8(format!("the parameter name {:?}", String::from_utf8_lossy(e.as_bytes()))))?;
+        let key = String::from_utf8(form_decode(k))
+            .map_err(|e| not_utf8(format!("the parameter name {:?}", String::from_utf8_lossy(e.as_bytes()))))?;
         let value = String::from_utf8(form_decode(v)).map_err(|_| not_utf8(format!("{key}=")))?;
         out.push((key, value));
     }
