@@ -744,4 +744,14 @@ mod tests {
         let other = serde_json::from_str::<u32>("x").unwrap_err();
         assert!(!is_broken_pipe(&anyhow::Error::from(other)));
     }
+
+    /// `--story-window 0` was refused with "expected a number of days between 0 and 3650".
+    #[test]
+    fn the_story_window_message_says_what_is_accepted() {
+        for bad in ["0", "-1", "3651", "x"] {
+            let e = stories_cmd::parse_days(bad).unwrap_err();
+            assert!(e.contains("above 0 and at most 3650"), "{e}");
+        }
+        assert_eq!(stories_cmd::parse_days("1.5"), Ok(1.5));
+    }
 }
