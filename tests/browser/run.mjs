@@ -160,6 +160,71 @@ try {
   await page.waitForFunction(() => document.querySelectorAll(".hit").length === 2);
   check(true, "the toggle shows the copies again");
 
+  // A view left before its answer came must not show that answer in the next view
+  // (the article and story views appended to the page after their fetch).
+  let release;
+  const gate = new Promise((res) => { release = res; });
+  await page.route("**/v1/documents/wire-a", async (route) => { await gate; await route.continue(); });
+  await page.goto(`${base}/?doc=wire-a`);
+  await page.click('.tabs a[data-nav="analyze"]');
+  await page.waitForSelector("#view[data-ready=analyze]");
+  const late = page.waitForResponse((r) => r.url().endsWith("/v1/documents/wire-a"));
+  release();
+  await late;
+  await page.waitForTimeout(300);
+  check((await page.locator("#article").count()) === 0 && (await page.getAttribute("#view", "data-ready")) === "analyze",
+    "a late answer of a view left does not show in the next");
+  check(!(await page.title()).includes("أمطار"), "nor does it retitle the page");
+  await page.unroute("**/v1/documents/wire-a");
+
+  // Latin source names in right-to-left text: a story's sources, most articles first,
+  // read right to left (each isolated; joined by «، » they made one left-to-right run).
+  const wire = "أعلنت وزارة الداخلية في الرياض عن ضبط شحنة كبيرة من المخدرات على الحدود الجنوبية يوم الثلاثاء.";
+  const three = [["bidi-a", "aawsat"], ["bidi-b", "aawsat"], ["bidi-c", "okaz"]].map(([id, source]) => ({ id, title: "ضبط شحنة مخدرات", body: wire, source, published: "2015-08-25" }));
+  const r3 = await fetch(`${base}/v1/documents`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(three) });
+  check(r3.ok, "three copies from two Latin-named sources");
+  const order = async (sel) => page.locator(sel).first().evaluate((node) => {
+    const x = (word) => {
+      const walk = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+      for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+        const i = t.data.indexOf(word);
+        if (i < 0) continue;
+        const range = document.createRange();
+        range.setStart(t, i);
+        range.setEnd(t, i + word.length);
+        return range.getBoundingClientRect().left;
+      }
+      return NaN;
+    };
+    return [x("aawsat"), x("okaz")];
+  });
+  await page.goto(`${base}/?view=stories&day=2015-08-25`);
+  await page.waitForSelector("#view[data-ready=stories]");
+  const [a1, o1] = await order(".story .meta");
+  check(a1 > o1, `stories view: the first source is the rightmost (aawsat at ${a1}, okaz at ${o1})`);
+  await page.goto(`${base}/?view=story&id=bidi-a`);
+  await page.waitForSelector("#view[data-ready=story]");
+  const [a2, o2] = await order("#story .meta");
+  check(a2 > o2, `story view: the first source is the rightmost (aawsat at ${a2}, okaz at ${o2})`);
+
+  // A very long unbroken title or body word wraps instead of widening the page.
+  const long = { id: "long-title", title: "https://example.com/" + "a".repeat(400), body: "بوتين " + "ب".repeat(400), published: "2015-08-02" };
+  const rl = await fetch(`${base}/v1/documents`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(long) });
+  check(rl.ok, "a document with a 420-character title");
+  for (const url of [`/?q=${encodeURIComponent("بوتين")}`, "/?doc=long-title"]) {
+    await page.goto(`${base}${url}`);
+    await page.waitForSelector("#view[data-ready]");
+    const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    check(sw <= cw, `${url}: no horizontal scrolling (${sw} ≤ ${cw})`);
+  }
+  await page.screenshot({ path: join(shots, "long-title.png"), fullPage: true });
+
+  // An API error replaces the view's placeholders ("searching…") with the message.
+  await page.goto(`${base}/?q=${encodeURIComponent("\u064e")}`);
+  await page.waitForSelector("#view[data-ready=search]");
+  check((await page.locator("#view .error").count()) === 1 && (await page.locator("#view .loading").count()) === 0,
+    "a refused search shows its error, not a search still running");
+
   check(errors.length === 0, `no page errors (${errors.join("; ")})`);
   check(outside.length === 0, `no request leaves the server (${outside.join(", ")})`);
 } catch (e) {

@@ -267,7 +267,12 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+    // serde_json's error (JSON written straight to standard output) holds the
+    // io::Error without naming it as its source: ask it for the kind.
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>().map(io::Error::kind).or_else(|| c.downcast_ref::<serde_json::Error>()?.io_error_kind())
+            == Some(io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run(cli: Cli) -> Result<Status> {
@@ -708,4 +713,44 @@ fn tokens_cmd(offsets: bool, engine: peers::Engine, args: &InputArgs, out: &mut 
         }
     }
     Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer whose reader is gone.
+    struct ClosedPipe;
+
+    impl Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::from(io::ErrorKind::BrokenPipe))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// `khabar dups --json | head` and `khabar stories --json | head` exited 1
+    /// with "Broken pipe": serde_json's error does not list the io::Error as its
+    /// source, so the closed pipe was not recognised.
+    #[test]
+    fn a_closed_pipe_under_json_output_is_not_an_error() {
+        let e = serde_json::to_writer(ClosedPipe, &vec!["كلمة"; 10]).unwrap_err();
+        assert!(is_broken_pipe(&anyhow::Error::from(e)));
+        let e = ClosedPipe.write_all(b"x").unwrap_err();
+        assert!(is_broken_pipe(&anyhow::Error::from(e)));
+        let other = serde_json::from_str::<u32>("x").unwrap_err();
+        assert!(!is_broken_pipe(&anyhow::Error::from(other)));
+    }
+
+    /// `--story-window 0` was refused with "expected a number of days between 0 and 3650".
+    #[test]
+    fn the_story_window_message_says_what_is_accepted() {
+        for bad in ["0", "-1", "3651", "x"] {
+            let e = stories_cmd::parse_days(bad).unwrap_err();
+            assert!(e.contains("above 0 and at most 3650"), "{e}");
+        }
+        assert_eq!(stories_cmd::parse_days("1.5"), Ok(1.5));
+    }
 }

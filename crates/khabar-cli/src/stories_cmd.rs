@@ -21,7 +21,7 @@ use crate::input::{date_range, expand, Documents, InputError, InputFormat, Item}
 pub fn parse_days(s: &str) -> Result<f64, String> {
     match s.trim().trim_end_matches('d').parse::<f64>() {
         Ok(d) if d.is_finite() && d > 0.0 && d <= 3650.0 => Ok(d),
-        _ => Err(format!("{s:?}: expected a number of days between 0 and 3650, e.g. 3 or 1.5")),
+        _ => Err(format!("{s:?}: expected a number of days above 0 and at most 3650, e.g. 3 or 1.5")),
     }
 }
 

@@ -71,6 +71,11 @@ pub const FACET_HITS: usize = 200;
 /// Longest snippet, in characters.
 pub const SNIPPET_CHARS: usize = 240;
 
+/// Longest document id, in bytes: the longest term tantivy keeps. A longer id
+/// would be stored but left out of the id field's terms, so the document could
+/// be neither found by id nor replaced (a second upsert would add a copy).
+pub const MAX_ID_BYTES: usize = tantivy::tokenizer::MAX_TOKEN_LEN;
+
 /// Entity types with facets, in display order.
 pub const ENTITY_TYPES: [&str; 4] = ["PER", "LOC", "ORG", "MISC"];
 
@@ -157,33 +162,50 @@ pub struct Fields {
 /// Why a document is refused for indexing: `khabar index` (the line reported and skipped),
 /// `POST /v1/documents` (a 400 naming the document) and Python's `Index.add` (a `KhabarError`
 /// naming the row, nothing added) all check [`check_document`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DocumentError {
     /// The body is empty or only white space: nothing to analyse or find.
     EmptyBody,
     /// The id is empty or only white space (documents are replaced by id).
     BlankId,
+    /// The id is longer than [`MAX_ID_BYTES`] (its length in bytes): the index could neither
+    /// find nor replace the document by it.
+    LongId(usize),
+    /// `published` is not a date [`parse_date`] reads (the value as given): kept, the article
+    /// would fall out of every date filter, story window and timeline.
+    BadDate(String),
 }
 
 impl std::fmt::Display for DocumentError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            DocumentError::EmptyBody => "empty \"body\" (or \"text\"): nothing to index",
-            DocumentError::BlankId => "blank \"id\": documents are replaced by id, give each a non-blank one",
-        })
+        match self {
+            DocumentError::EmptyBody => f.write_str("empty \"body\" (or \"text\"): nothing to index"),
+            DocumentError::BlankId => f.write_str("blank \"id\": documents are replaced by id, give each a non-blank one"),
+            DocumentError::LongId(n) => write!(f, "\"id\" is {n} bytes long, the index keeps ids of at most {MAX_ID_BYTES}"),
+            DocumentError::BadDate(p) => {
+                write!(f, "\"published\": {p:?} is not a date (expected YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or RFC 3339)")
+            }
+        }
     }
 }
 
 impl std::error::Error for DocumentError {}
 
-/// Whether `doc` can be indexed: a body with some text, and an id (when it has one) that is
-/// not blank. A document without an id gets one from its caller (file name, line, hash).
+/// Whether `doc` can be indexed: a body with some text, an id (when it has one) that is not
+/// blank nor longer than [`MAX_ID_BYTES`], and a `published` (when given) that is a date. A document without an id gets one from its caller (file name, line, hash).
 pub fn check_document(doc: &Document) -> Result<(), DocumentError> {
     if doc.body.trim().is_empty() {
         return Err(DocumentError::EmptyBody);
     }
-    if doc.id.as_deref().is_some_and(|id| id.trim().is_empty()) {
-        return Err(DocumentError::BlankId);
+    match doc.id.as_deref() {
+        Some(id) if id.trim().is_empty() => return Err(DocumentError::BlankId),
+        Some(id) if id.len() > MAX_ID_BYTES => return Err(DocumentError::LongId(id.len())),
+        _ => {}
+    }
+    if let Some(p) = doc.published.as_deref().filter(|p| !p.trim().is_empty()) {
+        if parse_date(p).is_none() {
+            return Err(DocumentError::BadDate(p.to_string()));
+        }
     }
     Ok(())
 }

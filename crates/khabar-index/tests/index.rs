@@ -202,4 +202,16 @@ fn documents_without_text_or_with_a_blank_id_are_refused() {
     }
     assert!(DocumentError::EmptyBody.to_string().starts_with("empty \"body\""));
     assert!(DocumentError::BlankId.to_string().starts_with("blank \"id\""));
+    // Ids the index cannot keep and dates it cannot read were indexed by the CLI and Python,
+    // the document then unreachable by id or out of every date filter (the API refused them).
+    let long = "x".repeat(khabar_index::MAX_ID_BYTES + 1);
+    assert_eq!(check_document(&doc(Some(&long), "نص")), Err(DocumentError::LongId(long.len())));
+    assert_eq!(check_document(&doc(Some(&long[1..]), "نص")), Ok(()));
+    let dated = |p: &str| Document { published: Some(p.to_owned()), ..doc(Some("1"), "نص") };
+    for p in ["yesterday", "2015-02-30", "01/08/2015"] {
+        assert_eq!(check_document(&dated(p)), Err(DocumentError::BadDate(p.to_owned())), "{p:?}");
+    }
+    for p in ["", " ", "2015-08-01", "2015-08-01 12:34:00", "2015-08-01T12:34:00+03:00"] {
+        assert_eq!(check_document(&dated(p)), Ok(()), "{p:?}");
+    }
 }

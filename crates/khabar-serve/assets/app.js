@@ -42,6 +42,9 @@ function svg(tag, attrs, ...children) {
   return node;
 }
 const numberAr = (n) => Number(n).toLocaleString("ar-EG");
+// Names (often Latin) in a right-to-left list, each isolated in <bdi>: joined in one
+// text node, Latin names and their commas became one left-to-right run, first name leftmost.
+const isolatedList = (items) => items.flatMap((x, i) => (i ? ["، ", el("bdi", { text: x })] : [el("bdi", { text: x })]));
 const day = (iso) => (iso ? String(iso).slice(0, 10) : "");
 
 // The snippet is HTML from the server: text escaped, matches in <mark>.
@@ -168,7 +171,7 @@ VIEWS.search = async (p, root) => {
   root.append(el("div", { class: "layout" }, side, list));
   const r = await api(`/v1/search?${query.toString()}`);
   list.textContent = "";
-  const line = el("p", { class: "summary-line" }, el("span", { id: "total", text: `${numberAr(r.total)} نتيجة لـ «${q}»` }));
+  const line = el("p", { class: "summary-line" }, el("span", { id: "total" }, `${numberAr(r.total)} نتيجة لـ «`, el("bdi", { text: q }), "»"));
   for (const e of entities) {
     const rest = P({ q, entity: entities.filter((x) => x !== e), from: p.get("from"), to: p.get("to") });
     line.append(link(rest, el("span", { class: "chip", title: "إزالة المرشّح" }, e.replace(/^[A-Z]+:/, ""), el("span", { class: "x", text: "×" }))));
@@ -258,7 +261,7 @@ VIEWS.doc = async (p, root) => {
     back, el("h1", { text: d.title || "(بلا عنوان)" }), docHeader(d), storyLink, legend(ents),
     el("div", { class: "body" }, annotated(d.body, ents, (e) => go(timelineParams(e)))));
   root.append(el("div", { class: "layout" }, entityPanel(ents), el("div", {}, article, ...extras(a, d.body))));
-  document.title = `${d.title || id} — خبر`;
+  if (root.isConnected) document.title = `${d.title || id} — خبر`;
 };
 
 VIEWS.analyze = async (p, root) => {
@@ -414,7 +417,7 @@ VIEWS.stories = async (p, root) => {
     el("h2", {}, link(storyParams(s.id), s.title || "(بلا عنوان)")),
     el("div", { class: "meta" },
       el("span", { class: "count", text: `${numberAr(s.count)} مقال` }),
-      el("span", { text: s.sources.length ? s.sources.slice(0, 5).join("، ") + (s.sources.length > 5 ? "…" : "") : "بلا مصدر" }),
+      el("span", { class: "sources" }, s.sources.length ? [...isolatedList(s.sources.slice(0, 5)), s.sources.length > 5 ? "…" : null] : "بلا مصدر"),
       el("time", { datetime: s.first_seen || "", text: storySpan(s) })),
     el("div", { class: "cloud" }, s.entities.slice(0, 6).map((e) => link(timelineParams(e), el("span", { class: `chip ent-${e.type}`, text: e.name }))))))));
 };
@@ -435,9 +438,9 @@ VIEWS.story = async (p, root) => {
       link(P({ view: "stories" }), "→ قصص اليوم"),
       el("h1", { text: s.title || "(بلا عنوان)" }),
       el("div", { class: "meta" }, el("span", { text: `${numberAr(s.count)} مقال` }), el("span", { text: `${numberAr(s.dup_groups)} نصاً مختلفاً` }),
-        el("time", { text: storySpan(s) }), el("span", { text: s.sources.join("، ") }))),
+        el("time", { text: storySpan(s) }), el("span", { class: "sources" }, isolatedList(s.sources)))),
     arts)));
-  document.title = `${s.title || id} — خبر`;
+  if (root.isConnected) document.title = `${s.title || id} — خبر`;
 };
 
 // ---------- main ----------
@@ -448,11 +451,17 @@ function viewName(p) {
   return "home";
 }
 
+let renders = 0;
 async function render() {
   const p = params();
   const name = viewName(p);
   const root = document.getElementById("view");
+  const current = ++renders;
   root.textContent = "";
+  // Each render draws into a box of its own: a view left before its answers came
+  // (a slow article, then a click on a tab) writes into a box no longer shown.
+  const box = el("div", { class: "view-box" });
+  root.append(box);
   document.title = "خبر — البحث في الأخبار العربية";
   document.querySelectorAll(".tabs a").forEach((a) => a.classList.toggle("active",
     a.dataset.tab === (name === "doc" || name === "home" ? "search" : name === "story" ? "stories" : name)));
@@ -461,11 +470,13 @@ async function render() {
   form.from.value = p.get("from") || "";
   form.to.value = p.get("to") || "";
   try {
-    await VIEWS[name](p, root);
+    await VIEWS[name](p, box);
   } catch (e) {
-    root.append(el("p", { class: "error", text: e.message }));
+    // The message in place of the view's placeholders ("searching…").
+    box.textContent = "";
+    box.append(el("p", { class: "error", text: e.message }));
   }
-  root.dataset.ready = name;
+  if (current === renders) root.dataset.ready = name;
 }
 
 document.addEventListener("DOMContentLoaded", () => {

@@ -1,7 +1,7 @@
 //! The `/v1` handlers.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, Method, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -21,7 +21,61 @@ pub const MAX_SEARCH_OFFSET: usize = 10_000;
 /// Largest `limit` of `/v1/entities`.
 pub const MAX_ENTITIES_LIMIT: usize = 1000;
 
-type Params = Query<Vec<(String, String)>>;
+/// The query string's parameters, in order, decoded as a form (`+` is a space,
+/// `%XX` a byte; a `%` that encodes nothing stays). Unlike axum's `Query`, bytes
+/// that are not UTF-8 once decoded are a 400, not U+FFFD: a query percent-encoded
+/// in another encoding (Windows-1256) must not silently search other words.
+pub struct Params(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Params {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Params, AppError> {
+        parse_query_string(parts.uri.query().unwrap_or("")).map(Params)
+    }
+}
+
+/// The parameters of a query string (see [`Params`]).
+pub fn parse_query_string(query: &str) -> Result<Vec<(String, String)>, AppError> {
+    let not_utf8 = |what: String| {
+        AppError::bad_request(format!(
+            "{what}: not UTF-8 once percent-decoded (percent-encode the UTF-8 bytes of the text, as encodeURIComponent does)"
+        ))
+    };
+    let mut out = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = String::from_utf8(form_decode(k))
+            .map_err(|e| not_utf8(format!("the parameter name {:?}", String::from_utf8_lossy(e.as_bytes()))))?;
+        let value = String::from_utf8(form_decode(v)).map_err(|_| not_utf8(format!("{key}=")))?;
+        out.push((key, value));
+    }
+    Ok(out)
+}
+
+fn form_decode(s: &str) -> Vec<u8> {
+    let hex = |b: Option<&u8>| b.and_then(|b| char::from(*b).to_digit(16)).and_then(|d| u8::try_from(d).ok());
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match (c, hex(b.get(i + 1)), hex(b.get(i + 2))) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push(hi * 16 + lo);
+                i += 3;
+            }
+            (b'+', _, _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
 
 /// Run blocking work (analysis, search, commit) off the async threads.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
@@ -327,7 +381,7 @@ fn entity_type(params: &[(String, String)]) -> Result<Option<String>, AppError> 
 }
 
 /// `GET /v1/search?q=&entity=&from=&to=&limit=&offset=`: as `khabar search --json`.
-pub async fn search(State(state): State<AppState>, Query(params): Params) -> Result<Json<khabar_index::SearchResults>, AppError> {
+pub async fn search(State(state): State<AppState>, Params(params): Params) -> Result<Json<khabar_index::SearchResults>, AppError> {
     let Some(q) = param(&params, "q") else {
         return Err(AppError::bad_request("missing the query: /v1/search?q=..."));
     };
@@ -350,7 +404,7 @@ pub async fn search(State(state): State<AppState>, Query(params): Params) -> Res
 }
 
 /// `GET /v1/entities?type=&from=&to=&limit=`: the most mentioned entities.
-pub async fn entities(State(state): State<AppState>, Query(params): Params) -> Result<Json<Value>, AppError> {
+pub async fn entities(State(state): State<AppState>, Params(params): Params) -> Result<Json<Value>, AppError> {
     let kind = entity_type(&params)?;
     let (from, to) = dates(&params)?;
     let limit = number(&params, "limit", 50, MAX_ENTITIES_LIMIT)?;
@@ -366,7 +420,7 @@ pub async fn entities(State(state): State<AppState>, Query(params): Params) -> R
 pub async fn timeline(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    Query(params): Params,
+    Params(params): Params,
 ) -> Result<Json<khabar_index::Timeline>, AppError> {
     let kind = entity_type(&params)?;
     let (from, to) = dates(&params)?;
@@ -417,7 +471,7 @@ fn latest_day(index: &khabar_index::SearchIndex) -> Option<i64> {
 /// `GET /v1/stories?from=&to=&day=&limit=&min_articles=`: stories with articles
 /// published in the range, biggest first (as `khabar stories --json`);
 /// `day=latest` (or `day=YYYY-MM-DD`): that one day, named in the answer.
-pub async fn stories(State(state): State<AppState>, Query(params): Params) -> Result<Json<Stories>, AppError> {
+pub async fn stories(State(state): State<AppState>, Params(params): Params) -> Result<Json<Stories>, AppError> {
     let (mut from, mut to) = dates(&params)?;
     let limit = number(&params, "limit", 50, MAX_STORIES_LIMIT)?;
     let min_articles = number(&params, "min_articles", 1, 1_000_000)?;
@@ -453,9 +507,14 @@ pub async fn stories(State(state): State<AppState>, Query(params): Params) -> Re
 
 /// `GET /v1/stories/{id}`: one story with its articles in detail (as `khabar story ID --json`).
 pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<khabar_index::stories::StorySummary>, AppError> {
-    blocking(move || match khabar_index::stories::story(&state.inner.index, id.trim())? {
-        Some(s) => Ok(Json(s)),
-        None => Err(AppError::not_found(format!("no story with id {:?}", id.trim()))),
+    blocking(move || {
+        // The id as sent (ids are kept as sent, spaces too), else without the spaces around it.
+        let index = &state.inner.index;
+        let found = match khabar_index::stories::story(index, &id)? {
+            None if id.trim() != id => khabar_index::stories::story(index, id.trim())?,
+            found => found,
+        };
+        found.map(Json).ok_or_else(|| AppError::not_found(format!("no story with id {:?}", id.trim())))
     })
     .await
 }

@@ -36,7 +36,7 @@ use khabar_index::SearchIndex;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
-pub use crate::api::{parse_analyze_body, parse_documents};
+pub use crate::api::{parse_analyze_body, parse_documents, parse_query_string};
 pub use crate::error::AppError;
 pub use crate::openapi::openapi;
 
@@ -154,8 +154,9 @@ pub fn app(state: AppState) -> Router {
         .fallback(api::not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(options.body_limit))
-        .layer(axum::middleware::map_response(error::json_errors))
+        // Inside json_errors, so that its 408 is the JSON error too.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, options.timeout))
+        .layer(axum::middleware::map_response(error::json_errors))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(
             TraceLayer::new_for_http()

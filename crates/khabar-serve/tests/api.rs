@@ -406,6 +406,16 @@ proptest::proptest! {
         }
     }
 
+    /// Any query string: an answer, never a panic; parameters percent-encoded
+    /// from UTF-8 come back as sent.
+    #[test]
+    fn query_strings_decode_as_sent(pairs in proptest::collection::vec(("[a-z]{1,5}", "\\PC{0,12}"), 0..4), junk in "\\PC{0,40}") {
+        let _ = khabar_serve::parse_query_string(&junk);
+        let q: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+        let got = khabar_serve::parse_query_string(&q.join("&")).map_err(|e| e.message);
+        proptest::prop_assert_eq!(got, Ok(pairs));
+    }
+
     /// Documents that are JSON with a body come back with the same text.
     #[test]
     fn document_parser_reads_json_lines(bodies in proptest::collection::vec("[ا-ي ]{1,20}[ا-ي]", 1..5)) {
@@ -414,4 +424,99 @@ proptest::proptest! {
         let got: Vec<&str> = docs.iter().map(|d| d.body.as_str()).collect();
         proptest::prop_assert_eq!(got, bodies.iter().map(String::as_str).collect::<Vec<_>>());
     }
+}
+
+/// The timeout's 408 is the JSON error like every other 4xx (it was an empty
+/// body: the timeout layer sat outside the layer that writes JSON errors).
+#[test]
+fn a_timeout_is_a_json_408() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ServeOptions { timeout: std::time::Duration::from_millis(1), ..ServeOptions::default() };
+    let server = Server::start(dir.path(), options);
+    let mut c = server.client();
+    let text = PUTIN.repeat(300);
+    let r = c.post("/v1/analyze", "text/plain", text.as_bytes()).unwrap();
+    assert_error(&r, 408, "timeout");
+}
+
+/// An id longer than the index keeps in its term dictionary (tantivy drops such
+/// a term) could be neither found nor replaced: sent twice, it was indexed twice,
+/// both answered `"replaced": 0`. Now a 400; an id at the limit still upserts.
+#[test]
+fn an_id_longer_than_the_index_keeps_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), ServeOptions::default());
+    let mut c = server.client();
+    let long = "L".repeat(khabar_index::MAX_ID_BYTES + 1);
+    let r = c.post("/v1/documents", "application/json", json!({"id": long, "body": PUTIN}).to_string().as_bytes()).unwrap();
+    assert_error(&r, 400, "bad_request");
+    assert_eq!(json_of(&c.get("/v1/health").unwrap())["documents"], 0);
+    let at_limit = "M".repeat(khabar_index::MAX_ID_BYTES);
+    let doc = json!({"id": at_limit, "body": PUTIN});
+    ingest(&mut c, &doc);
+    let again = ingest(&mut c, &doc);
+    assert_eq!(again["replaced"], 1);
+    assert_eq!(json_of(&c.get("/v1/health").unwrap())["documents"], 1);
+}
+
+/// A `published` that is not a date was accepted and silently dropped (the
+/// article then had no date: out of every date filter, story window and timeline).
+#[test]
+fn a_published_that_is_not_a_date_is_refused() {
+    for published in ["yesterday", "2015-02-30", "01/08/2015"] {
+        let body = json!([{"id": "ok", "body": "نص"}, {"id": "bad", "body": "نص", "published": published}]).to_string();
+        let r = khabar_serve::parse_documents("application/json", body.as_bytes());
+        let e = r.map(|d| d.len()).unwrap_err();
+        assert_eq!(e.status, 400, "{published}");
+        assert!(e.message.contains("document 2") && e.message.contains(published), "{}", e.message);
+    }
+    for published in ["", "2015-08-01", "2015-08-01 12:34:00", "2015-08-01T12:34:00+03:00"] {
+        let body = json!({"id": "ok", "body": "نص", "published": published}).to_string();
+        assert_eq!(khabar_serve::parse_documents("application/json", body.as_bytes()).map(|d| d.len()).map_err(|e| e.message), Ok(1));
+    }
+}
+
+/// Query strings: percent-encoded bytes that are not UTF-8 (a query sent in
+/// Windows-1256) were replaced by U+FFFD, so `بوتين 2015` in that encoding
+/// silently searched for `2015` alone (200, other articles). Now a 400.
+#[test]
+fn a_query_string_that_is_not_utf8_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), ServeOptions::default());
+    let mut c = server.client();
+    ingest(&mut c, &article("p1", "2015-08-01", &format!("{PUTIN} 2015")));
+    for path in [
+        "/v1/search?q=%C8%E6%CA%ED%E4+2015",
+        "/v1/search?q=%C8%E6%CA%ED%E4",
+        "/v1/search?q=2015&entity=PER:%C8%E6%CA%ED%E4",
+        "/v1/entities?type=PER&from=%FF",
+        "/v1/stories?day=%FF",
+        "/v1/entities/%D8%A8/timeline?type=%FF",
+        "/v1/search?%FF=1&q=2015",
+    ] {
+        let r = c.get(path).unwrap();
+        assert_error(&r, 400, "bad_request");
+        assert!(json_of(&r)["error"]["message"].as_str().unwrap().contains("UTF-8"), "{path}: {}", r.text());
+    }
+    // UTF-8 percent-encoding, `+` for a space, and a `%` that encodes nothing still work.
+    let s = json_of(&c.get("/v1/search?q=%D8%A8%D9%88%D8%AA%D9%8A%D9%86+2015").unwrap());
+    assert_eq!(s["total"], 1, "{s}");
+    assert_eq!(c.get("/v1/search?q=2015+%25+%").unwrap().status, 200);
+    assert_eq!(c.get("/v1/search?q=2015&limit=").unwrap().status, 200);
+}
+
+/// A story whose id (its first article's id) has spaces around it was listed by
+/// `/v1/stories` but `/v1/stories/{id}` trimmed the id and answered 404, so the
+/// page's link to it showed an error.
+#[test]
+fn a_story_id_with_spaces_around_it_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), ServeOptions::default());
+    let mut c = server.client();
+    ingest(&mut c, &article(" s1 ", "2015-08-01", PUTIN));
+    let listed = json_of(&c.get("/v1/stories").unwrap());
+    assert_eq!(listed["stories"][0]["id"], " s1 ", "{listed}");
+    let s = c.get("/v1/stories/%20s1%20").unwrap();
+    assert_eq!(s.status, 200, "{}", s.text());
+    assert_eq!(json_of(&s)["articles"], json!([" s1 "]));
 }
