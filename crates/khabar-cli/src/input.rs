@@ -166,19 +166,17 @@ pub fn decode(bytes: Vec<u8>, what: &str, lossy: bool) -> Result<String, InputEr
     match String::from_utf8(bytes) {
         Ok(s) => Ok(s),
         Err(e) if lossy => Ok(String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        Err(e) => Err(InputError(format!("{what}: {}; use --lossy to replace invalid sequences with U+FFFD", utf8_problem(&e)))),
+        Err(e) => {
+            Err(InputError(format!("{what}: {}; use --lossy to replace invalid sequences with U+FFFD", khabar_text::Utf8Problem::of(&e))))
+        }
     }
-}
-
-fn utf8_problem(e: &std::string::FromUtf8Error) -> khabar_text::Utf8Problem {
-    khabar_text::Utf8Problem::new(e.as_bytes(), e.utf8_error())
 }
 
 /// A whole file as UTF-8, for commands without `--lossy` (gold files, query lists: a replaced
 /// byte would change what is scored or searched): an [`InputError`] naming the file, the byte
 /// offset and line of the first bad byte.
 pub fn read_utf8(path: &Path) -> Result<String, InputError> {
-    String::from_utf8(read_input(path)?).map_err(|e| InputError(format!("{}: {}", path.display(), utf8_problem(&e))))
+    String::from_utf8(read_input(path)?).map_err(|e| InputError(format!("{}: {}", path.display(), khabar_text::Utf8Problem::of(&e))))
 }
 
 /// One unit of work: a document, or an input error to report in order.

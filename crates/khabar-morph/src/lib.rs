@@ -285,7 +285,7 @@ impl Default for TrainOptions {
 pub(crate) fn read_to_string(p: &Path) -> Result<String> {
     let bytes = std::fs::read(p).map_err(|e| Error::Io { path: p.display().to_string(), source: e })?;
     String::from_utf8(bytes).map_err(|e| {
-        let problem = khabar_text::Utf8Problem::new(e.as_bytes(), e.utf8_error());
+        let problem = khabar_text::Utf8Problem::of(&e);
         Error::Parse { file: p.display().to_string(), line: problem.line, msg: problem.to_string() }
     })
 }

@@ -342,8 +342,7 @@ fn parse_wojood_spans(text: &str) -> Vec<WojoodSentence> {
 /// first invalid byte when it is not.
 fn read(p: &Path) -> Result<String> {
     let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
-    String::from_utf8(bytes)
-        .map_err(|e| Error::Data(format!("{}: {}", p.display(), khabar_text::Utf8Problem::new(e.as_bytes(), e.utf8_error()))))
+    String::from_utf8(bytes).map_err(|e| Error::Data(format!("{}: {}", p.display(), khabar_text::Utf8Problem::of(&e))))
 }
 
 /// Arabic exemplar city names of the Unicode CLDR time zones (419 names).

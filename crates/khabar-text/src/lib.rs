@@ -99,6 +99,11 @@ impl Utf8Problem {
         let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
         Utf8Problem { offset, line, bytes: bytes[offset..offset + len].to_vec() }
     }
+
+    /// The problem of a failed `String::from_utf8` (a file read whole, then decoded).
+    pub fn of(error: &std::string::FromUtf8Error) -> Utf8Problem {
+        Utf8Problem::new(error.as_bytes(), error.utf8_error())
+    }
 }
 
 /// `bytes` as text, or where they stop being UTF-8.
