@@ -363,9 +363,7 @@ fn run(cli: Cli) -> Result<Status> {
                 }
                 None => khabar::ner::NerModel::embedded().clone(),
             };
-            if !gold.exists() {
-                return Err(InputError(format!("{}: no such file", gold.display())).into());
-            }
+            input::require_files([gold.as_path()])?;
             let report = khabar::ner::evaluate(&model, &gold).map_err(|e| match e {
                 // Not `token tag` BIO, not UTF-8, no sentences: the user's file to fix (exit 2).
                 khabar::ner::Error::Data(m) => anyhow::Error::new(InputError(format!("cannot score: {m}"))),
