@@ -83,6 +83,12 @@ impl Packed {
             d.0 |= 1 << (r & 63);
             vals.extend_from_slice(&v[..width]);
         }
+        Packed::assemble(dir, vals, width)
+    }
+
+    /// A table from its blocks' presence bits (`dir[k].0`; the counts `dir[k].1` are filled in
+    /// here) and the present rows' weights in row order, with a new [`Packed::id`].
+    fn assemble(mut dir: Vec<(u64, u32)>, vals: Vec<i16>, width: usize) -> Packed {
         let mut before = 0u32;
         for d in &mut dir {
             d.1 = before;
@@ -232,11 +238,9 @@ impl Weights {
         let total: usize = (0..blocks).map(|k| union(k).count_ones() as usize).sum();
         let mut dir = Vec::with_capacity(blocks);
         let mut vals = Vec::with_capacity(total * 2 * NL);
-        let mut before = 0u32;
         for k in 0..blocks {
             let bits = union(k);
-            dir.push((bits, before));
-            before += bits.count_ones();
+            dir.push((bits, 0));
             let mut m = bits;
             while m != 0 {
                 let r = k * 64 + m.trailing_zeros() as usize;
@@ -245,7 +249,7 @@ impl Weights {
                 vals.extend_from_slice(y.get(r).unwrap_or(&[0; NL]));
             }
         }
-        let j = std::sync::Arc::new(Packed { dir, vals, width: 2 * NL, id: PACKED_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) });
+        let j = std::sync::Arc::new(Packed::assemble(dir, vals, 2 * NL));
         a.q = j.clone();
         b.q = j;
         a.off = 0;
