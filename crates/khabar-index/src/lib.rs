@@ -192,7 +192,8 @@ impl std::fmt::Display for DocumentError {
 impl std::error::Error for DocumentError {}
 
 /// Whether `doc` can be indexed: a body with some text, an id (when it has one) that is not
-/// blank nor longer than [`MAX_ID_BYTES`], and a `published` (when given) that is a date. A document without an id gets one from its caller (file name, line, hash).
+/// blank nor longer than [`MAX_ID_BYTES`], and a `published` (when given) that is a date. A
+/// document without an id gets one from its caller (file name, line, hash).
 pub fn check_document(doc: &Document) -> Result<(), DocumentError> {
     if doc.body.trim().is_empty() {
         return Err(DocumentError::EmptyBody);
