@@ -714,27 +714,19 @@ impl Omit {
 }
 
 /// Which of a token's base features to compute: all of them, only those
-/// that read nothing but the token itself ([`OwnKey`]), or one of the two
-/// kinds of context features besides those that read one neighbour only.
-/// `Own`, `Wide`, `Narrow` and the four neighbours' [`neighbour_features`]
-/// together give the features of `All`, in a different order.
+/// that read nothing but the token itself ([`OwnKey`]), or the context
+/// features besides those that read one neighbour only. `Own`, `Pair` and the
+/// four neighbours' [`neighbour_features`] together give the features of
+/// `All`, in a different order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
     All,
     Own,
     /// The context features that read more than one neighbour (or the
-    /// token, the sentence or the document besides one) and whose inputs
-    /// have many values together: the core pairs of templates 36–39 and
-    /// the word-class pairs 174–175. With `Narrow`,
-    /// all but the own features, the [`neighbour_features`] of the tokens at
-    /// ±1 and ±2 and the [`pos_window_features`].
-    Wide,
-    /// Those context features whose inputs have few values together (shape
-    /// pair, gazetteer and trigger context, neighbours' corpus codes,
-    /// document triggers): they read nothing but the
-    /// [`narrow_key`] of the token, so their summed weights can be reused
-    /// per key.
-    Narrow,
+    /// token, the sentence or the document besides one): all but the own
+    /// features, the [`neighbour_features`] of the tokens at ±1 and ±2 and
+    /// the [`pos_window_features`].
+    Pair,
 }
 
 /// The fields of a token that its [`Part::Own`] features and the
@@ -789,8 +781,7 @@ fn boundary(d: isize) -> u64 {
 /// `d` (−2, −1, 1 or 2; `x` is `None` past the sentence's edge): with `lemma`
 /// the neighbour's part of speech and lemma features (only for ±1, and only
 /// read when the token itself has a part of speech), else the others. Every
-/// token's [`Part::All`] features are its own, its [`Part::Wide`] and
-/// [`Part::Narrow`] ones, these
+/// token's [`Part::All`] features are its own, its [`Part::Pair`] ones, these
 /// of its four neighbours and (when it has a part of speech) the
 /// [`pos_window_features`] of the parts of speech around it.
 pub fn neighbour_features(x: Option<&TokInfo>, d: isize, lemma: bool, out: &mut Vec<u64>) {
@@ -849,52 +840,6 @@ pub fn pos_window(toks: &[TokInfo], i: usize) -> [u8; 5] {
     u
 }
 
-/// The bits of a neighbour's corpus code that templates 159–161 read.
-const CSTAT_CONTEXT_BITS: u32 = 0o7 << 3 | 0o7 << 6 | 0o7 << 18;
-
-/// Everything the [`Part::Narrow`] features of token `i` read, packed in
-/// 99 bits: the shapes of the token and of the one before, the gazetteer
-/// bits of both and of the one after, the trigger classes of the two
-/// before, the corpus-code bits of both neighbours that templates 159–161
-/// read, and the document's trigger bits of the token's core (with whether
-/// it has any). In news text about nine tokens in ten find a key seen
-/// before (the word classes, with the three tokens' classes, would make
-/// that one in ten). Tokens with equal keys
-/// have equal such features (the test
-/// `narrow_features_read_only_the_narrow_key` checks this). `None` when a
-/// shape does not fit its 16 bits (never for analysed tokens).
-pub fn narrow_key(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>) -> Option<u128> {
-    let t = toks.get(i)?;
-    let at = |d: isize| usize::try_from(i as isize + d).ok().and_then(|j| toks.get(j));
-    let (p2, p, n) = (at(-2), at(-1), at(1));
-    let p_shape = p.map_or(0, |x| x.h_shape);
-    if t.h_shape >> 16 != 0 || p_shape >> 16 != 0 {
-        return None;
-    }
-    let gaz = |x: Option<&TokInfo>| u128::from(x.map_or(0, |x| x.gaz));
-    let trigger = |x: Option<&TokInfo>| u128::from(x.map_or(0, |x| x.trigger));
-    let ctx = |x: Option<&TokInfo>| -> u128 {
-        let c = x.map_or(0, |x| x.cstat) & CSTAT_CONTEXT_BITS;
-        u128::from((c >> 3) & 0o77 | ((c >> 18) & 7) << 6)
-    };
-    let d = match doc {
-        Some(doc) if t.kind_code == 0 => 1 << 8 | u128::from(doc.get(&t.h_core).copied().unwrap_or(0)),
-        _ => 0,
-    };
-    Some(
-        u128::from(t.h_shape)
-            | u128::from(p_shape) << 16
-            | u128::from(t.gaz) << 32
-            | gaz(p) << 40
-            | gaz(n) << 48
-            | trigger(p2) << 56
-            | trigger(p) << 64
-            | ctx(p) << 72
-            | ctx(n) << 81
-            | d << 90,
-    )
-}
-
 /// The base features of token `i` (the first pass's, and the second's
 /// besides its stacked ones).
 pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>, omit: Omit, out: &mut Vec<u64>) {
@@ -906,8 +851,6 @@ pub fn token_features(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>
 pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64, u8>>, part: Part, omit: Omit, out: &mut Vec<u64>) {
     let own = matches!(part, Part::All | Part::Own);
     let ctx = part != Part::Own;
-    let wide = matches!(part, Part::All | Part::Wide);
-    let narrow = matches!(part, Part::All | Part::Narrow);
     // the features that read one neighbour only (see neighbour_features)
     let single = part == Part::All;
     let t = &toks[i];
@@ -955,7 +898,7 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
     if !ctx {
         return own_tail(t, out);
     }
-    if narrow && omit.keeps(omit::SHAPE_PAIR) {
+    if omit.keeps(omit::SHAPE_PAIR) {
         out.push(mix(6, pair(t.h_shape, at(-1).h_shape)));
     }
     // neighbours
@@ -967,11 +910,11 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
         out.push(mix(34, hn(-1)));
         out.push(mix(35, hn(1)));
     }
-    if wide && omit.keeps(omit::CORE_PAIR) {
+    if omit.keeps(omit::CORE_PAIR) {
         out.push(mix(36, pair(hc(-1), t.h_core)));
         out.push(mix(37, pair(t.h_core, hc(1))));
     }
-    if wide && omit.keeps(omit::OUTER_PAIR) {
+    if omit.keeps(omit::OUTER_PAIR) {
         out.push(mix(38, pair(hc(-2), hc(-1))));
         out.push(mix(39, pair(hc(1), hc(2))));
     }
@@ -981,7 +924,7 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
         out.push(mix(41, at(-1).suf2));
     }
     // gazetteers
-    let gaz_ctx = narrow && omit.keeps(omit::GAZ_CONTEXT);
+    let gaz_ctx = omit.keeps(omit::GAZ_CONTEXT);
     for b in 0..8u64 {
         if t.gaz & (1 << b) != 0 {
             if own {
@@ -1006,7 +949,7 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
     if single {
         out.push(mix(80, at(-1).trigger as u64));
     }
-    let trig_pair = narrow && omit.keeps(omit::TRIGGER_PAIR);
+    let trig_pair = omit.keeps(omit::TRIGGER_PAIR);
     if trig_pair {
         out.push(mix(81, (at(-2).trigger as u64) << 4 | at(-1).trigger as u64));
     }
@@ -1021,7 +964,7 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
     if own {
         own_cstat(cs, out);
     }
-    if narrow && omit.keeps(omit::CORPUS_CONTEXT) {
+    if omit.keeps(omit::CORPUS_CONTEXT) {
         out.push(mix(159, ((at(-1).cstat >> 3) & 7) as u64 | (((at(1).cstat >> 3) & 7) as u64 * 8)));
         out.push(mix(160, ((at(-1).cstat >> 6) & 7) as u64 | (((at(1).cstat >> 6) & 7) as u64 * 8)));
         out.push(mix(161, ((at(-1).cstat >> 18) & 7) as u64 | (((at(1).cstat >> 18) & 7) as u64 * 8)));
@@ -1034,7 +977,7 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
     if own && sc != 0 {
         own_sim(sc, cs, out);
     }
-    if wide && omit.keeps(omit::CLASS_PAIR) && (sc != 0 || sim(at(-1)) != 0 || sim(at(1)) != 0) {
+    if omit.keeps(omit::CLASS_PAIR) && (sc != 0 || sim(at(-1)) != 0 || sim(at(1)) != 0) {
         out.push(mix(174, sim(at(-1)) << 8 | sc));
         out.push(mix(175, sc << 8 | sim(at(1))));
     }
@@ -1062,7 +1005,7 @@ pub fn token_features_part(toks: &[TokInfo], i: usize, doc: Option<&HashMap<u64,
         }
     }
     // document-level: triggers seen before this core anywhere in the document
-    if let Some(doc) = doc.filter(|_| narrow) {
+    if let Some(doc) = doc {
         if t.kind_code == 0 {
             let d = doc.get(&t.h_core).copied().unwrap_or(0);
             out.push(mix(90, d as u64));
@@ -1316,10 +1259,9 @@ mod tests {
                 token_features_part(&toks, i, Some(&doc), Part::Own, Omit::default(), &mut own);
                 let mut sorted = all.clone();
                 sorted.sort_unstable();
-                // own + wide + narrow + what the four neighbours give = all
+                // own + pair + what the four neighbours give = all
                 let mut parts = own.clone();
-                token_features_part(&toks, i, Some(&doc), Part::Wide, Omit::default(), &mut parts);
-                token_features_part(&toks, i, Some(&doc), Part::Narrow, Omit::default(), &mut parts);
+                token_features_part(&toks, i, Some(&doc), Part::Pair, Omit::default(), &mut parts);
                 for d in [-2isize, -1, 1, 2] {
                     let x = usize::try_from(i as isize + d).ok().and_then(|j| toks.get(j));
                     neighbour_features(x, d, false, &mut parts);
@@ -1356,51 +1298,6 @@ mod tests {
                 let mut own2 = Vec::new();
                 token_features_part(&moved, j, None, Part::Own, Omit::default(), &mut own2);
                 prop_assert_eq!(own2, own);
-            }
-        }
-    }
-
-    proptest! {
-        /// A token's narrow features are the same among any other tokens
-        /// whose fields give the same [`narrow_key`]: those of `toks` with
-        /// every field the key does not read taken from `other`.
-        #[test]
-        fn narrow_features_read_only_the_narrow_key(
-            toks in proptest::collection::vec(any_tok(), 1..7),
-            other in proptest::collection::vec(any_tok(), 7),
-            doc_bits in any::<u8>(),
-            with_doc in any::<bool>(),
-        ) {
-            let doc: HashMap<u64, u8> = toks.iter().map(|t| (t.h_core, doc_bits)).collect();
-            let doc = with_doc.then_some(&doc);
-            for i in 0..toks.len() {
-                let mut narrow = Vec::new();
-                token_features_part(&toks, i, doc, Part::Narrow, Omit::default(), &mut narrow);
-                // the key's fields kept, all else from `other` (the core's
-                // document bits kept through the map)
-                let mut moved: Vec<TokInfo> = toks.iter().zip(&other).map(|(k, o)| {
-                    let mut t = o.clone();
-                    (t.h_shape, t.gaz, t.trigger, t.kind_code) = (k.h_shape, k.gaz, k.trigger, k.kind_code);
-                    let keep = CSTAT_CONTEXT_BITS;
-                    t.cstat = (o.cstat & !keep) | (k.cstat & keep);
-                    t
-                }).collect();
-                let mut doc2 = HashMap::default();
-                if let Some(d) = doc {
-                    moved[i].h_core = 1000 + other[0].h_core;
-                    doc2.insert(moved[i].h_core, d.get(&toks[i].h_core).copied().unwrap_or(0));
-                }
-                let doc2 = doc.map(|_| &doc2);
-                // neighbours beyond those the key reads are replaced too
-                for (j, t) in moved.iter_mut().enumerate() {
-                    if j + 2 < i || j > i + 1 {
-                        *t = other[j].clone();
-                    }
-                }
-                prop_assert_eq!(narrow_key(&moved, i, doc2), narrow_key(&toks, i, doc));
-                let mut narrow2 = Vec::new();
-                token_features_part(&moved, i, doc2, Part::Narrow, Omit::default(), &mut narrow2);
-                prop_assert_eq!(narrow2, narrow);
             }
         }
     }

@@ -53,7 +53,7 @@ pub use crate::features::{omit, Omit};
 pub use crate::train::{train, train_with_report, TrainOptions, TrainReport};
 
 use crate::features::{
-    analyse_tokens_with, doc_features, label_stats, narrow_key, neighbour_features, pos_window, pos_window_features, stack_features,
+    analyse_tokens_with, doc_features, label_stats, neighbour_features, pos_window, pos_window_features, stack_features,
     stack_label_features, stack_labels, stack_stat_features, token_features, token_features_part, Gazetteer, OwnKey, Part, TokInfo,
     TRIGGERS,
 };
@@ -568,7 +568,7 @@ impl NerModel {
         let mut first = Vec::with_capacity(infos.len());
         // the second pass's scores of the same base features, read with the first's
         let mut base2: Vec<[f32; NL]> = Vec::with_capacity(if self.w2.is_some() { infos.iter().map(Vec::len).sum() } else { 0 });
-        let table = (self.w.q.id(), self.w.bits, self.omit.0);
+        let table = (self.w.q.id(), self.w.bits);
         let mut cache = OWN_SUMS.take();
         if fused && cache.table != table {
             // room for the most rows at once: growing would copy them all
@@ -577,7 +577,6 @@ impl NerModel {
                 index: HashMap::with_capacity_and_hasher(OWN_SUMS_MAX, Default::default()),
                 rows: Vec::with_capacity(OWN_SUMS_MAX),
                 windows: HashMap::with_capacity_and_hasher(OWN_SUMS_MAX, Default::default()),
-                narrow: vec![(u128::MAX, [0; 2 * NL]); 1 << NARROW_BITS],
             };
         }
         // what a missing neighbour (past a sentence's edge) gives, by role
@@ -660,31 +659,7 @@ impl NerModel {
                                 acc[k] += add[k];
                             }
                         }
-                        // the small-domain context features, summed once per key
-                        match narrow_key(s, i, doc.as_ref()) {
-                            Some(key) => {
-                                // one place per key's hash (a new key takes it)
-                                let h = (key as u64 ^ ((key >> 64) as u64).wrapping_mul(NARROW_MIX)).wrapping_mul(NARROW_MIX);
-                                let slot = (h >> (64 - NARROW_BITS)) as usize;
-                                match cache.narrow.get_mut(slot) {
-                                    Some(e) => {
-                                        if e.0 != key {
-                                            let mut a = [0i32; 2 * NL];
-                                            token_features_part(s, i, doc.as_ref(), Part::Narrow, self.omit, &mut feats);
-                                            self.w.add_fused(&feats, &mut a);
-                                            feats.clear();
-                                            *e = (key, a);
-                                        }
-                                        for k in 0..2 * NL {
-                                            acc[k] += e.1[k];
-                                        }
-                                    }
-                                    None => token_features_part(s, i, doc.as_ref(), Part::Narrow, self.omit, &mut feats),
-                                }
-                            }
-                            None => token_features_part(s, i, doc.as_ref(), Part::Narrow, self.omit, &mut feats),
-                        }
-                        token_features_part(s, i, doc.as_ref(), Part::Wide, self.omit, &mut feats);
+                        token_features_part(s, i, doc.as_ref(), Part::Pair, self.omit, &mut feats);
                         self.w.add_fused(&feats, &mut acc);
                         let mut e2 = [0f32; NL];
                         Weights::scale_pair(&self.w, w2, &acc, &mut e, &mut e2);
@@ -768,10 +743,6 @@ impl NerModel {
 /// tokens find their sums here.
 const OWN_SUMS_MAX: usize = 1 << 14;
 
-/// The places of the narrow sums' cache: 2^12 (384 KB).
-const NARROW_BITS: u32 = 12;
-const NARROW_MIX: u64 = 0x9E37_79B9_7F4A_7C15;
-
 /// The neighbour roles whose features a token's cached sums hold: the
 /// offset of the token that reads them and whether they are the lemma ones
 /// ([`neighbour_features`]).
@@ -784,19 +755,14 @@ type TokenSums = [[i32; 2 * NL]; ROLES];
 
 /// Summed fused rows of tokens' own features ([`Part::Own`]) and of what
 /// they give their neighbours (`rows`, by [`OwnKey`] in `index`), and the
-/// table (id, bits) they were read from, with the templates the model
-/// omits.
+/// table (id, bits) they were read from.
 #[derive(Default)]
 struct SumCache {
-    table: (u64, u32, u32),
+    table: (u64, u32),
     index: HashMap<OwnKey, usize>,
     rows: Vec<TokenSums>,
     /// Summed rows of [`features::pos_window_features`], by window.
     windows: HashMap<[u8; 5], [i32; 2 * NL]>,
-    /// Summed rows of the [`Part::Narrow`] features with their
-    /// [`narrow_key`] (`u128::MAX`, which no key is, for none), each at
-    /// the place its key's hash gives.
-    narrow: Vec<(u128, [i32; 2 * NL])>,
 }
 
 thread_local! {
