@@ -326,41 +326,6 @@ impl NerModel {
         Ok(NerModel { w, w2, gaz, known, use_doc, trig: trigger_map(), lex, forms, full, morph, omit })
     }
 
-    /// EXPERIMENT (session s18, "model soup"): the first model with its two passes' weight
-    /// tables replaced by the averages of `models`' tables (dequantised, kept as f32). `None`
-    /// when the models differ in table size or in the number of passes.
-    pub fn average(models: &[NerModel]) -> Option<NerModel> {
-        let first = models.first()?;
-        let avg = |get: &dyn Fn(&NerModel) -> Option<&Weights>| -> Option<Weights> {
-            let bits = get(first)?.bits;
-            let mut out = Weights::new(bits);
-            let inv = 1.0 / models.len() as f32;
-            for m in models {
-                let w = get(m)?;
-                if w.bits != bits || w.q.is_empty() {
-                    return None;
-                }
-                for r in 0..(1usize << bits) {
-                    if let Some(row) = w.q.get(r) {
-                        for k in 0..model::NL {
-                            out.w[r * model::NL + k] += f32::from(row[w.off + k]) * w.scale * inv;
-                        }
-                    }
-                }
-                for (a, b) in out.trans.iter_mut().zip(&w.trans) {
-                    *a += b * inv;
-                }
-            }
-            Some(out)
-        };
-        let w = avg(&|m: &NerModel| Some(&m.w))?;
-        let w2 = match first.w2 {
-            Some(_) => Some(avg(&|m: &NerModel| m.w2.as_ref())?),
-            None => None,
-        };
-        Some(NerModel { w, w2, ..first.clone_light() })
-    }
-
     /// Encode (gzip-compressed; weights quantised to 16 bits).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut extra = String::new();

@@ -72,11 +72,6 @@ pub struct TrainOptions {
     pub clusters: bool,
     /// Shuffling seeds whose weight tables are averaged (1: a single model).
     pub seeds: usize,
-    /// With `seeds` > 1, the jackknife fold models are averages of the same seeds too
-    /// (each seed with its own pass-1 epochs), so the second pass learns from first-pass
-    /// labels as good as the averaged first pass gives at run time; off: one seed's model
-    /// per fold (the first seed's epochs). An experiment switch (`--seeds-folds`).
-    pub seeds_folds: bool,
     /// Stack a second pass on jackknifed first-pass labels and document label statistics.
     pub two_pass: bool,
     /// Gazetteer cleaning: a one-word person entry seen at least
@@ -122,7 +117,6 @@ impl Default for TrainOptions {
             seed: 42,
             two_pass: true,
             seeds: 1,
-            seeds_folds: false,
             simhash: false,
             clusters: true,
             refit_with_dev: true,
@@ -566,7 +560,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
     let mut e2_used: Vec<usize> = Vec::new();
     let mut dev_rep = rep1.unwrap_or_default();
     if opts.two_pass {
-        let first = jackknife(&data, &f1, opts, &e1, t0);
+        let first = jackknife(&data, &f1, opts, e1[0], t0);
         drop(f1);
         let f2 = features(&data, opts.doc_features, opts.omit, Some(&first));
         let dev_eval = |w: &Weights| {
@@ -602,7 +596,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
         let f1 = features(&data, opts.doc_features, opts.omit, None);
         let (w1, _) = fit_ens(&data, &f1, &all, opts, &e1, None, "refit pass 1");
         if model.w2.is_some() {
-            let first = jackknife(&data, &f1, opts, &e1, t0);
+            let first = jackknife(&data, &f1, opts, e1[0], t0);
             drop(f1);
             let f2 = features(&data, opts.doc_features, opts.omit, Some(&first));
             let (w2, _) = fit_ens(&data, &f2, &all, opts, &e2_used, None, "refit pass 2");
@@ -626,15 +620,11 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
 /// First-pass labels of every training sentence from a model trained without
 /// its fold (contiguous blocks of sentences), so the second pass learns from
 /// labels as noisy as the ones it will see.
-fn jackknife(data: &[DocData], f1: &[DocFeats], opts: &TrainOptions, epochs: &[usize], t0: Instant) -> Vec<Vec<Vec<usize>>> {
+fn jackknife(data: &[DocData], f1: &[DocFeats], opts: &TrainOptions, epochs: usize, t0: Instant) -> Vec<Vec<Vec<usize>>> {
     let mut first: Vec<Vec<Vec<usize>>> = data.iter().map(|d| vec![Vec::new(); d.infos.len()]).collect();
     for k in 0..FOLDS {
         let keep = |di: usize, si: usize| data[di].fold[si] != k;
-        let wk = if opts.seeds_folds && opts.seeds > 1 {
-            fit_ens(data, f1, &keep, opts, epochs, None, "fold").0
-        } else {
-            fit(data, f1, &keep, opts, epochs.first().copied().unwrap_or(1), None, "fold").0
-        };
+        let (wk, _, _) = fit(data, f1, &keep, opts, epochs, None, "fold");
         let labs: Vec<Vec<(Vec<usize>, Vec<f32>)>> =
             data.par_iter().map(|d| crate::tag_pass(&wk, &d.infos, opts.doc_features, opts.omit, None)).collect();
         for (di, d) in data.iter().enumerate() {

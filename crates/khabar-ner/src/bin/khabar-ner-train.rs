@@ -1,7 +1,7 @@
 //! Train the NER model, print dev / held-out / test scores and write models/ner.bin.
 //!
 //! Usage: khabar-ner-train [--out models/ner.bin] [--epochs N] [--bits B] [--no-doc]
-//!        [--seed S] [--seeds N] [--seeds-folds] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-morph] [--no-corpus] [--with-aqmar] [--with-wojood] [--wojood-all] [--wojood-gpe-org loc|keep|drop] [--wojood-o-heads] [--dev-block K] [--no-gazetteers] [--no-test] [--omit GROUP,GROUP…]
+//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-morph] [--no-corpus] [--with-aqmar] [--with-wojood] [--wojood-all] [--wojood-gpe-org loc|keep|drop] [--wojood-o-heads] [--dev-block K] [--no-gazetteers] [--no-test] [--omit GROUP,GROUP…]
 //!        [--data /work/shared/data] [--speed FILE]
 //!        khabar-ner-train --model FILE --eval GOLD [--eval GOLD …] [--omit GROUP,…]   (score a model, no training;
 //!        --omit here runs it without those groups too, an ablation without retraining)
@@ -45,7 +45,6 @@ fn main() {
             "--no-clusters" => opts.clusters = false,
             "--seed" => opts.seed = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.seed),
             "--seeds" => opts.seeds = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.seeds),
-            "--seeds-folds" => opts.seeds_folds = true,
             "--no-corpus" => opts.corpus = None,
             "--corpus-min" => opts.corpus_min = args.next().and_then(|x| x.parse().ok()).unwrap_or(opts.corpus_min),
             "--no-extra" => no_extra = true,
@@ -88,22 +87,13 @@ fn main() {
         }
     }
     if let Some(mp) = eval_model {
-        // score an existing model on gold files (no training); EXPERIMENT (s18): a
-        // comma-separated list of models is scored as the average of their weight tables
-        let mut ms = Vec::new();
-        for one in mp.to_string_lossy().split(',') {
-            match std::fs::read(one).map_err(|e| e.to_string()).and_then(|b| NerModel::from_bytes(&b).map_err(|e| e.to_string())) {
-                Ok(m) => ms.push(m),
-                Err(e) => {
-                    eprintln!("error: {one}: {e}");
-                    std::process::exit(1);
-                }
+        // score an existing model on gold files (no training)
+        let m = match std::fs::read(&mp).map_err(|e| e.to_string()).and_then(|b| NerModel::from_bytes(&b).map_err(|e| e.to_string())) {
+            Ok(m) => m.with_omitted(opts.omit),
+            Err(e) => {
+                eprintln!("error: {}: {e}", mp.display());
+                std::process::exit(1);
             }
-        }
-        let m = if ms.len() == 1 { ms.pop() } else { NerModel::average(&ms) };
-        let Some(m) = m.map(|m| m.with_omitted(opts.omit)) else {
-            eprintln!("error: the models cannot be averaged");
-            std::process::exit(1);
         };
         for f in &eval_files {
             match khabar_ner::evaluate(&m, f) {
