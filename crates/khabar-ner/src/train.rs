@@ -710,29 +710,39 @@ pub fn corpus_lex(
             }
         }
     });
-    let mut lex = CorpusLex::default();
-    let mut forms = CorpusLex::default();
-    for (k, c) in counts {
-        if c[0] < min {
-            continue;
-        }
-        if let Some(f) = k.strip_prefix('=') {
-            forms.insert(f.to_string(), c[0]);
-        } else {
-            // a word without proclitics is its own core: its whole-word count is c[0] minus clitic-bearing uses
-            let bare = c[0].saturating_sub(c[1] + c[5]);
-            if bare >= min {
-                forms.insert(k.clone(), forms.get(&k).copied().unwrap_or(0) + bare);
-            }
-            lex.insert(k, corpus_code(&c));
-        }
-    }
+    let (lex, forms) = lex_and_forms(counts, min);
     let sim = match codes {
         2 | 3 => cluster_codes(&bodies, gaz, &lex),
         1 => simhash_codes(&bodies, gaz, &lex),
         _ => CorpusLex::default(),
     };
     Ok((lex, forms, sim))
+}
+
+/// The corpus lexicon (cores seen at least `min` times, with their [`corpus_code`]) and the
+/// whole-word counts of `corpus_lex`'s counters. A normalised word occurs with proclitics (its
+/// `=form` entry) and without them (its bare entry's count minus the clitic-bearing uses of
+/// that core); the two parts are summed, so the result does not depend on the order of
+/// `counts`, and a word is kept when the sum reaches `min`. (Before session s18 the `=form`
+/// entry replaced the count, so a bare part seen before it was lost.)
+fn lex_and_forms(counts: impl IntoIterator<Item = (String, [u32; 8])>, min: u32) -> (CorpusLex, CorpusLex) {
+    let mut lex = CorpusLex::default();
+    let mut forms = CorpusLex::default();
+    for (k, c) in counts {
+        if let Some(f) = k.strip_prefix('=') {
+            *forms.entry(f.to_string()).or_insert(0) += c[0];
+            continue;
+        }
+        let bare = c[0].saturating_sub(c[1] + c[5]);
+        if bare > 0 {
+            *forms.entry(k.clone()).or_insert(0) += bare;
+        }
+        if c[0] >= min {
+            lex.insert(k, corpus_code(&c));
+        }
+    }
+    forms.retain(|_, n| *n >= min);
+    (lex, forms)
 }
 
 /// Per-word counters over a news corpus: every body is tokenised and analysed
@@ -1043,6 +1053,30 @@ mod tests {
         let mut v: Vec<u32> = (0..10).collect();
         assert_eq!(split_dev(&mut v, 3, usize::MAX), vec![0, 1, 2]);
         assert_eq!(split_dev(&mut v, 30, 0).len(), 7);
+    }
+
+    #[test]
+    fn whole_word_counts_do_not_depend_on_the_order() {
+        // بوتين: 10 uses with proclitics (لبوتين … normalised to the whole word) and
+        // 12 - 2 - 3 = 7 without; ليل: 2 + 2 = 4, kept only as a sum (min 3)
+        let mut c = [0u32; 8];
+        c[0] = 12;
+        c[1] = 2;
+        c[5] = 3;
+        let mut x = [0u32; 8];
+        x[0] = 10;
+        let mut y = [0u32; 8];
+        y[0] = 2;
+        let z = y;
+        let mut entries = vec![("=بوتين".to_string(), x), ("بوتين".to_string(), c), ("=ليل".to_string(), y), ("ليل".to_string(), z)];
+        let (lex, forms) = lex_and_forms(entries.clone(), 3);
+        assert_eq!(forms.get("بوتين"), Some(&17));
+        assert_eq!(forms.get("ليل"), Some(&4));
+        assert!(lex.contains_key("بوتين") && !lex.contains_key("ليل") && !lex.contains_key("=بوتين"));
+        entries.reverse();
+        let (lex2, forms2) = lex_and_forms(entries, 3);
+        assert_eq!(forms2, forms);
+        assert_eq!(lex2, lex);
     }
 
     #[test]
