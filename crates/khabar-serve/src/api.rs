@@ -403,11 +403,15 @@ pub async fn search(State(state): State<AppState>, Params(params): Params) -> Re
     blocking(move || Ok(Json(state.inner.index.search(&req)?))).await
 }
 
-/// `GET /v1/entities?type=&from=&to=&limit=`: the most mentioned entities.
+/// `GET /v1/entities?type=&from=&to=&limit=`: the most mentioned entities;
+/// `limit=0` lists them all, as on `/v1/stories`.
 pub async fn entities(State(state): State<AppState>, Params(params): Params) -> Result<Json<Value>, AppError> {
     let kind = entity_type(&params)?;
     let (from, to) = dates(&params)?;
-    let limit = number(&params, "limit", 50, MAX_ENTITIES_LIMIT)?;
+    let limit = match number(&params, "limit", 50, MAX_ENTITIES_LIMIT)? {
+        0 => usize::MAX,
+        n => n,
+    };
     let filter = EntityFilter { kind, from, to };
     blocking(move || {
         let top = khabar_index::top_entities(&state.inner.index, &filter, limit)?;

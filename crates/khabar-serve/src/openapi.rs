@@ -83,7 +83,7 @@ pub fn openapi() -> Value {
                     q("collapse", "fold near-duplicates into one hit with `similar`", json!({"type": "boolean", "default": false}))],
                 "responses": {"200": ok("results", json!({"$ref": "#/components/schemas/SearchResults"})), "400": error}}},
             "/v1/entities": {"get": {"summary": "the most mentioned entities",
-                "parameters": [q("type", "only this type", kind.clone()), q("from", "published on or after", date.clone()), q("to", "published on or before", date.clone()), q("limit", "entities", int(50, 1000))],
+                "parameters": [q("type", "only this type", kind.clone()), q("from", "published on or after", date.clone()), q("to", "published on or before", date.clone()), q("limit", "entities (0: all)", int(50, 1000))],
                 "responses": {"200": ok("entities by mentions", json!({"type": "object", "properties": {"entities": {"type": "array", "items": {"$ref": "#/components/schemas/EntityCount"}}}})), "400": error}}},
             "/v1/entities/{canonical}/timeline": {"get": {"summary": "mentions of an entity per day",
                 "parameters": [{"name": "canonical", "in": "path", "required": true, "schema": string}, q("type", "only under this type", kind.clone()),

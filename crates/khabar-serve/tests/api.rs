@@ -520,3 +520,21 @@ fn a_story_id_with_spaces_around_it_is_found() {
     assert_eq!(s.status, 200, "{}", s.text());
     assert_eq!(json_of(&s)["articles"], json!([" s1 "]));
 }
+
+/// `limit=0` is "all" on both lists (docs/serve.md): `/v1/stories` always said so,
+/// `/v1/entities` answered an empty list.
+#[test]
+fn limit_zero_lists_all_entities_and_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), ServeOptions::default());
+    let mut c = server.client();
+    ingest(&mut c, &json!([article("p1", "2015-08-01", PUTIN), article("p2", "2015-08-01", PUTIN), article("r1", "2015-08-02", RIYADH)]));
+    let all = json_of(&c.get("/v1/entities?limit=1000").unwrap());
+    assert!(all["entities"].as_array().is_some_and(|e| e.len() > 1), "{all}");
+    assert_eq!(json_of(&c.get("/v1/entities?limit=0").unwrap()), all);
+    let per = json_of(&c.get("/v1/entities?limit=0&type=PER").unwrap());
+    assert!(per["entities"].as_array().is_some_and(|e| !e.is_empty() && e.iter().all(|x| x["type"] == "PER")), "{per}");
+    let stories = json_of(&c.get("/v1/stories").unwrap());
+    assert_eq!(stories["stories"].as_array().map(Vec::len), Some(2), "{stories}");
+    assert_eq!(json_of(&c.get("/v1/stories?limit=0").unwrap()), stories);
+}
