@@ -4,6 +4,22 @@ use serde_json::{json, Value};
 
 /// The OpenAPI document.
 pub fn openapi() -> Value {
+    let mut doc = description();
+    // Every route runs under the server's --timeout (default 60 s): any operation
+    // can be answered 408.
+    let timeout = json!({"description": "the request took longer than the server's --timeout (default 60 s)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for operation in paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.values_mut()) {
+            if let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) {
+                responses.insert("408".to_owned(), timeout.clone());
+            }
+        }
+    }
+    doc
+}
+
+fn description() -> Value {
     let error = json!({"description": "bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     let q = |name: &str, desc: &str, schema: Value| json!({"name": name, "in": "query", "required": false, "description": desc, "schema": schema});
     let string = json!({"type": "string"});

@@ -538,3 +538,23 @@ fn limit_zero_lists_all_entities_and_stories() {
     assert_eq!(stories["stories"].as_array().map(Vec::len), Some(2), "{stories}");
     assert_eq!(json_of(&c.get("/v1/stories?limit=0").unwrap()), stories);
 }
+
+/// Every operation can time out (the timeout layer wraps every route), so the
+/// OpenAPI document lists the 408 on each, and the 413 on each that takes a body.
+#[test]
+fn openapi_lists_the_timeout_and_the_body_limit() {
+    let o = khabar_serve::openapi();
+    let mut operations = 0;
+    for (path, item) in o["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let responses = &op["responses"];
+            assert!(responses["408"].is_object(), "{method} {path}: no 408 in {responses}");
+            assert_eq!(responses["408"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error");
+            if op.get("requestBody").is_some() {
+                assert!(responses["413"].is_object(), "{method} {path}: takes a body, no 413 in {responses}");
+            }
+        }
+    }
+    assert!(operations >= 10, "{operations} operations");
+}
