@@ -558,3 +558,58 @@ fn openapi_lists_the_timeout_and_the_body_limit() {
     }
     assert!(operations >= 10, "{operations} operations");
 }
+
+/// A POST with headers declaring `n` bytes and a body of `n` bytes written in full before
+/// the answer is read (as urllib, requests and this crate's client do, without
+/// `Expect: 100-continue`); `chunked` sends it in chunks with no length.
+fn post_in_full(addr: SocketAddr, path: &str, n: usize, chunked: bool) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
+    let length = if chunked { "transfer-encoding: chunked".to_owned() } else { format!("content-length: {n}") };
+    // connection: close, so that the answer ends with the connection (read_to_string).
+    s.write_all(
+        format!("POST {path} HTTP/1.1\r\nhost: x\r\ncontent-type: text/plain\r\n{length}\r\nconnection: close\r\n\r\n").as_bytes(),
+    )?;
+    let block = vec![b'a'; 64 * 1024];
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(block.len());
+        if chunked {
+            s.write_all(format!("{k:x}\r\n").as_bytes())?;
+        }
+        s.write_all(&block[..k])?;
+        if chunked {
+            s.write_all(b"\r\n")?;
+        }
+        left -= k;
+    }
+    if chunked {
+        s.write_all(b"0\r\n\r\n")?;
+    }
+    let mut answer = String::new();
+    s.read_to_string(&mut answer)?;
+    Ok(answer)
+}
+
+/// A body over the limit sent in full without `Expect: 100-continue` got a reset
+/// connection (the server answered 413 and closed with the body unread); now the
+/// server reads the rest (up to a bound) and the client reads the JSON 413.
+#[test]
+fn a_client_that_sends_a_large_body_in_full_reads_the_413() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ServeOptions { body_limit: 4096, ..ServeOptions::default() };
+    let server = Server::start(dir.path(), options);
+    for chunked in [false, true] {
+        for path in ["/v1/analyze", "/v1/documents"] {
+            // 24 MB: far more than the socket buffers hold.
+            let answer =
+                post_in_full(server.addr, path, 24 << 20, chunked).unwrap_or_else(|e| panic!("POST {path} (chunked {chunked}): {e}"));
+            assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+            assert!(answer.contains(r#""code":"payload_too_large""#), "{answer}");
+        }
+    }
+    // Within the limit, a chunked body is analysed as before.
+    let answer = post_in_full(server.addr, "/v1/analyze", 1000, true).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
