@@ -45,7 +45,7 @@ async fn next_data(body: &mut Body) -> Option<Result<Bytes, axum::Error>> {
 
 /// Read `body` to its end and drop it, within `budget` bytes and [`DRAIN_TIME`]:
 /// true when the end was reached.
-async fn drain(mut body: Body, mut budget: u64) -> bool {
+pub(crate) async fn drain(mut body: Body, mut budget: u64) -> bool {
     let read = async {
         while let Some(data) = next_data(&mut body).await {
             let Ok(data) = data else { return false };
