@@ -207,6 +207,17 @@ try {
   const [a2, o2] = await order("#story .meta");
   check(a2 > o2, `story view: the first source is the rightmost (aawsat at ${a2}, okaz at ${o2})`);
 
+  // A story link without its id (`/?view=story`, `&id=` blank) lists the stories to choose
+  // from under the stories tab; it showed the API's "no such endpoint".
+  for (const url of ["/?view=story", "/?view=story&id=", "/?view=story&id=%20"]) {
+    await page.goto(`${base}${url}`);
+    await page.waitForSelector("#view[data-ready]");
+    const ready = await page.locator("#view").getAttribute("data-ready");
+    check(ready === "stories" && (await page.locator("#view .error").count()) === 0 && (await page.locator("#stories li.story").count()) > 0,
+      `${url}: the stories view (${ready}), no error`);
+    check(await page.locator('.tabs a[data-tab="stories"].active').count() === 1, `${url}: the stories tab is the active one`);
+  }
+
   // A very long unbroken title or body word wraps instead of widening the page.
   const long = { id: "long-title", title: "https://example.com/" + "a".repeat(400), body: "بوتين " + "ب".repeat(400), published: "2015-08-02" };
   const rl = await fetch(`${base}/v1/documents`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(long) });

@@ -252,7 +252,7 @@ impl Documents {
             let name = source.name();
             let mut reader = match source.open() {
                 Ok(r) => r,
-                Err(e) => return Some(Item::Bad(InputError(format!("{e:#}")))),
+                Err(e) => return Some(Item::Bad(InputError(crate::error_text(&e)))),
             };
             if source.is_jsonl(self.format) {
                 self.current = Some((name, reader, 0));

@@ -256,7 +256,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            report!("khabar: error: {e:#}");
+            report!("khabar: error: {}", error_text(&e));
             if e.downcast_ref::<InputError>().is_some() {
                 ExitCode::from(2)
             } else {
@@ -264,6 +264,25 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// An error and its causes, `a: b: c` as `{:#}` writes them, but each cause once: a
+/// message that already ends with its cause's text (an error written `"{path}: {source}"`,
+/// or `"{0}"` over an io::Error) does not get it again — `cannot serve: File exists (os
+/// error 17): File exists (os error 17)` was the message of `khabar serve --index /dev/null`.
+pub(crate) fn error_text(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !out.is_empty() && out.ends_with(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -637,7 +656,7 @@ fn normalize_cmd(profile: Profile, lossy: bool, inputs: &[PathBuf], out: &mut im
         let mut reader = match source.open() {
             Ok(r) => r,
             Err(e) => {
-                report!("khabar: {e:#}");
+                report!("khabar: {}", error_text(&e));
                 status = Status::InputErrors;
                 continue;
             }

@@ -51,14 +51,19 @@ pub struct IndexArgs {
 
 /// Arguments of `khabar search`.
 #[derive(clap::Args)]
-#[command(after_help = "Query syntax: words (all required), OR, AND, NOT or -word, (groups), \"a phrase\";\n\
+#[command(
+    override_usage = "khabar search --index <INDEX> [OPTIONS] <QUERY>...",
+    after_help = "Query syntax: words (all required), OR, AND, NOT or -word, (groups), \"a phrase\";\n\
 a quoted single word (\"لبوتين\") matches only that exact form. Unquoted words also match\n\
 other forms of the word (والمفاوضات, بالمفاوضات for مفاوضات); exact forms rank first.\n\n\
-Examples:\n  khabar search --index news.idx مفاوضات\n  khabar search --index news.idx --json --from 2015-08-01 --to 2015-08-31 'الحوثي -اليمن'\n  khabar search --index news.idx --entity PER:بوتين روسيا")]
+Examples:\n  khabar search --index news.idx مفاوضات\n  khabar search --index news.idx --json --from 2015-08-01 --to 2015-08-31 'الحوثي -اليمن'\n  khabar search --index news.idx --entity PER:بوتين روسيا"
+)]
 pub struct SearchArgs {
-    /// The index folder.
-    #[arg(long)]
-    pub index: PathBuf,
+    // Required, but checked by `search`: in `khabar search QUERY --index DIR` the query takes
+    // `--index` as a word, and the answer is then the command to run, not clap's "missing".
+    /// The index folder (required).
+    #[arg(long, value_name = "INDEX")]
+    pub index: Option<PathBuf>,
     /// Print one JSON object: {"total", "hits": [...], "facets": {...}} (docs/search.md).
     #[arg(long)]
     pub json: bool,
@@ -330,49 +335,59 @@ fn is_search_option(word: &str) -> bool {
 
 /// The command line of `args` with the options written after the query (and their values)
 /// moved before it, quoted for a POSIX shell: the command the user meant, to run as it is.
+/// An option given both before and after the query is written once, with the value written
+/// last (`--entity` adds up, as it does before the query).
 fn options_first(args: &SearchArgs) -> String {
     let cmd = <SearchArgs as clap::Args>::augment_args(clap::Command::new("search"));
     let takes_value = |word: &str| {
         let name = word.trim_start_matches('-');
         !name.contains('=') && cmd.get_arguments().any(|a| a.get_long() == Some(name) && a.get_action().takes_values())
     };
-    let mut words = vec!["khabar".to_owned(), "search".to_owned(), "--index".to_owned(), args.index.display().to_string()];
+    // (option name, its words) in order.
+    let mut options: Vec<(String, Vec<String>)> = Vec::new();
     let defaults = SearchArgs::parse_defaults();
-    let flag = |words: &mut Vec<String>, on: bool, name: &str| {
+    if let Some(index) = &args.index {
+        options.push(("index".to_owned(), vec!["--index".to_owned(), index.display().to_string()]));
+    }
+    for (name, on) in [("json", args.json), ("collapse", args.collapse)] {
         if on {
-            words.push(name.to_owned());
+            options.push((name.to_owned(), vec![format!("--{name}")]));
         }
-    };
-    flag(&mut words, args.json, "--json");
-    flag(&mut words, args.collapse, "--collapse");
+    }
     for (name, value, default) in
-        [("--limit", args.limit, defaults.0), ("--offset", args.offset, defaults.1), ("--facets", args.facets, defaults.2)]
+        [("limit", args.limit, defaults.0), ("offset", args.offset, defaults.1), ("facets", args.facets, defaults.2)]
     {
         if value != default {
-            words.extend([name.to_owned(), value.to_string()]);
+            options.push((name.to_owned(), vec![format!("--{name}"), value.to_string()]));
         }
     }
     for e in &args.entities {
-        words.extend(["--entity".to_owned(), e.clone()]);
+        options.push(("entity".to_owned(), vec!["--entity".to_owned(), e.clone()]));
     }
-    for (name, value) in [("--from", &args.from), ("--to", &args.to)] {
+    for (name, value) in [("from", &args.from), ("to", &args.to)] {
         if let Some(v) = value {
-            words.extend([name.to_owned(), v.clone()]);
+            options.push((name.to_owned(), vec![format!("--{name}"), v.clone()]));
         }
     }
-    let (mut moved, mut query) = (Vec::new(), Vec::new());
+    let mut query = Vec::new();
     let mut rest = args.query.iter();
     while let Some(w) = rest.next() {
         if is_search_option(w) {
-            moved.push(w.clone());
+            let name = w.trim_start_matches('-').split('=').next().unwrap_or("").to_owned();
+            let mut written = vec![w.clone()];
             if takes_value(w) {
-                moved.extend(rest.next().cloned());
+                written.extend(rest.next().cloned());
             }
+            if name != "entity" {
+                options.retain(|(n, _)| *n != name);
+            }
+            options.push((name, written));
         } else {
             query.push(w.clone());
         }
     }
-    words.extend(moved);
+    let mut words = vec!["khabar".to_owned(), "search".to_owned()];
+    words.extend(options.into_iter().flat_map(|(_, w)| w));
     words.extend(query);
     words.iter().map(|w| shell_quote(w)).collect::<Vec<_>>().join(" ")
 }
@@ -399,16 +414,19 @@ fn shell_quote(word: &str) -> String {
 
 /// Run `khabar search`.
 pub fn search(args: SearchArgs, out: &mut dyn Write) -> Result<()> {
-    let idx = SearchIndex::open(&args.index).map_err(input_error)?;
-    if let Some(file) = &args.bench_queries {
-        return bench_queries(&idx, &args, file, out);
-    }
     if let Some(word) = args.query.iter().find(|w| is_search_option(w)) {
         anyhow::bail!(InputError(format!(
             "{word:?} comes after the query, where it would be read as a query word: give options before the query \
              ({})",
             options_first(&args)
         )));
+    }
+    let Some(index) = &args.index else {
+        anyhow::bail!(InputError("the index is missing: khabar search --index DIR QUERY (see khabar search --help)".to_owned()));
+    };
+    let idx = SearchIndex::open(index).map_err(input_error)?;
+    if let Some(file) = &args.bench_queries {
+        return bench_queries(&idx, &args, file, out);
     }
     let query = args.query.join(" ");
     let req = request(&args, &query)?;

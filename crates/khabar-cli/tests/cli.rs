@@ -316,3 +316,24 @@ fn train_on_a_file_without_sentences_is_a_data_error() {
     assert!(stderr(&o).contains(e), "{}", stderr(&o));
     assert!(!out.exists());
 }
+
+#[test]
+fn an_error_names_its_cause_once() {
+    // `khabar serve --index FILE` said "FILE: cannot serve: File exists (os error 17): File exists
+    // (os error 17)" and `khabar index --index FILE/sub` the same of "Not a directory": the index's
+    // I/O error writes its cause in its own message and names it as its source too.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let input = dir.path().join("a.txt");
+    std::fs::write(&input, "قال بوتين في موسكو.").unwrap();
+    let (file_s, sub_s, input_s) = (file.display().to_string(), file.join("sub").display().to_string(), input.display().to_string());
+    let cases: [Vec<&str>; 2] = [vec!["serve", "--index", &file_s, "--addr", "127.0.0.1:0"], vec!["index", "--index", &sub_s, &input_s]];
+    for args in cases {
+        let o = run(&args, b"");
+        assert!(!o.status.success(), "{args:?}");
+        let err = stderr(&o);
+        let cause = err.find("(os error").map(|i| &err[..i]).and_then(|head| head.rsplit(": ").next()).unwrap_or_else(|| panic!("{err}"));
+        assert_eq!(err.matches(cause).count(), 1, "{args:?}: {cause:?} more than once in {err}");
+    }
+}

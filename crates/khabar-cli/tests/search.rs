@@ -372,3 +372,49 @@ fn sigkill_keeps_every_reported_document() {
     let o = index(dir.path(), &[Path::new(JSONL)]);
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
+
+/// The command a "comes after the query" error suggests.
+fn hint_of(err: &str) -> &str {
+    let start = err.find("(khabar search ").unwrap_or_else(|| panic!("no hint in {err}")) + 1;
+    let end = err.trim_end().rfind(')').unwrap();
+    &err[start..end]
+}
+
+/// `hint` run by a shell, the binary under test for `khabar`.
+fn run_hint(hint: &str) -> Output {
+    let bin = env!("CARGO_BIN_EXE_khabar");
+    let line = format!("'{bin}' {}", hint.strip_prefix("khabar ").unwrap());
+    Command::new("sh").args(["-c", &line]).stdin(Stdio::null()).output().unwrap()
+}
+
+#[test]
+fn the_hint_for_options_after_the_query_is_a_command_that_runs() {
+    // `khabar search QUERY --index DIR` was clap's "--index not provided" (the query had taken
+    // `--index` as a word); `khabar search --index DIR QUERY --index DIR` suggested a command with
+    // `--index DIR` twice, which clap refuses. Now both suggest one command that runs.
+    let (dir, _) = fixture();
+    let idx = dir.path().join("idx").display().to_string();
+    let expected = search_json(dir.path(), &["--limit", "1", "بوتين"]);
+    let index_eq = format!("--index={idx}");
+    let cases: [Vec<&str>; 4] = [
+        vec!["search", "بوتين", "--index", &idx, "--json", "--limit", "1"],
+        vec!["search", "بوتين", "--json", &index_eq, "--limit=1"],
+        vec!["search", "--index", &idx, "بوتين", "--index", &idx, "--json", "--limit", "1"],
+        vec!["search", "--index", "/nonexistent", "--json", "--limit", "5", "بوتين", "--limit", "1", "--index", &idx],
+    ];
+    for args in cases {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stderr));
+        let err = text(&o.stderr);
+        let hint = hint_of(&err);
+        assert!(err.contains("comes after the query") && hint.matches("--index").count() == 1, "{args:?}: {err}");
+        let o = run_hint(hint);
+        assert!(o.status.success(), "{args:?}: the hint failed: {}\n{err}", text(&o.stderr));
+        let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(got, expected, "{args:?}: {err}");
+    }
+    // No --index anywhere: a usage error naming it (exit 2), as clap's was.
+    let o = run(&["search", "بوتين"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--index"), "{}", text(&o.stderr));
+}

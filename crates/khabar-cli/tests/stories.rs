@@ -185,3 +185,26 @@ fn batched_cli_ingest_equals_sequential_library_ingest() {
     let stories = json(&khabar(&["stories", "--json", "--index", cli]));
     assert!(stories["stories"].as_array().is_some_and(|s| !s.is_empty()), "{stories}");
 }
+
+#[test]
+fn story_finds_an_id_with_spaces_around_it_and_names_a_blank_one() {
+    // `khabar story " rain"` (a pasted id) was "no story" while GET /v1/stories/%20rain finds it;
+    // `khabar story ""` said ": no story with this id".
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx");
+    let idx = idx.to_str().unwrap();
+    let input =
+        write(dir.path(), "a.jsonl", &[serde_json::json!({"id": "rain", "title": "أمطار", "body": RAIN, "published": "2015-08-01"})]);
+    let o = khabar(&["index", "--index", idx, "--threads", "1", input.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let exact = json(&khabar(&["story", "rain", "--index", idx, "--json"]));
+    for id in [" rain", "rain ", "\train\n"] {
+        assert_eq!(json(&khabar(&["story", id, "--index", idx, "--json"])), exact, "{id:?}");
+    }
+    for (id, named) in [("", "\"\": no story"), ("  ", "\"\": no story"), ("no such", "\"no such\": no story"), ("nope", "nope: no story")]
+    {
+        let o = khabar(&["story", id, "--index", idx]);
+        assert_eq!(o.status.code(), Some(2), "{id:?}");
+        assert!(text(&o.stderr).contains(named), "{id:?}: {}", text(&o.stderr));
+    }
+}

@@ -1,6 +1,6 @@
 // khabar's page. Every view is a function `(params, root) => Promise` in VIEWS,
 // chosen from the URL (`/?q=…`, `/?doc=ID`, `/?view=analyze`, `/?view=entities&entity=…`,
-// `/?view=stories[&day=…]`, `/?view=story&id=…`).
+// `/?view=stories[&day=…]`, `/?view=story&id=…`; without an id, the stories).
 // Text from articles and the API only ever reaches the page through
 // textContent / createTextNode: no HTML from an article can run. Snippets are
 // the one exception, parsed by `snippetNodes`, which keeps only <mark>.
@@ -446,6 +446,9 @@ VIEWS.story = async (p, root) => {
 // ---------- main ----------
 function viewName(p) {
   if (p.get("doc")) return "doc";
+  // A story view without a story (`/?view=story`, a link cut short): the stories to
+  // choose from, under the same tab, rather than the API's "no such endpoint".
+  if (p.get("view") === "story" && !(p.get("id") || "").trim()) return "stories";
   if (p.get("view") && VIEWS[p.get("view")]) return p.get("view");
   if (p.get("q")) return "search";
   return "home";

@@ -249,9 +249,16 @@ pub async fn require_key(State(state): State<AppState>, req: Request, next: Next
                 message: "this endpoint needs the API key: send `Authorization: Bearer KEY` or `X-Api-Key: KEY`".into(),
             }
             .into_response();
-            // The body is never read, so the connection cannot carry another
-            // request: say so, rather than let the client find a closed socket.
-            resp.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+            // The body (within the limit: the limit layer runs first) is read and dropped, so
+            // that a client still writing it reads the 401 rather than a reset (as for the 413).
+            // A client waiting on `Expect: 100-continue` has sent nothing: nothing is read.
+            let waits = req.headers().contains_key(header::EXPECT);
+            let budget = u64::try_from(state.inner.options.body_limit).unwrap_or(u64::MAX);
+            if waits || !crate::limit::drain(req.into_body(), budget).await {
+                // The rest of the body is unread, so the connection cannot carry another
+                // request: say so, rather than let the client find a closed socket.
+                resp.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+            }
             resp
         }
     }
@@ -403,11 +410,15 @@ pub async fn search(State(state): State<AppState>, Params(params): Params) -> Re
     blocking(move || Ok(Json(state.inner.index.search(&req)?))).await
 }
 
-/// `GET /v1/entities?type=&from=&to=&limit=`: the most mentioned entities.
+/// `GET /v1/entities?type=&from=&to=&limit=`: the most mentioned entities;
+/// `limit=0` lists them all, as on `/v1/stories`.
 pub async fn entities(State(state): State<AppState>, Params(params): Params) -> Result<Json<Value>, AppError> {
     let kind = entity_type(&params)?;
     let (from, to) = dates(&params)?;
-    let limit = number(&params, "limit", 50, MAX_ENTITIES_LIMIT)?;
+    let limit = match number(&params, "limit", 50, MAX_ENTITIES_LIMIT)? {
+        0 => usize::MAX,
+        n => n,
+    };
     let filter = EntityFilter { kind, from, to };
     blocking(move || {
         let top = khabar_index::top_entities(&state.inner.index, &filter, limit)?;

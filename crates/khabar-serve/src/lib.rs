@@ -21,6 +21,7 @@ mod assets;
 pub mod client;
 mod commit;
 mod error;
+mod limit;
 mod openapi;
 
 use std::net::SocketAddr;
@@ -38,6 +39,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 pub use crate::api::{parse_analyze_body, parse_documents, parse_query_string};
 pub use crate::error::AppError;
+pub use crate::limit::{DRAIN_BYTES, DRAIN_TIME};
 pub use crate::openapi::openapi;
 
 /// Default request-body limit: 10 MB.
@@ -154,6 +156,9 @@ pub fn app(state: AppState) -> Router {
         .fallback(api::not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(options.body_limit))
+        // A body over the limit is read (boundedly) before its 413, so that a
+        // client still writing it reads the answer rather than a reset.
+        .layer(axum::middleware::from_fn_with_state(options.body_limit, limit::body_limit))
         // Inside json_errors, so that its 408 is the JSON error too.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, options.timeout))
         .layer(axum::middleware::map_response(error::json_errors))

@@ -4,6 +4,22 @@ use serde_json::{json, Value};
 
 /// The OpenAPI document.
 pub fn openapi() -> Value {
+    let mut doc = description();
+    // Every route runs under the server's --timeout (default 60 s): any operation
+    // can be answered 408.
+    let timeout = json!({"description": "the request took longer than the server's --timeout (default 60 s)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for operation in paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.values_mut()) {
+            if let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) {
+                responses.insert("408".to_owned(), timeout.clone());
+            }
+        }
+    }
+    doc
+}
+
+fn description() -> Value {
     let error = json!({"description": "bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     let q = |name: &str, desc: &str, schema: Value| json!({"name": name, "in": "query", "required": false, "description": desc, "schema": schema});
     let string = json!({"type": "string"});
@@ -83,7 +99,7 @@ pub fn openapi() -> Value {
                     q("collapse", "fold near-duplicates into one hit with `similar`", json!({"type": "boolean", "default": false}))],
                 "responses": {"200": ok("results", json!({"$ref": "#/components/schemas/SearchResults"})), "400": error}}},
             "/v1/entities": {"get": {"summary": "the most mentioned entities",
-                "parameters": [q("type", "only this type", kind.clone()), q("from", "published on or after", date.clone()), q("to", "published on or before", date.clone()), q("limit", "entities", int(50, 1000))],
+                "parameters": [q("type", "only this type", kind.clone()), q("from", "published on or after", date.clone()), q("to", "published on or before", date.clone()), q("limit", "entities (0: all)", int(50, 1000))],
                 "responses": {"200": ok("entities by mentions", json!({"type": "object", "properties": {"entities": {"type": "array", "items": {"$ref": "#/components/schemas/EntityCount"}}}})), "400": error}}},
             "/v1/entities/{canonical}/timeline": {"get": {"summary": "mentions of an entity per day",
                 "parameters": [{"name": "canonical", "in": "path", "required": true, "schema": string}, q("type", "only under this type", kind.clone()),

@@ -353,8 +353,9 @@ fn api_key_guards_writes_only() {
     let doc = article("k1", "2015-08-01", PUTIN).to_string();
     let refused = c.post("/v1/documents", "application/json", doc.as_bytes()).unwrap();
     assert_error(&refused, 401, "unauthorized");
-    // The unread body ends the connection, and the answer says so.
-    assert_eq!(refused.header("connection"), Some("close"), "{:?}", refused.headers);
+    // The body is read and dropped (so that a client still writing it reads the 401): the
+    // connection stays open for the next request.
+    assert_eq!(refused.header("connection"), None, "{:?}", refused.headers);
     let wrong =
         c.request("POST", "/v1/documents", &[("content-type", "application/json"), ("authorization", "Bearer nope")], doc.as_bytes());
     assert_error(&wrong.unwrap(), 401, "unauthorized");
@@ -519,4 +520,111 @@ fn a_story_id_with_spaces_around_it_is_found() {
     let s = c.get("/v1/stories/%20s1%20").unwrap();
     assert_eq!(s.status, 200, "{}", s.text());
     assert_eq!(json_of(&s)["articles"], json!([" s1 "]));
+}
+
+/// `limit=0` is "all" on both lists (docs/serve.md): `/v1/stories` always said so,
+/// `/v1/entities` answered an empty list.
+#[test]
+fn limit_zero_lists_all_entities_and_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), ServeOptions::default());
+    let mut c = server.client();
+    ingest(&mut c, &json!([article("p1", "2015-08-01", PUTIN), article("p2", "2015-08-01", PUTIN), article("r1", "2015-08-02", RIYADH)]));
+    let all = json_of(&c.get("/v1/entities?limit=1000").unwrap());
+    assert!(all["entities"].as_array().is_some_and(|e| e.len() > 1), "{all}");
+    assert_eq!(json_of(&c.get("/v1/entities?limit=0").unwrap()), all);
+    let per = json_of(&c.get("/v1/entities?limit=0&type=PER").unwrap());
+    assert!(per["entities"].as_array().is_some_and(|e| !e.is_empty() && e.iter().all(|x| x["type"] == "PER")), "{per}");
+    let stories = json_of(&c.get("/v1/stories").unwrap());
+    assert_eq!(stories["stories"].as_array().map(Vec::len), Some(2), "{stories}");
+    assert_eq!(json_of(&c.get("/v1/stories?limit=0").unwrap()), stories);
+}
+
+/// Every operation can time out (the timeout layer wraps every route), so the
+/// OpenAPI document lists the 408 on each, and the 413 on each that takes a body.
+#[test]
+fn openapi_lists_the_timeout_and_the_body_limit() {
+    let o = khabar_serve::openapi();
+    let mut operations = 0;
+    for (path, item) in o["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let responses = &op["responses"];
+            assert!(responses["408"].is_object(), "{method} {path}: no 408 in {responses}");
+            assert_eq!(responses["408"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error");
+            if op.get("requestBody").is_some() {
+                assert!(responses["413"].is_object(), "{method} {path}: takes a body, no 413 in {responses}");
+            }
+        }
+    }
+    assert!(operations >= 10, "{operations} operations");
+}
+
+/// A POST with headers declaring `n` bytes and a body of `n` bytes written in full before
+/// the answer is read (as urllib, requests and this crate's client do, without
+/// `Expect: 100-continue`); `chunked` sends it in chunks with no length.
+fn post_in_full(addr: SocketAddr, path: &str, n: usize, chunked: bool) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
+    let length = if chunked { "transfer-encoding: chunked".to_owned() } else { format!("content-length: {n}") };
+    // connection: close, so that the answer ends with the connection (read_to_string).
+    s.write_all(
+        format!("POST {path} HTTP/1.1\r\nhost: x\r\ncontent-type: text/plain\r\n{length}\r\nconnection: close\r\n\r\n").as_bytes(),
+    )?;
+    let block = vec![b'a'; 64 * 1024];
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(block.len());
+        if chunked {
+            s.write_all(format!("{k:x}\r\n").as_bytes())?;
+        }
+        s.write_all(&block[..k])?;
+        if chunked {
+            s.write_all(b"\r\n")?;
+        }
+        left -= k;
+    }
+    if chunked {
+        s.write_all(b"0\r\n\r\n")?;
+    }
+    let mut answer = String::new();
+    s.read_to_string(&mut answer)?;
+    Ok(answer)
+}
+
+/// A body over the limit sent in full without `Expect: 100-continue` got a reset
+/// connection (the server answered 413 and closed with the body unread); now the
+/// server reads the rest (up to a bound) and the client reads the JSON 413.
+#[test]
+fn a_client_that_sends_a_large_body_in_full_reads_the_413() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ServeOptions { body_limit: 4096, ..ServeOptions::default() };
+    let server = Server::start(dir.path(), options);
+    for chunked in [false, true] {
+        for path in ["/v1/analyze", "/v1/documents"] {
+            // 24 MB: far more than the socket buffers hold.
+            let answer =
+                post_in_full(server.addr, path, 24 << 20, chunked).unwrap_or_else(|e| panic!("POST {path} (chunked {chunked}): {e}"));
+            assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+            assert!(answer.contains(r#""code":"payload_too_large""#), "{answer}");
+        }
+    }
+    // Within the limit, a chunked body is analysed as before.
+    let answer = post_in_full(server.addr, "/v1/analyze", 1000, true).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+/// A write without the key and with a large body (within the limit) sent in full got a reset
+/// connection too (the 401 was answered with the body unread); now the body is read first.
+#[test]
+fn a_client_that_sends_a_large_body_without_the_key_reads_the_401() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), ServeOptions { api_key: Some("s3cret".into()), ..ServeOptions::default() });
+    for chunked in [false, true] {
+        // 9 MB: within the default 10 MB limit, far more than the socket buffers hold.
+        let answer = post_in_full(server.addr, "/v1/documents", 9 << 20, chunked).unwrap_or_else(|e| panic!("chunked {chunked}: {e}"));
+        assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+        assert!(answer.contains(r#""code":"unauthorized""#), "{answer}");
+    }
 }
