@@ -215,13 +215,8 @@ fn write_story(out: &mut dyn Write, s: &st::StorySummary) -> Result<()> {
 /// Run `khabar story`.
 pub fn story(args: StoryArgs, out: &mut dyn Write) -> Result<()> {
     let idx = SearchIndex::open(&args.index).map_err(input_error)?;
-    // The id as given (ids are kept as sent, spaces too), else without the spaces around it
-    // (a pasted id), as GET /v1/stories/{id} finds it.
-    let found = match st::story(&idx, &args.id)? {
-        None if args.id.trim() != args.id => st::story(&idx, args.id.trim())?,
-        found => found,
-    };
-    let Some(s) = found else {
+    // Found as given, else without the spaces around it (a pasted id), as the API finds it.
+    let Some(s) = st::story(&idx, &args.id)? else {
         let id = args.id.trim();
         let id = if id.is_empty() || id.chars().any(char::is_whitespace) { format!("{id:?}") } else { id.to_owned() };
         anyhow::bail!(InputError(format!("{id}: no story with this id in {}", args.index.display())));

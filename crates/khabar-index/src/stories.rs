@@ -419,8 +419,17 @@ pub fn list_stories(index: &SearchIndex, from: Option<i64>, to: Option<i64>) -> 
 }
 
 /// One story with its articles in detail (`None`: no such story). The id of a
-/// story merged into another shows the surviving story.
+/// story merged into another shows the surviving story. The id is looked up as
+/// given (ids are kept as sent, spaces too), else without the spaces around it
+/// (a pasted id), so the CLI, the API and Python find the same stories.
 pub fn story(index: &SearchIndex, id: &str) -> Result<Option<StorySummary>> {
+    match story_exact(index, id)? {
+        None if id.trim() != id => story_exact(index, id.trim()),
+        found => Ok(found),
+    }
+}
+
+fn story_exact(index: &SearchIndex, id: &str) -> Result<Option<StorySummary>> {
     let aliases = aliases(index)?;
     let root = aliases.resolve(id);
     let terms: Vec<(Occur, Box<dyn Query>)> = aliases

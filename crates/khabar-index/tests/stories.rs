@@ -63,6 +63,8 @@ fn ingest_persists_and_continues() {
         let one = stories::story(&idx, "rain").unwrap().unwrap();
         assert_eq!(one.details.len(), 2);
         assert!(stories::story(&idx, "nope").unwrap().is_none());
+        // A pasted id with spaces around it finds the story (CLI, API and Python alike).
+        assert_eq!(stories::story(&idx, " rain\n").unwrap().map(|s| s.id), Some("rain".to_string()));
         // Collapsed search: the copy folds into the original.
         let mut req = SearchRequest::new("أمطار");
         req.collapse = true;

@@ -249,6 +249,7 @@ def test_index_stories_and_dups_same_as_cli(tmp_path):
     assert "copy-of-" + str(docs[0]["id"]) in first["articles"]
     out = subprocess.run([exe, "story", first["id"], "--index", str(path), "--json"], check=True, capture_output=True, text=True)
     assert index.story(first["id"]) == json.loads(out.stdout)
+    assert index.story(" " + first["id"] + "\n") == json.loads(out.stdout)  # a pasted id, as the CLI and API find it
     assert index.story("no-such-story") is None
     dups = index.dups()
     out = subprocess.run([exe, "dups", "--index", str(path), "--json"], check=True, capture_output=True, text=True)

@@ -519,12 +519,8 @@ pub async fn stories(State(state): State<AppState>, Params(params): Params) -> R
 /// `GET /v1/stories/{id}`: one story with its articles in detail (as `khabar story ID --json`).
 pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<khabar_index::stories::StorySummary>, AppError> {
     blocking(move || {
-        // The id as sent (ids are kept as sent, spaces too), else without the spaces around it.
-        let index = &state.inner.index;
-        let found = match khabar_index::stories::story(index, &id)? {
-            None if id.trim() != id => khabar_index::stories::story(index, id.trim())?,
-            found => found,
-        };
+        // Found as sent, else without the spaces around it (khabar_index::stories::story).
+        let found = khabar_index::stories::story(&state.inner.index, &id)?;
         found.map(Json).ok_or_else(|| AppError::not_found(format!("no story with id {:?}", id.trim())))
     })
     .await
