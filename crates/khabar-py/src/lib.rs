@@ -285,15 +285,20 @@ fn options_of(options: Option<&Bound<'_, PyAny>>, kwargs: Option<&Bound<'_, PyDi
     let mut out = AnalyzerOptions::default();
     let mut apply = |key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| -> PyResult<()> {
         let name: String = key.extract().map_err(|_| err("option names must be str"))?;
-        let flag = if value.is_instance_of::<pyo3::types::PyBool>() {
-            value.is_truthy()?
-        } else {
-            return Err(err(format!("option {name:?} must be True or False")));
+        let flag = || -> PyResult<bool> {
+            if value.is_instance_of::<pyo3::types::PyBool>() {
+                value.is_truthy()
+            } else {
+                Err(err(format!("option {name:?} must be True or False, not {}", type_name(value))))
+            }
         };
         match name.as_str() {
-            "morphology" => out.morphology = flag,
-            "entities" => out.entities = flag,
-            _ => return Err(err(format!("unknown option {name:?} (known: morphology, entities)"))),
+            "morphology" => out.morphology = flag()?,
+            "entities" => out.entities = flag()?,
+            // As `khabar analyze --keyphrases N --summary-sentences N` (0: none).
+            "keyphrases" => out.keyphrases = count_arg(value, "keyphrases")?,
+            "summary_sentences" => out.summary_sentences = count_arg(value, "summary_sentences")?,
+            _ => return Err(err(format!("unknown option {name:?} (known: morphology, entities, keyphrases, summary_sentences)"))),
         }
         Ok(())
     };
@@ -316,14 +321,18 @@ fn options_dict<'py>(py: Python<'py>, o: &AnalyzerOptions) -> PyResult<Bound<'py
     let d = PyDict::new(py);
     d.set_item("morphology", o.morphology)?;
     d.set_item("entities", o.entities)?;
+    d.set_item("keyphrases", o.keyphrases)?;
+    d.set_item("summary_sentences", o.summary_sentences)?;
     Ok(d)
 }
 
 /// A reusable analyser: the embedded models with the given options.
 ///
 /// ``Analyzer(options=None, **options)``: options are ``morphology`` (clitics, parts of
-/// speech, lemmas) and ``entities`` (named entities), both ``True`` by default, given
-/// as a mapping, as keywords, or both. One analyser can be shared by many threads.
+/// speech, lemmas) and ``entities`` (named entities), both ``True`` by default, and
+/// ``keyphrases`` and ``summary_sentences`` (how many, 10 and 3 by default, 0 for none, as
+/// ``khabar analyze --keyphrases N --summary-sentences N``), given as a mapping, as
+/// keywords, or both. One analyser can be shared by many threads.
 #[pyclass(frozen, module = "khabar")]
 struct Analyzer {
     engine: Engine,
@@ -436,16 +445,21 @@ impl Analyzer {
     }
 
     fn __repr__(&self) -> String {
+        let o = &self.options;
+        let py_bool = |b: bool| if b { "True" } else { "False" };
         format!(
-            "khabar.Analyzer(morphology={}, entities={})",
-            if self.options.morphology { "True" } else { "False" },
-            if self.options.entities { "True" } else { "False" }
+            "khabar.Analyzer(morphology={}, entities={}, keyphrases={}, summary_sentences={})",
+            py_bool(o.morphology),
+            py_bool(o.entities),
+            o.keyphrases,
+            o.summary_sentences
         )
     }
 }
 
 /// Analyse one text or document with a fresh default analyser (the models are
-/// loaded once per process, so this is cheap). ``options``: ``morphology``, ``entities``.
+/// loaded once per process, so this is cheap). ``options``: ``morphology``, ``entities``,
+/// ``keyphrases``, ``summary_sentences`` (see ``Analyzer``).
 /// See ``Analyzer.analyze``.
 #[pyfunction]
 #[pyo3(signature = (text, /, *, id=None, **options))]

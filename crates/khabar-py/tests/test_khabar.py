@@ -122,7 +122,7 @@ def test_options():
     bare = khabar.analyze(text, morphology=False, entities=False)
     assert bare["entities"] == [] and all("words" not in t for t in bare["tokens"])
     an = khabar.Analyzer({"entities": False}, morphology=True)
-    assert an.options == {"morphology": True, "entities": False}
+    assert an.options == {"morphology": True, "entities": False, "keyphrases": 10, "summary_sentences": 3}
     assert an.analyze(text)["entities"] == [] and an.analyze(text)["tokens"][0]["words"]
     assert "entities=False" in repr(an)
     for bad in [{"entity": False}, {"morphology": "yes"}]:
@@ -132,6 +132,37 @@ def test_options():
             khabar.analyze(text, **bad)
     with pytest.raises(khabar.KhabarError):
         khabar.Analyzer([("entities", False)])
+    # an unknown option is named as unknown, whatever its value
+    with pytest.raises(khabar.KhabarError, match="unknown option"):
+        khabar.Analyzer(nonsense=1)
+
+
+def test_digest_options_as_the_cli():
+    text = "\n".join(
+        [
+            "قال الرئيس الروسي فلاديمير بوتين في موسكو إن المفاوضات مع الصين مستمرة.",
+            "وأعلن وزير الخارجية الصيني أن بكين تريد شراكة جديدة مع روسيا في مجال الطاقة.",
+            "وتشمل الشراكة مشاريع للنفط والغاز في سيبيريا وتستمر عشر سنوات.",
+            "وقالت وكالة الأنباء الروسية إن الرئيسين سيلتقيان الشهر المقبل في بكين.",
+        ]
+    )
+    full = khabar.analyze(text)
+    assert len(full["summary"]) == 3 and len(full["keyphrases"]) > 2
+    an = khabar.Analyzer(keyphrases=2, summary_sentences=1)
+    assert an.options == {"morphology": True, "entities": True, "keyphrases": 2, "summary_sentences": 1}
+    assert "summary_sentences=1" in repr(an)
+    small = an.analyze(text)
+    assert small["keyphrases"] == full["keyphrases"][:2]
+    assert len(small["summary"]) == 1
+    none = khabar.analyze(text, keyphrases=0, summary_sentences=0)
+    assert none["keyphrases"] == [] and none["summary"] == []
+    assert none["entities"] == full["entities"]
+    # one past what a count holds is "all", as for limit=
+    big = khabar.Analyzer(keyphrases=10**30, summary_sentences=10**30).analyze(text)
+    assert len(big["summary"]) == len(big["sentences"]) and len(big["keyphrases"]) >= len(full["keyphrases"])
+    for bad in [{"keyphrases": True}, {"keyphrases": -1}, {"summary_sentences": "3"}, {"summary_sentences": 1.5}]:
+        with pytest.raises(khabar.KhabarError):
+            khabar.Analyzer(bad)
 
 
 def test_normalize_and_tokens():

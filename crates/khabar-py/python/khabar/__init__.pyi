@@ -93,10 +93,14 @@ class SearchResults(TypedDict):
     hits: list[Hit]
     facets: dict[str, list[FacetCount]]
 
-def analyze(text: Document, /, *, id: Optional[str] = None, morphology: bool = True, entities: bool = True) -> Analysis:
+def analyze(
+    text: Document, /, *, id: Optional[str] = None, morphology: bool = True, entities: bool = True, keyphrases: int = 10, summary_sentences: int = 3
+) -> Analysis:
     """Analyse one text or document; the Analysis of `khabar analyze --json` with char offsets."""
 
-def analyze_json(text: Document, /, *, id: Optional[str] = None, morphology: bool = True, entities: bool = True) -> str:
+def analyze_json(
+    text: Document, /, *, id: Optional[str] = None, morphology: bool = True, entities: bool = True, keyphrases: int = 10, summary_sentences: int = 3
+) -> str:
     """`analyze` as one JSON line (str)."""
 
 def normalize(text: str, /, profile: Literal["search", "display"] = "search") -> str:
@@ -106,11 +110,12 @@ def tokens(text: str, /) -> list[TokenSpan]:
     """The tokens of a text with byte and code-point offsets."""
 
 class Analyzer:
-    """A reusable analyser; options `morphology` and `entities` (both True by default)."""
+    """A reusable analyser; options `morphology` and `entities` (both True by default),
+    `keyphrases` and `summary_sentences` (10 and 3 by default; 0: none)."""
 
-    def __init__(self, options: Optional[Mapping[str, bool]] = None, /, **options_kw: bool) -> None: ...
+    def __init__(self, options: Optional[Mapping[str, Union[bool, int]]] = None, /, **options_kw: Union[bool, int]) -> None: ...
     @property
-    def options(self) -> dict[str, bool]: ...
+    def options(self) -> dict[str, Union[bool, int]]: ...
     def analyze(self, text: Document, /, *, id: Optional[str] = None) -> Analysis: ...
     def analyze_json(self, text: Document, /, *, id: Optional[str] = None) -> str: ...
     def analyze_many(self, texts: Iterable[Document], /, *, fields: Optional[Sequence[str]] = None) -> list[Analysis]:
