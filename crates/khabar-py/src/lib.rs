@@ -535,6 +535,17 @@ fn py_date(v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
 /// `from_` and `to` as seconds (`to` covering its whole day when no time is given), by
 /// [`khabar_index::date_range`] (the CLI's and the API's check too): an error when either is
 /// not a date or when `from_` is after `to`.
+/// `type=`: one of the entity types (any case), or `None` for all.
+fn entity_type_arg(v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
+    let Some(v) = v.filter(|v| !v.is_none()) else { return Ok(None) };
+    let t = text_of(v, "type")?.trim().to_uppercase();
+    if khabar_index::ENTITY_TYPES.contains(&t.as_str()) {
+        Ok(Some(t))
+    } else {
+        Err(err(format!("type={t:?}: expected one of {}", khabar_index::ENTITY_TYPES.join(", "))))
+    }
+}
+
 fn py_dates(from: Option<&Bound<'_, PyAny>>, to: Option<&Bound<'_, PyAny>>) -> PyResult<(Option<i64>, Option<i64>)> {
     let (from, to) = (py_date(from)?, py_date(to)?);
     khabar_index::date_range(from.as_deref(), to.as_deref()).map_err(|e| err(e.to_string()))
@@ -720,6 +731,60 @@ impl Index {
         let index = &self.index;
         let json = py
             .detach(|| khabar_index::stories::story(index, &id).map(|s| s.map(|s| serde_json::to_string(&s).unwrap_or_default())))
+            .map_err(index_err)?;
+        json.map(|j| json_loads(py, &j)).transpose()
+    }
+
+    /// The most mentioned entities, as ``GET /v1/entities`` answers:
+    /// ``{"entities": [{"name", "type", "mentions", "documents"}, ...]}``, most mentioned first.
+    /// ``type``: only ``"PER"``, ``"LOC"``, ``"ORG"`` or ``"MISC"``; ``from_``/``to``: dates as in
+    /// ``search``; ``limit``: at most this many (50; 0: all).
+    #[pyo3(signature = (*, r#type=None, from_=None, to=None, limit=50))]
+    fn entities<'py>(
+        &self,
+        py: Python<'py>,
+        r#type: Option<&Bound<'py, PyAny>>,
+        from_: Option<&Bound<'py, PyAny>>,
+        to: Option<&Bound<'py, PyAny>>,
+        #[pyo3(from_py_with = limit_arg)] limit: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (from, to) = py_dates(from_, to)?;
+        let filter = khabar_index::EntityFilter { kind: entity_type_arg(r#type)?, from, to };
+        let limit = if limit == 0 { usize::MAX } else { limit };
+        let index = &self.index;
+        let json = py
+            .detach(|| khabar_index::top_entities(index, &filter, limit).map(|top| serde_json::json!({ "entities": top }).to_string()))
+            .map_err(index_err)?;
+        json_loads(py, &json)
+    }
+
+    /// Mentions of one entity per day, as ``khabar timeline NAME --json`` prints it:
+    /// ``{"name", "types", "mentions", "documents", "undated_documents", "days": [{"day",
+    /// "mentions", "documents"}, ...]}``; ``None`` when no document mentions an entity of that
+    /// name. ``name``: a canonical name or another form of it (``بوتين``); ``type``, ``from_``,
+    /// ``to`` as in ``entities``.
+    #[pyo3(signature = (name, /, *, r#type=None, from_=None, to=None))]
+    fn timeline<'py>(
+        &self,
+        py: Python<'py>,
+        name: &Bound<'py, PyAny>,
+        r#type: Option<&Bound<'py, PyAny>>,
+        from_: Option<&Bound<'py, PyAny>>,
+        to: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let name = text_of(name, "name")?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(err("empty entity name"));
+        }
+        let (from, to) = py_dates(from_, to)?;
+        let filter = khabar_index::EntityFilter { kind: entity_type_arg(r#type)?, from, to };
+        let index = &self.index;
+        let json = py
+            .detach(|| {
+                khabar_index::timeline(index, name, &filter)
+                    .map(|t| (!t.types.is_empty()).then(|| serde_json::to_string(&t).unwrap_or_default()))
+            })
             .map_err(index_err)?;
         json.map(|j| json_loads(py, &j)).transpose()
     }

@@ -155,6 +155,25 @@ class Index:
         """Stories biggest first, as `khabar stories --json`: {"stories": [{"id", "title", "articles", ...}]}."""
     def story(self, id: str, /) -> Optional[dict[str, Any]]:
         """One story (as `khabar story ID --json`), or None."""
+    def entities(
+        self,
+        *,
+        type: Optional[Literal["PER", "LOC", "ORG", "MISC"]] = None,
+        from_: Optional[_Date] = None,
+        to: Optional[_Date] = None,
+        limit: int = 50,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """The most mentioned entities, as `GET /v1/entities`: {"entities": [{"name", "type", "mentions", "documents"}]} (limit 0: all)."""
+    def timeline(
+        self,
+        name: str,
+        /,
+        *,
+        type: Optional[Literal["PER", "LOC", "ORG", "MISC"]] = None,
+        from_: Optional[_Date] = None,
+        to: Optional[_Date] = None,
+    ) -> Optional[dict[str, Any]]:
+        """Mentions per day, as `khabar timeline NAME --json`, or None when no document mentions it."""
     def dups(self) -> dict[str, list[list[str]]]:
         """Near-duplicate groups, as `khabar dups --json`: {"groups": [[id, ...], ...]}."""
     def close(self) -> None: ...
