@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use khabar_index::{EntityFilter, SearchIndex, ENTITY_TYPES};
+use khabar_index::{EntityFilter, SearchIndex};
 
 use crate::input::{date_range, InputError};
 
@@ -93,9 +93,9 @@ pub struct TimelineArgs {
 
 /// Run `khabar timeline`.
 pub fn timeline(args: TimelineArgs, out: &mut dyn Write) -> Result<()> {
-    let (kind, name) = match args.entity.split_once(':') {
-        Some((k, n)) if ENTITY_TYPES.contains(&k.trim().to_uppercase().as_str()) => (Some(k.trim().to_uppercase()), n.trim()),
-        _ => (None, args.entity.trim()),
+    let (kind, name) = match args.entity.split_once(':').and_then(|(k, n)| Some((khabar_index::entity_type(k)?, n))) {
+        Some((k, n)) => (Some(k.to_owned()), n.trim()),
+        None => (None, args.entity.trim()),
     };
     if name.is_empty() {
         anyhow::bail!(InputError("empty entity name".into()));

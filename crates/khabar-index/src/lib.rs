@@ -79,6 +79,13 @@ pub const MAX_ID_BYTES: usize = tantivy::tokenizer::MAX_TOKEN_LEN;
 /// Entity types with facets, in display order.
 pub const ENTITY_TYPES: [&str; 4] = ["PER", "LOC", "ORG", "MISC"];
 
+/// An entity type as a user writes it (`per`, ` LOC `): its name in [`ENTITY_TYPES`], or
+/// `None` when it is none of them. The one reading of a type for the CLI, the API and Python.
+pub fn entity_type(written: &str) -> Option<&'static str> {
+    let t = written.trim();
+    ENTITY_TYPES.iter().copied().find(|k| k.eq_ignore_ascii_case(t))
+}
+
 /// Boosts: exact forms rank above morphological matches, titles above bodies.
 pub const BOOST_BODY_EXACT: f32 = 2.0;
 /// Boost of the morphological body field.
@@ -888,6 +895,21 @@ fn escape_into(s: &str, out: &mut String) {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entity_types_are_read_in_any_case_with_spaces_around() {
+        assert_eq!(entity_type("per"), Some("PER"));
+        assert_eq!(entity_type(" Loc\n"), Some("LOC"));
+        assert_eq!(entity_type("MISC"), Some("MISC"));
+        for bad in ["", "PERSON", "P ER", "gpe", "ﻻ"] {
+            assert_eq!(entity_type(bad), None, "{bad:?}");
         }
     }
 }

@@ -538,11 +538,10 @@ fn py_date(v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
 /// `type=`: one of the entity types (any case), or `None` for all.
 fn entity_type_arg(v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
     let Some(v) = v.filter(|v| !v.is_none()) else { return Ok(None) };
-    let t = text_of(v, "type")?.trim().to_uppercase();
-    if khabar_index::ENTITY_TYPES.contains(&t.as_str()) {
-        Ok(Some(t))
-    } else {
-        Err(err(format!("type={t:?}: expected one of {}", khabar_index::ENTITY_TYPES.join(", "))))
+    let t = text_of(v, "type")?;
+    match khabar_index::entity_type(&t) {
+        Some(k) => Ok(Some(k.to_owned())),
+        None => Err(err(format!("type={:?}: expected one of {}", t.trim().to_uppercase(), khabar_index::ENTITY_TYPES.join(", ")))),
     }
 }
 

@@ -376,14 +376,10 @@ fn dates(params: &[(String, String)]) -> Result<(Option<i64>, Option<i64>), AppE
 fn entity_type(params: &[(String, String)]) -> Result<Option<String>, AppError> {
     match param(params, "type") {
         None => Ok(None),
-        Some(t) => {
-            let t = t.trim().to_uppercase();
-            if ENTITY_TYPES.contains(&t.as_str()) {
-                Ok(Some(t))
-            } else {
-                Err(AppError::bad_request(format!("type={t:?}: expected one of {}", ENTITY_TYPES.join(", "))))
-            }
-        }
+        Some(t) => match khabar_index::entity_type(t) {
+            Some(k) => Ok(Some(k.to_owned())),
+            None => Err(AppError::bad_request(format!("type={:?}: expected one of {}", t.trim().to_uppercase(), ENTITY_TYPES.join(", ")))),
+        },
     }
 }
 
