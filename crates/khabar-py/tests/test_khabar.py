@@ -28,6 +28,20 @@ def cli():
     pytest.skip("set KHABAR_CLI to the khabar binary to compare with the command line")
 
 
+def sample_docs():
+    """The articles of examples/news-sample.jsonl, as dicts."""
+    return [json.loads(line) for line in (EXAMPLES / "news-sample.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def sample_index(tmp_path):
+    """examples/news-sample.jsonl added to a new index under tmp_path, committed and closed; (index, path)."""
+    path = tmp_path / "idx"
+    index = khabar.Index(path)
+    index.add(sample_docs())
+    index.close()
+    return index, path
+
+
 def with_char_offsets(node, text):
     """The CLI's JSON plus char offsets, computed here independently of the Rust code."""
     data = text.encode("utf-8")
@@ -103,7 +117,7 @@ def test_jsonl_documents_same_as_cli():
 
 
 def test_analyze_many_equals_analyze_in_order():
-    docs = [json.loads(line) for line in (EXAMPLES / "news-sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = sample_docs()
     inputs = [docs[0], docs[1]["body"], {"text": "نص قصير", "id": 7}, "", docs[2]]
     an = khabar.Analyzer()
     many = an.analyze_many(inputs)
@@ -221,7 +235,7 @@ def test_long_text_is_one_analysis():
 
 
 def test_index_add_and_search(tmp_path):
-    docs = [json.loads(line) for line in (EXAMPLES / "news-sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = sample_docs()
     path = tmp_path / "news.idx"
     with khabar.Index(str(path)) as index:
         assert index.add(docs) == len(docs)
@@ -252,11 +266,7 @@ def test_index_add_and_search(tmp_path):
 
 def test_index_entities_and_timeline_same_as_cli(tmp_path):
     exe = cli()
-    docs = [json.loads(line) for line in (EXAMPLES / "news-sample.jsonl").read_text(encoding="utf-8").splitlines()]
-    path = tmp_path / "idx"
-    index = khabar.Index(path)
-    index.add(docs)
-    index.close()
+    index, path = sample_index(tmp_path)
     top = index.entities(limit=5)
     assert set(top) == {"entities"} and 0 < len(top["entities"]) <= 5
     assert {"name", "type", "mentions", "documents"} <= set(top["entities"][0])
@@ -280,11 +290,7 @@ def test_index_entities_and_timeline_same_as_cli(tmp_path):
 
 def test_index_search_same_as_cli(tmp_path):
     exe = cli()
-    docs = [json.loads(line) for line in (EXAMPLES / "news-sample.jsonl").read_text(encoding="utf-8").splitlines()]
-    path = tmp_path / "idx"
-    index = khabar.Index(path)
-    index.add(docs)
-    index.close()
+    index, path = sample_index(tmp_path)
     for q in ["السعودية", "الطائرة OR المطار", '"الرياض"']:
         out = subprocess.run([exe, "search", "--index", str(path), "--json", "--limit", "5", q], check=True, capture_output=True, text=True)
         assert index.search(q, limit=5) == json.loads(out.stdout)
@@ -292,7 +298,7 @@ def test_index_search_same_as_cli(tmp_path):
 
 def test_index_stories_and_dups_same_as_cli(tmp_path):
     exe = cli()
-    docs = [json.loads(line) for line in (EXAMPLES / "news-sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = sample_docs()
     # a copy of the first article under a new id, arriving next, is a duplicate of it, in its story
     docs.insert(1, dict(docs[0], id="copy-of-" + str(docs[0]["id"])))
     path = tmp_path / "idx"
@@ -334,7 +340,7 @@ def test_index_errors(tmp_path):
 
 
 def test_analyze_many_fields():
-    docs = [json.loads(line) for line in (EXAMPLES / "news-sample.jsonl").read_text(encoding="utf-8").splitlines()][:4]
+    docs = sample_docs()[:4]
     an = khabar.Analyzer()
     full = an.analyze_many(docs)
     some = an.analyze_many(docs, fields=["entities", "words", "counts", "keyphrases"])
