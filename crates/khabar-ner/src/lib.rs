@@ -218,6 +218,17 @@ impl NerModel {
         self
     }
 
+    /// Shift the final pass's decoding towards (positive) or away from
+    /// (negative) entities: `entity[t]` is added to the score of every
+    /// entity of type t (0 PER, 1 LOC, 2 ORG, 3 MISC) and `token[t]` to every
+    /// token inside one. Both are folded into the transition scores (into B-t
+    /// from every state and the start; into I-t), so the model file and the
+    /// decoding cost are unchanged.
+    pub fn with_label_bias(mut self, entity: [f32; 4], token: [f32; 4]) -> NerModel {
+        self.w2.as_mut().unwrap_or(&mut self.w).add_label_bias(entity, token);
+        self
+    }
+
     /// A copy without weights (for training-time evaluation).
     pub(crate) fn clone_light(&self) -> NerModel {
         NerModel {

@@ -297,6 +297,22 @@ impl Weights {
         }
     }
 
+    /// Add `entity[t]` to every transition into B-t (from each label and
+    /// the start) and `token[t]` to every transition into B-t or I-t: a path
+    /// scores `entity[t]` more per entity of type t and `token[t]` more per
+    /// token inside one (see [`crate::NerModel::with_label_bias`]).
+    pub fn add_label_bias(&mut self, entity: [f32; 4], token: [f32; 4]) {
+        for t in 0..4 {
+            for p in 0..=NL {
+                for (y, d) in [(b_of(t), entity[t] + token[t]), (i_of(t), token[t])] {
+                    if let Some(x) = self.trans.get_mut(p * NL + y) {
+                        *x += d;
+                    }
+                }
+            }
+        }
+    }
+
     /// Viterbi under BIO constraints.
     ///
     /// O and B-x may follow any label; I-x only B-x or I-x, so an I-x state
@@ -612,6 +628,30 @@ impl Trainer {
 mod viterbi_tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A bias on a type's entities changes only paths through that type: a
+    /// token whose ORG score is just below O becomes B-ORG with a larger
+    /// bias, and the same bias leaves a PER-vs-O choice alone.
+    #[test]
+    fn label_bias_moves_only_its_type() {
+        // O scores 0; every other label far below, except:
+        let mut em = [[-100f32; NL]; 2];
+        em[0][O] = 0.0;
+        em[1][O] = 0.0;
+        em[0][b_of(2)] = -3.0; // ORG 3 below O
+        em[1][b_of(0)] = -3.0; // PER 3 below O
+        let mut w = Weights::new(8);
+        w.trans.iter_mut().for_each(|t| *t = 0.0);
+        let mut out = Vec::new();
+        w.viterbi(&em, &mut out);
+        assert_eq!(out, vec![O, O]);
+        w.add_label_bias([0.0, 0.0, 2.0, 0.0], [0.0; 4]);
+        w.viterbi(&em, &mut out);
+        assert_eq!(out, vec![O, O], "a bias of 2 does not pass a margin of 3");
+        w.add_label_bias([0.0, 0.0, 0.5, 0.0], [0.0, 0.0, 1.0, 0.0]);
+        w.viterbi(&em, &mut out);
+        assert_eq!(out, vec![b_of(2), O], "3.5 over a margin of 3 tags ORG; PER is untouched");
+    }
 
     /// The full 9×9 search, as the tagger decoded before the structured one.
     fn viterbi_full(w: &Weights, em: &[[f32; NL]], out: &mut Vec<usize>) {

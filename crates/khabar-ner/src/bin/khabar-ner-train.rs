@@ -1,10 +1,11 @@
 //! Train the NER model, print dev / held-out / test scores and write models/ner.bin.
 //!
 //! Usage: khabar-ner-train [--out models/ner.bin] [--epochs N] [--bits B] [--no-doc]
-//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-morph] [--no-corpus] [--with-aqmar] [--with-wojood] [--wojood-all] [--wojood-gpe-org loc|keep|drop] [--wojood-o-heads] [--dev-block K] [--no-gazetteers] [--no-test] [--omit GROUP,GROUP…]
+//!        [--seed S] [--seeds N] [--one-pass] [--no-refit] [--simhash] [--no-clusters] [--no-morph] [--no-corpus] [--with-aqmar] [--with-wojood] [--wojood-all] [--wojood-gpe-org loc|keep|drop] [--wojood-o-heads] [--dev-block K] [--no-gazetteers] [--no-test] [--omit GROUP,GROUP…] [--bias E --token-bias T | --no-bias]
 //!        [--data /work/shared/data] [--speed FILE]
 //!        khabar-ner-train --model FILE --eval GOLD [--eval GOLD …] [--omit GROUP,…]   (score a model, no training;
-//!        --omit here runs it without those groups too, an ablation without retraining)
+//!        --omit here runs it without those groups too, an ablation without retraining;
+//!        --bias / --token-bias "PER,LOC,ORG,MISC" add a decoding bias to it)
 //!        khabar-ner-train --model FILE --show TEXT   (print the entities of a text: type, text, canonical, score, start, end)
 
 use std::path::PathBuf;
@@ -21,6 +22,9 @@ fn main() {
     let mut no_gaz = false;
     let mut speed: Option<PathBuf> = None;
     let mut eval_model: Option<PathBuf> = None;
+    // --bias / --token-bias: the decoding bias (PER,LOC,ORG,MISC) of the model trained, or
+    // added to the one scored with --model
+    let (mut bias, mut token_bias): (Option<[f32; 4]>, Option<[f32; 4]>) = (None, None);
     let mut eval_files: Vec<PathBuf> = Vec::new();
     let mut show_files: Vec<PathBuf> = Vec::new();
     let mut no_test = false;
@@ -78,6 +82,9 @@ fn main() {
             "--data" => data = args.next().map(PathBuf::from).unwrap_or(data),
             "--speed" => speed = args.next().map(PathBuf::from),
             "--model" => eval_model = args.next().map(PathBuf::from),
+            "--bias" => bias = args.next().map(|x| four(&x)),
+            "--token-bias" => token_bias = args.next().map(|x| four(&x)),
+            "--no-bias" => opts.label_bias = ([0.0; 4], [0.0; 4]),
             "--eval" => eval_files.extend(args.next().map(PathBuf::from)),
             "--show" => show_files.extend(args.next().map(PathBuf::from)),
             _ => {
@@ -89,7 +96,7 @@ fn main() {
     if let Some(mp) = eval_model {
         // score an existing model on gold files (no training)
         let m = match std::fs::read(&mp).map_err(|e| e.to_string()).and_then(|b| NerModel::from_bytes(&b).map_err(|e| e.to_string())) {
-            Ok(m) => m.with_omitted(opts.omit),
+            Ok(m) => m.with_omitted(opts.omit).with_label_bias(bias.unwrap_or_default(), token_bias.unwrap_or_default()),
             Err(e) => {
                 eprintln!("error: {}: {e}", mp.display());
                 std::process::exit(1);
@@ -115,6 +122,7 @@ fn main() {
         }
         return;
     }
+    opts.label_bias = (bias.unwrap_or(opts.label_bias.0), token_bias.unwrap_or(opts.label_bias.1));
     opts.train = vec![data.join("ner/anercorp/ANERCorp_CamelLab_train.txt")];
     opts.extra = if no_extra { vec![] } else { vec![data.join("ner/aqmar/articles")] };
     opts.wojood = wojood.iter().map(|f| data.join("ner/wojood_sample").join(f)).collect();
@@ -168,6 +176,15 @@ fn main() {
     if let Some(p) = speed {
         speed_run(&m2, &p);
     }
+}
+
+/// Four numbers "PER,LOC,ORG,MISC" (missing or unreadable ones are 0).
+fn four(s: &str) -> [f32; 4] {
+    let mut v = [0f32; 4];
+    for (slot, x) in v.iter_mut().zip(s.split(',')) {
+        *slot = x.trim().parse().unwrap_or(0.0);
+    }
+    v
 }
 
 /// Throughput of `entities_with` on a text file (tokens and sentences given),
