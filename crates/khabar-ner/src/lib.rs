@@ -55,7 +55,7 @@ pub use crate::train::{train, train_with_report, TrainOptions, TrainReport};
 use crate::features::{
     analyse_tokens_with, doc_features, label_stats, neighbour_features, pos_window, pos_window_features, stack_features,
     stack_label_features, stack_labels, stack_stat_features, token_features, token_features_part, Gazetteer, OwnKey, Part, TokInfo,
-    TRIGGERS,
+    G_COUNTRY, G_LOC, G_PER, TRIGGERS,
 };
 use crate::model::{label_type, Weights, NL, O};
 
@@ -556,13 +556,18 @@ impl NerModel {
             // clearly more common on its own than the whole word (لبوتين → بوتين, but
             // بيونغ stays whole although يونغ is a name). The conjunction و is taken by
             // about a fifth of a noun's uses in news (وفرنسا 253 : فرنسا 929 in
-            // SaudiNewsNet), so twice as common is clear enough after it; ف (rarer
-            // before a name, and the first letter of many: فاير، فدان) and the
-            // prepositions must leave a name five times as common.
+            // SaudiNewsNet), so twice as common is clear enough after it; so is ب
+            // ("in") before a listed place that is no listed person name (بجدة 993 :
+            // جدة 3,888, ببريدة, بينبع). ف (rarer before a name, and the first letter of
+            // many: فاير، فدان) and the other prepositions must leave a name five
+            // times as common.
             let full_n = self.forms.get(info.norm.as_str()).copied().unwrap_or(0);
             let rest_n = self.forms.get(rest.as_str()).copied().unwrap_or(0);
             let full_known = self.known.contains(info.norm.as_str()) || self.gaz.map.contains_key(info.norm.as_str());
-            let ratio = if off == c.conj && surface.starts_with('و') { 2 } else { 5 };
+            let place = self.gaz.map.get(rest.as_str()).is_some_and(|&g| g & (G_LOC | G_COUNTRY) != 0 && g & G_PER == 0);
+            let after_and = off == c.conj && surface.starts_with('و');
+            let in_place = off == c.prep && off != c.conj && surface[c.conj..].starts_with('ب') && place;
+            let ratio = if after_and || in_place { 2 } else { 5 };
             if doc_words.contains_key(rest.as_str()) || (!full_known && self.is_known(&rest, doc_words) && rest_n >= ratio * full_n) {
                 return (off, false);
             }
