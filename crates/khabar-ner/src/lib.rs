@@ -563,9 +563,12 @@ impl NerModel {
             // times as common.
             let full_n = self.forms.get(info.norm.as_str()).copied().unwrap_or(0);
             let rest_n = self.forms.get(rest.as_str()).copied().unwrap_or(0);
-            let full_known = self.known.contains(info.norm.as_str()) || self.gaz.map.contains_key(info.norm.as_str());
-            let place = self.gaz.map.get(rest.as_str()).is_some_and(|&g| g & (G_LOC | G_COUNTRY) != 0 && g & G_PER == 0);
             let after_and = off == c.conj && surface.starts_with('و');
+            // a whole word seen inside training entities does not count after و: ANERCorp's
+            // tokens keep the conjunction, so those words are mostly و + name (وليبيا،
+            // وتايوان، وموناكو: all 36 whose rest is a known name)
+            let full_known = (!after_and && self.known.contains(info.norm.as_str())) || self.gaz.map.contains_key(info.norm.as_str());
+            let place = self.gaz.map.get(rest.as_str()).is_some_and(|&g| g & (G_LOC | G_COUNTRY) != 0 && g & G_PER == 0);
             let in_place = off == c.prep && off != c.conj && surface[c.conj..].starts_with('ب') && place;
             let ratio = if after_and || in_place { 2 } else { 5 };
             if doc_words.contains_key(rest.as_str()) || (!full_known && self.is_known(&rest, doc_words) && rest_n >= ratio * full_n) {

@@ -37,9 +37,11 @@ fn spans_exclude_clitics_and_mentions_share_canonicals() {
 #[test]
 fn a_name_after_the_conjunction_is_found_without_it() {
     let m = NerModel::embedded();
-    let text = "وقع الاتفاق ممثلو ألمانيا وفرنسا وباكستان في العاصمة.";
+    // وليبيا is also a word of ANERCorp's entities (its tokens keep the و), which
+    // must not count as a name of its own
+    let text = "وقع الاتفاق ممثلو ألمانيا وفرنسا وباكستان وليبيا في العاصمة.";
     let ents = m.entities(text);
-    for name in ["فرنسا", "باكستان"] {
+    for name in ["فرنسا", "باكستان", "ليبيا"] {
         let e = ents.iter().find(|e| e.text.ends_with(name)).unwrap_or_else(|| panic!("no {name}: {ents:?}"));
         assert_eq!(e.kind, EntityType::Loc, "{e:?}");
         assert_eq!(e.text, name, "the conjunction is inside the span: {e:?}");
