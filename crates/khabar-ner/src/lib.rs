@@ -538,16 +538,31 @@ impl NerModel {
             return (0, false);
         }
         let c = info.clit;
+        let surface = tok.text(text);
+        let count = |w: &str| self.forms.get(w).copied().unwrap_or(0);
         if c.pattern & 4 != 0 {
-            return if c.elided_article { (c.article, true) } else { (c.prep, false) };
+            if !c.elided_article {
+                return (c.prep, false);
+            }
+            // لل is ل + ال with the alef elided (للعراق), unless the word after the first ل
+            // is a name more common than the article reading (للبنان is ل + لبنان, not
+            // ل + البنان; للندن)
+            if let Some(after) = surface.get(c.prep..).map(|w| khabar_text::normalize(w, khabar_text::Profile::Search)) {
+                let core = surface.get(c.article..).map(|w| khabar_text::normalize(w, khabar_text::Profile::Search)).unwrap_or_default();
+                let name = self.gaz.map.get(after.as_str()).is_some_and(|&b| b != 0) || self.known.contains(after.as_str());
+                if name && count(&after) > count(&format!("ال{core}")) {
+                    return (c.prep, false);
+                }
+            }
+            return (c.article, true);
         }
         if c.pattern == 0 {
             return (0, false);
         }
-        let surface = tok.text(text);
         // ك before a name is rare and its stripped forms collide with names (كلاوس/لاوس)
         let prep_ok = !surface[c.conj..].starts_with('ك');
-        for off in [c.prep, c.conj] {
+        // the conjunction alone first: the least cut that leaves a name (وبكين → بكين, not كين)
+        for off in [c.conj, c.prep] {
             if off == 0 || off >= surface.len() || (off == c.prep && off != c.conj && !prep_ok) {
                 continue;
             }
@@ -561,8 +576,7 @@ impl NerModel {
             // جدة 3,888, ببريدة, بينبع). ف (rarer before a name, and the first letter of
             // many: فاير، فدان) and the other prepositions must leave a name five
             // times as common.
-            let full_n = self.forms.get(info.norm.as_str()).copied().unwrap_or(0);
-            let rest_n = self.forms.get(rest.as_str()).copied().unwrap_or(0);
+            let (full_n, rest_n) = (count(&info.norm), count(&rest));
             let after_and = off == c.conj && surface.starts_with('و');
             // a whole word seen inside training entities does not count after و: ANERCorp's
             // tokens keep the conjunction, so those words are mostly و + name (وليبيا،

@@ -61,6 +61,20 @@ fn a_place_after_the_preposition_b_is_found_without_it() {
     assert_eq!((e.kind, e.text.as_str(), e.canonical.as_str()), (EntityType::Loc, "جدة", "جدة"), "{e:?}");
 }
 
+/// The least cut that leaves a name: للبنان is ل + لبنان (not ل + ال + بنان,
+/// which gave the span بنان and the canonical البنان), وبكين is و + بكين
+/// (not و + ب + كين).
+#[test]
+fn the_least_cut_that_leaves_a_name() {
+    let m = NerModel::embedded();
+    let text = "قدمت السعودية هبة للبنان، ثم زار الوفد طوكيو وبكين.";
+    let ents = m.entities(text);
+    for name in ["لبنان", "بكين"] {
+        let e = ents.iter().find(|e| e.text.ends_with(&name[name.len() - 4..])).unwrap_or_else(|| panic!("no {name}: {ents:?}"));
+        assert_eq!((e.kind, e.text.as_str(), e.canonical.as_str()), (EntityType::Loc, name, name), "{e:?}");
+    }
+}
+
 /// Rule 5 of canonical.rs: a document naming a person by surname only gets the
 /// full name the model learned from its training data (ANERCorp names
 /// فلاديمير بوتين and جورج بوش in full), so facets count one entity.
