@@ -559,6 +559,15 @@ impl NerModel {
         if c.pattern == 0 {
             return (0, false);
         }
+        // a place or organisation noun is no name that begins with a clitic letter: its
+        // clitics are always cut (لوكالة الصحافة الفرنسية، بجامعة القاهرة، ببلدة القديح)
+        for off in [c.prep, c.conj] {
+            let rest = surface.get(off..).filter(|r| off > 0 && !r.is_empty());
+            if rest.is_some_and(|r| matches!(self.trig.get(khabar_text::normalize(r, khabar_text::Profile::Search).as_str()), Some(2 | 3)))
+            {
+                return (off, false);
+            }
+        }
         // ك before a name is rare and its stripped forms collide with names (كلاوس/لاوس)
         let prep_ok = !surface[c.conj..].starts_with('ك');
         // the conjunction alone first: the least cut that leaves a name (وبكين → بكين, not كين)
