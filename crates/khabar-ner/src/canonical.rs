@@ -30,6 +30,12 @@
 //!    takes the list's spelling (one form for spelling variants). A full name
 //!    in the document always wins over the list (rule 3 runs first), so a
 //!    document about another person with the same surname keeps its own name.
+//! 6. Written form: a word عبدال… of a canonical is written as two words
+//!    (عبدالعزيز → عبد العزيز, عبدالله → عبد الله), the spelling news uses
+//!    most, so that documents writing the name either way give one canonical
+//!    (سلمان بن عبدالعزيز and سلمان بن عبد العزيز). The key is unchanged
+//!    (it drops spaces), and so are rules 3 and 4, which see the mentions as
+//!    written.
 
 use std::collections::BTreeMap;
 
@@ -65,6 +71,25 @@ pub fn display_form(text: &str, elided_article: bool) -> String {
     out
 }
 
+/// Rule 6: every word عبدال… of `c` (at least two letters after the article) written as
+/// عبد + the rest.
+pub fn spaced_abd(c: &str) -> String {
+    let mut out = String::with_capacity(c.len() + 8);
+    for (i, w) in c.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        match w.strip_prefix("عبد") {
+            Some(rest) if rest.starts_with("ال") && rest.chars().count() >= 4 => {
+                out.push_str("عبد ");
+                out.push_str(rest);
+            }
+            _ => out.push_str(w),
+        }
+    }
+    out
+}
+
 /// The matching key of a display form (rule 2).
 pub fn key(display: &str) -> String {
     let n = normalize(display, Profile::Search);
@@ -82,8 +107,8 @@ pub fn key(display: &str) -> String {
 pub fn lone(text: &str, per: bool, full: &FullNames) -> String {
     let c = display_form(text, false);
     match per.then(|| listed_full_name(&c, &key(&c), full)).flatten() {
-        Some(f) => f.clone(),
-        None => c,
+        Some(f) => spaced_abd(f),
+        None => spaced_abd(&c),
     }
 }
 
@@ -211,6 +236,7 @@ pub fn assign(ents: &mut [Entity], elided: &[bool], full: &FullNames) {
                 c = f.clone();
             }
         }
+        let c = spaced_abd(&c);
         for &m in members {
             ents[m].canonical = c.clone();
         }
@@ -223,6 +249,26 @@ mod tests {
 
     fn ent(text: &str, kind: EntityType) -> Entity {
         Entity { start: 0, end: text.len(), text: text.to_string(), kind, canonical: String::new(), score: 1.0 }
+    }
+
+    /// Rule 6: two documents that write one name with and without the space
+    /// give it one canonical; the key is the same either way.
+    #[test]
+    fn abd_names_are_written_one_way() {
+        let mut a = vec![ent("سلمان بن عبدالعزيز", EntityType::Per), ent("جامعة الملك عبدالعزيز", EntityType::Org)];
+        let mut b = vec![ent("سلمان بن عبد العزيز", EntityType::Per), ent("جامعة الملك عبد العزيز", EntityType::Org)];
+        assign(&mut a, &[false; 2], &FullNames::new());
+        assign(&mut b, &[false; 2], &FullNames::new());
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.canonical, y.canonical);
+            assert!(x.canonical.contains("عبد العزيز"), "{x:?}");
+            assert_eq!(key(&x.text), key(&y.text));
+        }
+        assert_eq!(spaced_abd("عبدالله"), "عبد الله");
+        // not a compound: too short after the article, or no article
+        assert_eq!(spaced_abd("عبدال"), "عبدال");
+        assert_eq!(spaced_abd("عبده عبدو"), "عبده عبدو");
+        assert_eq!(lone("عبدالرحمن", false, &FullNames::new()), "عبد الرحمن");
     }
 
     #[test]
