@@ -39,6 +39,7 @@ mod date;
 pub mod entities;
 pub mod eval;
 mod query;
+mod readonly;
 pub mod stories;
 
 use std::collections::{BTreeMap, HashMap};
@@ -111,6 +112,9 @@ pub enum Error {
     /// The user's query or filter is unusable (empty, too long, bad date).
     #[error("{0}")]
     BadQuery(String),
+    /// A writer was asked for in a folder this process may not write.
+    #[error("the folder is not writable ({0}): searches, stories, dups and timelines still read it; adding documents needs write access")]
+    NotWritable(String),
 }
 
 impl Error {
@@ -490,12 +494,14 @@ impl SearchIndex {
         SearchIndex::wrap(Index::builder().schema(schema).settings(settings()).create_in_dir(dir)?, fields, &token_analyzer(), true)
     }
 
-    /// Open an existing index.
+    /// Open an existing index. A folder this process may not write (a read-only mount,
+    /// another user's archive) opens for reading; writing it fails (see `readonly.rs`).
     pub fn open(dir: &Path) -> Result<SearchIndex> {
         if !dir.join("meta.json").exists() {
             return Err(Error::NoIndex(dir.display().to_string()));
         }
-        let index = Index::open_in_dir(dir)?;
+        let index =
+            Index::open(readonly::ReadOnlyTolerant(tantivy::directory::MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?))?;
         let (_, fields) = schema();
         let s = index.schema();
         let check = |name: &str| s.get_field(name).map_err(|_| Error::NoIndex(dir.display().to_string()));
@@ -524,7 +530,13 @@ impl SearchIndex {
 
     /// A writer with `threads` indexing threads and `heap` bytes in total.
     pub fn writer(&self, threads: usize, heap: usize) -> Result<IndexWriter> {
-        Ok(self.index.writer_with_num_threads(threads.max(1), heap.max(15_000_000 * threads.max(1)))?)
+        match self.index.writer_with_num_threads(threads.max(1), heap.max(15_000_000 * threads.max(1))) {
+            Err(tantivy::TantivyError::LockFailure(e, _)) if readonly::not_writable(&e) => Err(Error::NotWritable(match e {
+                tantivy::directory::error::LockError::IoError(io) => io.to_string(),
+                other => other.to_string(),
+            })),
+            other => Ok(other?),
+        }
     }
 
     /// See the last commit.
