@@ -701,9 +701,10 @@ impl SearchIndex {
         // a lemma alone) pays for the full analysis of its body.
         let generators = if req.snippets && !top_docs.is_empty() {
             let fast_terms = snippet_terms(&req.query);
-            let fast = SnippetGenerator::new(fast_terms, TextAnalyzer::from(SnippetTokenizer::default()), f.body, SNIPPET_CHARS);
+            // One fragment, the whole body: snippet_of chooses the window.
+            let fast = SnippetGenerator::new(fast_terms, TextAnalyzer::from(SnippetTokenizer::default()), f.body, usize::MAX);
             let mut full = SnippetGenerator::create(&searcher, &*text_query, f.body_morph)?;
-            full.set_max_num_chars(SNIPPET_CHARS);
+            full.set_max_num_chars(usize::MAX);
             Some((fast, full))
         } else {
             None
@@ -848,21 +849,71 @@ fn snippet_terms(query: &str) -> BTreeMap<String, f32> {
 /// The best fragment of `body` with the generator's matches as HTML: matched
 /// ORIGINAL characters in `<mark>`, the rest escaped, runs of white space shown
 /// as one space. `None` when nothing in the body matches.
+///
+/// The generator (built with a limit of [`usize::MAX`]: one fragment, the whole body)
+/// only finds the matches; the window is chosen here: the span of at most
+/// [`SNIPPET_CHARS`] characters holding the most matches (the first such), widened
+/// with context on both sides to [`SNIPPET_CHARS`] characters and cut at white space.
+/// tantivy's own fragments count bytes, not characters (an Arabic snippet had about
+/// 120 characters, not 240), and cut the body into fixed windows from its start, so a
+/// match just after a window boundary came with no context before it and a match near
+/// the end of the body with only the words after the last boundary.
 pub fn snippet_of(generator: &SnippetGenerator, body: &str) -> Option<String> {
     let s = generator.snippet(body);
-    if s.highlighted().is_empty() {
+    let base = s.fragment_range().start;
+    let mut marks: Vec<std::ops::Range<usize>> = s
+        .highlighted()
+        .iter()
+        .map(|r| r.start + base..r.end + base)
+        .filter(|r| r.start < r.end && r.end <= body.len() && body.is_char_boundary(r.start) && body.is_char_boundary(r.end))
+        .collect();
+    if marks.is_empty() {
         return None;
     }
-    // tantivy ends the fragment with its last token: keep the closing punctuation.
-    let range = s.fragment_range();
-    let mut end = range.end;
-    for c in body[end..].chars().take(8) {
-        if c.is_alphanumeric() || c.is_whitespace() {
-            break;
+    marks.sort_by_key(|r| (r.start, r.end));
+    let chars = |a: usize, b: usize| body[a..b].chars().take(SNIPPET_CHARS + 1).count();
+    // The most matches within SNIPPET_CHARS characters (a match longer than that alone).
+    let (mut first, mut last, mut best) = (0, 0, 0);
+    let mut j = 0;
+    for i in 0..marks.len() {
+        j = j.max(i);
+        while j + 1 < marks.len() && chars(marks[i].start, marks[j + 1].end) <= SNIPPET_CHARS {
+            j += 1;
         }
-        end += c.len_utf8();
+        if j + 1 - i > best {
+            (first, last, best) = (i, j, j + 1 - i);
+        }
     }
-    Some(mark(&body[range.start..end], s.highlighted()))
+    let (core_start, core_end) = (marks[first].start, marks[last].end);
+    let room = SNIPPET_CHARS.saturating_sub(chars(core_start, core_end));
+    let before_avail = body[..core_start].chars().rev().take(room).count();
+    let after_avail = body[core_end..].chars().take(room).count();
+    let before = (room / 2).max(room.saturating_sub(after_avail)).min(before_avail);
+    let after = room.saturating_sub(before).min(after_avail);
+    let mut start = body[..core_start].char_indices().rev().nth(before.saturating_sub(1)).map_or(core_start, |(i, _)| i);
+    if before == 0 {
+        start = core_start;
+    }
+    let mut end = body[core_end..].char_indices().nth(after).map_or(body.len(), |(i, _)| core_end + i);
+    // Whole words: start after a white space (unless at the body's start), end before one.
+    if start > 0 && !body[..start].ends_with(char::is_whitespace) {
+        start = body[start..core_start].find(char::is_whitespace).map_or(core_start, |i| start + i);
+    }
+    if end < body.len() && !body[end..].starts_with(char::is_whitespace) {
+        end = body[core_end..end].rfind(char::is_whitespace).map_or(core_end, |i| core_end + i);
+        // The last token's closing punctuation (a full stop, a quote) stays.
+        if end == core_end {
+            for c in body[end..].chars().take(8) {
+                if c.is_alphanumeric() || c.is_whitespace() {
+                    break;
+                }
+                end += c.len_utf8();
+            }
+        }
+    }
+    let ranges: Vec<std::ops::Range<usize>> =
+        marks.iter().filter(|r| r.start >= start && r.end <= end).map(|r| r.start - start..r.end - start).collect();
+    Some(mark(&body[start..end], &ranges))
 }
 
 /// The start of the body, escaped (for a hit that matched in its title only).
