@@ -12,7 +12,8 @@ use khabar::Document;
 /// How to read the contents of an input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
-    /// `.jsonl`, `.ndjson` (optionally `.gz`) are JSON lines, the rest plain text.
+    /// `.jsonl`, `.ndjson` (optionally `.gz`) are JSON lines, and standard input whose first
+    /// character is `{`; the rest plain text.
     Auto,
     /// The whole input is one text.
     Text,
@@ -69,6 +70,16 @@ impl Source {
             InputFormat::Text => false,
             InputFormat::Jsonl => true,
         }
+    }
+}
+
+/// Whether the buffered start of `reader` (nothing consumed) is a JSON object after any byte
+/// order mark and white space: standard input has no file name to tell JSON lines by, and an
+/// article does not start with `{` (`--input-format text` reads it as text anyway).
+fn starts_like_json(reader: &mut Box<dyn BufRead + Send>) -> bool {
+    match reader.fill_buf() {
+        Ok(buf) => khabar::strip_bom(buf).iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'),
+        Err(_) => false,
     }
 }
 
@@ -254,7 +265,11 @@ impl Documents {
                 Ok(r) => r,
                 Err(e) => return Some(Item::Bad(InputError(crate::error_text(&e)))),
             };
-            if source.is_jsonl(self.format) {
+            let jsonl = match (&source, self.format) {
+                (Source::Stdin, InputFormat::Auto) => starts_like_json(&mut reader),
+                _ => source.is_jsonl(self.format),
+            };
+            if jsonl {
                 self.current = Some((name, reader, 0));
                 continue;
             }

@@ -418,3 +418,38 @@ fn the_hint_for_options_after_the_query_is_a_command_that_runs() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("--index"), "{}", text(&o.stderr));
 }
+
+/// `zcat news.jsonl.gz | khabar index --index DIR -`: standard input has no file name ending in
+/// `.jsonl`, so until session 19 the lines were indexed as ONE plain-text document with the id
+/// `<stdin>` (the JSON as its body). Now standard input starting with `{` is JSON lines; text
+/// stays text.
+#[test]
+fn json_lines_on_standard_input_are_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx").display().to_string();
+    let lines = std::fs::read(JSONL).unwrap();
+    let want = String::from_utf8_lossy(&lines).lines().filter(|l| !l.trim().is_empty()).count();
+    assert!(want > 1);
+    let pipe = |input: &[u8], extra: &[&str]| {
+        let mut args = vec!["index", "--index", idx.as_str(), "--threads", "2"];
+        args.extend_from_slice(extra);
+        args.push("-");
+        let mut child = khabar().args(&args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    let mut with_bom_and_space = b"\xEF\xBB\xBF \n".to_vec();
+    with_bom_and_space.extend_from_slice(&lines);
+    let out = pipe(&with_bom_and_space, &[]);
+    assert!(out.contains(&format!("holds {want} documents")), "{out}");
+    let first: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&lines).lines().next().unwrap()).unwrap();
+    let got = run(&["search", "--index", &idx, "--json", &format!("id:{}", first["id"].as_str().unwrap())]);
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&got.stdout).unwrap()["total"], 1, "{}", text(&got.stderr));
+    // Plain text stays one document; --input-format text keeps JSON-looking input as text.
+    let out = pipe("وصل بوتين إلى موسكو".as_bytes(), &[]);
+    assert!(out.contains(&format!("holds {} documents", want + 1)), "{out}");
+    let out = pipe(b"{\"id\": \"x\", \"body\": \"text\"}\n", &["--input-format", "text"]);
+    assert!(out.contains(&format!("holds {} documents", want + 1)), "the text replaced <stdin>: {out}");
+}

@@ -39,6 +39,7 @@ mod date;
 pub mod entities;
 pub mod eval;
 mod query;
+mod readonly;
 pub mod stories;
 
 use std::collections::{BTreeMap, HashMap};
@@ -111,6 +112,9 @@ pub enum Error {
     /// The user's query or filter is unusable (empty, too long, bad date).
     #[error("{0}")]
     BadQuery(String),
+    /// A writer was asked for in a folder this process may not write.
+    #[error("the folder is not writable ({0}): searches, stories, dups and timelines still read it; adding documents needs write access")]
+    NotWritable(String),
 }
 
 impl Error {
@@ -490,12 +494,14 @@ impl SearchIndex {
         SearchIndex::wrap(Index::builder().schema(schema).settings(settings()).create_in_dir(dir)?, fields, &token_analyzer(), true)
     }
 
-    /// Open an existing index.
+    /// Open an existing index. A folder this process may not write (a read-only mount,
+    /// another user's archive) opens for reading; writing it fails (see `readonly.rs`).
     pub fn open(dir: &Path) -> Result<SearchIndex> {
         if !dir.join("meta.json").exists() {
             return Err(Error::NoIndex(dir.display().to_string()));
         }
-        let index = Index::open_in_dir(dir)?;
+        let index =
+            Index::open(readonly::ReadOnlyTolerant(tantivy::directory::MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?))?;
         let (_, fields) = schema();
         let s = index.schema();
         let check = |name: &str| s.get_field(name).map_err(|_| Error::NoIndex(dir.display().to_string()));
@@ -524,7 +530,13 @@ impl SearchIndex {
 
     /// A writer with `threads` indexing threads and `heap` bytes in total.
     pub fn writer(&self, threads: usize, heap: usize) -> Result<IndexWriter> {
-        Ok(self.index.writer_with_num_threads(threads.max(1), heap.max(15_000_000 * threads.max(1)))?)
+        match self.index.writer_with_num_threads(threads.max(1), heap.max(15_000_000 * threads.max(1))) {
+            Err(tantivy::TantivyError::LockFailure(e, _)) if readonly::not_writable(&e) => Err(Error::NotWritable(match e {
+                tantivy::directory::error::LockError::IoError(io) => io.to_string(),
+                other => other.to_string(),
+            })),
+            other => Ok(other?),
+        }
     }
 
     /// See the last commit.
@@ -689,9 +701,10 @@ impl SearchIndex {
         // a lemma alone) pays for the full analysis of its body.
         let generators = if req.snippets && !top_docs.is_empty() {
             let fast_terms = snippet_terms(&req.query);
-            let fast = SnippetGenerator::new(fast_terms, TextAnalyzer::from(SnippetTokenizer::default()), f.body, SNIPPET_CHARS);
+            // One fragment, the whole body: snippet_of chooses the window.
+            let fast = SnippetGenerator::new(fast_terms, TextAnalyzer::from(SnippetTokenizer::default()), f.body, usize::MAX);
             let mut full = SnippetGenerator::create(&searcher, &*text_query, f.body_morph)?;
-            full.set_max_num_chars(SNIPPET_CHARS);
+            full.set_max_num_chars(usize::MAX);
             Some((fast, full))
         } else {
             None
@@ -836,21 +849,71 @@ fn snippet_terms(query: &str) -> BTreeMap<String, f32> {
 /// The best fragment of `body` with the generator's matches as HTML: matched
 /// ORIGINAL characters in `<mark>`, the rest escaped, runs of white space shown
 /// as one space. `None` when nothing in the body matches.
+///
+/// The generator (built with a limit of [`usize::MAX`]: one fragment, the whole body)
+/// only finds the matches; the window is chosen here: the span of at most
+/// [`SNIPPET_CHARS`] characters holding the most matches (the first such), widened
+/// with context on both sides to [`SNIPPET_CHARS`] characters and cut at white space.
+/// tantivy's own fragments count bytes, not characters (an Arabic snippet had about
+/// 120 characters, not 240), and cut the body into fixed windows from its start, so a
+/// match just after a window boundary came with no context before it and a match near
+/// the end of the body with only the words after the last boundary.
 pub fn snippet_of(generator: &SnippetGenerator, body: &str) -> Option<String> {
     let s = generator.snippet(body);
-    if s.highlighted().is_empty() {
+    let base = s.fragment_range().start;
+    let mut marks: Vec<std::ops::Range<usize>> = s
+        .highlighted()
+        .iter()
+        .map(|r| r.start + base..r.end + base)
+        .filter(|r| r.start < r.end && r.end <= body.len() && body.is_char_boundary(r.start) && body.is_char_boundary(r.end))
+        .collect();
+    if marks.is_empty() {
         return None;
     }
-    // tantivy ends the fragment with its last token: keep the closing punctuation.
-    let range = s.fragment_range();
-    let mut end = range.end;
-    for c in body[end..].chars().take(8) {
-        if c.is_alphanumeric() || c.is_whitespace() {
-            break;
+    marks.sort_by_key(|r| (r.start, r.end));
+    let chars = |a: usize, b: usize| body[a..b].chars().take(SNIPPET_CHARS + 1).count();
+    // The most matches within SNIPPET_CHARS characters (a match longer than that alone).
+    let (mut first, mut last, mut best) = (0, 0, 0);
+    let mut j = 0;
+    for i in 0..marks.len() {
+        j = j.max(i);
+        while j + 1 < marks.len() && chars(marks[i].start, marks[j + 1].end) <= SNIPPET_CHARS {
+            j += 1;
         }
-        end += c.len_utf8();
+        if j + 1 - i > best {
+            (first, last, best) = (i, j, j + 1 - i);
+        }
     }
-    Some(mark(&body[range.start..end], s.highlighted()))
+    let (core_start, core_end) = (marks[first].start, marks[last].end);
+    let room = SNIPPET_CHARS.saturating_sub(chars(core_start, core_end));
+    let before_avail = body[..core_start].chars().rev().take(room).count();
+    let after_avail = body[core_end..].chars().take(room).count();
+    let before = (room / 2).max(room.saturating_sub(after_avail)).min(before_avail);
+    let after = room.saturating_sub(before).min(after_avail);
+    let mut start = body[..core_start].char_indices().rev().nth(before.saturating_sub(1)).map_or(core_start, |(i, _)| i);
+    if before == 0 {
+        start = core_start;
+    }
+    let mut end = body[core_end..].char_indices().nth(after).map_or(body.len(), |(i, _)| core_end + i);
+    // Whole words: start after a white space (unless at the body's start), end before one.
+    if start > 0 && !body[..start].ends_with(char::is_whitespace) {
+        start = body[start..core_start].find(char::is_whitespace).map_or(core_start, |i| start + i);
+    }
+    if end < body.len() && !body[end..].starts_with(char::is_whitespace) {
+        end = body[core_end..end].rfind(char::is_whitespace).map_or(core_end, |i| core_end + i);
+        // The last token's closing punctuation (a full stop, a quote) stays.
+        if end == core_end {
+            for c in body[end..].chars().take(8) {
+                if c.is_alphanumeric() || c.is_whitespace() {
+                    break;
+                }
+                end += c.len_utf8();
+            }
+        }
+    }
+    let ranges: Vec<std::ops::Range<usize>> =
+        marks.iter().filter(|r| r.start >= start && r.end <= end).map(|r| r.start - start..r.end - start).collect();
+    Some(mark(&body[start..end], &ranges))
 }
 
 /// The start of the body, escaped (for a hit that matched in its title only).

@@ -215,3 +215,34 @@ fn documents_without_text_or_with_a_blank_id_are_refused() {
         assert_eq!(check_document(&dated(p)), Ok(()), "{p:?}");
     }
 }
+
+/// The snippet is a window of up to SNIPPET_CHARS characters around the best matches, in whole
+/// words (docs/search.md). tantivy's fragments counted bytes (half the characters for Arabic),
+/// cut the body into fixed windows from its start (a match near the end of a long body got only
+/// the words after the last boundary: "ذكر <mark>لبوتين</mark>") and dropped text after the
+/// body's last token.
+#[test]
+fn snippets_are_windows_of_whole_words_around_the_matches() {
+    let plain = |s: &str| s.replace("<mark>", "").replace("</mark>", "");
+    let words = "قال الرئيس في كلمة طويلة عن الاقتصاد والسياسة والمجتمع والثقافة والرياضة والفن والعلوم والتعليم والصحة والبيئة والطاقة والزراعة والصناعة والتجارة والنقل والاتصالات والإعلام والسياحة والأمن والدفاع والخارجية والداخلية والعدل والمالية والتخطيط";
+    // The match is the body's last word: the window is the 240 characters before it.
+    let body = format!("{words} {words} ثم ذكر لبوتين");
+    let r = one_body(&body).search(&SearchRequest::new("بوتين")).unwrap();
+    let s = &r.hits[0].snippet;
+    assert!(s.ends_with("ثم ذكر <mark>لبوتين</mark>"), "{s}");
+    let n = plain(s).chars().count();
+    assert!((200..=khabar_index::SNIPPET_CHARS).contains(&n), "{n} characters: {s}");
+    assert!(body.contains(&plain(s)) && body.split(' ').any(|w| plain(s).starts_with(&format!("{w} "))), "whole words: {s}");
+    // In the middle: context on both sides, each side whole words.
+    let body = format!("{words} بوتين {words}");
+    let s = one_body(&body).search(&SearchRequest::new("بوتين")).unwrap().hits.remove(0).snippet;
+    let (before, after) = plain(&s).split_once("بوتين").map(|(b, a)| (b.chars().count(), a.chars().count())).unwrap();
+    assert!(before > 80 && after > 80, "{before} / {after}: {s}");
+    assert!(body.contains(&plain(&s)), "{s}");
+    // The window holding most matches wins; a short body is shown whole, emoji and all.
+    let body = format!("بوتين {words} {words} التقى بوتين بوتين في موسكو");
+    let s = one_body(&body).search(&SearchRequest::new("بوتين")).unwrap().hits.remove(0).snippet;
+    assert!(s.ends_with("التقى <mark>بوتين</mark> <mark>بوتين</mark> في موسكو"), "{s}");
+    let s = one_body("🇸🇦😀 بوتين 😀🇸🇦").search(&SearchRequest::new("بوتين")).unwrap().hits.remove(0).snippet;
+    assert_eq!(s, "🇸🇦😀 <mark>بوتين</mark> 😀🇸🇦");
+}
