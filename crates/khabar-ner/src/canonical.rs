@@ -30,11 +30,12 @@
 //!    takes the list's spelling (one form for spelling variants). A full name
 //!    in the document always wins over the list (rule 3 runs first), so a
 //!    document about another person with the same surname keeps its own name.
-//! 6. Written form: a word عبدال… of a canonical is written as two words
-//!    (عبدالعزيز → عبد العزيز, عبدالله → عبد الله), the spelling news uses
-//!    most, so that documents writing the name either way give one canonical
-//!    (سلمان بن عبدالعزيز and سلمان بن عبد العزيز). The key is unchanged
-//!    (it drops spaces), and so are rules 3 and 4, which see the mentions as
+//! 6. Written form: the words عبد ال… of a canonical are written as one
+//!    word (عبد العزيز → عبدالعزيز, عبد الله → عبدالله), the spelling Saudi
+//!    news uses most (21,912 joined against 5,742 spaced in SaudiNewsNet), so
+//!    that documents writing the name either way give one canonical
+//!    (سلمان بن عبد العزيز and سلمان بن عبدالعزيز). The key is unchanged (it
+//!    drops spaces), and so are rules 3 and 4, which see the mentions as
 //!    written.
 
 use std::collections::BTreeMap;
@@ -71,21 +72,16 @@ pub fn display_form(text: &str, elided_article: bool) -> String {
     out
 }
 
-/// Rule 6: every word عبدال… of `c` (at least two letters after the article) written as
-/// عبد + the rest.
-pub fn spaced_abd(c: &str) -> String {
-    let mut out = String::with_capacity(c.len() + 8);
-    for (i, w) in c.split(' ').enumerate() {
-        if i > 0 {
+/// Rule 6: every word عبد of `c` followed by a word ال… (at least two letters after the
+/// article) joined to it.
+pub fn joined_abd(c: &str) -> String {
+    let words: Vec<&str> = c.split(' ').collect();
+    let mut out = String::with_capacity(c.len());
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 && !(words[i - 1] == "عبد" && w.starts_with("ال") && w.chars().count() >= 4) {
             out.push(' ');
         }
-        match w.strip_prefix("عبد") {
-            Some(rest) if rest.starts_with("ال") && rest.chars().count() >= 4 => {
-                out.push_str("عبد ");
-                out.push_str(rest);
-            }
-            _ => out.push_str(w),
-        }
+        out.push_str(w);
     }
     out
 }
@@ -107,8 +103,8 @@ pub fn key(display: &str) -> String {
 pub fn lone(text: &str, per: bool, full: &FullNames) -> String {
     let c = display_form(text, false);
     match per.then(|| listed_full_name(&c, &key(&c), full)).flatten() {
-        Some(f) => spaced_abd(f),
-        None => spaced_abd(&c),
+        Some(f) => joined_abd(f),
+        None => joined_abd(&c),
     }
 }
 
@@ -236,7 +232,7 @@ pub fn assign(ents: &mut [Entity], elided: &[bool], full: &FullNames) {
                 c = f.clone();
             }
         }
-        let c = spaced_abd(&c);
+        let c = joined_abd(&c);
         for &m in members {
             ents[m].canonical = c.clone();
         }
@@ -261,14 +257,15 @@ mod tests {
         assign(&mut b, &[false; 2], &FullNames::new());
         for (x, y) in a.iter().zip(&b) {
             assert_eq!(x.canonical, y.canonical);
-            assert!(x.canonical.contains("عبد العزيز"), "{x:?}");
+            assert!(x.canonical.ends_with(" عبدالعزيز"), "{x:?}");
             assert_eq!(key(&x.text), key(&y.text));
         }
-        assert_eq!(spaced_abd("عبدالله"), "عبد الله");
-        // not a compound: too short after the article, or no article
-        assert_eq!(spaced_abd("عبدال"), "عبدال");
-        assert_eq!(spaced_abd("عبده عبدو"), "عبده عبدو");
-        assert_eq!(lone("عبدالرحمن", false, &FullNames::new()), "عبد الرحمن");
+        assert_eq!(joined_abd("علي عبد الله صالح"), "علي عبدالله صالح");
+        // not a compound: too short after the article, no article, or عبد last
+        assert_eq!(joined_abd("عبد ال"), "عبد ال");
+        assert_eq!(joined_abd("عبد ربه منصور"), "عبد ربه منصور");
+        assert_eq!(joined_abd("محمد عبد"), "محمد عبد");
+        assert_eq!(lone("عبد الرحمن", false, &FullNames::new()), "عبدالرحمن");
     }
 
     #[test]
