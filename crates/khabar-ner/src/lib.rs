@@ -540,6 +540,7 @@ impl NerModel {
         let c = info.clit;
         let surface = tok.text(text);
         let count = |w: &str| self.forms.get(w).copied().unwrap_or(0);
+        let norm = |w: &str| khabar_text::normalize(w, khabar_text::Profile::Search);
         if c.pattern & 4 != 0 {
             if !c.elided_article {
                 return (c.prep, false);
@@ -547,10 +548,9 @@ impl NerModel {
             // لل is ل + ال with the alef elided (للعراق), unless the word after the first ل
             // is a name more common than the article reading (للبنان is ل + لبنان, not
             // ل + البنان; للندن)
-            if let Some(after) = surface.get(c.prep..).map(|w| khabar_text::normalize(w, khabar_text::Profile::Search)) {
-                let core = surface.get(c.article..).map(|w| khabar_text::normalize(w, khabar_text::Profile::Search)).unwrap_or_default();
-                let name = self.gaz.map.get(after.as_str()).is_some_and(|&b| b != 0) || self.known.contains(after.as_str());
-                if name && count(&after) > count(&format!("ال{core}")) {
+            if let Some(after) = surface.get(c.prep..).map(norm) {
+                let core = surface.get(c.article..).map(norm).unwrap_or_default();
+                if self.is_listed(&after) && count(&after) > count(&format!("ال{core}")) {
                     return (c.prep, false);
                 }
             }
@@ -563,8 +563,7 @@ impl NerModel {
         // clitics are always cut (لوكالة الصحافة الفرنسية، بجامعة القاهرة، ببلدة القديح)
         for off in [c.prep, c.conj] {
             let rest = surface.get(off..).filter(|r| off > 0 && !r.is_empty());
-            if rest.is_some_and(|r| matches!(self.trig.get(khabar_text::normalize(r, khabar_text::Profile::Search).as_str()), Some(2 | 3)))
-            {
+            if rest.is_some_and(|r| matches!(self.trig.get(norm(r).as_str()), Some(2 | 3))) {
                 return (off, false);
             }
         }
@@ -575,7 +574,7 @@ impl NerModel {
             if off == 0 || off >= surface.len() || (off == c.prep && off != c.conj && !prep_ok) {
                 continue;
             }
-            let rest = khabar_text::normalize(&surface[off..], khabar_text::Profile::Search);
+            let rest = norm(&surface[off..]);
             // strip when the rest is a name of this document, or a known name that is
             // clearly more common on its own than the whole word (لبوتين → بوتين, but
             // بيونغ stays whole although يونغ is a name). The conjunction و is taken by
@@ -594,15 +593,16 @@ impl NerModel {
             let place = self.gaz.map.get(rest.as_str()).is_some_and(|&g| g & (G_LOC | G_COUNTRY) != 0 && g & G_PER == 0);
             let in_place = off == c.prep && off != c.conj && surface[c.conj..].starts_with('ب') && place;
             let ratio = if after_and || in_place { 2 } else { 5 };
-            if doc_words.contains_key(rest.as_str()) || (!full_known && self.is_known(&rest, doc_words) && rest_n >= ratio * full_n) {
+            if doc_words.contains_key(rest.as_str()) || (!full_known && self.is_listed(&rest) && rest_n >= ratio * full_n) {
                 return (off, false);
             }
         }
         (0, false)
     }
 
-    fn is_known(&self, w: &str, doc_names: &HashMap<&str, u32>) -> bool {
-        self.known.contains(w) || self.gaz.map.get(w).is_some_and(|&b| b != 0) || doc_names.contains_key(w)
+    /// Whether `w` (search-normalised) is a word of the training entities or a gazetteer name.
+    fn is_listed(&self, w: &str) -> bool {
+        self.known.contains(w) || self.gaz.map.get(w).is_some_and(|&b| b != 0)
     }
 
     /// Labels and per-token margins (label score minus O score) of analysed sentences.

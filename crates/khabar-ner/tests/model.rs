@@ -1,7 +1,18 @@
 //! Tests of the embedded model (no data needed) and, when the data is there,
 //! of its ANERCorp test score.
 
-use khabar_ner::{EntityType, NerModel};
+use khabar_ner::{Entity, EntityType, NerModel};
+
+/// The entity of `ents` whose text ends with `tail` (the test fails when there is none).
+fn ending_with<'a>(ents: &'a [Entity], tail: &str) -> &'a Entity {
+    ents.iter().find(|e| e.text.ends_with(tail)).unwrap_or_else(|| panic!("no entity ending with {tail}: {ents:?}"))
+}
+
+/// That entity has type `kind` and is exactly `name`, its canonical too (no clitic in either).
+fn assert_whole(ents: &[Entity], tail: &str, kind: EntityType, name: &str) {
+    let e = ending_with(ents, tail);
+    assert_eq!((e.kind, e.text.as_str(), e.canonical.as_str()), (kind, name, name), "{e:?}");
+}
 
 #[test]
 fn embedded_model_finds_person_and_place() {
@@ -42,7 +53,7 @@ fn a_name_after_the_conjunction_is_found_without_it() {
     let text = "وقع الاتفاق ممثلو ألمانيا وفرنسا وباكستان وليبيا في العاصمة.";
     let ents = m.entities(text);
     for name in ["فرنسا", "باكستان", "ليبيا"] {
-        let e = ents.iter().find(|e| e.text.ends_with(name)).unwrap_or_else(|| panic!("no {name}: {ents:?}"));
+        let e = ending_with(&ents, name);
         assert_eq!(e.kind, EntityType::Loc, "{e:?}");
         assert_eq!(e.text, name, "the conjunction is inside the span: {e:?}");
         assert_eq!(e.canonical, name, "{e:?}");
@@ -57,8 +68,7 @@ fn a_place_after_the_preposition_b_is_found_without_it() {
     let m = NerModel::embedded();
     let text = "عقد الاجتماع بجدة أمس بحضور الوزراء.";
     let ents = m.entities(text);
-    let e = ents.iter().find(|e| e.text.ends_with("جدة")).unwrap_or_else(|| panic!("no جدة: {ents:?}"));
-    assert_eq!((e.kind, e.text.as_str(), e.canonical.as_str()), (EntityType::Loc, "جدة", "جدة"), "{e:?}");
+    assert_whole(&ents, "جدة", EntityType::Loc, "جدة");
 }
 
 /// The least cut that leaves a name: للبنان is ل + لبنان (not ل + ال + بنان,
@@ -70,8 +80,7 @@ fn the_least_cut_that_leaves_a_name() {
     let text = "قدمت السعودية هبة للبنان، ثم زار الوفد طوكيو وبكين.";
     let ents = m.entities(text);
     for name in ["لبنان", "بكين"] {
-        let e = ents.iter().find(|e| e.text.ends_with(&name[name.len() - 4..])).unwrap_or_else(|| panic!("no {name}: {ents:?}"));
-        assert_eq!((e.kind, e.text.as_str(), e.canonical.as_str()), (EntityType::Loc, name, name), "{e:?}");
+        assert_whole(&ents, &name[name.len() - 4..], EntityType::Loc, name);
     }
 }
 
@@ -84,8 +93,7 @@ fn clitics_come_off_an_organisation_noun() {
     let text = "وقال المتحدث لوكالة الأنباء السعودية إن الباحث تخرج بجامعة أكسفورد البريطانية.";
     let ents = m.entities(text);
     for name in ["وكالة الأنباء السعودية", "جامعة أكسفورد"] {
-        let e = ents.iter().find(|e| e.text.ends_with(name)).unwrap_or_else(|| panic!("no {name}: {ents:?}"));
-        assert_eq!((e.kind, e.text.as_str(), e.canonical.as_str()), (EntityType::Org, name, name), "{e:?}");
+        assert_whole(&ents, name, EntityType::Org, name);
     }
 }
 
