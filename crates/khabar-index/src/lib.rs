@@ -890,10 +890,8 @@ pub fn snippet_of(generator: &SnippetGenerator, body: &str) -> Option<String> {
     let after_avail = body[core_end..].chars().take(room).count();
     let before = (room / 2).max(room.saturating_sub(after_avail)).min(before_avail);
     let after = room.saturating_sub(before).min(after_avail);
-    let mut start = body[..core_start].char_indices().rev().nth(before.saturating_sub(1)).map_or(core_start, |(i, _)| i);
-    if before == 0 {
-        start = core_start;
-    }
+    let mut start =
+        if before == 0 { core_start } else { body[..core_start].char_indices().rev().nth(before - 1).map_or(core_start, |(i, _)| i) };
     let mut end = body[core_end..].char_indices().nth(after).map_or(body.len(), |(i, _)| core_end + i);
     // Whole words: start after a white space (unless at the body's start), end before one.
     if start > 0 && !body[..start].ends_with(char::is_whitespace) {
