@@ -128,6 +128,12 @@ pub struct Options {
     /// a state saved before loads it off.
     #[serde(default)]
     pub dup_offset: f32,
+    /// Share of a lemma's IDF taken from the news corpus's document frequencies (the table
+    /// embedded for keyphrases, `khabar::digest::Idf::embedded`) instead of the window's:
+    /// an event with hundreds of reports in the window makes its own words common there
+    /// (0: the window's only).
+    #[serde(default)]
+    pub idf_background: f32,
 }
 
 fn default_dup_merge_mutual() -> f32 {
@@ -163,6 +169,7 @@ impl Default for Options {
             average_cap: 10,
             entity_name_prefix: true,
             dup_offset: 0.3,
+            idf_background: 0.3,
         }
     }
 }
@@ -328,6 +335,24 @@ impl Default for StoryEngine {
 
 fn idf(n: usize, df: u32) -> f32 {
     ((1.0 + (n as f32 + 1.0) / (df as f32 + 1.0)).ln()).max(0.0)
+}
+
+/// Document frequencies of the embedded news-corpus table, keyed by term hash.
+static BACKGROUND: std::sync::LazyLock<(usize, HashMap<u64, u32>)> = std::sync::LazyLock::new(|| {
+    let idf = khabar::digest::Idf::embedded();
+    let map = idf.iter().map(|(k, d)| (crate::hash::hash_bytes(k.as_bytes(), 1), d)).collect();
+    (idf.documents() as usize, map)
+});
+
+/// The IDF of a term: the window's, mixed with the corpus's by `w`.
+fn term_idf(n: usize, df: u32, t: u64, w: f32) -> f32 {
+    let local = idf(n, df);
+    if w <= 0.0 {
+        return local;
+    }
+    let (bn, map) = &*BACKGROUND;
+    let bdf = map.get(&t).copied().unwrap_or(1);
+    (1.0 - w) * local + w * idf(*bn, bdf)
 }
 
 fn normalise(mut v: Vector) -> Vector {
@@ -688,9 +713,10 @@ impl StoryEngine {
     /// The TF-IDF vectors of an entry, with the document frequencies of the window.
     fn derive(&self, e: &mut Entry) {
         let n = self.entries.len();
+        let w = self.options.idf_background;
         let tdf = |t: &u64| self.term_df.get(t).copied().unwrap_or(0);
-        e.body_vec = normalise(body_weights(&e.terms, |t| idf(n, tdf(t))));
-        e.title_vec = normalise(e.title.iter().map(|&t| (t, idf(n, tdf(&t)))).collect());
+        e.body_vec = normalise(body_weights(&e.terms, |t| term_idf(n, tdf(t), *t, w)));
+        e.title_vec = normalise(e.title.iter().map(|&t| (t, term_idf(n, tdf(&t), t, w))).collect());
         e.entity_vec = normalise(e.entities.iter().map(|&t| (t, idf(n, self.entity_df.get(&t).copied().unwrap_or(0)))).collect());
         e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, idf(n, self.entity_df.get(&t).copied().unwrap_or(0)))).collect());
     }
@@ -1074,8 +1100,9 @@ impl StoryEngine {
                 let tdf = |t: &u64| engine.term_df.get(t).copied().unwrap_or(0).saturating_sub(1);
                 let edf = |t: &u64| engine.entity_df.get(t).copied().unwrap_or(0).saturating_sub(1);
                 let nn = n.saturating_sub(1);
-                e.body_vec = normalise(body_weights(&e.terms, |t| idf(nn, tdf(t))));
-                e.title_vec = normalise(e.title.iter().map(|&t| (t, idf(nn, tdf(&t)))).collect());
+                let w = engine.options.idf_background;
+                e.body_vec = normalise(body_weights(&e.terms, |t| term_idf(nn, tdf(t), *t, w)));
+                e.title_vec = normalise(e.title.iter().map(|&t| (t, term_idf(nn, tdf(&t), t, w))).collect());
                 e.entity_vec = normalise(e.entities.iter().map(|&t| (t, idf(nn, edf(&t)))).collect());
                 e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, idf(nn, edf(&t)))).collect());
             }
@@ -1183,6 +1210,22 @@ fn top_terms(v: &[(u64, f32)], k: usize) -> Vec<(u64, f32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_corpus_idf_keeps_an_event_word_weighty_when_the_window_is_full_of_it() {
+        let term = |w: &str| crate::hash::hash_bytes(w.as_bytes(), 1);
+        // A word in 90 of the window's 100 articles: the window alone makes it nearly worthless.
+        let rare = term("زلزال");
+        let common = term("وزير");
+        assert!(BACKGROUND.1.contains_key(&common), "the embedded table holds وزير");
+        let window_only = term_idf(100, 90, rare, 0.0);
+        let mixed = term_idf(100, 90, rare, 0.3);
+        assert!(mixed > window_only + 0.5, "{mixed} vs {window_only}");
+        // A word common in the corpus gains much less from the corpus's counts.
+        assert!(term_idf(100, 90, common, 0.3) < mixed);
+        // Off: exactly the window's IDF.
+        assert_eq!(term_idf(100, 5, common, 0.0), idf(100, 5));
+    }
 
     fn article(id: &str, words: std::ops::Range<u64>, time: i64) -> Features {
         let terms: Vec<(u64, u32)> = words.clone().map(|t| (t, 1)).collect();

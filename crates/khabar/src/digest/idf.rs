@@ -61,6 +61,11 @@ impl Idf {
         self.df.get(key).copied().unwrap_or(0)
     }
 
+    /// Every key of the table with its document frequency (in no set order).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.df.iter().map(|(k, &d)| (k.as_str(), d))
+    }
+
     /// `ln((N + 1) / (df + 1)) + 1`, with a key missing from the table counted
     /// as seen in one document. An empty table gives 1 for every key.
     pub fn idf(&self, key: &str) -> f32 {
