@@ -485,6 +485,12 @@ impl NerModel {
         let mut elided = Vec::new();
         for ((s, r), (labs, margins)) in infos.iter().zip(&ranges).zip(&labels) {
             let toks = &tokens[r.clone()];
+            // the model reads Arabic sentences: in a sentence with no Arabic word (an English
+            // quote, a Latin-only text) its labels mean nothing ("Hello world" was a person);
+            // Latin names inside Arabic sentences (CNN, Einstein) are still found
+            if !toks.iter().any(|t| t.kind == TokenKind::Arabic) {
+                continue;
+            }
             let mut i = 0;
             while i < s.len() {
                 let l = labs[i];

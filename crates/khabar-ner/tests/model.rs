@@ -100,6 +100,18 @@ fn clitics_come_off_an_organisation_noun() {
 /// Rule 5 of canonical.rs: a document naming a person by surname only gets the
 /// full name the model learned from its training data (ANERCorp names
 /// فلاديمير بوتين and جورج بوش in full), so facets count one entity.
+/// A sentence without a single Arabic word gets no entity (the model read "Hello world"
+/// as a person), while the Arabic sentences of the same text keep theirs.
+#[test]
+fn a_sentence_without_arabic_gets_no_entity() {
+    let m = NerModel::embedded();
+    assert_eq!(m.entities("Hello world, this is a test."), Vec::new());
+    let text = "Hello world, this is a test. التقى الرئيس الفرنسي إيمانويل ماكرون نظيره الأمريكي في واشنطن.";
+    let ents = m.entities(text);
+    assert!(ents.iter().any(|e| e.text == "واشنطن"), "{ents:?}");
+    assert!(ents.iter().all(|e| e.start >= text.find("التقى").unwrap()), "{ents:?}");
+}
+
 #[test]
 fn canonical_is_stable_across_documents() {
     let m = NerModel::embedded();
