@@ -103,6 +103,31 @@ fn a_crash_between_state_and_commit_leaves_the_last_commit_consistent() {
     assert!(StoryState::open(&idx, Some(dir.path()), Options::default()).is_err());
 }
 
+#[test]
+fn an_article_indexed_again_with_another_body_is_compared_by_its_new_text() {
+    let analyzer = Analyzer::default();
+    let idx = SearchIndex::create_in_ram().unwrap();
+    let mut writer = idx.writer(1, 15_000_000).unwrap();
+    let mut state = StoryState::open(&idx, None, Options::default()).unwrap();
+    idx.ingest(&writer, &mut state, &docs(&analyzer, &[("a", RAIN, "2015-08-01")]));
+    // "a" indexed again with another body: it keeps its story and group (docs/stories.md) ...
+    let again = idx.ingest(&writer, &mut state, &docs(&analyzer, &[("a", FOOTBALL, "2015-08-01")]));
+    assert_eq!((again[0].story.as_str(), again[0].dup_group.as_str()), ("a", "a"));
+    assert_eq!(state.engine().stats().articles, 1);
+    // ... but later articles are compared with the text the index holds: a copy of the new
+    // body copies "a", a copy of the old body copies nothing (no article holds it now).
+    let later =
+        idx.ingest(&writer, &mut state, &docs(&analyzer, &[("new-copy", FOOTBALL, "2015-08-02"), ("old-copy", RAIN, "2015-08-02")]));
+    assert_eq!((later[0].duplicate_of.as_deref(), later[0].exact_duplicate, later[0].dup_group.as_str()), (Some("a"), true, "a"));
+    assert_eq!((later[1].duplicate_of.as_deref(), later[1].dup_group.as_str(), later[1].story.as_str()), (None, "old-copy", "old-copy"));
+    state.commit(&mut writer).unwrap();
+    idx.reload().unwrap();
+    assert_eq!(stories::list_dups(&idx).unwrap(), vec![vec!["a".to_string(), "new-copy".to_string()]]);
+    // The state round-trips with the new features.
+    let reloaded = stories::StoryEngine::from_bytes(&state.engine().to_bytes()).unwrap();
+    assert_eq!(reloaded.stats().articles, 3);
+}
+
 /// An index in memory of three articles "a", "b", "c" published on one day with the given
 /// bodies, stamped with the given assignments (not the engine's).
 fn stamped(bodies: [&str; 3], assignments: [stories::Assignment; 3]) -> SearchIndex {
