@@ -99,7 +99,9 @@ impl StoryState {
     /// The state matching the index's last commit. `dir`: the index folder
     /// (`None` for an index in memory: nothing is persisted). A new engine
     /// uses `options`; a persisted one keeps its own, but for the window, which
-    /// `options.window` replaces.
+    /// `options.window` replaces. A new index (no committed document, no state named)
+    /// starts a new engine even when the folder holds state files: they are an earlier
+    /// index's ([`StoryState::stale_files`]).
     pub fn open(index: &SearchIndex, dir: Option<&Path>, options: Options) -> Result<StoryState> {
         let mut state =
             StoryState { engine: StoryEngine::new(options.clone()), dir: dir.map(Path::to_path_buf), generation: 0, stale: Vec::new() };
