@@ -19,7 +19,7 @@ API reference: docs/serve.md (and GET /v1/openapi.json). Request logs go to stan
 (RUST_LOG=debug for more). SIGTERM or Ctrl-C stops after the requests in flight."
 )]
 pub struct ServeArgs {
-    /// The index folder (created if missing).
+    /// The index folder (created if missing, unless --read-only).
     #[arg(long)]
     pub index: PathBuf,
     /// Address to listen on (port 0: any free port).
@@ -37,6 +37,11 @@ pub struct ServeArgs {
     /// Story window in days for documents added through the API (as `khabar index --story-window`).
     #[arg(long, value_name = "DAYS", default_value_t = 3.0, value_parser = crate::stories_cmd::parse_days)]
     pub story_window: f64,
+    /// Serve reads only: the index must exist, no writer is taken (`khabar index` may write it
+    /// meanwhile; its commits show within a second) and POST /v1/documents is answered 403.
+    /// A folder the server may not write, or whose writer another process holds, is served so too.
+    #[arg(long)]
+    pub read_only: bool,
 }
 
 /// Run `khabar serve` until SIGTERM or Ctrl-C.
@@ -45,7 +50,7 @@ pub fn serve(args: ServeArgs, out: &mut dyn Write) -> Result<()> {
         anyhow::bail!(InputError("--api-key: empty key".into()));
     }
     khabar_serve::init_logging();
-    if !args.addr.ip().is_loopback() && args.api_key.is_none() {
+    if !args.addr.ip().is_loopback() && args.api_key.is_none() && !args.read_only {
         tracing::warn!("listening on {} without --api-key: anyone who can reach it can add documents", args.addr);
     }
     let options = khabar_serve::ServeOptions {
@@ -53,6 +58,7 @@ pub fn serve(args: ServeArgs, out: &mut dyn Write) -> Result<()> {
         timeout: Duration::from_secs(args.timeout),
         api_key: args.api_key.clone(),
         stories: khabar_index::stories::Options { window: (args.story_window * 86_400.0) as i64, ..Default::default() },
+        read_only: args.read_only,
         ..Default::default()
     };
     let index = args.index.clone();

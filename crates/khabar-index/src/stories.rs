@@ -70,6 +70,7 @@ pub struct StoryState {
     engine: StoryEngine,
     dir: Option<PathBuf>,
     generation: u64,
+    stale: Vec<PathBuf>,
 }
 
 fn corrupt(e: khabar_stories::Error) -> Error {
@@ -98,12 +99,22 @@ impl StoryState {
     /// The state matching the index's last commit. `dir`: the index folder
     /// (`None` for an index in memory: nothing is persisted). A new engine
     /// uses `options`; a persisted one keeps its own, but for the window, which
-    /// `options.window` replaces.
+    /// `options.window` replaces. A new index (no committed document, no state named)
+    /// starts a new engine even when the folder holds state files: they are an earlier
+    /// index's ([`StoryState::stale_files`]).
     pub fn open(index: &SearchIndex, dir: Option<&Path>, options: Options) -> Result<StoryState> {
-        let mut state = StoryState { engine: StoryEngine::new(options.clone()), dir: dir.map(Path::to_path_buf), generation: 0 };
+        let mut state =
+            StoryState { engine: StoryEngine::new(options.clone()), dir: dir.map(Path::to_path_buf), generation: 0, stale: Vec::new() };
         let Some(dir) = dir else { return Ok(state) };
-        let payload = index.index().load_metas()?.payload;
-        let named = payload.as_deref().and_then(|p| p.strip_prefix(PAYLOAD_PREFIX)).and_then(|n| n.parse::<u64>().ok());
+        let metas = index.index().load_metas()?;
+        let named = metas.payload.as_deref().and_then(|p| p.strip_prefix(PAYLOAD_PREFIX)).and_then(|n| n.parse::<u64>().ok());
+        if named.is_none() && metas.segments.is_empty() {
+            // A new index (no commit holds a document): a state file in the folder is an
+            // earlier index's (its meta.json was deleted and the folder indexed again), about
+            // documents this index does not hold. Start afresh; the first commit removes them.
+            state.stale = state_generations(dir).into_iter().map(|g| state_file(dir, g)).collect();
+            return Ok(state);
+        }
         // A commit made without StoryState::commit carries no payload: fall back to the newest state.
         let generation = named.or_else(|| state_generations(dir).last().copied());
         if let Some(g) = generation {
@@ -116,6 +127,14 @@ impl StoryState {
             state.generation = g;
         }
         Ok(state)
+    }
+
+    /// State files found next to a new index (no committed document, no state named) and
+    /// not loaded: an earlier index's, left in the folder (its `meta.json` deleted and the
+    /// folder indexed again). The state starts empty and the next [`StoryState::commit`]
+    /// removes them; `khabar index` and `khabar serve` say so.
+    pub fn stale_files(&self) -> &[PathBuf] {
+        &self.stale
     }
 
     /// The engine.

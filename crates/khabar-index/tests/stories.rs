@@ -103,6 +103,72 @@ fn a_crash_between_state_and_commit_leaves_the_last_commit_consistent() {
     assert!(StoryState::open(&idx, Some(dir.path()), Options::default()).is_err());
 }
 
+#[test]
+fn an_article_indexed_again_with_another_body_is_compared_by_its_new_text() {
+    let analyzer = Analyzer::default();
+    let idx = SearchIndex::create_in_ram().unwrap();
+    let mut writer = idx.writer(1, 15_000_000).unwrap();
+    let mut state = StoryState::open(&idx, None, Options::default()).unwrap();
+    idx.ingest(&writer, &mut state, &docs(&analyzer, &[("a", RAIN, "2015-08-01")]));
+    // "a" indexed again with another body: it keeps its story and group (docs/stories.md) ...
+    let again = idx.ingest(&writer, &mut state, &docs(&analyzer, &[("a", FOOTBALL, "2015-08-01")]));
+    assert_eq!((again[0].story.as_str(), again[0].dup_group.as_str()), ("a", "a"));
+    assert_eq!(state.engine().stats().articles, 1);
+    // ... but later articles are compared with the text the index holds: a copy of the new
+    // body copies "a", a copy of the old body copies nothing (no article holds it now).
+    let later =
+        idx.ingest(&writer, &mut state, &docs(&analyzer, &[("new-copy", FOOTBALL, "2015-08-02"), ("old-copy", RAIN, "2015-08-02")]));
+    assert_eq!((later[0].duplicate_of.as_deref(), later[0].exact_duplicate, later[0].dup_group.as_str()), (Some("a"), true, "a"));
+    assert_eq!((later[1].duplicate_of.as_deref(), later[1].dup_group.as_str(), later[1].story.as_str()), (None, "old-copy", "old-copy"));
+    state.commit(&mut writer).unwrap();
+    idx.reload().unwrap();
+    assert_eq!(stories::list_dups(&idx).unwrap(), vec![vec!["a".to_string(), "new-copy".to_string()]]);
+    // The state round-trips with the new features.
+    let reloaded = stories::StoryEngine::from_bytes(&state.engine().to_bytes()).unwrap();
+    assert_eq!(reloaded.stats().articles, 3);
+}
+
+#[test]
+fn an_index_made_again_in_a_folder_with_an_earlier_story_state_starts_a_new_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let analyzer = Analyzer::default();
+    {
+        let idx = SearchIndex::open_or_create(dir.path()).unwrap();
+        let mut writer = idx.writer(1, 15_000_000).unwrap();
+        let mut state = StoryState::open(&idx, Some(dir.path()), Options::default()).unwrap();
+        idx.ingest(&writer, &mut state, &docs(&analyzer, &[("rain", RAIN, "2015-08-01")]));
+        state.commit(&mut writer).unwrap();
+        idx.ingest(&writer, &mut state, &docs(&analyzer, &[("ball", FOOTBALL, "2015-08-01")]));
+        state.commit(&mut writer).unwrap();
+    }
+    let earlier = dir.path().join("stories/state-2.bin");
+    assert!(earlier.exists());
+    // The index's meta.json deleted (its segments left as garbage), the folder indexed again.
+    std::fs::remove_file(dir.path().join("meta.json")).unwrap();
+    for attempt in 0..2 {
+        let idx = SearchIndex::open_or_create(dir.path()).unwrap();
+        assert_eq!(idx.num_docs(), 0);
+        let state = StoryState::open(&idx, Some(dir.path()), Options::default()).unwrap();
+        // A new index (also after a run that committed nothing): not the earlier index's window.
+        assert_eq!(state.engine().stats().articles, 0, "attempt {attempt}");
+        assert_eq!(state.stale_files(), std::slice::from_ref(&earlier));
+    }
+    let idx = SearchIndex::open(dir.path()).unwrap();
+    let mut writer = idx.writer(1, 15_000_000).unwrap();
+    let mut state = StoryState::open(&idx, Some(dir.path()), Options::default()).unwrap();
+    // A copy of an article of the earlier index copies nothing this index holds.
+    let copy = RAIN.replace("مساء اليوم", "مساء أمس");
+    let a = idx.ingest(&writer, &mut state, &docs(&analyzer, &[("rain-copy", &copy, "2015-08-02")]));
+    assert_eq!((a[0].duplicate_of.as_deref(), a[0].story.as_str()), (None, "rain-copy"), "{a:?}");
+    state.commit(&mut writer).unwrap();
+    idx.reload().unwrap();
+    assert_eq!(stories::list_stories(&idx, None, None).unwrap().iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["rain-copy"]);
+    assert!(!earlier.exists(), "the earlier index's state is removed at the first commit");
+    drop(writer);
+    let state = StoryState::open(&idx, Some(dir.path()), Options::default()).unwrap();
+    assert_eq!((state.engine().stats().articles, state.stale_files().len()), (1, 0));
+}
+
 /// An index in memory of three articles "a", "b", "c" published on one day with the given
 /// bodies, stamped with the given assignments (not the engine's).
 fn stamped(bodies: [&str; 3], assignments: [stories::Assignment; 3]) -> SearchIndex {

@@ -93,7 +93,9 @@ fn utf8(body: &[u8]) -> Result<&str, AppError> {
 
 /// `GET /v1/health`.
 pub async fn health(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({"status": "ok", "documents": state.index().num_docs(), "version": env!("CARGO_PKG_VERSION")}))
+    Json(
+        json!({"status": "ok", "documents": state.index().num_docs(), "version": env!("CARGO_PKG_VERSION"), "read_only": state.read_only().is_some()}),
+    )
 }
 
 /// `GET /v1/openapi.json`.
@@ -208,6 +210,9 @@ pub struct Ingested {
 
 /// `POST /v1/documents`: analyse, upsert by id, commit; answers after the commit.
 pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<Ingested>, AppError> {
+    if let Some(why) = state.read_only() {
+        return Err(AppError::read_only(format!("this server does not add documents: {why}")));
+    }
     let ct = content_type(&headers);
     blocking(move || {
         let docs = parse_documents(&ct, &body)?;
@@ -222,7 +227,8 @@ pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Byt
             })
             .collect();
         let ids: Vec<String> = analysed.iter().map(|(d, _, _)| d.id.clone().unwrap_or_default()).collect();
-        let (documents, replaced) = inner.writer.ingest_durably(&inner.index, &analysed).map_err(AppError::internal)?;
+        let writer = inner.writer.as_ref().ok_or_else(|| AppError::read_only("this server does not add documents"))?;
+        let (documents, replaced) = writer.ingest_durably(&inner.index, &analysed).map_err(AppError::internal)?;
         tracing::info!(count = ids.len(), replaced, "documents committed");
         Ok(Json(Ingested { count: ids.len(), ids, replaced, documents }))
     })

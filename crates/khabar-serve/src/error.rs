@@ -29,6 +29,12 @@ impl AppError {
         AppError { status: StatusCode::NOT_FOUND, code: "not_found", message: message.into() }
     }
 
+    /// 403 `read_only`: the server does not add documents (started read-only, or the
+    /// folder is not writable, or another process holds the index's writer).
+    pub fn read_only(message: impl Into<String>) -> AppError {
+        AppError { status: StatusCode::FORBIDDEN, code: "read_only", message: message.into() }
+    }
+
     /// 500; the cause is logged, the client sees a generic message.
     pub fn internal(cause: impl std::fmt::Display) -> AppError {
         tracing::error!("internal error: {cause}");
@@ -64,6 +70,7 @@ fn code_of(status: StatusCode) -> &'static str {
     match status {
         StatusCode::BAD_REQUEST => "bad_request",
         StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
         StatusCode::NOT_FOUND => "not_found",
         StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
         StatusCode::REQUEST_TIMEOUT => "timeout",

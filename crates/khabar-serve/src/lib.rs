@@ -13,7 +13,9 @@
 //!
 //! The server owns the index's one `IndexWriter`: `POST /v1/documents`
 //! analyses the documents, upserts them by id and answers only after the
-//! commit is durable.
+//! commit is durable. A server started read-only ([`ServeOptions::read_only`]), or
+//! over a folder it may not write or whose writer another process holds, serves
+//! every read and answers writes 403 (`read_only`).
 #![deny(missing_docs)]
 
 mod api;
@@ -62,7 +64,14 @@ pub struct ServeOptions {
     /// Options of the story engine for a new index (a persisted engine keeps
     /// its own, but for the window; see `StoryState::open`).
     pub stories: khabar_index::stories::Options,
+    /// Serve reads only: the index must exist, no writer is taken (another process,
+    /// `khabar index`, may write the folder meanwhile; its commits are seen within
+    /// [`READ_ONLY_RELOAD`]) and `POST /v1/documents` is answered 403 (`read_only`).
+    pub read_only: bool,
 }
+
+/// How often a read-only server looks for commits made by another process.
+pub const READ_ONLY_RELOAD: Duration = Duration::from_secs(1);
 
 impl Default for ServeOptions {
     fn default() -> ServeOptions {
@@ -72,6 +81,7 @@ impl Default for ServeOptions {
             api_key: None,
             writer_heap: 64_000_000,
             stories: Default::default(),
+            read_only: false,
         }
     }
 }
@@ -84,8 +94,10 @@ pub struct AppState {
 
 pub(crate) struct Inner {
     pub(crate) index: SearchIndex,
-    /// The one writer, with group commit.
-    pub(crate) writer: commit::GroupWriter,
+    /// The one writer, with group commit (`None`: read-only, [`Inner::read_only`] says why).
+    pub(crate) writer: Option<commit::GroupWriter>,
+    /// Why the server does not write (`None`: it does).
+    pub(crate) read_only: Option<String>,
     /// The full pipeline (what `khabar analyze --json` prints).
     pub(crate) analyzer: Analyzer,
     /// The pipeline without entities, for titles (as `khabar index`).
@@ -94,9 +106,12 @@ pub(crate) struct Inner {
 }
 
 impl AppState {
-    /// Open (or create) the index in `dir` and take its writer.
+    /// Open (or create) the index in `dir` and take its writer. When the folder is not
+    /// writable, or another process holds the index's writer, the index is served read-only
+    /// (logged as a warning; [`AppState::read_only`] says why). With
+    /// [`ServeOptions::read_only`] the index must exist and no writer is taken.
     pub fn open(dir: &Path, options: ServeOptions) -> Result<AppState, khabar_index::Error> {
-        let index = SearchIndex::open_or_create(dir)?;
+        let index = if options.read_only { SearchIndex::open(dir)? } else { SearchIndex::open_or_create(dir)? };
         AppState::with_dir(index, Some(dir), options)
     }
 
@@ -107,18 +122,52 @@ impl AppState {
     }
 
     fn with_dir(index: SearchIndex, dir: Option<&Path>, options: ServeOptions) -> Result<AppState, khabar_index::Error> {
-        let writer = index.writer(1, options.writer_heap)?;
-        let stories = khabar_index::stories::StoryState::open(&index, dir, options.stories.clone())?;
+        let (writer, read_only) = if options.read_only {
+            (None, Some("the server was started read-only (--read-only)".to_owned()))
+        } else {
+            match index.writer(1, options.writer_heap) {
+                Ok(w) => (Some(w), None),
+                Err(e @ khabar_index::Error::NotWritable(_)) => (None, Some(e.to_string())),
+                Err(khabar_index::Error::Tantivy(tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::LockBusy, _))) => {
+                    (None, Some("another process holds the index's writer (khabar index, another khabar serve, Python's Index.add); restart the server once it is done to add documents through it".to_owned()))
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        let writer = match writer {
+            Some(w) => {
+                let stories = khabar_index::stories::StoryState::open(&index, dir, options.stories.clone())?;
+                if !stories.stale_files().is_empty() {
+                    tracing::warn!(
+                        "a new index, but its stories/ folder holds an earlier index's story state ({} file(s)): starting a new story state (the old files are removed at the first commit)",
+                        stories.stale_files().len()
+                    );
+                }
+                Some(commit::GroupWriter::new(w, stories, dir.map(Path::to_path_buf)))
+            }
+            None => None,
+        };
+        if let Some(why) = &read_only {
+            tracing::warn!("serving read-only: {why}");
+        }
         index.reload()?;
-        Ok(AppState {
-            inner: Arc::new(Inner {
-                index,
-                writer: commit::GroupWriter::new(writer, stories, dir.map(Path::to_path_buf)),
-                analyzer: Analyzer::default(),
-                title_analyzer: khabar_index::token_analyzer(),
-                options,
-            }),
-        })
+        let inner = Arc::new(Inner {
+            index,
+            writer,
+            read_only,
+            analyzer: Analyzer::default(),
+            title_analyzer: khabar_index::token_analyzer(),
+            options,
+        });
+        if inner.read_only.is_some() && dir.is_some() {
+            watch_commits(Arc::downgrade(&inner));
+        }
+        Ok(AppState { inner })
+    }
+
+    /// Why the server does not add documents (`None`: it does).
+    pub fn read_only(&self) -> Option<&str> {
+        self.inner.read_only.as_deref()
     }
 
     /// The index served.
@@ -129,8 +178,34 @@ impl AppState {
     /// Wait for the writer's merges to end (call after the server stopped).
     pub fn close(self) {
         if let Ok(inner) = Arc::try_unwrap(self.inner) {
-            let _ = inner.writer.into_writer().wait_merging_threads();
+            if let Some(w) = inner.writer {
+                let _ = w.into_writer().wait_merging_threads();
+            }
         }
+    }
+}
+
+/// A read-only server sees the commits of the process that writes the index: every
+/// [`READ_ONLY_RELOAD`], the reader is reloaded when the last commit changed. The
+/// thread ends with the server's state.
+fn watch_commits(inner: std::sync::Weak<Inner>) {
+    let spawned = std::thread::Builder::new().name("khabar-reload".into()).spawn(move || {
+        let mut seen = None;
+        loop {
+            std::thread::sleep(READ_ONLY_RELOAD);
+            let Some(inner) = inner.upgrade() else { return };
+            let index = &inner.index;
+            let opstamp = index.index().load_metas().map(|m| m.opstamp).ok();
+            if opstamp.is_some() && opstamp != seen {
+                match index.reload() {
+                    Ok(()) => seen = opstamp,
+                    Err(e) => tracing::warn!("cannot reload the index: {e}"),
+                }
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot start the reload thread ({e}): commits by other processes are not seen until a restart");
     }
 }
 

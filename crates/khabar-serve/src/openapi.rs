@@ -39,7 +39,7 @@ fn description() -> Value {
             "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "only when the server runs with --api-key; X-Api-Key: KEY also works"}},
             "schemas": {
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"],
-                    "properties": {"code": {"type": "string", "examples": ["bad_request", "not_found", "payload_too_large", "unauthorized", "timeout", "internal"]}, "message": {"type": "string"}}}}},
+                    "properties": {"code": {"type": "string", "examples": ["bad_request", "not_found", "payload_too_large", "unauthorized", "read_only", "timeout", "internal"]}, "message": {"type": "string"}}}}},
                 "Document": {"type": "object", "required": ["body"], "properties": {
                     "id": {"type": "string", "description": "upsert key; when missing, a hash of title and body"},
                     "title": string, "body": {"type": "string", "description": "the text (alias: text)"}, "source": string, "url": string,
@@ -75,7 +75,8 @@ fn description() -> Value {
             }
         },
         "paths": {
-            "/v1/health": {"get": {"summary": "liveness and document count", "responses": {"200": ok("ok", json!({"type": "object", "properties": {"status": string, "documents": {"type": "integer"}, "version": string}}))}}},
+            "/v1/health": {"get": {"summary": "liveness and document count", "responses": {"200": ok("ok", json!({"type": "object", "properties": {"status": string, "documents": {"type": "integer"}, "version": string,
+                "read_only": {"type": "boolean", "description": "true when POST /v1/documents is answered 403 (read_only)"}}}))}}},
             "/v1/analyze": {"post": {"summary": "analyse a text: tokens, sentences, words (POS, lemmas), entities",
                 "requestBody": {"required": true, "content": {"text/plain": {"schema": string}, "application/json": {"schema": {"type": "object", "properties": {"text": string}, "required": ["text"]}}}},
                 "responses": {"200": ok("the Analysis", json!({"$ref": "#/components/schemas/Analysis"})), "400": error, "413": error}}},
@@ -86,7 +87,10 @@ fn description() -> Value {
                     "application/x-ndjson": {"schema": {"type": "string", "description": "one Document per line"}}}},
                 "responses": {"200": ok("committed", json!({"type": "object", "properties": {"count": {"type": "integer"}, "ids": {"type": "array", "items": string}, "replaced": {"type": "integer"},
                     "documents": {"type": "array", "description": "per document sent: its duplicate group and story", "items": {"$ref": "#/components/schemas/Assignment"}}}})),
-                    "400": error, "401": error, "413": error}}},
+                    "400": error, "401": error,
+                    "403": {"description": "code `read_only`: the server does not add documents (started with --read-only, or the index folder is not writable, or another process holds the index's writer); the message says which",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    "413": error}}},
             "/v1/documents/{id}": {"get": {"summary": "a document and its analysis",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": string}],
                 "responses": {"200": ok("found (the document also carries its `story` and `dup_group`)", json!({"type": "object", "properties": {"document": {"$ref": "#/components/schemas/Document"}, "analysis": {"$ref": "#/components/schemas/Analysis"}}})), "404": error}}},

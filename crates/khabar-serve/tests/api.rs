@@ -628,3 +628,84 @@ fn a_client_that_sends_a_large_body_without_the_key_reads_the_401() {
         assert!(answer.contains(r#""code":"unauthorized""#), "{answer}");
     }
 }
+
+/// Poll `/v1/health` until it counts `n` documents (at most 20 s).
+fn wait_for_documents(c: &mut Client, n: u64) -> Value {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let h = json_of(&c.get("/v1/health").unwrap());
+        if h["documents"].as_u64() == Some(n) || std::time::Instant::now() > until {
+            return h;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn an_index_whose_writer_another_process_holds_is_served_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let server = Server::start(dir.path(), ServeOptions::default());
+        ingest(&mut server.client(), &article("p1", "2015-08-01", PUTIN));
+    }
+    // Another process holds the index's writer, as `khabar index` does while it runs (here
+    // this test: the writer lock is a file lock, refused to a second holder).
+    let idx = khabar_index::SearchIndex::open(dir.path()).unwrap();
+    let mut writer = idx.writer(1, 15_000_000).unwrap();
+    let server = Server::start(dir.path(), ServeOptions::default());
+    let mut c = server.client();
+    let h = json_of(&c.get("/v1/health").unwrap());
+    assert_eq!((h["documents"].as_u64(), h["read_only"].as_bool()), (Some(1), Some(true)), "{h}");
+    // Every read works.
+    let found = json_of(&c.get(&format!("/v1/search?q={}", encode("بوتين"))).unwrap());
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(c.get("/v1/documents/p1").unwrap().status, 200);
+    assert_eq!(json_of(&c.get("/v1/stories").unwrap())["stories"][0]["id"], "p1");
+    assert_eq!(c.get("/v1/stories/p1").unwrap().status, 200);
+    // A write is refused with a JSON error that says why.
+    let refused = c.post("/v1/documents", "application/json", article("r1", "2015-08-02", RIYADH).to_string().as_bytes()).unwrap();
+    assert_error(&refused, 403, "read_only");
+    assert!(
+        json_of(&refused)["error"]["message"].as_str().unwrap().contains("another process holds the index's writer"),
+        "{}",
+        refused.text()
+    );
+    // The other process's commits are served without a restart.
+    let mut state = khabar_index::stories::StoryState::open(&idx, Some(dir.path()), Default::default()).unwrap();
+    let doc = Document { id: Some("r1".into()), body: RIYADH.into(), published: Some("2015-08-02".into()), ..Document::default() };
+    let analysis = Analyzer::default().analyze_document(&doc);
+    idx.ingest(&writer, &mut state, &[(doc, analysis, None)]);
+    state.commit(&mut writer).unwrap();
+    assert_eq!(wait_for_documents(&mut c, 2)["documents"], 2);
+    let found = json_of(&c.get(&format!("/v1/search?q={}", encode("مستشفى"))).unwrap());
+    assert_eq!(found["hits"][0]["id"], "r1", "{found}");
+}
+
+#[test]
+fn a_read_only_server_takes_no_writer_and_refuses_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let read_only = || ServeOptions { read_only: true, ..ServeOptions::default() };
+    // No index there: refused, and nothing is created.
+    let missing = dir.path().join("none");
+    assert!(matches!(AppState::open(&missing, read_only()), Err(khabar_index::Error::NoIndex(_))));
+    assert!(!missing.exists());
+    {
+        let server = Server::start(dir.path(), ServeOptions::default());
+        ingest(&mut server.client(), &article("p1", "2015-08-01", PUTIN));
+    }
+    let server = Server::start(dir.path(), read_only());
+    let mut c = server.client();
+    assert_eq!(json_of(&c.get("/v1/health").unwrap())["read_only"], true);
+    let refused = c.post("/v1/documents", "application/json", article("r1", "2015-08-02", RIYADH).to_string().as_bytes()).unwrap();
+    assert_error(&refused, 403, "read_only");
+    assert!(refused.text().contains("--read-only"), "{}", refused.text());
+    // It holds no writer: `khabar index` can write the folder while it serves.
+    let idx = khabar_index::SearchIndex::open(dir.path()).unwrap();
+    assert!(idx.writer(1, 15_000_000).is_ok());
+    assert_eq!(json_of(&c.get(&format!("/v1/search?q={}", encode("بوتين"))).unwrap())["total"], 1);
+    // A writing server says so.
+    drop(server);
+    drop(idx);
+    let server = Server::start(dir.path(), ServeOptions::default());
+    assert_eq!(json_of(&server.client().get("/v1/health").unwrap())["read_only"], false);
+}

@@ -452,10 +452,13 @@ impl StoryEngine {
     }
 
     /// Put one article in a duplicate group and a story. An id already inside
-    /// the window keeps its assignment. An article without a time is taken to
-    /// be as new as the newest article seen.
+    /// the window keeps its assignment (and its place in the window), but its
+    /// features become the new version's ([`StoryEngine::refresh`]): later articles are
+    /// compared with the text the index now holds. An article without a time is taken
+    /// to be as new as the newest article seen.
     pub fn assign(&mut self, mut f: Features) -> Assignment {
         if let Some(a) = self.assignment_of(&f.id) {
+            self.refresh(f);
             return a;
         }
         let time = f.time.unwrap_or(if self.now == i64::MIN { 0 } else { self.now });
@@ -860,13 +863,6 @@ impl StoryEngine {
     }
 
     fn insert(&mut self, e: Entry) {
-        let slot = self.next_slot;
-        self.next_slot += 1;
-        self.count_df(&e, true);
-        self.index_entry(slot, &e);
-        if let Some(h) = e.exact {
-            self.exact.entry(h).or_insert(slot);
-        }
         let story = self.stories.entry(e.story.clone()).or_insert_with(|| ActiveStory {
             id: e.story.clone(),
             first: e.time,
@@ -876,6 +872,54 @@ impl StoryEngine {
         story.first = story.first.min(e.time);
         story.last = story.last.max(e.time);
         story.count += 1;
+        self.place(e);
+    }
+
+    /// Replace the features of window article `f.id` (indexed again, perhaps with another
+    /// body) with `f`'s: its exact hash, signature, shingles, sentences and terms, so that a
+    /// later copy of the new text finds it and a copy of the old text no longer does. Its
+    /// story, group and time stay; the story links summed from the old version stay too.
+    fn refresh(&mut self, mut f: Features) {
+        let Some(slot) = self.by_id.get(&f.id).copied() else { return };
+        let Some(old) = self.entries.get(&slot) else { return };
+        let same = old.exact == f.exact
+            && old.sig == f.signature
+            && old.shingle_set == f.shingles
+            && old.sentences == f.sentences
+            && old.terms == f.terms
+            && old.title == f.title_terms
+            && old.entities == f.entities
+            && old.keyphrases == f.keyphrases;
+        if same {
+            // The same text again (a file indexed twice): nothing to change.
+            return;
+        }
+        let Some(old) = self.entries.remove(&slot) else { return };
+        self.by_time.remove(&(old.time, slot));
+        self.count_df(&old, false);
+        if let Some(h) = old.exact {
+            if self.exact.get(&h) == Some(&slot) {
+                self.exact.remove(&h);
+            }
+        }
+        // Its postings and bands are dropped lazily, as an evicted article's.
+        self.evicted_since_compaction += 1;
+        let sig = std::mem::take(&mut f.signature);
+        let mut e = self.make_entry(f, old.time, sig);
+        e.story = old.story;
+        e.group = old.group;
+        self.place(e);
+    }
+
+    /// Give an entry a new slot: document frequencies, postings, bands, hashes.
+    fn place(&mut self, e: Entry) {
+        let slot = self.next_slot;
+        self.next_slot += 1;
+        self.count_df(&e, true);
+        self.index_entry(slot, &e);
+        if let Some(h) = e.exact {
+            self.exact.entry(h).or_insert(slot);
+        }
         self.by_id.insert(e.id.clone(), slot);
         self.by_time.insert((e.time, slot));
         self.entries.insert(slot, e);
