@@ -132,16 +132,6 @@ pub fn parse_analyze_body(content_type: &str, body: &[u8]) -> Result<Document, A
     serde_json::from_value::<Document>(v).map_err(|e| AppError::bad_request(format!("invalid document: {e}")))
 }
 
-/// A stable id for a document sent without one: a hash of its title and body.
-fn derived_id(doc: &Document) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in doc.title.as_deref().unwrap_or("").bytes().chain([0xff]).chain(doc.body.bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("h{h:016x}")
-}
-
 fn document_of(v: Value, what: &str) -> Result<Document, AppError> {
     if !v.is_object() {
         return Err(AppError::bad_request(format!("{what}: expected a JSON object")));
@@ -149,7 +139,7 @@ fn document_of(v: Value, what: &str) -> Result<Document, AppError> {
     let mut doc: Document = serde_json::from_value(v).map_err(|e| AppError::bad_request(format!("{what}: {e}")))?;
     khabar_index::check_document(&doc).map_err(|e| AppError::bad_request(format!("{what}: {e}")))?;
     if doc.id.is_none() {
-        doc.id = Some(derived_id(&doc));
+        doc.id = Some(khabar_index::derived_id(&doc));
     }
     Ok(doc)
 }
