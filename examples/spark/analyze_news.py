@@ -4,11 +4,12 @@
     SPARK_LOCAL_IP=127.0.0.1 python examples/spark/analyze_news.py \
         --master 'local[2]' --output /tmp/news.parquet examples/ news.jsonl.gz
 
-Inputs are JSON lines (.jsonl/.json/.ndjson, optionally .gz: one article per line with
+Inputs are JSON lines (.jsonl/.ndjson, optionally .gz: one article per line with
 `id`, `body` (or `text`), and optionally `title`, `source`, `url`, `published`, `author`),
-Parquet (same column names), or plain text files (.txt: one article per file, the file
-name as id). A local folder is expanded to the files in it. Elsewhere (hdfs://, s3a://)
-give --format.
+.json files (optionally .gz) holding one such article object, an array of them, or JSON
+lines (as `khabar analyze` reads them), Parquet (same column names), or plain text files
+(.txt: one article per file, the file name as id). A local folder is expanded to the files
+in it. Elsewhere (hdfs://, s3a://) give --format (json there is JSON lines).
 
 Each Spark task analyses its Arrow batches with khabar.Analyzer.analyze_many
 (mapInArrow), so khabar must be installed on every executor (see README.md beside
@@ -19,6 +20,8 @@ text gets an `error` and empty arrays.
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import os
 import sys
 
@@ -122,9 +125,32 @@ def make_mapper(options: dict, threads: int, keep_json: bool, arrow_schema):
     return analyze_batches
 
 
+def json_shape(path: str) -> str:
+    """How a local .json file holds its articles, by the rule of `khabar analyze` (crates/khabar-cli,
+    input.rs): "lines" when its first line is a whole JSON value (JSON lines), "whole" when the
+    whole file is one JSON value (an article object, pretty-printed or not, or an array of them),
+    else "lines" (bad lines become rows with an error, as in a .jsonl file)."""
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as f:
+        body = f.read().lstrip()
+    if body.startswith("{"):
+        try:
+            json.loads(body.split("\n", 1)[0])
+            return "lines"
+        except ValueError:
+            pass
+    if body.startswith(("{", "[")):
+        try:
+            json.loads(body)
+            return "whole"
+        except ValueError:
+            pass
+    return "lines"
+
+
 def expand(paths: list[str], fmt: str) -> dict[str, list[str]]:
-    """Input paths by format: json, parquet, text."""
-    out: dict[str, list[str]] = {"json": [], "parquet": [], "text": []}
+    """Input paths by format: json (JSON lines), json_whole (one JSON value a file), parquet, text."""
+    out: dict[str, list[str]] = {"json": [], "json_whole": [], "parquet": [], "text": []}
     for p in paths:
         if fmt != "auto":
             out[fmt].append(p)
@@ -135,7 +161,9 @@ def expand(paths: list[str], fmt: str) -> dict[str, list[str]]:
             files = [p]
         for f in files:
             low = f.lower()
-            if low.endswith(JSON_EXTS):
+            if low.endswith((".json", ".json.gz")) and os.path.isfile(f):
+                out["json" if json_shape(f) == "lines" else "json_whole"].append(f)
+            elif low.endswith(JSON_EXTS):
                 out["json"].append(f)
             elif low.endswith(".parquet") or os.path.isdir(f):
                 out["parquet"].append(f)
@@ -151,10 +179,12 @@ def read_articles(spark, paths: list[str], fmt: str):
 
     groups = expand(paths, fmt)
     frames = []
-    if groups["json"]:
-        schema = "id string, title string, body string, text string, source string, url string, published string, author string"
-        df = spark.read.schema(schema).json(groups["json"])
-        frames.append(df.withColumn("body", F.coalesce("body", "text")).drop("text"))
+    schema = "id string, title string, body string, text string, source string, url string, published string, author string"
+    for group, multiline in (("json", False), ("json_whole", True)):
+        if groups[group]:
+            # multiLine: each file is one JSON value, an object (one row) or an array (a row each).
+            df = spark.read.schema(schema).option("multiLine", multiline).json(groups[group])
+            frames.append(df.withColumn("body", F.coalesce("body", "text")).drop("text"))
     if groups["parquet"]:
         df = spark.read.parquet(*groups["parquet"])
         if "body" not in df.columns:

@@ -13,7 +13,8 @@ use khabar::Document;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
     /// `.jsonl`, `.ndjson` (optionally `.gz`) are JSON lines, and standard input whose first
-    /// character is `{`; the rest plain text.
+    /// character is `{`; `.json` (optionally `.gz`) is one document object, an array of them, or
+    /// JSON lines; the rest plain text.
     Auto,
     /// The whole input is one text.
     Text,
@@ -29,11 +30,20 @@ pub enum Source {
 }
 
 impl Source {
+    /// How the source is named in ids and messages: `<stdin>`, or the file's path as
+    /// [`path_name`] writes it (the same however the path was typed).
     pub fn name(&self) -> String {
         match self {
             Source::Stdin => "<stdin>".to_owned(),
-            Source::File(p) => p.display().to_string(),
+            Source::File(p) => path_name(p),
         }
+    }
+
+    /// A `.json` (or `.json.gz`) file: a document, an array of them, or JSON lines.
+    fn looks_json(&self) -> bool {
+        let Source::File(p) = self else { return false };
+        let name = p.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        name.strip_suffix(".gz").unwrap_or(&name).ends_with(".json")
     }
 
     fn is_gz(&self) -> bool {
@@ -83,8 +93,25 @@ fn starts_like_json(reader: &mut Box<dyn BufRead + Send>) -> bool {
     }
 }
 
-/// Expand the command-line inputs: `-` is standard input, a folder is every
-/// regular, non-hidden file under it (sorted), no input at all is standard input.
+/// The file names a folder is read for (each also with `.gz` after it); a file named on the
+/// command line is read whatever its name.
+pub const FOLDER_INPUTS: &str = ".txt, .json, .jsonl or .ndjson (each optionally .gz)";
+
+/// Whether a file found in a folder is an input: [`FOLDER_INPUTS`], letter case aside. An
+/// editor backup (`a.txt~`), a PDF or a model file is not.
+fn is_input_name(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    [".txt", ".json", ".jsonl", ".ndjson"].iter().any(|ext| name.len() > ext.len() && name.ends_with(ext))
+}
+
+/// Skipped files of a folder reported one by one, up to this many (then a count).
+const SKIPPED_SHOWN: usize = 20;
+
+/// Expand the command-line inputs: `-` is standard input, a file is read whatever its name, a
+/// folder is every non-hidden file under it (sorted) named [`FOLDER_INPUTS`]; the others are
+/// reported on standard error and skipped, and a folder with no such file is an [`InputError`].
+/// No input at all is standard input.
 pub fn expand(inputs: &[PathBuf]) -> Result<Vec<Source>> {
     if inputs.is_empty() {
         return Ok(vec![Source::Stdin]);
@@ -97,7 +124,21 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<Source>> {
             let mut files = Vec::new();
             walk(p, &mut files).with_context(|| format!("{}: cannot read folder", p.display()))?;
             files.sort();
-            out.extend(files.into_iter().map(Source::File));
+            let (read, skipped): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| is_input_name(f));
+            for f in skipped.iter().take(SKIPPED_SHOWN) {
+                report!("khabar: {}: skipped: a folder is read for {FOLDER_INPUTS} files; name the file to read it", path_name(f));
+            }
+            if skipped.len() > SKIPPED_SHOWN {
+                report!("khabar: {}: {} more files skipped", p.display(), skipped.len() - SKIPPED_SHOWN);
+            }
+            if read.is_empty() {
+                let others = match skipped.len() {
+                    0 => String::new(),
+                    n => format!(" ({n} other file{} skipped)", if n == 1 { "" } else { "s" }),
+                };
+                anyhow::bail!(InputError(format!("{}: no {FOLDER_INPUTS} file in this folder{others}", p.display())));
+            }
+            out.extend(read.into_iter().map(Source::File));
         } else if p.exists() {
             out.push(Source::File(p.clone()));
         } else {
@@ -122,6 +163,60 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A file's path as ids (`FILE`, `FILE:LINE`) and messages name it: relative to the current
+/// folder, lexically normalised (`./a/../x.jsonl`, `x.jsonl` and `$PWD/x.jsonl` are all
+/// `x.jsonl`; `/elsewhere/x.jsonl` seen from `/work/dir` is `../../elsewhere/x.jsonl`), with `/`
+/// between the parts. Runs from the same folder give the same ids however the paths are typed.
+/// Lexical: a symbolic link is not followed (`link/../x` is `x`).
+pub fn path_name(path: &Path) -> String {
+    let Ok(cwd) = std::env::current_dir() else { return join(&lexical(path)) };
+    // The shell's $PWD, when it is this folder by another (symbolic link) path: `$PWD/x.jsonl`
+    // is then under it, not under the physical folder.
+    let logical =
+        std::env::var_os("PWD").map(PathBuf::from).filter(|d| d.is_absolute() && d.canonicalize().ok() == cwd.canonicalize().ok());
+    let full = lexical(&cwd.join(path));
+    let bases: Vec<Vec<String>> = logical.iter().chain([&cwd]).map(|d| lexical(d)).collect();
+    if let Some(rest) = bases.iter().find_map(|b| full.strip_prefix(b.as_slice())) {
+        return join(rest);
+    }
+    let base = &bases[bases.len() - 1];
+    let common = full.iter().zip(base).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); base.len() - common];
+    parts.extend_from_slice(&full[common..]);
+    join(&parts)
+}
+
+/// The parts of a path with `.` dropped and `a/..` removed; an absolute path starts with `""`.
+fn lexical(path: &Path) -> Vec<String> {
+    use std::path::Component;
+    let mut parts: Vec<String> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::Prefix(p) => parts.push(p.as_os_str().to_string_lossy().into_owned()),
+            Component::RootDir => parts.push(String::new()),
+            Component::CurDir => {}
+            Component::ParentDir => match parts.last().map(String::as_str) {
+                // Above the root is the root; a leading `..` of a relative path stays.
+                Some("") => {}
+                Some(last) if last != ".." => {
+                    parts.pop();
+                }
+                _ => parts.push("..".to_owned()),
+            },
+            Component::Normal(n) => parts.push(n.to_string_lossy().into_owned()),
+        }
+    }
+    parts
+}
+
+fn join(parts: &[String]) -> String {
+    match parts {
+        [] => ".".to_owned(),
+        [root] if root.is_empty() => "/".to_owned(),
+        _ => parts.join("/"),
+    }
 }
 
 /// Reads a file the user named (an input, a model, a gold file): a file that cannot be read is
@@ -196,28 +291,125 @@ pub enum Item {
     Bad(InputError),
 }
 
+/// The JSON lines being read: the source's name, the reader, the last line number, and
+/// whether it is standard input (whose documents without an id get [`khabar_index::derived_id`]).
+struct Lines {
+    name: String,
+    reader: Box<dyn BufRead + Send>,
+    line_no: u64,
+    stdin: bool,
+}
+
+/// The id of a document that has none: `FILE:N` (`at` = Some(N)) or `FILE` for a file, its
+/// content id for standard input (no name to tell one run's documents from the next's).
+fn default_id(doc: &Document, name: &str, at: Option<u64>, stdin: bool) -> String {
+    match at {
+        _ if stdin => khabar_index::derived_id(doc),
+        Some(n) => format!("{name}:{n}"),
+        None => name.to_owned(),
+    }
+}
+
+/// How a `.json` file holds its documents.
+enum JsonShape {
+    /// JSON lines (the first line is a whole JSON value), or a file a whole-file parse fails on
+    /// (read as JSON lines, each bad line reported and skipped, as a `.jsonl` file is).
+    Lines,
+    /// One JSON value over the whole file: an object, or an array of objects.
+    Whole(serde_json::Value),
+    /// Not JSON at all (the first character is neither `{` nor `[`).
+    NotJson,
+    /// Nothing but white space.
+    Empty,
+}
+
+fn json_shape(text: &str) -> JsonShape {
+    let body = khabar::strip_bom(text).trim_start();
+    match body.as_bytes().first() {
+        None => JsonShape::Empty,
+        Some(b'[') => match serde_json::from_str::<serde_json::Value>(body) {
+            Ok(v) => JsonShape::Whole(v),
+            Err(_) => JsonShape::Lines,
+        },
+        Some(b'{') => {
+            let first = body.split('\n').next().unwrap_or("");
+            if serde_json::from_str::<serde_json::Value>(first).is_ok() {
+                return JsonShape::Lines;
+            }
+            match serde_json::from_str::<serde_json::Value>(body) {
+                Ok(v) => JsonShape::Whole(v),
+                Err(_) => JsonShape::Lines,
+            }
+        }
+        Some(_) => JsonShape::NotJson,
+    }
+}
+
 /// Streams the documents of all sources in order.
 pub struct Documents {
     sources: std::vec::IntoIter<Source>,
     format: InputFormat,
     lossy: bool,
-    current: Option<(String, Box<dyn BufRead + Send>, u64)>,
-    pending: Option<Item>,
+    current: Option<Lines>,
+    pending: std::collections::VecDeque<Item>,
     /// Bytes read so far (compressed sizes are not tracked; this counts decoded bytes).
     pub bytes_read: u64,
 }
 
 impl Documents {
     pub fn new(sources: Vec<Source>, format: InputFormat, lossy: bool) -> Documents {
-        Documents { sources: sources.into_iter(), format, lossy, current: None, pending: None, bytes_read: 0 }
+        Documents { sources: sources.into_iter(), format, lossy, current: None, pending: Default::default(), bytes_read: 0 }
+    }
+
+    /// The documents of a `.json` file read whole (`text`): queued, or its lines to read.
+    fn read_json_file(&mut self, name: String, text: String) {
+        let shape = json_shape(&text);
+        if !matches!(shape, JsonShape::Lines) {
+            // (JSON lines are counted as they are read.)
+            self.bytes_read += text.len() as u64;
+        }
+        let items = match shape {
+            JsonShape::Empty => Vec::new(),
+            JsonShape::Lines => {
+                let reader: Box<dyn BufRead + Send> = Box::new(io::Cursor::new(text.into_bytes()));
+                self.current = Some(Lines { name, reader, line_no: 0, stdin: false });
+                return;
+            }
+            JsonShape::NotJson => vec![Item::Bad(InputError(format!(
+                "{name}: skipped: not JSON (a .json file holds a document object, an array of them, or JSON lines; \
+                 --input-format text reads it as text)"
+            )))],
+            JsonShape::Whole(serde_json::Value::Array(values)) => values
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let what = format!("{name}:{}", i + 1);
+                    match Document::from_json(&v.to_string()) {
+                        Ok(mut doc) => {
+                            doc.id.get_or_insert_with(|| what.clone());
+                            Item::Doc { name: what, doc }
+                        }
+                        Err(e) => Item::Bad(InputError(format!("{what}: skipped: document {} of the array: {e}", i + 1))),
+                    }
+                })
+                .collect(),
+            JsonShape::Whole(v) => vec![match Document::from_json(&v.to_string()) {
+                Ok(mut doc) => {
+                    doc.id.get_or_insert_with(|| name.clone());
+                    Item::Doc { name, doc }
+                }
+                Err(e) => Item::Bad(InputError(format!("{name}: skipped: {e}"))),
+            }],
+        };
+        self.pending.extend(items);
     }
 
     fn next_item(&mut self) -> Option<Item> {
-        if let Some(p) = self.pending.take() {
-            return Some(p);
-        }
         loop {
-            if let Some((name, reader, line_no)) = self.current.as_mut() {
+            if let Some(p) = self.pending.pop_front() {
+                return Some(p);
+            }
+            if let Some(Lines { name, reader, line_no, stdin }) = self.current.as_mut() {
                 let mut buf = Vec::new();
                 match reader.read_until(b'\n', &mut buf) {
                     Ok(0) => {
@@ -245,7 +437,7 @@ impl Documents {
                         return Some(match Document::from_json(&line) {
                             Ok(mut doc) => {
                                 if doc.id.is_none() {
-                                    doc.id = Some(format!("{name}:{line_no}"));
+                                    doc.id = Some(default_id(&doc, name, Some(*line_no), *stdin));
                                 }
                                 Item::Doc { name: what, doc }
                             }
@@ -265,29 +457,31 @@ impl Documents {
                 Ok(r) => r,
                 Err(e) => return Some(Item::Bad(InputError(crate::error_text(&e)))),
             };
+            let stdin = matches!(source, Source::Stdin);
             let jsonl = match (&source, self.format) {
                 (Source::Stdin, InputFormat::Auto) => starts_like_json(&mut reader),
                 _ => source.is_jsonl(self.format),
             };
             if jsonl {
-                self.current = Some((name, reader, 0));
+                self.current = Some(Lines { name, reader, line_no: 0, stdin });
                 continue;
             }
             let mut bytes = Vec::new();
             if let Err(e) = reader.read_to_end(&mut bytes) {
                 return Some(Item::Bad(InputError(format!("{name}: read error: {e}"))));
             }
-            self.bytes_read += bytes.len() as u64;
-            return Some(match decode(bytes, &name, self.lossy) {
-                Ok(text) => {
-                    let id = match &source {
-                        Source::Stdin => None,
-                        Source::File(_) => Some(name.clone()),
-                    };
-                    Item::Doc { name, doc: Document::from_text(id, text) }
-                }
-                Err(e) => Item::Bad(e),
-            });
+            let text = match decode(bytes, &name, self.lossy) {
+                Ok(text) => text,
+                Err(e) => return Some(Item::Bad(e)),
+            };
+            if self.format == InputFormat::Auto && source.looks_json() {
+                self.read_json_file(name, text);
+                continue;
+            }
+            self.bytes_read += text.len() as u64;
+            let mut doc = Document::from_text(None, text);
+            doc.id = Some(default_id(&doc, &name, None, stdin));
+            return Some(Item::Doc { name, doc });
         }
     }
 
@@ -334,6 +528,99 @@ mod tests {
             }
         }
         (ids, errors)
+    }
+
+    /// A folder was read whole: an editor backup, a PDF, a model file became documents.
+    #[test]
+    fn a_folder_is_read_for_news_files_and_a_named_file_whatever_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("sub")).unwrap();
+        for f in ["a.txt", "b.jsonl", "c.json.gz", "sub/D.NDJSON", "notes.pdf", "a.txt~", ".DS_Store", "model.bin", "x.gz"] {
+            std::fs::write(d.join(f), b"x").unwrap();
+        }
+        let names = |sources: Vec<Source>| -> Vec<String> {
+            sources
+                .iter()
+                .map(|s| match s {
+                    Source::File(p) => p.strip_prefix(d).unwrap().display().to_string(),
+                    Source::Stdin => "-".to_owned(),
+                })
+                .collect()
+        };
+        assert_eq!(names(expand(&[d.to_path_buf()]).unwrap()), ["a.txt", "b.jsonl", "c.json.gz", "sub/D.NDJSON"]);
+        // Named on the command line, any file is read.
+        assert_eq!(names(expand(&[d.join("notes.pdf"), d.join("sub")]).unwrap()), ["notes.pdf", "sub/D.NDJSON"]);
+        // A folder with nothing to read is an input error that says why.
+        let only = tempfile::tempdir().unwrap();
+        std::fs::write(only.path().join("model.bin"), b"x").unwrap();
+        let e = expand(&[only.path().to_path_buf()]).unwrap_err();
+        let msg = e.downcast_ref::<InputError>().expect("an input error").0.clone();
+        assert!(msg.contains("no .txt, .json, .jsonl or .ndjson") && msg.contains("(1 other file skipped)"), "{msg}");
+        let empty = tempfile::tempdir().unwrap();
+        assert!(expand(&[empty.path().to_path_buf()]).unwrap_err().downcast_ref::<InputError>().is_some());
+    }
+
+    /// Ids were `FILE:LINE` with the path as typed: `./x.jsonl`, `x.jsonl` and `$PWD/x.jsonl`
+    /// indexed every article three times.
+    #[test]
+    fn a_path_is_named_the_same_however_it_is_typed() {
+        let cwd = std::env::current_dir().unwrap();
+        for typed in [
+            PathBuf::from("x.jsonl"),
+            PathBuf::from("./x.jsonl"),
+            PathBuf::from("a/./b/../../x.jsonl"),
+            cwd.join("x.jsonl"),
+            cwd.join("a/../x.jsonl"),
+        ] {
+            assert_eq!(path_name(&typed), "x.jsonl", "{}", typed.display());
+        }
+        assert_eq!(path_name(Path::new("data/x.jsonl")), "data/x.jsonl");
+        assert_eq!(path_name(&cwd.join("data//x.jsonl")), "data/x.jsonl");
+        if let Some(parent) = cwd.parent() {
+            assert_eq!(path_name(&parent.join("shared/x.jsonl")), "../shared/x.jsonl");
+            assert_eq!(path_name(Path::new("../shared/./x.jsonl")), "../shared/x.jsonl");
+        }
+        let depth = cwd.components().count() - 1;
+        assert_eq!(path_name(Path::new("/x.jsonl")), format!("{}x.jsonl", "../".repeat(depth)));
+    }
+
+    /// A `.json` file was read as one plain-text document (its JSON as the body), while the
+    /// Spark job read it as JSON lines: now it is a document object, an array of them, or JSON lines.
+    #[test]
+    fn a_json_file_holds_one_document_an_array_or_json_lines() {
+        let one = "\u{FEFF}{\n  \"title\": \"عنوان\",\n  \"body\": \"نص أول\"\n}\n";
+        let (ids, errors) = ids_and_errors(one.as_bytes(), "one.json");
+        assert!(ids.len() == 1 && ids[0].ends_with("one.json") && errors.is_empty(), "{ids:?} {errors:?}");
+        let array = "[\n {\"id\": \"a\", \"body\": \"نص\"},\n {\"body\": \"ثان\"},\n 7,\n {\"title\": \"بلا نص\"}\n]";
+        let (ids, errors) = ids_and_errors(array.as_bytes(), "many.json");
+        assert_eq!(ids.len(), 2, "{ids:?} {errors:?}");
+        assert!(ids[0] == "a" && ids[1].ends_with("many.json:2"), "{ids:?}");
+        assert!(
+            errors.len() == 2 && errors[0].contains("many.json:3: skipped") && errors[1].contains("many.json:4: skipped"),
+            "{errors:?}"
+        );
+        let lines = "{\"id\": \"a\", \"body\": \"نص\"}\n\nnot json\n{\"body\": \"ثان\"}\n";
+        let (ids, errors) = ids_and_errors(lines.as_bytes(), "lines.json");
+        assert!(ids.len() == 2 && ids[0] == "a" && ids[1].ends_with("lines.json:4"), "{ids:?} {errors:?}");
+        assert!(errors.len() == 1 && errors[0].contains("lines.json:3"), "{errors:?}");
+        // Not JSON: reported, not analysed as text; an empty file has no documents.
+        let (ids, errors) = ids_and_errors("خبر عاجل".as_bytes(), "text.json");
+        assert!(ids.is_empty() && errors.len() == 1 && errors[0].contains("not JSON"), "{ids:?} {errors:?}");
+        assert_eq!(ids_and_errors(b" \n", "empty.json"), (Vec::new(), Vec::new()));
+    }
+
+    /// Plain text on standard input was always `<stdin>`, so a second text replaced the first
+    /// in the index: now a text (or JSON line) without an id is named by its content.
+    #[test]
+    fn a_document_without_an_id_on_standard_input_is_named_by_its_content() {
+        let a = Document::from_text(None, "نص أول");
+        let b = Document::from_text(None, "نص ثان");
+        let (ia, ib) = (default_id(&a, "<stdin>", None, true), default_id(&b, "<stdin>", Some(1), true));
+        assert!(ia.starts_with('h') && ia.len() == 17 && ia != ib, "{ia} {ib}");
+        assert_eq!(ia, default_id(&a.clone(), "<stdin>", Some(9), true));
+        assert_eq!(default_id(&a, "x.txt", None, false), "x.txt");
+        assert_eq!(default_id(&a, "x.jsonl", Some(3), false), "x.jsonl:3");
     }
 
     #[test]

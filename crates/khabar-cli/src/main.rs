@@ -9,6 +9,22 @@ macro_rules! report {
     }};
 }
 
+/// How commands read their inputs, for `--help` (`khabar analyze`, `khabar index`); README, "Inputs".
+macro_rules! inputs_help {
+    () => {
+        "Inputs are files, folders, or - for standard input (the default). A folder is read for its\n\
+.txt, .json, .jsonl and .ndjson files (each optionally .gz), subfolders too; its other files are\n\
+listed as skipped. A file named on the command line is read whatever its name.\n\
+.jsonl and .ndjson files are JSON lines, {\"id\", \"title\", \"body\", \"published\", \"source\"}\n\
+per line, as is standard input starting with {. A .json file holds one such object, an array\n\
+of them, or JSON lines. Other files are plain text. --input-format overrides.\n\
+A document without an id gets FILE (a text file, a .json file's one object), FILE:LINE (a JSON\n\
+line) or FILE:N (the Nth of a .json array), FILE being the path relative to the current folder\n\
+however it is typed (./x.jsonl, x.jsonl and $PWD/x.jsonl are x.jsonl); from standard input,\n\
+h and a hash of its title and body (the same text keeps its id). Offsets are into `body`."
+    };
+}
+
 mod bench;
 mod digest_cmd;
 mod input;
@@ -58,10 +74,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Analyse articles: tokens, sentences, normalised forms and stems.
-    #[command(after_help = "Inputs are files, folders (every file under them), or - for standard input (the default).\n\
-Files ending in .jsonl or .ndjson (optionally .gz) are read as JSON lines with\n\
-{\"id\", \"title\", \"body\", \"published\", \"source\"} per line; offsets are into `body`.\n\n\
-Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON line), 1 on other errors.")]
+    #[command(after_help = concat!(inputs_help!(), "\n\n\
+Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON line), 1 on other errors."))]
     Analyze {
         /// Print one JSON Analysis per input (JSON lines); schema in docs/analysis-json.md.
         #[arg(long, conflicts_with = "conllu")]
@@ -214,7 +228,7 @@ struct InputArgs {
     /// Replace invalid UTF-8 with U+FFFD instead of reporting an error.
     #[arg(long)]
     lossy: bool,
-    /// Files, folders, or - for standard input (default).
+    /// Files, folders (their .txt, .json, .jsonl, .ndjson files, optionally .gz), or - for standard input (default).
     inputs: Vec<PathBuf>,
 }
 

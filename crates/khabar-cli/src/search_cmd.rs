@@ -19,9 +19,10 @@ use crate::input::{date_range, expand, Documents, InputError, InputFormat, Item}
 /// Arguments of `khabar index`.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  khabar index --index news.idx ../shared/data/news/saudinewsnet.jsonl.gz\n  khabar index --index news.idx folder/ more.jsonl\n\n\
+    after_help = concat!("Examples:\n  khabar index --index news.idx ../shared/data/news/saudinewsnet.jsonl.gz\n  khabar index --index news.idx folder/ more.jsonl\n\n",
+inputs_help!(), "\n\n\
 A document whose id is already in the index replaces it (upsert). A document is reported\n\
-indexed only once its commit is durable. Exit status 2 when some input was skipped."
+indexed only once its commit is durable. Exit status 2 when some input was skipped.")
 )]
 pub struct IndexArgs {
     /// The index folder (created if missing).
@@ -45,7 +46,7 @@ pub struct IndexArgs {
     /// Keyphrases computed per article for the story layer (0: none; stories then match and list without them).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub keyphrases: usize,
-    /// Files, folders, JSON lines, or - for standard input.
+    /// Files, folders (their .txt, .json, .jsonl, .ndjson files, optionally .gz), or - for standard input.
     pub inputs: Vec<PathBuf>,
 }
 

@@ -337,3 +337,30 @@ fn an_error_names_its_cause_once() {
         assert_eq!(err.matches(cause).count(), 1, "{args:?}: {cause:?} more than once in {err}");
     }
 }
+
+/// A `.json` file was analysed as one plain text (the JSON itself), while the Spark job read it
+/// as JSON lines. Now a `.json` file holds one document object (pretty-printed or not), an array
+/// of them, or JSON lines, as the Spark job reads it too.
+#[test]
+fn a_json_file_is_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("one.json"), "{\n  \"title\": \"خبر\",\n  \"body\": \"وصل بوتين إلى موسكو\"\n}\n").unwrap();
+    std::fs::write(d.join("many.json"), "[{\"id\": \"a\", \"body\": \"وصل بوتين\"},\n {\"text\": \"أعلنت الرياض\"}]").unwrap();
+    std::fs::write(d.join("lines.json"), "{\"body\": \"وصل بوتين\"}\n{\"body\": \"أعلنت الرياض\"}\n").unwrap();
+    for (file, ids) in
+        [("one.json", vec!["one.json"]), ("many.json", vec!["a", "many.json:2"]), ("lines.json", vec!["lines.json:1", "lines.json:2"])]
+    {
+        let o = khabar().args(["analyze", "--json", file]).current_dir(d).output().unwrap();
+        assert!(o.status.success(), "{file}: {}", stderr(&o));
+        let got: Vec<String> = stdout(&o)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        assert_eq!(got, ids, "{file}");
+    }
+    // The body is analysed, not the JSON around it.
+    let o = khabar().args(["analyze", "--json", "one.json"]).current_dir(d).output().unwrap();
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["length"], "وصل بوتين إلى موسكو".len(), "{v}");
+}

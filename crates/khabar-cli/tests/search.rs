@@ -447,9 +447,95 @@ fn json_lines_on_standard_input_are_documents() {
     let first: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&lines).lines().next().unwrap()).unwrap();
     let got = run(&["search", "--index", &idx, "--json", &format!("id:{}", first["id"].as_str().unwrap())]);
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&got.stdout).unwrap()["total"], 1, "{}", text(&got.stderr));
-    // Plain text stays one document; --input-format text keeps JSON-looking input as text.
+    // Plain text stays one document; --input-format text keeps JSON-looking input as text, another
+    // document (until session 20 every text on standard input was `<stdin>`, and it replaced the first).
     let out = pipe("وصل بوتين إلى موسكو".as_bytes(), &[]);
     assert!(out.contains(&format!("holds {} documents", want + 1)), "{out}");
     let out = pipe(b"{\"id\": \"x\", \"body\": \"text\"}\n", &["--input-format", "text"]);
-    assert!(out.contains(&format!("holds {} documents", want + 1)), "the text replaced <stdin>: {out}");
+    assert!(out.contains(&format!("holds {} documents", want + 2)), "{out}");
+}
+
+/// `khabar index --index I DIR` in `dir`, from `dir` (the paths as typed): (exit code, stdout, stderr).
+fn index_from(dir: &Path, inputs: &[&str], stdin: &[u8]) -> (Option<i32>, String, String) {
+    let mut args = vec!["index", "--index", "idx", "--threads", "2"];
+    args.extend_from_slice(inputs);
+    let mut child =
+        khabar().args(&args).current_dir(dir).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let o = child.wait_with_output().unwrap();
+    (o.status.code(), text(&o.stdout), text(&o.stderr))
+}
+
+/// Documents without an `id` are `FILE:LINE`, and FILE was the path as typed: indexing
+/// `./x.jsonl`, then `x.jsonl`, then its absolute path indexed every article three times.
+#[test]
+fn ids_do_not_depend_on_how_the_path_is_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_jsonl(d, "x.jsonl", &[serde_json::json!({"body": "وصل بوتين إلى موسكو"}), serde_json::json!({"body": "أعلنت الرياض"})]);
+    std::fs::create_dir(d.join("sub")).unwrap();
+    let absolute = d.join("x.jsonl").display().to_string();
+    for typed in ["./x.jsonl", "x.jsonl", absolute.as_str(), "sub/../x.jsonl", "./sub/.././x.jsonl"] {
+        let (code, out, err) = index_from(d, &[typed], b"");
+        assert_eq!(code, Some(0), "{typed}: {err}");
+        assert!(out.contains("holds 2 documents"), "{typed}: {out}");
+    }
+    let got = search_json(d, &["بوتين"]);
+    assert_eq!(got["hits"][0]["id"], "x.jsonl:1", "{got}");
+}
+
+/// `khabar index --index I DIR` read every file in DIR as documents: an editor backup, a PDF,
+/// a model file. A folder is now read for .txt, .json, .jsonl and .ndjson files (optionally
+/// .gz); the others are reported and skipped; a file named on the command line is read anyway.
+#[test]
+fn a_folder_is_read_for_news_files_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("news")).unwrap();
+    let doc = serde_json::json!({"id": "a1", "body": "وصل بوتين إلى موسكو"});
+    write_jsonl(&d.join("news"), "a.jsonl", std::slice::from_ref(&doc));
+    std::fs::write(d.join("news/a.jsonl~"), format!("{doc}\n")).unwrap();
+    std::fs::write(d.join("news/report.pdf"), b"%PDF-1.4 \x00\x01 stream").unwrap();
+    std::fs::write(d.join("news/ner.bin"), [0u8, 159, 146, 150]).unwrap();
+    std::fs::write(d.join("news/b.txt"), "أعلنت الرياض عن مشروع جديد").unwrap();
+    let (code, out, err) = index_from(d, &["news"], b"");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("holds 2 documents"), "{out}\n{err}");
+    for skipped in ["news/a.jsonl~", "news/report.pdf", "news/ner.bin"] {
+        assert!(err.contains(&format!("{skipped}: skipped")), "{skipped}: {err}");
+    }
+    // Named on the command line, a file is read whatever its name.
+    let (code, out, err) = index_from(d, &["news/report.pdf", "--lossy"], b"");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("holds 3 documents"), "{out}\n{err}");
+    // A folder with nothing to read: exit 2 and why.
+    std::fs::create_dir(d.join("models")).unwrap();
+    std::fs::write(d.join("models/ner.bin"), [0u8, 1]).unwrap();
+    let (code, _, err) = index_from(d, &["models"], b"");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("models: no .txt, .json, .jsonl or .ndjson"), "{err}");
+}
+
+/// Every plain text on standard input was the document `<stdin>`: a second replaced the first.
+/// A text (or JSON line) without an id on standard input is now named by its content, as
+/// `POST /v1/documents` names one: another text is another document, the same text replaces itself.
+#[test]
+fn texts_on_standard_input_are_named_by_their_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let texts: [&[u8]; 5] = [
+        "وصل بوتين إلى موسكو".as_bytes(),
+        "أعلنت الرياض عن مشروع جديد".as_bytes(),
+        "وصل بوتين إلى موسكو".as_bytes(),
+        "{\"body\": \"افتتح مستشفى في جدة\"}\n".as_bytes(),
+        "{\"body\": \"افتتح مستشفى في مكة\"}\n{\"body\": \"افتتح مستشفى في جدة\"}\n".as_bytes(),
+    ];
+    for (text, holds) in texts.iter().zip([1, 2, 2, 3, 4]) {
+        let (code, out, err) = index_from(d, &["-"], text);
+        assert_eq!(code, Some(0), "{err}");
+        assert!(out.contains(&format!("holds {holds} documents")), "{out}");
+    }
+    let got = search_json(d, &["بوتين"]);
+    let id = got["hits"][0]["id"].as_str().unwrap_or_default().to_owned();
+    assert!(id.len() == 17 && id.starts_with('h'), "{got}");
 }

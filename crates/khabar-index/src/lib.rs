@@ -202,6 +202,19 @@ impl std::fmt::Display for DocumentError {
 
 impl std::error::Error for DocumentError {}
 
+/// The id of a document that comes without one and without a file line to name it (a body of
+/// `POST /v1/documents`, a text or JSON line on `khabar index`'s standard input): `h` and the
+/// 64-bit FNV-1a hash of its title, a 0xFF byte and its body, in 16 hex digits. The same text
+/// gets the same id (sent again, it replaces itself); other texts get other ids.
+pub fn derived_id(doc: &Document) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in doc.title.as_deref().unwrap_or("").bytes().chain([0xff]).chain(doc.body.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("h{h:016x}")
+}
+
 /// Whether `doc` can be indexed: a body with some text, an id (when it has one) that is not
 /// blank nor longer than [`MAX_ID_BYTES`], and a `published` (when given) that is a date. A
 /// document without an id gets one from its caller (file name, line, hash).

@@ -134,16 +134,6 @@ pub fn parse_analyze_body(content_type: &str, body: &[u8]) -> Result<Document, A
     serde_json::from_value::<Document>(v).map_err(|e| AppError::bad_request(format!("invalid document: {e}")))
 }
 
-/// A stable id for a document sent without one: a hash of its title and body.
-fn derived_id(doc: &Document) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in doc.title.as_deref().unwrap_or("").bytes().chain([0xff]).chain(doc.body.bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("h{h:016x}")
-}
-
 fn document_of(v: Value, what: &str) -> Result<Document, AppError> {
     if !v.is_object() {
         return Err(AppError::bad_request(format!("{what}: expected a JSON object")));
@@ -151,7 +141,7 @@ fn document_of(v: Value, what: &str) -> Result<Document, AppError> {
     let mut doc: Document = serde_json::from_value(v).map_err(|e| AppError::bad_request(format!("{what}: {e}")))?;
     khabar_index::check_document(&doc).map_err(|e| AppError::bad_request(format!("{what}: {e}")))?;
     if doc.id.is_none() {
-        doc.id = Some(derived_id(&doc));
+        doc.id = Some(khabar_index::derived_id(&doc));
     }
     Ok(doc)
 }
@@ -349,12 +339,24 @@ pub async fn document(State(state): State<AppState>, Path(id): Path<String>) -> 
     .await
 }
 
-fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.trim().is_empty())
+/// The value of the single-valued parameter `name` (`None` when absent or blank). Given more
+/// than once (`q=a&q=b`) it is a 400 naming it: which of the values was meant is not ours to
+/// guess. (`entity` on `/v1/search` repeats; it is read by [`search`] itself, not here.)
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, AppError> {
+    let mut given = params.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let first = given.next();
+    let more = given.count();
+    if more > 0 {
+        return Err(AppError::bad_request(format!(
+            "{name}= is given {} times: give it once (only entity= on /v1/search repeats)",
+            more + 1
+        )));
+    }
+    Ok(first.filter(|v| !v.trim().is_empty()))
 }
 
 fn number(params: &[(String, String)], name: &str, default: usize, max: usize) -> Result<usize, AppError> {
-    match param(params, name) {
+    match param(params, name)? {
         None => Ok(default),
         Some(v) => match v.trim().parse::<usize>() {
             Ok(n) if n <= max => Ok(n),
@@ -365,7 +367,7 @@ fn number(params: &[(String, String)], name: &str, default: usize, max: usize) -
 }
 
 fn boolean(params: &[(String, String)], name: &str, default: bool) -> Result<bool, AppError> {
-    match param(params, name).map(|v| v.trim().to_ascii_lowercase()) {
+    match param(params, name)?.map(|v| v.trim().to_ascii_lowercase()) {
         None => Ok(default),
         Some(v) if v == "true" || v == "1" => Ok(true),
         Some(v) if v == "false" || v == "0" => Ok(false),
@@ -376,11 +378,11 @@ fn boolean(params: &[(String, String)], name: &str, default: bool) -> Result<boo
 /// `from` (start of the day or instant) and `to` (end of the day, inclusive), as seconds, by
 /// [`khabar_index::date_range`] (the CLI's and Python's check too).
 fn dates(params: &[(String, String)]) -> Result<(Option<i64>, Option<i64>), AppError> {
-    khabar_index::date_range(param(params, "from"), param(params, "to")).map_err(|e| AppError::bad_request(e.to_string()))
+    khabar_index::date_range(param(params, "from")?, param(params, "to")?).map_err(|e| AppError::bad_request(e.to_string()))
 }
 
 fn entity_type(params: &[(String, String)]) -> Result<Option<String>, AppError> {
-    match param(params, "type") {
+    match param(params, "type")? {
         None => Ok(None),
         Some(t) => match khabar_index::entity_type(t) {
             Some(k) => Ok(Some(k.to_owned())),
@@ -391,7 +393,7 @@ fn entity_type(params: &[(String, String)]) -> Result<Option<String>, AppError> 
 
 /// `GET /v1/search?q=&entity=&from=&to=&limit=&offset=`: as `khabar search --json`.
 pub async fn search(State(state): State<AppState>, Params(params): Params) -> Result<Json<khabar_index::SearchResults>, AppError> {
-    let Some(q) = param(&params, "q") else {
+    let Some(q) = param(&params, "q")? else {
         return Err(AppError::bad_request("missing the query: /v1/search?q=..."));
     };
     let mut req = SearchRequest::new(q);
@@ -488,7 +490,7 @@ pub async fn stories(State(state): State<AppState>, Params(params): Params) -> R
     let (mut from, mut to) = dates(&params)?;
     let limit = number(&params, "limit", 50, MAX_STORIES_LIMIT)?;
     let min_articles = number(&params, "min_articles", 1, 1_000_000)?;
-    let day = param(&params, "day").map(|d| d.trim().to_owned());
+    let day = param(&params, "day")?.map(|d| d.trim().to_owned());
     if day.is_some() && (from.is_some() || to.is_some()) {
         return Err(AppError::bad_request("day= lists one day: give it without from= and to="));
     }

@@ -33,6 +33,8 @@ fn description() -> Value {
             "title": "khabar",
             "version": env!("CARGO_PKG_VERSION"),
             "description": "Arabic news analysis and search. Errors are {\"error\": {\"code\", \"message\"}} with a 4xx/5xx status. \
+                            A query parameter is given once: a repeated one (q=a&q=b) is a 400 naming it, \
+                            except entity on /v1/search, which repeats (all must match). \
                             Byte offsets (start, end) point into the UTF-8 text analysed. Reference: docs/serve.md."
         },
         "components": {
@@ -95,6 +97,7 @@ fn description() -> Value {
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": string}],
                 "responses": {"200": ok("found (the document also carries its `story` and `dup_group`)", json!({"type": "object", "properties": {"document": {"$ref": "#/components/schemas/Document"}, "analysis": {"$ref": "#/components/schemas/Analysis"}}})), "404": error}}},
             "/v1/search": {"get": {"summary": "search (Arabic-aware; the syntax of `khabar search`)",
+                "description": "Every parameter but entity is given once (a repeated one is a 400 naming it).",
                 "parameters": [
                     {"name": "q", "in": "query", "required": true, "schema": string, "description": "words, OR, AND, NOT/-word, (groups), \"phrases\""},
                     q("entity", "TYPE:NAME, e.g. PER:بوتين; repeatable, all must match", string.clone()),

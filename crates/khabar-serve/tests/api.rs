@@ -506,6 +506,45 @@ fn a_query_string_that_is_not_utf8_is_refused() {
     assert_eq!(c.get("/v1/search?q=2015&limit=").unwrap().status, 200);
 }
 
+/// `q=a&q=b` searched one of the two (the last) without a word; every single-valued parameter
+/// given twice, on every endpoint that reads the query string, is now a 400 naming it, while
+/// `entity=`, which is meant to repeat, still does.
+#[test]
+fn a_repeated_single_valued_parameter_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), ServeOptions::default());
+    let mut c = server.client();
+    ingest(&mut c, &json!([article("p1", "2015-08-01", PUTIN), article("r1", "2015-08-02", RIYADH)]));
+    for (path, name) in [
+        ("/v1/search?q=%D8%A8%D9%88%D8%AA%D9%8A%D9%86&q=2015", "q"),
+        ("/v1/search?q=a&q=", "q"),
+        ("/v1/search?q=a&limit=1&limit=2", "limit"),
+        ("/v1/search?q=a&offset=0&offset=0", "offset"),
+        ("/v1/search?q=a&facets=1&facets=2", "facets"),
+        ("/v1/search?q=a&from=2015-08-01&from=2015-08-02", "from"),
+        ("/v1/search?q=a&to=2015-08-01&to=2015-08-02", "to"),
+        ("/v1/search?q=a&collapse=true&collapse=false", "collapse"),
+        ("/v1/entities?type=PER&type=LOC", "type"),
+        ("/v1/entities?limit=1&limit=1", "limit"),
+        ("/v1/entities?from=2015-08-01&from=2015-08-01", "from"),
+        ("/v1/entities/%D8%A8/timeline?type=PER&type=LOC", "type"),
+        ("/v1/entities/%D8%A8/timeline?to=2015-08-01&to=2015-08-02", "to"),
+        ("/v1/stories?day=latest&day=2015-08-01", "day"),
+        ("/v1/stories?limit=1&limit=2", "limit"),
+        ("/v1/stories?min_articles=1&min_articles=2", "min_articles"),
+        ("/v1/stories?from=2015-08-01&from=2015-08-02", "from"),
+    ] {
+        let r = c.get(path).unwrap();
+        assert_error(&r, 400, "bad_request");
+        let message = json_of(&r)["error"]["message"].as_str().unwrap().to_owned();
+        assert!(message.starts_with(&format!("{name}= is given 2 times")), "{path}: {message}");
+    }
+    // entity= repeats (all must match), and unknown parameters are not read at all.
+    let two = json_of(&c.get("/v1/search?q=%D8%A8%D9%88%D8%AA%D9%8A%D9%86&entity=PER:%D8%A8%D9%88%D8%AA%D9%8A%D9%86&entity=LOC:%D9%85%D9%88%D8%B3%D9%83%D9%88").unwrap());
+    assert_eq!(two["total"], 1, "{two}");
+    assert_eq!(c.get("/v1/stories?utm=1&utm=2").unwrap().status, 200);
+}
+
 /// A story whose id (its first article's id) has spaces around it was listed by
 /// `/v1/stories` but `/v1/stories/{id}` trimmed the id and answered 404, so the
 /// page's link to it showed an error.
