@@ -5,6 +5,7 @@ Set KHABAR_CLI to the `khabar` binary to also compare with the command line
 """
 
 import json
+import warnings
 import os
 import pathlib
 import subprocess
@@ -262,6 +263,20 @@ def test_index_add_and_search(tmp_path):
     reopened = khabar.Index(path)
     assert len(reopened) == len(docs)
     assert reopened.search("السعودية", limit=3) == r
+
+
+def test_a_new_index_over_an_old_story_state_warns(tmp_path):
+    # meta.json deleted: the folder's stories/ belongs to an index that is gone; the new index
+    # starts a new story state and says so (as `khabar index` does on stderr)
+    _, path = sample_index(tmp_path)
+    (path / "meta.json").unlink()
+    with khabar.Index(path) as index:
+        with pytest.warns(UserWarning, match="earlier index's story state"):
+            index.add(sample_docs()[:1])
+    with khabar.Index(path) as index:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            index.add(sample_docs()[1:2])
 
 
 def test_index_entities_and_timeline_same_as_cli(tmp_path):
