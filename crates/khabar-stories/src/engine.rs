@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use khabar::digest::sparse_dot as dot;
 
 use crate::codec::{Reader, Writer};
-use crate::features::Features;
+use crate::features::{term_hash, Features};
 use crate::minhash::{band_keys, estimate};
 use crate::Result;
 
@@ -337,11 +337,12 @@ fn idf(n: usize, df: u32) -> f32 {
     ((1.0 + (n as f32 + 1.0) / (df as f32 + 1.0)).ln()).max(0.0)
 }
 
-/// Document frequencies of the embedded news-corpus table, keyed by term hash.
-static BACKGROUND: std::sync::LazyLock<(usize, HashMap<u64, u32>)> = std::sync::LazyLock::new(|| {
-    let idf = khabar::digest::Idf::embedded();
-    let map = idf.iter().map(|(k, d)| (crate::hash::hash_bytes(k.as_bytes(), 1), d)).collect();
-    (idf.documents() as usize, map)
+/// The IDF of every term of the embedded news-corpus table (keyed by [`term_hash`], the table's
+/// keys being search-normalised lemmas), and the IDF of a term it lacks (counted as seen once).
+static BACKGROUND: std::sync::LazyLock<(f32, HashMap<u64, f32>)> = std::sync::LazyLock::new(|| {
+    let table = khabar::digest::Idf::embedded();
+    let n = table.documents() as usize;
+    (idf(n, 1), table.iter().map(|(k, d)| (term_hash(k), idf(n, d))).collect())
 });
 
 /// The IDF of a term: the window's, mixed with the corpus's by `w`.
@@ -350,9 +351,17 @@ fn term_idf(n: usize, df: u32, t: u64, w: f32) -> f32 {
     if w <= 0.0 {
         return local;
     }
-    let (bn, map) = &*BACKGROUND;
-    let bdf = map.get(&t).copied().unwrap_or(1);
-    (1.0 - w) * local + w * idf(*bn, bdf)
+    let (unseen, table) = &*BACKGROUND;
+    (1.0 - w) * local + w * table.get(&t).copied().unwrap_or(*unseen)
+}
+
+/// An entry's TF-IDF vectors, from the window's size `n` and document frequencies of terms
+/// (`tdf`) and of entities and keyphrases (`edf`); lemmas mix in the corpus's IDF by `w`.
+fn derive_vectors(e: &mut Entry, n: usize, w: f32, tdf: impl Fn(&u64) -> u32, edf: impl Fn(&u64) -> u32) {
+    e.body_vec = normalise(body_weights(&e.terms, |t| term_idf(n, tdf(t), *t, w)));
+    e.title_vec = normalise(e.title.iter().map(|&t| (t, term_idf(n, tdf(&t), t, w))).collect());
+    e.entity_vec = normalise(e.entities.iter().map(|&t| (t, idf(n, edf(&t)))).collect());
+    e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, idf(n, edf(&t)))).collect());
 }
 
 fn normalise(mut v: Vector) -> Vector {
@@ -715,13 +724,13 @@ impl StoryEngine {
 
     /// The TF-IDF vectors of an entry, with the document frequencies of the window.
     fn derive(&self, e: &mut Entry) {
-        let n = self.entries.len();
-        let w = self.options.idf_background;
-        let tdf = |t: &u64| self.term_df.get(t).copied().unwrap_or(0);
-        e.body_vec = normalise(body_weights(&e.terms, |t| term_idf(n, tdf(t), *t, w)));
-        e.title_vec = normalise(e.title.iter().map(|&t| (t, term_idf(n, tdf(&t), t, w))).collect());
-        e.entity_vec = normalise(e.entities.iter().map(|&t| (t, idf(n, self.entity_df.get(&t).copied().unwrap_or(0)))).collect());
-        e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, idf(n, self.entity_df.get(&t).copied().unwrap_or(0)))).collect());
+        derive_vectors(
+            e,
+            self.entries.len(),
+            self.options.idf_background,
+            |t| self.term_df.get(t).copied().unwrap_or(0),
+            |t| self.entity_df.get(t).copied().unwrap_or(0),
+        );
     }
 
     /// The similarity of two articles.
@@ -1140,16 +1149,13 @@ impl StoryEngine {
         let n = entries.len();
         for (slot, mut e) in entries.into_iter().enumerate() {
             let slot = slot as u64;
-            {
-                let tdf = |t: &u64| engine.term_df.get(t).copied().unwrap_or(0).saturating_sub(1);
-                let edf = |t: &u64| engine.entity_df.get(t).copied().unwrap_or(0).saturating_sub(1);
-                let nn = n.saturating_sub(1);
-                let w = engine.options.idf_background;
-                e.body_vec = normalise(body_weights(&e.terms, |t| term_idf(nn, tdf(t), *t, w)));
-                e.title_vec = normalise(e.title.iter().map(|&t| (t, term_idf(nn, tdf(&t), t, w))).collect());
-                e.entity_vec = normalise(e.entities.iter().map(|&t| (t, idf(nn, edf(&t)))).collect());
-                e.keyphrase_vec = normalise(e.keyphrases.iter().map(|&t| (t, idf(nn, edf(&t)))).collect());
-            }
+            derive_vectors(
+                &mut e,
+                n.saturating_sub(1),
+                engine.options.idf_background,
+                |t| engine.term_df.get(t).copied().unwrap_or(0).saturating_sub(1),
+                |t| engine.entity_df.get(t).copied().unwrap_or(0).saturating_sub(1),
+            );
             engine.index_entry(slot, &e);
             if let Some(h) = e.exact {
                 engine.exact.entry(h).or_insert(slot);
@@ -1257,10 +1263,9 @@ mod tests {
 
     #[test]
     fn the_corpus_idf_keeps_an_event_word_weighty_when_the_window_is_full_of_it() {
-        let term = |w: &str| crate::hash::hash_bytes(w.as_bytes(), 1);
         // A word in 90 of the window's 100 articles: the window alone makes it nearly worthless.
-        let rare = term("زلزال");
-        let common = term("وزير");
+        let rare = term_hash("زلزال");
+        let common = term_hash("وزير");
         assert!(BACKGROUND.1.contains_key(&common), "the embedded table holds وزير");
         let window_only = term_idf(100, 90, rare, 0.0);
         let mixed = term_idf(100, 90, rare, 0.3);

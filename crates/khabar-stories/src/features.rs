@@ -14,6 +14,12 @@ const SEED_TERM: u64 = 1;
 const SEED_ENTITY: u64 = 2;
 const SEED_KEYPHRASE: u64 = 3;
 
+/// The term of a folded lemma or stem ([`fold`]): what the body and headline vectors, and the
+/// engine's corpus IDF table, are keyed by.
+pub(crate) fn term_hash(folded: &str) -> u64 {
+    hash_bytes(folded.as_bytes(), SEED_TERM)
+}
+
 /// Parts of speech whose lemmas describe an event.
 fn is_content(upos: &str) -> bool {
     matches!(upos, "NOUN" | "PROPN" | "ADJ" | "VERB" | "X")
@@ -153,7 +159,7 @@ impl Features {
                 if matches!(tok.kind, TokenKind::Arabic | TokenKind::Latin) {
                     let n = khabar_text::normalize(tok.text(t), khabar_text::Profile::Search);
                     if !khabar_text::is_stopword(&n) {
-                        f.title_terms.push(hash_bytes(khabar_text::light_stem(&n).as_bytes(), SEED_TERM));
+                        f.title_terms.push(term_hash(khabar_text::light_stem(&n)));
                     }
                 }
             }
@@ -247,7 +253,7 @@ fn content_terms(analysis: &Analysis, buf: &mut String, mut emit: impl FnMut(u64
             }
             let stem = t.stem.as_deref().unwrap_or(&t.norm);
             fold(stem, buf);
-            emit(hash_bytes(buf.as_bytes(), SEED_TERM));
+            emit(term_hash(buf));
             continue;
         }
         for w in &t.words {
@@ -258,7 +264,7 @@ fn content_terms(analysis: &Analysis, buf: &mut String, mut emit: impl FnMut(u64
             if buf.chars().count() < 2 || khabar_text::is_stopword(buf) {
                 continue;
             }
-            emit(hash_bytes(buf.as_bytes(), SEED_TERM));
+            emit(term_hash(buf));
         }
     }
 }
