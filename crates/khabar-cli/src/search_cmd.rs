@@ -137,13 +137,8 @@ pub fn index(args: IndexArgs, out: &mut dyn Write) -> Result<bool> {
     let story_options = khabar_index::stories::Options { window: (args.story_window * 86_400.0) as i64, ..Default::default() };
     let mut stories = khabar_index::stories::StoryState::open(&idx, Some(&args.index), story_options)
         .with_context(|| format!("{}: cannot open the story state", args.index.display()))?;
-    if !stories.stale_files().is_empty() {
-        report!(
-            "khabar: note: {} is a new index but {}/stories holds an earlier index's story state ({} file(s)); starting a new story state (the old files are removed at the first commit)",
-            args.index.display(),
-            args.index.display(),
-            stories.stale_files().len()
-        );
+    if let Some(note) = stories.stale_note() {
+        report!("khabar: note: {note}");
     }
     // An existing state keeps the options it was built with (all but the window): extract the
     // new articles' features with those, as the server does, not with this command's defaults.

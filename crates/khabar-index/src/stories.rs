@@ -137,6 +137,19 @@ impl StoryState {
         &self.stale
     }
 
+    /// What `khabar index`, `khabar serve` and Python's `Index.add` tell the user when
+    /// [`StoryState::stale_files`] is not empty (`None` when it is).
+    pub fn stale_note(&self) -> Option<String> {
+        let dir = self.dir.as_deref().filter(|_| !self.stale.is_empty())?;
+        Some(format!(
+            "{} is a new index but {} holds an earlier index's story state ({} file(s)); starting a new story state \
+             (the old files are removed at the first commit)",
+            dir.display(),
+            dir.join("stories").display(),
+            self.stale.len()
+        ))
+    }
+
     /// The engine.
     pub fn engine(&self) -> &StoryEngine {
         &self.engine

@@ -152,6 +152,7 @@ fn an_index_made_again_in_a_folder_with_an_earlier_story_state_starts_a_new_stat
         // A new index (also after a run that committed nothing): not the earlier index's window.
         assert_eq!(state.engine().stats().articles, 0, "attempt {attempt}");
         assert_eq!(state.stale_files(), std::slice::from_ref(&earlier));
+        assert!(state.stale_note().is_some_and(|n| n.contains("earlier index's story state")), "attempt {attempt}");
     }
     let idx = SearchIndex::open(dir.path()).unwrap();
     let mut writer = idx.writer(1, 15_000_000).unwrap();

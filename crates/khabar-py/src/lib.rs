@@ -604,8 +604,8 @@ impl Index {
         let n = docs.len();
         let index = &self.index;
         let path = &self.path;
-        // earlier story-state files found beside a new index (see StoryState::stale_files)
-        let mut stale = 0usize;
+        // earlier story-state files found beside a new index (StoryState::stale_note)
+        let mut stale = None;
         py.detach(|| -> PyResult<()> {
             let mut guard = self.writer.lock().map_err(|_| err("the index writer was poisoned by an earlier failure"))?;
             if guard.is_none() {
@@ -615,7 +615,7 @@ impl Index {
                     .map_err(|e| err(format!("{}: cannot write the index: {e}", path.display())))?;
                 let state = StoryState::open(index, Some(path), StoryOptions::default())
                     .map_err(|e| err(format!("{}: cannot open the story state: {e}", path.display())))?;
-                stale = state.stale_files().len();
+                stale = state.stale_note();
                 *guard = Some((writer, state));
             }
             let (writer, state) = guard.as_mut().expect("set above");
@@ -638,14 +638,9 @@ impl Index {
             }
             Ok(())
         })?;
-        if stale > 0 {
-            // as `khabar index` says on stderr: the index is new, the folder's stories/ is not
-            let message = format!(
-                "{}: a new index, but its stories/ folder holds an earlier index's story state ({stale} file(s)): \
-                 starting a new story state (the old files are removed at the first commit)",
-                path.display()
-            );
-            let message = std::ffi::CString::new(message).unwrap_or_default();
+        if let Some(note) = stale {
+            // as `khabar index` says on stderr
+            let message = std::ffi::CString::new(note).unwrap_or_default();
             PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &message, 1)?;
         }
         Ok(n)

@@ -137,11 +137,8 @@ impl AppState {
         let writer = match writer {
             Some(w) => {
                 let stories = khabar_index::stories::StoryState::open(&index, dir, options.stories.clone())?;
-                if !stories.stale_files().is_empty() {
-                    tracing::warn!(
-                        "a new index, but its stories/ folder holds an earlier index's story state ({} file(s)): starting a new story state (the old files are removed at the first commit)",
-                        stories.stale_files().len()
-                    );
+                if let Some(note) = stories.stale_note() {
+                    tracing::warn!("{note}");
                 }
                 Some(commit::GroupWriter::new(w, stories, dir.map(Path::to_path_buf)))
             }
