@@ -10,6 +10,9 @@ Baselines, run on the labelled articles only (they see no other article):
     (unigrams, sublinear tf), AgglomerativeClustering with cosine distance and average linkage;
     the distance threshold is swept and every value is printed (the best one is the baseline's
     best case on this set, i.e. tuned on the same labels: generous to the baseline).
+    With --from/--to the baseline clusters every corpus article published in those days, the
+    articles `khabar eval stories --corpus … --from … --to …` reads, and is scored on the labelled
+    ones (the same input as khabar's; without them it sees the labelled articles only).
   * datasketch MinHash LSH (128 permutations, word 3-shingles of normalised text) for
     near-duplicates, at several Jaccard thresholds; groups are connected components.
 khabar: `khabar eval stories GOLD --index DIR --json` (the groups and stories recorded at ingest).
@@ -24,13 +27,15 @@ def norm(text):
     return re.findall(r"[\u0621-\u064A\w]+", text.lower())
 
 
-def read_articles(corpus, ids):
-    """The articles of `corpus` (JSON lines, optionally .gz) whose id is in `ids`, by id."""
+def read_articles(corpus, ids, days=None):
+    """The articles of `corpus` (JSON lines, optionally .gz) whose id is in `ids`, or with
+    `days` = (first, last) also those published on those days (YYYY-MM-DD), by id."""
     docs = {}
     with gzip.open(corpus, "rt", encoding="utf-8") if corpus.endswith(".gz") else open(corpus, encoding="utf-8") as f:
         for line in f:
             d = json.loads(line)
-            if d.get("id") in ids:
+            day = (d.get("published") or "")[:10]
+            if d.get("id") in ids or (days and days[0] <= day <= days[1]):
                 docs[d["id"]] = d
     return docs
 
@@ -65,11 +70,15 @@ def main():
     ap.add_argument("corpus")
     ap.add_argument("--khabar", default="./target/release/khabar")
     ap.add_argument("--index", help="index built by `khabar index` over the corpus (khabar's row)")
+    ap.add_argument("--from", dest="date_from", help="TF-IDF baseline over every article published from this day (YYYY-MM-DD)")
+    ap.add_argument("--to", dest="date_to", help="... to this day (with --from)")
     args = ap.parse_args()
+    if bool(args.date_from) != bool(args.date_to):
+        sys.exit("--from and --to go together")
 
     gold = [json.loads(l) for l in open(args.gold, encoding="utf-8") if l.strip()]
     want = {g["id"] for g in gold}
-    docs = read_articles(args.corpus, want)
+    docs = read_articles(args.corpus, want, (args.date_from, args.date_to) if args.date_from else None)
     gold = [g for g in gold if g["id"] in docs]
     ids = [g["id"] for g in gold]
     story = {g["id"]: g["story"] for g in gold}
@@ -80,13 +89,19 @@ def main():
 
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.cluster import AgglomerativeClustering
-    texts = [" ".join(norm((docs[i].get("title") or "") + " " + docs[i].get("body", ""))) for i in ids]
-    X = TfidfVectorizer(sublinear_tf=True, min_df=1, token_pattern=r"\S+").fit_transform(texts).toarray()
+    from sklearn.metrics.pairwise import cosine_distances
+    # The clustered articles: the labelled ones, or with --from/--to every article of those days.
+    pool = ids + sorted(set(docs) - set(ids)) if args.date_from else ids
+    texts = [" ".join(norm((docs[i].get("title") or "") + " " + docs[i].get("body", ""))) for i in pool]
+    X = TfidfVectorizer(sublinear_tf=True, min_df=1, token_pattern=r"\S+").fit_transform(texts)
+    D = cosine_distances(X)
+    if args.date_from:
+        print(f"TF-IDF baseline input: {len(pool)} articles published {args.date_from} .. {args.date_to} (or labelled)")
     print("TF-IDF + agglomerative (cosine, average linkage), stories:")
     best = None
     for t in [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9]:
-        labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average", distance_threshold=t).fit_predict(X)
-        items = [(story[i], l) for i, l in zip(ids, labels)]
+        labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average", distance_threshold=t).fit_predict(D)
+        items = [(story[i], l) for i, l in zip(ids, labels[: len(ids)])]
         pw, b3 = pairwise(items), bcubed(items)
         print(f"  distance {t:.2f}: pairwise {fmt(pw)}   B-cubed {fmt(b3)}")
         if best is None or pw[2] > best[1][2]:
