@@ -285,11 +285,22 @@ impl NerModel {
                 let second = t.norm.chars().nth(1).unwrap_or(' ');
                 let clitic_ok = match t.clit.pattern & 3 {
                     1 => first == 'و',
-                    2 => first == 'ل',
-                    _ => first == 'و' && second == 'ل',
+                    2 => first == 'ل' || first == 'ب',
+                    _ => first == 'و' && (second == 'ل' || second == 'ب'),
                 };
-                // a clitic-looking word that is itself a training name stays whole
-                if !clitic_ok || self.known.contains(t.norm.as_str()) {
+                // a clitic-looking word that is itself a training name stays whole; a
+                // ب-word also when it is a gazetteer entry, begins an entity itself
+                // somewhere in the text (بكر، بندر) or is more common in the news corpus
+                // than its rest (باند "band" against اند)
+                let b_word = if first == 'و' { second == 'ب' } else { first == 'ب' };
+                let count = |w: &str| self.forms.get(w).copied().unwrap_or(0);
+                if !clitic_ok
+                    || self.known.contains(t.norm.as_str())
+                    || (b_word
+                        && (self.gaz.map.contains_key(t.norm.as_str())
+                            || starts.contains_key(t.norm.as_str())
+                            || count(t.norm.as_str()) > count(t.prep.as_str())))
+                {
                     continue;
                 }
                 if starts.contains_key(t.prep.as_str()) {
@@ -658,5 +669,21 @@ mod tests {
         m.majority_sense(&inf, &mut l);
         assert_eq!(l[1].0[1], O);
         assert_eq!(l[2].0[1], O);
+    }
+
+    #[test]
+    fn a_name_after_the_preposition_ba_inside_an_entity_starts_a_new_one() {
+        let m = NerModel::embedded();
+        let text = "وصل نتنياهو أمس\nالتقى كارتر بنتنياهو أمس\nالتقى كارتر بنتنياهو أمس";
+        let inf = infos(m, text);
+        // the tagger ran the two names together: بنتنياهو begins an entity elsewhere
+        let mut l = vec![labs("O B-PER O"), labs("O B-PER I-PER O"), labs("O B-PER I-PER O")];
+        m.split_at_proclitic_names(&inf, &mut l);
+        assert_eq!(l[1].0, vec![O, b_of(0), b_of(0), O], "كارتر + نتنياهو");
+        // without the name elsewhere in the text, no split
+        let inf = infos(m, "التقى كارتر بنتنياهو أمس");
+        let mut l = vec![labs("O B-PER I-PER O")];
+        m.split_at_proclitic_names(&inf, &mut l);
+        assert_eq!(l[0].0, vec![O, b_of(0), i_of(0), O]);
     }
 }
