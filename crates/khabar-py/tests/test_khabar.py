@@ -337,6 +337,17 @@ def test_index_stories_and_dups_same_as_cli(tmp_path):
     assert dups == json.loads(out.stdout)
     assert any(str(docs[0]["id"]) in g and "copy-of-" + str(docs[0]["id"]) in g for g in dups["groups"])
     assert index.stories(min_articles=1, limit=1)["stories"] == stories["stories"][:1]
+    # collapse=True folds the copy into its original, as `khabar search --collapse` (it had no
+    # such argument until session 21: a TypeError)
+    q = "الطائرة"
+    out = subprocess.run([exe, "search", "--index", str(path), "--json", "--collapse", q], check=True, capture_output=True, text=True)
+    folded = index.search(q, collapse=True)
+    assert folded == json.loads(out.stdout)
+    assert any(h.get("similar", 0) >= 1 for h in folded["hits"])
+    assert len(folded["hits"]) < len(index.search(q)["hits"])
+    for bad in ["yes", 1, None]:
+        with pytest.raises(khabar.KhabarError):
+            index.search(q, collapse=bad)
     with pytest.raises(khabar.KhabarError):
         index.stories(from_="not a date")
 
