@@ -4,6 +4,7 @@ Set KHABAR_CLI to the `khabar` binary to also compare with the command line
 (.ci/run does); without it those tests skip, and under CI=true they fail.
 """
 
+import datetime
 import json
 import warnings
 import os
@@ -258,6 +259,13 @@ def test_index_add_and_search(tmp_path):
             index.add({"body": "بلا معرف"})
         with pytest.raises(khabar.KhabarError):
             index.search("x", from_="yesterday")
+        # dates beyond what the index stores (1677-2262): refused when added, clamped in filters
+        # (until session 21 they wrapped around, and a debug build panicked across the FFI)
+        for far in ["2300-01-01", datetime.date.min, datetime.datetime.max]:
+            with pytest.raises(khabar.KhabarError, match="outside the dates the index stores"):
+                index.add(dict(docs[0], published=far))
+        assert index.search("السعودية", to=datetime.datetime.max)["total"] == index.search("السعودية", from_="2000-01-01")["total"] > 0
+        assert index.search("السعودية", from_=datetime.date.min)["total"] > 0
         with pytest.raises(khabar.KhabarError):
             index.search("x", entities=["nocolon"])
     reopened = khabar.Index(path)
