@@ -109,6 +109,11 @@ pub enum Error {
     /// The folder holds no khabar index.
     #[error("{0}: no index there (build one with `khabar index --index {0} FILES`)")]
     NoIndex(String),
+    /// The index path names a file: an index is a folder. Until session 21 `khabar index`, `khabar
+    /// serve` and Python said "File exists (os error 17)", and a search over it said to build an
+    /// index there.
+    #[error("{0} is a file, not a folder: an index is a folder (give a new folder or an index's)")]
+    NotAFolder(String),
     /// The user's query or filter is unusable (empty, too long, bad date).
     #[error("{0}")]
     BadQuery(String),
@@ -120,7 +125,7 @@ pub enum Error {
 impl Error {
     /// Whether the error is the user's input (exit status 2) rather than a failure.
     pub fn is_input(&self) -> bool {
-        matches!(self, Error::BadQuery(_) | Error::NoIndex(_))
+        matches!(self, Error::BadQuery(_) | Error::NoIndex(_) | Error::NotAFolder(_))
     }
 }
 
@@ -531,6 +536,9 @@ impl SearchIndex {
 
     /// Open the index in `dir`, or create it (and the folder) when there is none.
     pub fn open_or_create(dir: &Path) -> Result<SearchIndex> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::NotAFolder(dir.display().to_string()));
+        }
         std::fs::create_dir_all(dir)?;
         if dir.join("meta.json").exists() {
             return SearchIndex::open(dir);
@@ -542,6 +550,9 @@ impl SearchIndex {
     /// Open an existing index. A folder this process may not write (a read-only mount,
     /// another user's archive) opens for reading; writing it fails (see `readonly.rs`).
     pub fn open(dir: &Path) -> Result<SearchIndex> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::NotAFolder(dir.display().to_string()));
+        }
         if !dir.join("meta.json").exists() {
             return Err(Error::NoIndex(dir.display().to_string()));
         }

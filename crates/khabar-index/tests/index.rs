@@ -297,3 +297,21 @@ fn dates_beyond_the_years_the_index_stores_neither_wrap_nor_panic() {
     let stories = khabar_index::stories::list_stories(&idx, Some(FIRST_INDEXED_SECOND - 1), Some(LAST_INDEXED_SECOND + 86_400)).unwrap();
     assert_eq!(stories.iter().map(|s| s.count).sum::<usize>(), 3);
 }
+
+/// An index path that names a file is refused with a message that says so (it was "File exists
+/// (os error 17)" from open_or_create, and open said to build an index there).
+#[test]
+fn an_index_path_that_is_a_file_is_refused_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("news.jsonl");
+    std::fs::write(&file, "{}\n").unwrap();
+    for e in [SearchIndex::open_or_create(&file).err().unwrap(), SearchIndex::open(&file).err().unwrap()] {
+        assert!(matches!(e, khabar_index::Error::NotAFolder(_)), "{e:?}");
+        assert!(e.is_input());
+        assert_eq!(
+            e.to_string(),
+            format!("{} is a file, not a folder: an index is a folder (give a new folder or an index's)", file.display())
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "{}\n", "the file is left as it was");
+}

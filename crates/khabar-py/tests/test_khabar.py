@@ -428,6 +428,11 @@ def test_keyword_arguments_of_wrong_type_are_khabar_errors(tmp_path):
     assert khabar.normalize("أحمد", profile=None) == "احمد"
     assert index.search("بوتين", limit=2**70)["total"] == 1  # more than a page can hold: all
     assert index.search("بوتين", offset=2**64 - 1)["hits"] == []
+    # A path that is a file: said so (it was "File exists (os error 17)"), the file left as it was.
+    (tmp_path / "news.jsonl").write_text("{}\n")
+    with pytest.raises(khabar.KhabarError, match="is a file, not a folder"):
+        khabar.Index(tmp_path / "news.jsonl")
+    assert (tmp_path / "news.jsonl").read_text() == "{}\n"
     assert index.stories(min_articles=1, limit=0)["stories"][0]["articles"] == ["1"]
 
 
