@@ -9,7 +9,7 @@ Inputs are JSON lines (.jsonl/.ndjson, optionally .gz: one article per line with
 .json files (optionally .gz) holding one such article object, an array of them, or JSON
 lines (as `khabar analyze` reads them), Parquet (same column names), or plain text files
 (.txt: one article per file, the file name as id). A local folder is expanded to the files
-in it. Elsewhere (hdfs://, s3a://) give --format (json there is JSON lines).
+under it, as `khabar analyze` expands one (hidden files left out, others reported and skipped). Elsewhere (hdfs://, s3a://) give --format (json there is JSON lines).
 
 Each Spark task analyses its Arrow batches with khabar.Analyzer.analyze_many
 (mapInArrow), so khabar must be installed on every executor (see README.md beside
@@ -148,17 +148,36 @@ def json_shape(path: str) -> str:
     return "lines"
 
 
+# A folder is read for these files (and .parquet), as `khabar analyze` reads one (README, "Inputs").
+FOLDER_INPUTS = ".txt, .json, .jsonl or .ndjson (each optionally .gz)"
+# Skipped files of a folder reported one by one, up to this many (then a count), as the CLI does.
+SKIPPED_SHOWN = 20
+
+
+def folder_files(folder: str) -> list[str]:
+    """Every non-hidden file under `folder`, subfolders included, sorted (the CLI's walk)."""
+    out = []
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        out += [os.path.join(root, f) for f in files if not f.startswith(".") and os.path.isfile(os.path.join(root, f))]
+    return sorted(out)
+
+
 def expand(paths: list[str], fmt: str) -> dict[str, list[str]]:
-    """Input paths by format: json (JSON lines), json_whole (one JSON value a file), parquet, text."""
+    """Input paths by format: json (JSON lines), json_whole (one JSON value a file), parquet, text.
+    A folder's files of no known kind (an editor backup, a PDF) are reported on stderr and skipped,
+    as `khabar analyze` reports them; until session 21 they were dropped without a word, and so
+    were a folder's subfolders and its .txt.gz files."""
     out: dict[str, list[str]] = {"json": [], "json_whole": [], "parquet": [], "text": []}
     for p in paths:
         if fmt != "auto":
             out[fmt].append(p)
             continue
         if os.path.isdir(p) and not any(f.endswith(".parquet") for f in os.listdir(p)):
-            files = sorted(os.path.join(p, f) for f in os.listdir(p) if os.path.isfile(os.path.join(p, f)))
+            files = folder_files(p)
         else:
             files = [p]
+        skipped = []
         for f in files:
             low = f.lower()
             if low.endswith((".json", ".json.gz")) and os.path.isfile(f):
@@ -167,10 +186,16 @@ def expand(paths: list[str], fmt: str) -> dict[str, list[str]]:
                 out["json"].append(f)
             elif low.endswith(".parquet") or os.path.isdir(f):
                 out["parquet"].append(f)
-            elif low.endswith(".txt"):
+            elif low.endswith((".txt", ".txt.gz")):
                 out["text"].append(f)
             elif f in paths:
                 sys.exit(f"analyze_news.py: {f}: unknown format (give --format json, parquet or text)")
+            else:
+                skipped.append(f)
+        for f in skipped[:SKIPPED_SHOWN]:
+            print(f"analyze_news.py: {f}: skipped: a folder is read for {FOLDER_INPUTS} files; name the file to read it", file=sys.stderr)
+        if len(skipped) > SKIPPED_SHOWN:
+            print(f"analyze_news.py: {p}: {len(skipped) - SKIPPED_SHOWN} more files skipped", file=sys.stderr)
     return out
 
 

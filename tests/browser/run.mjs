@@ -230,6 +230,22 @@ try {
   }
   await page.screenshot({ path: join(shots, "long-title.png"), fullPage: true });
 
+  // Paging follows the hits shown: twelve copies of one report fold into one hit, and the page
+  // offered a "next" page (by the 12 matching documents) that came up empty.
+  const flood = Array.from({ length: 12 }, (_, i) => ({ id: `flood-${i}`, title: "فيضانات في تبوك", body: "اجتاحت الفيضانات وادي تبوك صباح الأحد وأغلقت الطرق المؤدية إلى القرى المجاورة.", published: "2015-08-03" }));
+  const rf = await fetch(`${base}/v1/documents`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(flood) });
+  check(rf.ok, "twelve copies of one report");
+  await page.goto(`${base}/?q=${encodeURIComponent("الفيضانات تبوك")}`);
+  await page.waitForSelector("#view[data-ready=search]");
+  check((await page.locator(".hit").count()) === 1 && (await page.locator(".pager").count()) === 0,
+    "one folded hit and no pager (no empty next page)");
+  await page.goto(`${base}/?q=${encodeURIComponent("الفيضانات تبوك")}&collapse=false`);
+  await page.waitForSelector("#view[data-ready=search]");
+  check((await page.locator(".hit").count()) === 10 && (await page.locator(".pager a").count()) === 1, "unfolded: ten hits and a next page");
+  await page.locator(".pager a").click();
+  await page.waitForFunction(() => document.querySelectorAll(".hit").length === 2);
+  check((await page.locator(".pager a").count()) === 1, "the last page: two hits, a link back and none forward");
+
   // An API error replaces the view's placeholders ("searching…") with the message.
   await page.goto(`${base}/?q=${encodeURIComponent("\u064e")}`);
   await page.waitForSelector("#view[data-ready=search]");

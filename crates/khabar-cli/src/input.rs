@@ -87,8 +87,14 @@ impl Source {
 /// order mark and white space: standard input has no file name to tell JSON lines by, and an
 /// article does not start with `{` (`--input-format text` reads it as text anyway).
 fn starts_like_json(reader: &mut Box<dyn BufRead + Send>) -> bool {
+    starts_like(reader, b'{')
+}
+
+/// Whether the buffered start of `reader` (nothing consumed) is `first` after any byte order
+/// mark and white space.
+fn starts_like(reader: &mut Box<dyn BufRead + Send>, first: u8) -> bool {
     match reader.fill_buf() {
-        Ok(buf) => khabar::strip_bom(buf).iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'),
+        Ok(buf) => khabar::strip_bom(buf).iter().find(|b| !b.is_ascii_whitespace()) == Some(&first),
         Err(_) => false,
     }
 }
@@ -298,6 +304,44 @@ struct Lines {
     reader: Box<dyn BufRead + Send>,
     line_no: u64,
     stdin: bool,
+    /// Standard input that starts with `{`, its first line not read yet: JSON lines when that
+    /// line is a whole JSON value, else (pretty-printed JSON) read whole as a `.json` file is.
+    sniff: bool,
+}
+
+/// The documents of one JSON value read whole: an object, or each object of an array. Ids of
+/// documents without one: `NAME` (an object), `NAME:N` (array element N, from 1); from standard
+/// input the content id ([`default_id`]).
+fn whole_items(name: &str, value: serde_json::Value, stdin: bool) -> Vec<Item> {
+    let doc_of = |v: &serde_json::Value, what: &str, at: Option<u64>| {
+        Document::from_json(&v.to_string()).map(|mut doc| {
+            if doc.id.is_none() {
+                doc.id = Some(match at {
+                    _ if stdin => khabar_index::derived_id(&doc),
+                    Some(n) => format!("{name}:{n}"),
+                    None => what.to_owned(),
+                });
+            }
+            doc
+        })
+    };
+    match value {
+        serde_json::Value::Array(values) => values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let what = format!("{name}:{}", i + 1);
+                match doc_of(v, &what, Some(i as u64 + 1)) {
+                    Ok(doc) => Item::Doc { name: what, doc },
+                    Err(e) => Item::Bad(InputError(format!("{what}: skipped: document {} of the array: {e}", i + 1))),
+                }
+            })
+            .collect(),
+        v => vec![match doc_of(&v, name, None) {
+            Ok(doc) => Item::Doc { name: name.to_owned(), doc },
+            Err(e) => Item::Bad(InputError(format!("{name}: skipped: {e}"))),
+        }],
+    }
 }
 
 /// The id of a document that has none: `FILE:N` (`at` = Some(N)) or `FILE` for a file, its
@@ -372,34 +416,14 @@ impl Documents {
             JsonShape::Empty => Vec::new(),
             JsonShape::Lines => {
                 let reader: Box<dyn BufRead + Send> = Box::new(io::Cursor::new(text.into_bytes()));
-                self.current = Some(Lines { name, reader, line_no: 0, stdin: false });
+                self.current = Some(Lines { name, reader, line_no: 0, stdin: false, sniff: false });
                 return;
             }
             JsonShape::NotJson => vec![Item::Bad(InputError(format!(
                 "{name}: skipped: not JSON (a .json file holds a document object, an array of them, or JSON lines; \
                  --input-format text reads it as text)"
             )))],
-            JsonShape::Whole(serde_json::Value::Array(values)) => values
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    let what = format!("{name}:{}", i + 1);
-                    match Document::from_json(&v.to_string()) {
-                        Ok(mut doc) => {
-                            doc.id.get_or_insert_with(|| what.clone());
-                            Item::Doc { name: what, doc }
-                        }
-                        Err(e) => Item::Bad(InputError(format!("{what}: skipped: document {} of the array: {e}", i + 1))),
-                    }
-                })
-                .collect(),
-            JsonShape::Whole(v) => vec![match Document::from_json(&v.to_string()) {
-                Ok(mut doc) => {
-                    doc.id.get_or_insert_with(|| name.clone());
-                    Item::Doc { name, doc }
-                }
-                Err(e) => Item::Bad(InputError(format!("{name}: skipped: {e}"))),
-            }],
+            JsonShape::Whole(v) => whole_items(&name, v, false),
         };
         self.pending.extend(items);
     }
@@ -409,7 +433,7 @@ impl Documents {
             if let Some(p) = self.pending.pop_front() {
                 return Some(p);
             }
-            if let Some(Lines { name, reader, line_no, stdin }) = self.current.as_mut() {
+            if let Some(Lines { name, reader, line_no, stdin, sniff }) = self.current.as_mut() {
                 let mut buf = Vec::new();
                 match reader.read_until(b'\n', &mut buf) {
                     Ok(0) => {
@@ -427,6 +451,30 @@ impl Documents {
                         let bom = buf.len() - khabar::strip_bom(buf.as_slice()).len();
                         buf.drain(..bom);
                         if buf.iter().all(u8::is_ascii_whitespace) {
+                            continue;
+                        }
+                        if std::mem::take(sniff) && serde_json::from_slice::<serde_json::Value>(&buf).is_err() {
+                            // Standard input whose first line is not a whole JSON value:
+                            // pretty-printed JSON (`jq . doc.json | khabar analyze -`), read
+                            // whole as a .json file is; else JSON lines as before, the bad
+                            // lines reported one by one.
+                            let (name, stdin, first_line) = (name.clone(), *stdin, *line_no);
+                            let mut rest = Vec::new();
+                            if let Err(e) = reader.read_to_end(&mut rest) {
+                                self.current = None;
+                                return Some(Item::Bad(InputError(format!("{name}: read error: {e}"))));
+                            }
+                            buf.push(b'\n');
+                            buf.extend_from_slice(&rest);
+                            if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&buf) {
+                                self.bytes_read += rest.len() as u64;
+                                self.current = None;
+                                self.pending.extend(whole_items(&name, value, stdin));
+                            } else {
+                                self.bytes_read -= n as u64;
+                                let reader: Box<dyn BufRead + Send> = Box::new(io::Cursor::new(buf));
+                                self.current = Some(Lines { name, reader, line_no: first_line - 1, stdin, sniff: false });
+                            }
                             continue;
                         }
                         let what = format!("{name}:{line_no}");
@@ -463,9 +511,10 @@ impl Documents {
                 _ => source.is_jsonl(self.format),
             };
             if jsonl {
-                self.current = Some(Lines { name, reader, line_no: 0, stdin });
+                self.current = Some(Lines { name, reader, line_no: 0, stdin, sniff: stdin });
                 continue;
             }
+            let array = stdin && self.format == InputFormat::Auto && starts_like(&mut reader, b'[');
             let mut bytes = Vec::new();
             if let Err(e) = reader.read_to_end(&mut bytes) {
                 return Some(Item::Bad(InputError(format!("{name}: read error: {e}"))));
@@ -477,6 +526,16 @@ impl Documents {
             if self.format == InputFormat::Auto && source.looks_json() {
                 self.read_json_file(name, text);
                 continue;
+            }
+            // Standard input that is a JSON array of documents (`jq -s`), else text as before
+            // (an article may start with `[`).
+            if array {
+                if let Ok(value @ serde_json::Value::Array(_)) = serde_json::from_str::<serde_json::Value>(khabar::strip_bom(text.as_str()))
+                {
+                    self.bytes_read += text.len() as u64;
+                    self.pending.extend(whole_items(&name, value, true));
+                    continue;
+                }
             }
             self.bytes_read += text.len() as u64;
             let mut doc = Document::from_text(None, text);

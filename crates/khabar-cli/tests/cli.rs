@@ -328,7 +328,11 @@ fn an_error_names_its_cause_once() {
     let input = dir.path().join("a.txt");
     std::fs::write(&input, "قال بوتين في موسكو.").unwrap();
     let (file_s, sub_s, input_s) = (file.display().to_string(), file.join("sub").display().to_string(), input.display().to_string());
-    let cases: [Vec<&str>; 2] = [vec!["serve", "--index", &file_s, "--addr", "127.0.0.1:0"], vec!["index", "--index", &sub_s, &input_s]];
+    // Since session 21 an index path that is a file is refused as such, before any I/O error.
+    let o = run(&["serve", "--index", &file_s, "--addr", "127.0.0.1:0"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(&format!("{file_s} is a file, not a folder")) && !stderr(&o).contains("os error"), "{}", stderr(&o));
+    let cases: [Vec<&str>; 1] = [vec!["index", "--index", &sub_s, &input_s]];
     for args in cases {
         let o = run(&args, b"");
         assert!(!o.status.success(), "{args:?}");
@@ -363,4 +367,44 @@ fn a_json_file_is_documents() {
     let o = khabar().args(["analyze", "--json", "one.json"]).current_dir(d).output().unwrap();
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(v["length"], "وصل بوتين إلى موسكو".len(), "{v}");
+}
+
+/// Standard input read as a `.json` file is: pretty-printed JSON (`jq . doc.json | khabar analyze
+/// -`) and a JSON array (`jq -s`) are documents. Until session 21 a pretty-printed object was read
+/// as JSON lines (every line reported as bad JSON, nothing analysed) and an array as plain text.
+#[test]
+fn pretty_printed_json_and_arrays_on_standard_input_are_documents() {
+    let ids = |o: &Output| -> Vec<String> {
+        stdout(o).lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_owned()).collect()
+    };
+    let o = run(&["analyze", "--json", "-"], "{\n  \"id\": \"p1\",\n  \"body\": \"التقى بوتين في موسكو\"\n}\n".as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(ids(&o), ["p1"]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["length"], "التقى بوتين في موسكو".len());
+    // An array, pretty or on one line; an element without id gets the content id stdin gives.
+    for input in [
+        "[\n {\"id\": \"a\", \"body\": \"نص أول\"},\n {\"body\": \"نص ثان\"}\n]\n",
+        "\u{feff}[{\"id\": \"a\", \"body\": \"نص أول\"}, {\"body\": \"نص ثان\"}]",
+    ] {
+        let o = run(&["analyze", "--json", "-"], input.as_bytes());
+        assert!(o.status.success(), "{input:?}: {}", stderr(&o));
+        let got = ids(&o);
+        assert_eq!(got.len(), 2, "{input:?}");
+        assert_eq!(got[0], "a");
+        assert!(got[1].starts_with('h') && got[1].len() == 17, "{got:?}");
+    }
+    // A bad element is reported and skipped, the others analysed.
+    let o = run(&["analyze", "--json", "-"], b"[\n {\"id\": \"a\", \"body\": \"x\"},\n 5\n]\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(ids(&o), ["a"]);
+    assert!(stderr(&o).contains("<stdin>:2: skipped: document 2 of the array"), "{}", stderr(&o));
+    // Text that starts with `[` is still text; JSON lines still stream, a broken line reported.
+    let o = run(&["analyze", "--json", "-"], "[تحديث] وصل بوتين".as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 1);
+    let o = run(&["analyze", "--json", "-"], b"{\"id\": \"j1\", \"body\":\n{\"id\": \"j2\", \"body\": \"x\"}\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(ids(&o), ["j2"]);
+    assert!(stderr(&o).contains("<stdin>:1: skipped"), "{}", stderr(&o));
 }

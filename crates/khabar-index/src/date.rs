@@ -2,6 +2,16 @@
 //! (SaudiNewsNet), RFC 3339 / ISO 8601 (`2015-08-01T12:34:00Z`,
 //! `…+03:00`, fractional seconds). No time zone means UTC.
 
+/// The first second a `published` date may be in the index (1677-09-21T00:12:44Z): tantivy keeps
+/// dates as 64-bit nanoseconds since the epoch. [`crate::check_document`] refuses a date before it.
+pub const FIRST_INDEXED_SECOND: i64 = i64::MIN / 1_000_000_000;
+
+/// The last second a `published` date may be in the index (2262-04-11T23:47:16Z); a later date is
+/// refused by [`crate::check_document`]. Until session 21 such dates wrapped around in the
+/// nanosecond count: `2300-01-01` was stored as 1715, `1500-01-01` as 2084, and a `--to
+/// 9999-12-31` filter found nothing (in a debug build, the Python wheel of CI, they panicked).
+pub const LAST_INDEXED_SECOND: i64 = i64::MAX / 1_000_000_000;
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };

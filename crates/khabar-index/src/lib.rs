@@ -62,7 +62,7 @@ pub use crate::analysis::{
     exact_terms, field_tokens, field_tokens_with, morph_term, morph_term_with, morph_terms, KhabarTokenizer, Mode, SnippetTokenizer,
     EXACT_TOKENIZER, MORPH_TOKENIZER,
 };
-pub use crate::date::{date_bound, date_range, format_date, parse_date, DateRangeError};
+pub use crate::date::{date_bound, date_range, format_date, parse_date, DateRangeError, FIRST_INDEXED_SECOND, LAST_INDEXED_SECOND};
 pub use crate::entities::{resolve_entity, timeline, top_entities, Day, EntityCount, EntityFilter, Timeline};
 pub use crate::query::{check_query, MAX_QUERY_BYTES, MAX_QUERY_TERMS};
 
@@ -109,6 +109,11 @@ pub enum Error {
     /// The folder holds no khabar index.
     #[error("{0}: no index there (build one with `khabar index --index {0} FILES`)")]
     NoIndex(String),
+    /// The index path names a file: an index is a folder. Until session 21 `khabar index`, `khabar
+    /// serve` and Python said "File exists (os error 17)", and a search over it said to build an
+    /// index there.
+    #[error("{0} is a file, not a folder: an index is a folder (give a new folder or an index's)")]
+    NotAFolder(String),
     /// The user's query or filter is unusable (empty, too long, bad date).
     #[error("{0}")]
     BadQuery(String),
@@ -120,7 +125,7 @@ pub enum Error {
 impl Error {
     /// Whether the error is the user's input (exit status 2) rather than a failure.
     pub fn is_input(&self) -> bool {
-        matches!(self, Error::BadQuery(_) | Error::NoIndex(_))
+        matches!(self, Error::BadQuery(_) | Error::NoIndex(_) | Error::NotAFolder(_))
     }
 }
 
@@ -185,6 +190,9 @@ pub enum DocumentError {
     /// `published` is not a date [`parse_date`] reads (the value as given): kept, the article
     /// would fall out of every date filter, story window and timeline.
     BadDate(String),
+    /// `published` is a date outside the range the index stores ([`FIRST_INDEXED_SECOND`] to
+    /// [`LAST_INDEXED_SECOND`], years 1677 to 2262; the value as given).
+    DateOutOfRange(String),
 }
 
 impl std::fmt::Display for DocumentError {
@@ -196,6 +204,12 @@ impl std::fmt::Display for DocumentError {
             DocumentError::BadDate(p) => {
                 write!(f, "\"published\": {p:?} is not a date (expected YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or RFC 3339)")
             }
+            DocumentError::DateOutOfRange(p) => write!(
+                f,
+                "\"published\": {p:?} is outside the dates the index stores ({} to {})",
+                format_date(FIRST_INDEXED_SECOND),
+                format_date(LAST_INDEXED_SECOND)
+            ),
         }
     }
 }
@@ -228,11 +242,34 @@ pub fn check_document(doc: &Document) -> Result<(), DocumentError> {
         _ => {}
     }
     if let Some(p) = doc.published.as_deref().filter(|p| !p.trim().is_empty()) {
-        if parse_date(p).is_none() {
-            return Err(DocumentError::BadDate(p.to_string()));
+        match parse_date(p) {
+            None => return Err(DocumentError::BadDate(p.to_string())),
+            Some((secs, _)) if !(FIRST_INDEXED_SECOND..=LAST_INDEXED_SECOND).contains(&secs) => {
+                return Err(DocumentError::DateOutOfRange(p.to_string()))
+            }
+            Some(_) => {}
         }
     }
     Ok(())
+}
+
+/// The documents whose `published` is in `from..to` (seconds; `from` inclusive, `to` exclusive,
+/// either open): the date filter of searches, stories and duplicates. Bounds beyond the dates the
+/// index stores are clamped to them (a `to` of 9999-12-31 keeps every dated document), so no
+/// bound overflows tantivy's nanosecond count.
+pub(crate) fn published_range(field: Field, from: Option<i64>, to: Option<i64>) -> Box<dyn Query> {
+    use std::ops::Bound;
+    let term = |s: i64| Term::from_field_date_for_search(field, DateTime::from_timestamp_secs(s));
+    if from.is_some_and(|s| s > LAST_INDEXED_SECOND) || to.is_some_and(|s| s <= FIRST_INDEXED_SECOND) {
+        return Box::new(tantivy::query::EmptyQuery);
+    }
+    let lo = from.map_or(Bound::Unbounded, |s| Bound::Included(term(s.max(FIRST_INDEXED_SECOND))));
+    let hi = match to {
+        None => Bound::Unbounded,
+        Some(s) if s > LAST_INDEXED_SECOND => Bound::Included(term(LAST_INDEXED_SECOND)),
+        Some(s) => Bound::Excluded(term(s)),
+    };
+    Box::new(RangeQuery::new(lo, hi))
 }
 
 /// The schema and its fields.
@@ -499,6 +536,9 @@ impl SearchIndex {
 
     /// Open the index in `dir`, or create it (and the folder) when there is none.
     pub fn open_or_create(dir: &Path) -> Result<SearchIndex> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::NotAFolder(dir.display().to_string()));
+        }
         std::fs::create_dir_all(dir)?;
         if dir.join("meta.json").exists() {
             return SearchIndex::open(dir);
@@ -510,6 +550,9 @@ impl SearchIndex {
     /// Open an existing index. A folder this process may not write (a read-only mount,
     /// another user's archive) opens for reading; writing it fails (see `readonly.rs`).
     pub fn open(dir: &Path) -> Result<SearchIndex> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::NotAFolder(dir.display().to_string()));
+        }
         if !dir.join("meta.json").exists() {
             return Err(Error::NoIndex(dir.display().to_string()));
         }
@@ -611,7 +654,11 @@ impl SearchIndex {
         if let Some(u) = &doc.url {
             d.add_text(f.url, u);
         }
-        if let Some((secs, _)) = doc.published.as_deref().and_then(parse_date) {
+        // check_document refuses dates the index cannot store; one that comes unchecked is left
+        // out rather than wrapped around (DateTime counts nanoseconds in an i64).
+        if let Some((secs, _)) =
+            doc.published.as_deref().and_then(parse_date).filter(|(s, _)| (FIRST_INDEXED_SECOND..=LAST_INDEXED_SECOND).contains(s))
+        {
             d.add_date(f.published, DateTime::from_timestamp_secs(secs));
         }
         let mut seen: BTreeMap<tantivy::schema::Facet, u64> = BTreeMap::new();
@@ -681,11 +728,7 @@ impl SearchIndex {
             clauses.push((Occur::Must, Box::new(TermQuery::new(Term::from_facet(f.entity, &facet), IndexRecordOption::Basic))));
         }
         if req.from.is_some() || req.to.is_some() {
-            use std::ops::Bound;
-            let term = |s: i64| Term::from_field_date_for_search(f.published, DateTime::from_timestamp_secs(s));
-            let lo = req.from.map_or(Bound::Unbounded, |s| Bound::Included(term(s)));
-            let hi = req.to.map_or(Bound::Unbounded, |s| Bound::Excluded(term(s)));
-            clauses.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
+            clauses.push((Occur::Must, published_range(f.published, req.from, req.to)));
         }
         let full: Box<dyn Query> = if clauses.len() == 1 { text_query.box_clone() } else { Box::new(BooleanQuery::new(clauses)) };
         // One ranking serves the page and the facets (counted over the best

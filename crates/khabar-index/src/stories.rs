@@ -48,9 +48,9 @@ use khabar::{Analysis, Document, EntityRecord};
 pub use khabar_stories::{eval, ActiveStory, Aliases, Assignment, EngineStats, Features, Options, StoryEngine, DEFAULT_WINDOW};
 use serde::Serialize;
 use tantivy::collector::DocSetCollector;
-use tantivy::query::{AllQuery, BooleanQuery, ExistsQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, ExistsQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DateTime, DocAddress, IndexWriter, TantivyDocument, Term};
+use tantivy::{DocAddress, IndexWriter, TantivyDocument, Term};
 
 use crate::{format_date, parse_date, Error, Result, SearchIndex};
 
@@ -373,14 +373,10 @@ fn articles(index: &SearchIndex, query: &dyn Query) -> Result<Vec<ArticleInfo>> 
 }
 
 fn date_range(index: &SearchIndex, from: Option<i64>, to: Option<i64>) -> Box<dyn Query> {
-    use std::ops::Bound;
     if from.is_none() && to.is_none() {
         return Box::new(AllQuery);
     }
-    let term = |s: i64| Term::from_field_date_for_search(index.fields().published, DateTime::from_timestamp_secs(s));
-    let lo = from.map_or(Bound::Unbounded, |s| Bound::Included(term(s)));
-    let hi = to.map_or(Bound::Unbounded, |s| Bound::Excluded(term(s)));
-    Box::new(RangeQuery::new(lo, hi))
+    crate::published_range(index.fields().published, from, to)
 }
 
 /// Near-duplicate groups of two or more articles, biggest first; ids oldest first.

@@ -246,3 +246,72 @@ fn snippets_are_windows_of_whole_words_around_the_matches() {
     let s = one_body("🇸🇦😀 بوتين 😀🇸🇦").search(&SearchRequest::new("بوتين")).unwrap().hits.remove(0).snippet;
     assert_eq!(s, "🇸🇦😀 <mark>بوتين</mark> 😀🇸🇦");
 }
+
+/// tantivy keeps dates as i64 nanoseconds (years 1677 to 2262). Until session 21 a `published`
+/// outside them wrapped around (2300-01-01 stored as 1715, 1500-01-01 as 2084) and a filter bound
+/// outside them did too (`--to 9999-12-31` found nothing); debug builds panicked on both.
+#[test]
+fn dates_beyond_the_years_the_index_stores_neither_wrap_nor_panic() {
+    use khabar_index::{check_document, date_range, DocumentError, FIRST_INDEXED_SECOND, LAST_INDEXED_SECOND};
+    let dated = |id: &str, p: &str| Document {
+        id: Some(id.into()),
+        body: "خبر عن الاقتصاد".into(),
+        published: Some(p.into()),
+        ..Document::default()
+    };
+    for p in ["2300-01-01", "9999-12-31T23:59:59Z", "1500-01-01", "0001-01-01", "2262-04-12"] {
+        assert_eq!(check_document(&dated("1", p)), Err(DocumentError::DateOutOfRange(p.to_owned())), "{p}");
+    }
+    assert!(DocumentError::DateOutOfRange("2300-01-01".into()).to_string().contains("1677-09-21T00:12:44Z to 2262-04-11T23:47:16Z"));
+    for p in ["1677-09-22", "2262-04-11", "2262-04-11T23:47:16Z", "1677-09-21T00:12:44Z"] {
+        assert_eq!(check_document(&dated("1", p)), Ok(()), "{p}");
+    }
+
+    let idx = SearchIndex::create_in_ram().unwrap();
+    let mut w = idx.writer(1, 15_000_000).unwrap();
+    let analyzer = Analyzer::default();
+    for (id, p) in [("old", "1677-09-21T00:12:44Z"), ("now", "2015-08-01"), ("last", "2262-04-11T23:47:16Z"), ("far", "2300-01-01")] {
+        // "far" comes unchecked (as a library caller may add it): stored without a date, not as 1715.
+        let d = dated(id, p);
+        idx.upsert(&w, &d, &analyzer.analyze_document(&d), None);
+    }
+    w.commit().unwrap();
+    idx.reload().unwrap();
+    let ids = |from: Option<&str>, to: Option<&str>| {
+        let mut req = SearchRequest::new("الاقتصاد");
+        (req.from, req.to) = date_range(from, to).unwrap();
+        let mut ids: Vec<String> = idx.search(&req).unwrap().hits.into_iter().map(|h| h.id).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(None, None), ["far", "last", "now", "old"]);
+    assert_eq!(ids(None, Some("9999-12-31")), ["last", "now", "old"]);
+    assert_eq!(ids(Some("0001-01-01"), None), ["last", "now", "old"]);
+    assert_eq!(ids(Some("0001-01-01"), Some("9999-12-31")), ["last", "now", "old"]);
+    assert_eq!(ids(Some("2000-01-01"), Some("9999-12-31")), ["last", "now"]);
+    assert_eq!(ids(Some("2263-01-01"), Some("9999-12-31")), Vec::<String>::new());
+    assert_eq!(ids(Some("0001-01-01"), Some("1600-01-01")), Vec::<String>::new());
+    assert_eq!(ids(Some("2262-04-11T23:47:16Z"), None), ["last"]);
+    let far = idx.search(&SearchRequest::new("الاقتصاد")).unwrap().hits.into_iter().find(|h| h.id == "far").unwrap();
+    assert_eq!(far.published, None);
+    let stories = khabar_index::stories::list_stories(&idx, Some(FIRST_INDEXED_SECOND - 1), Some(LAST_INDEXED_SECOND + 86_400)).unwrap();
+    assert_eq!(stories.iter().map(|s| s.count).sum::<usize>(), 3);
+}
+
+/// An index path that names a file is refused with a message that says so (it was "File exists
+/// (os error 17)" from open_or_create, and open said to build an index there).
+#[test]
+fn an_index_path_that_is_a_file_is_refused_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("news.jsonl");
+    std::fs::write(&file, "{}\n").unwrap();
+    for e in [SearchIndex::open_or_create(&file).err().unwrap(), SearchIndex::open(&file).err().unwrap()] {
+        assert!(matches!(e, khabar_index::Error::NotAFolder(_)), "{e:?}");
+        assert!(e.is_input());
+        assert_eq!(
+            e.to_string(),
+            format!("{} is a file, not a folder: an index is a folder (give a new folder or an index's)", file.display())
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "{}\n", "the file is left as it was");
+}

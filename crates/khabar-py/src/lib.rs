@@ -98,12 +98,22 @@ fn min_articles_arg(v: &Bound<'_, PyAny>) -> PyResult<usize> {
     count_arg(v, "min_articles")
 }
 
-/// `commit=`: True or False.
-fn commit_arg(v: &Bound<'_, PyAny>) -> PyResult<bool> {
+/// A flag argument: True or False, nothing else (`commit="yes"` is a mistake to report).
+fn flag_arg(v: &Bound<'_, PyAny>, name: &str) -> PyResult<bool> {
     if v.is_instance_of::<pyo3::types::PyBool>() {
         return v.is_truthy();
     }
-    Err(err(format!("commit must be True or False, not {}", type_name(v))))
+    Err(err(format!("{name} must be True or False, not {}", type_name(v))))
+}
+
+/// `commit=`: True or False.
+fn commit_arg(v: &Bound<'_, PyAny>) -> PyResult<bool> {
+    flag_arg(v, "commit")
+}
+
+/// `collapse=`: True or False.
+fn collapse_arg(v: &Bound<'_, PyAny>) -> PyResult<bool> {
+    flag_arg(v, "collapse")
 }
 
 /// `id=`: None, a str, or a number (its `str`), as the `id` of a document mapping.
@@ -660,9 +670,11 @@ impl Index {
     /// Search: ``query`` in khabar's query syntax (words, OR, AND, NOT/-word, "phrases");
     /// ``entities``: ``"TYPE:NAME"`` strings or ``(type, name)`` pairs, all required;
     /// ``from_``/``to``: dates (YYYY-MM-DD or RFC 3339; ``to`` without a time covers the day);
-    /// ``facets``: top entities per type (0: none). Returns ``{"total", "hits", "facets"}``
-    /// exactly as ``khabar search --json`` prints it.
-    #[pyo3(signature = (query, /, *, limit=10, offset=0, entities=None, from_=None, to=None, facets=10))]
+    /// ``facets``: top entities per type (0: none); ``collapse``: fold near-duplicates into the
+    /// best hit of their group, its ``similar`` counting them (``khabar search --collapse``,
+    /// ``collapse=true`` on the API). Returns ``{"total", "hits", "facets"}`` exactly as
+    /// ``khabar search --json`` prints it.
+    #[pyo3(signature = (query, /, *, limit=10, offset=0, entities=None, from_=None, to=None, facets=10, collapse=false))]
     #[allow(clippy::too_many_arguments)]
     fn search<'py>(
         &self,
@@ -674,11 +686,13 @@ impl Index {
         from_: Option<&Bound<'py, PyAny>>,
         to: Option<&Bound<'py, PyAny>>,
         #[pyo3(from_py_with = facets_arg)] facets: usize,
+        #[pyo3(from_py_with = collapse_arg)] collapse: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let mut req = SearchRequest::new(&text_of(query, "query")?);
         req.limit = limit;
         req.offset = offset;
         req.facets = facets;
+        req.collapse = collapse;
         if let Some(list) = entities.filter(|e| !e.is_none()) {
             if list.is_instance_of::<PyString>() {
                 return Err(err("entities must be a list of 'TYPE:NAME' strings or (type, name) pairs"));

@@ -4,6 +4,7 @@ Set KHABAR_CLI to the `khabar` binary to also compare with the command line
 (.ci/run does); without it those tests skip, and under CI=true they fail.
 """
 
+import datetime
 import json
 import warnings
 import os
@@ -258,6 +259,13 @@ def test_index_add_and_search(tmp_path):
             index.add({"body": "بلا معرف"})
         with pytest.raises(khabar.KhabarError):
             index.search("x", from_="yesterday")
+        # dates beyond what the index stores (1677-2262): refused when added, clamped in filters
+        # (until session 21 they wrapped around, and a debug build panicked across the FFI)
+        for far in ["2300-01-01", datetime.date.min, datetime.datetime.max]:
+            with pytest.raises(khabar.KhabarError, match="outside the dates the index stores"):
+                index.add(dict(docs[0], published=far))
+        assert index.search("السعودية", to=datetime.datetime.max)["total"] == index.search("السعودية", from_="2000-01-01")["total"] > 0
+        assert index.search("السعودية", from_=datetime.date.min)["total"] > 0
         with pytest.raises(khabar.KhabarError):
             index.search("x", entities=["nocolon"])
     reopened = khabar.Index(path)
@@ -337,6 +345,17 @@ def test_index_stories_and_dups_same_as_cli(tmp_path):
     assert dups == json.loads(out.stdout)
     assert any(str(docs[0]["id"]) in g and "copy-of-" + str(docs[0]["id"]) in g for g in dups["groups"])
     assert index.stories(min_articles=1, limit=1)["stories"] == stories["stories"][:1]
+    # collapse=True folds the copy into its original, as `khabar search --collapse` (it had no
+    # such argument until session 21: a TypeError)
+    q = "الطائرة"
+    out = subprocess.run([exe, "search", "--index", str(path), "--json", "--collapse", q], check=True, capture_output=True, text=True)
+    folded = index.search(q, collapse=True)
+    assert folded == json.loads(out.stdout)
+    assert any(h.get("similar", 0) >= 1 for h in folded["hits"])
+    assert len(folded["hits"]) < len(index.search(q)["hits"])
+    for bad in ["yes", 1, None]:
+        with pytest.raises(khabar.KhabarError):
+            index.search(q, collapse=bad)
     with pytest.raises(khabar.KhabarError):
         index.stories(from_="not a date")
 
@@ -409,6 +428,11 @@ def test_keyword_arguments_of_wrong_type_are_khabar_errors(tmp_path):
     assert khabar.normalize("أحمد", profile=None) == "احمد"
     assert index.search("بوتين", limit=2**70)["total"] == 1  # more than a page can hold: all
     assert index.search("بوتين", offset=2**64 - 1)["hits"] == []
+    # A path that is a file: said so (it was "File exists (os error 17)"), the file left as it was.
+    (tmp_path / "news.jsonl").write_text("{}\n")
+    with pytest.raises(khabar.KhabarError, match="is a file, not a folder"):
+        khabar.Index(tmp_path / "news.jsonl")
+    assert (tmp_path / "news.jsonl").read_text() == "{}\n"
     assert index.stories(min_articles=1, limit=0)["stories"][0]["articles"] == ["1"]
 
 

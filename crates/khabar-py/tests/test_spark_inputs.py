@@ -41,6 +41,27 @@ def test_json_files_are_sorted_by_shape(tmp_path):
     assert names == {"json": ["l.jsonl", "lines.json"], "json_whole": ["array.json", "flat.json.gz", "one.json"], "parquet": [], "text": []}
 
 
+def test_a_folder_is_read_as_the_cli_reads_it_and_skipped_files_are_reported(tmp_path, capsys):
+    """Subfolders and .txt.gz files are read, hidden files ignored, other files reported on stderr
+    (the CLI's wording); until session 21 the job dropped all of these without a word."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    write(tmp_path, {"a.txt": "وصل بوتين", "sub/b.jsonl": LINES, "sub/c.txt.gz": "أعلنت الرياض", "notes.pdf": "x", "a.txt~": "x",
+                     ".DS_Store": "x", ".hidden/d.txt": "x"})
+    groups = job().expand([str(tmp_path)], "auto")
+    names = {k: sorted(os.path.relpath(p, tmp_path) for p in v) for k, v in groups.items()}
+    assert names == {"json": ["sub/b.jsonl"], "json_whole": [], "parquet": [], "text": ["a.txt", "sub/c.txt.gz"]}
+    err = capsys.readouterr().err
+    for f in ["notes.pdf", "a.txt~"]:
+        assert f"{tmp_path / f}: skipped: a folder is read for .txt, .json, .jsonl or .ndjson (each optionally .gz) files" in err, err
+    assert ".DS_Store" not in err and "d.txt" not in err
+    cli = os.environ.get("KHABAR_CLI")
+    if cli:
+        # the same files as the CLI reads and skips
+        run = subprocess.run([cli, "analyze", "--json", "--no-morphology", "--no-entities", "."], cwd=tmp_path, capture_output=True, text=True)
+        assert sorted(line.split(": skipped")[0].removeprefix("khabar: ") for line in run.stderr.splitlines() if ": skipped: a folder" in line) == ["a.txt~", "notes.pdf"]
+
+
 def test_json_files_give_the_documents_the_cli_reads(tmp_path):
     """The same ids as `khabar analyze --json` on the same files (with KHABAR_CLI), and, with
     pyspark installed, as the rows Spark reads."""

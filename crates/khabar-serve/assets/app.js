@@ -13,6 +13,7 @@ const TYPES = {
   MISC: { label: "أخرى", one: "أخرى" },
 };
 const TYPE_ORDER = ["PER", "LOC", "ORG", "MISC"];
+const MAX_OFFSET = 10000; // GET /v1/search's largest offset (khabar_serve::MAX_SEARCH_OFFSET)
 const POS_AR = {
   NOUN: "اسم", PROPN: "علم", VERB: "فعل", ADJ: "صفة", ADP: "حرف جر", CCONJ: "عطف", SCONJ: "ربط", DET: "تعريف", PRON: "ضمير",
   NUM: "عدد", PART: "أداة", ADV: "ظرف", AUX: "مساعد", PUNCT: "ترقيم", SYM: "رمز", X: "أخرى", INTJ: "تعجب",
@@ -165,34 +166,39 @@ VIEWS.search = async (p, root) => {
   const offset = Math.max(0, parseInt(p.get("offset") || "0", 10) || 0);
   // Near-duplicates fold into one hit ("N similar") unless the URL says collapse=false.
   const collapse = p.get("collapse") !== "false";
-  const query = P({ q, entity: entities, from: p.get("from"), to: p.get("to"), limit, offset, collapse });
+  // One hit more than the page shows says whether there is a next page: with collapse, copies
+  // fold away and `total` (matching documents) counts more than the hits there are, so pages
+  // after the last hit came up empty; the API takes offsets up to MAX_OFFSET.
+  const query = P({ q, entity: entities, from: p.get("from"), to: p.get("to"), limit: limit + 1, offset, collapse });
   const side = el("aside", { class: "side panel", id: "facets" }, el("h2", { text: "كيانات في النتائج" }));
   const list = el("section", { id: "results" }, el("p", { class: "loading", text: "جارٍ البحث…" }));
   root.append(el("div", { class: "layout" }, side, list));
   const r = await api(`/v1/search?${query.toString()}`);
+  const more = r.hits.length > limit && offset + limit <= MAX_OFFSET;
+  const hits = r.hits.slice(0, limit);
   list.textContent = "";
   const line = el("p", { class: "summary-line" }, el("span", { id: "total" }, `${numberAr(r.total)} نتيجة لـ «`, el("bdi", { text: q }), "»"));
   for (const e of entities) {
-    const rest = P({ q, entity: entities.filter((x) => x !== e), from: p.get("from"), to: p.get("to") });
+    const rest = P({ q, entity: entities.filter((x) => x !== e), from: p.get("from"), to: p.get("to"), collapse: collapse ? undefined : "false" });
     line.append(link(rest, el("span", { class: "chip", title: "إزالة المرشّح" }, e.replace(/^[A-Z]+:/, ""), el("span", { class: "x", text: "×" }))));
   }
   if (p.get("from") || p.get("to")) line.append(el("span", { class: "chip", text: `${p.get("from") || "…"} ← ${p.get("to") || "…"}` }));
   const toggled = P({ q, entity: entities, from: p.get("from"), to: p.get("to"), collapse: collapse ? "false" : undefined });
   line.append(link(toggled, el("span", { class: "collapse-toggle", id: "collapse-toggle", text: collapse ? "إظهار النسخ المشابهة" : "طيّ النسخ المشابهة" })));
   list.append(line);
-  if (!r.hits.length) list.append(el("p", { class: "empty", text: "لا نتائج. جرّب كلمات أقل أو أزل المرشّحات." }));
-  list.append(el("ol", { class: "hits" }, r.hits.map((h) => el("li", { class: "hit" },
+  if (!hits.length) list.append(el("p", { class: "empty", text: "لا نتائج. جرّب كلمات أقل أو أزل المرشّحات." }));
+  list.append(el("ol", { class: "hits" }, hits.map((h) => el("li", { class: "hit" },
     el("h2", {}, link(P({ doc: h.id, q }), h.title || "(بلا عنوان)")),
     el("div", { class: "meta" }, h.source && el("span", { class: "source", text: h.source }), h.published && el("time", { datetime: h.published, text: day(h.published) }),
       h.similar > 0 ? link(storyParams(h.story || h.id), el("span", { class: "chip similar", title: "نسخ شبه مطابقة طُويت في هذه النتيجة", text: `${numberAr(h.similar)} مشابهة` })) : null,
       h.story ? link(storyParams(h.story), el("span", { class: "story-link", text: "القصة" })) : null),
     el("p", { class: "snippet" }, snippetNodes(h.snippet))))));
-  if (r.total > limit) {
+  if (offset > 0 || more) {
     const page = (o) => P({ q, entity: entities, from: p.get("from"), to: p.get("to"), offset: o || undefined, collapse: collapse ? undefined : "false" });
     list.append(el("nav", { class: "pager" },
       offset > 0 ? link(page(Math.max(0, offset - limit)), "→ السابق") : null,
-      el("span", { text: `${numberAr(offset + 1)}–${numberAr(Math.min(offset + limit, r.total))} من ${numberAr(r.total)}` }),
-      offset + limit < r.total ? link(page(offset + limit), "التالي ←") : null));
+      hits.length ? el("span", { text: `${numberAr(offset + 1)}–${numberAr(offset + hits.length)} من ${numberAr(r.total)}` }) : null,
+      more ? link(page(offset + limit), "التالي ←") : null));
   }
   let any = false;
   for (const t of TYPE_ORDER) {
@@ -202,7 +208,7 @@ VIEWS.search = async (p, root) => {
     side.append(el("h3", {}, el("span", { class: `swatch dot-${t}` }), TYPES[t].label));
     side.append(el("ul", {}, items.map((f) => {
       const key = `${t}:${f.name}`;
-      const next = P({ q, entity: entities.includes(key) ? entities : [...entities, key], from: p.get("from"), to: p.get("to") });
+      const next = P({ q, entity: entities.includes(key) ? entities : [...entities, key], from: p.get("from"), to: p.get("to"), collapse: collapse ? undefined : "false" });
       return el("li", {}, link(next, el("span", { class: "facet", "data-entity": key }, el("span", { text: f.name }), el("span", { class: "n", text: numberAr(f.count) }))));
     })));
   }

@@ -95,7 +95,7 @@ fn description() -> Value {
                     "413": error}}},
             "/v1/documents/{id}": {"get": {"summary": "a document and its analysis",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": string}],
-                "responses": {"200": ok("found (the document also carries its `story` and `dup_group`)", json!({"type": "object", "properties": {"document": {"$ref": "#/components/schemas/Document"}, "analysis": {"$ref": "#/components/schemas/Analysis"}}})), "404": error}}},
+                "responses": {"200": ok("found (the document also carries its `story` and `dup_group`)", json!({"type": "object", "properties": {"document": {"$ref": "#/components/schemas/Document"}, "analysis": {"$ref": "#/components/schemas/Analysis"}}})), "400": error, "404": error}}},
             "/v1/search": {"get": {"summary": "search (Arabic-aware; the syntax of `khabar search`)",
                 "description": "Every parameter but entity is given once (a repeated one is a 400 naming it).",
                 "parameters": [
@@ -119,7 +119,7 @@ fn description() -> Value {
                 "responses": {"200": ok("stories", json!({"type": "object", "properties": {"day": {"type": "string", "format": "date"}, "stories": {"type": "array", "items": {"$ref": "#/components/schemas/Story"}}}})), "400": error}}},
             "/v1/stories/{id}": {"get": {"summary": "one story with its articles",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": string}],
-                "responses": {"200": ok("the story, with details", json!({"$ref": "#/components/schemas/Story"})), "404": error}}},
+                "responses": {"200": ok("the story, with details", json!({"$ref": "#/components/schemas/Story"})), "400": error, "404": error}}},
             "/v1/openapi.json": {"get": {"summary": "this description", "responses": {"200": ok("OpenAPI 3.1", json!({"type": "object"}))}}}
         }
     })

@@ -76,13 +76,18 @@ class TokenSpan(TypedDict):
     char_start: int
     char_end: int
 
-class Hit(TypedDict):
+class _HitBase(TypedDict):
     id: str
     score: float
     title: Optional[str]
     published: Optional[str]
     source: Optional[str]
     snippet: str
+
+class Hit(_HitBase, total=False):
+    dup_group: str  # its near-duplicate group, when the index records it
+    story: str  # its story, when the index records it
+    similar: int  # with collapse=True: the near-duplicates folded into it (absent when none)
 
 class FacetCount(TypedDict):
     name: str
@@ -143,6 +148,7 @@ class Index:
         from_: Optional[_Date] = None,
         to: Optional[_Date] = None,
         facets: int = 10,
+        collapse: bool = False,
     ) -> SearchResults: ...
     def stories(
         self,
