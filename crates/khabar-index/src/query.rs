@@ -44,6 +44,12 @@ pub fn check_query(q: &str) -> Result<()> {
         return Err(Error::BadQuery(format!("query too long: {n} words (at most {MAX_QUERY_TERMS})")));
     }
     if !searchable {
+        // @mentions, e-mail addresses and links are tokens of their own that the index does not hold
+        if tokenize(q).any(|t| matches!(t.kind, TokenKind::Mention | TokenKind::Email | TokenKind::Url)) {
+            return Err(Error::BadQuery(
+                "empty query: @mentions, e-mail addresses and links are not indexed; search for the words of a name or site".into(),
+            ));
+        }
         return Err(Error::BadQuery("empty query: no words to search for".into()));
     }
     Ok(())
@@ -93,7 +99,9 @@ pub fn parse(index: &Index, f: &Fields, q: &str) -> Result<(Box<dyn Query>, bool
     check_query(q)?;
     // `a AND NOT b` reads as `a AND (NOT b)` to tantivy, and a purely negative
     // clause matches nothing: say what the user means, `a NOT b`.
-    let rewritten = rewrite_quoted(q).replace(" AND NOT ", " NOT ").replace(" AND -", " -");
+    // `||` and `&&` (as in other search boxes) are OR and AND.
+    let rewritten = rewrite_quoted(q).replace("||", " OR ").replace("&&", " AND ");
+    let rewritten = rewritten.replace(" AND NOT ", " NOT ").replace(" AND -", " -");
     match parser(index, f).parse_query(&rewritten) {
         Ok(query) => Ok((query, false)),
         Err(QueryParserError::AllButQueryForbidden) => {
@@ -166,5 +174,14 @@ mod tests {
         }
         assert!(check_query("بوتين ًٌٍ").is_ok());
         assert!(check_query("بُوتِين").is_ok());
+    }
+
+    #[test]
+    fn mentions_mails_and_links_alone_are_named_in_the_empty_query_message() {
+        for q in ["@khabar", "news@example.com", "https://example.com/a", "www.example.com"] {
+            assert!(matches!(check_query(q), Err(Error::BadQuery(m)) if m.contains("not indexed")), "{q}");
+        }
+        assert!(matches!(check_query("ًٌٍ"), Err(Error::BadQuery(m)) if m.contains("no words") && !m.contains("not indexed")));
+        assert!(check_query("@khabar بوتين").is_ok());
     }
 }

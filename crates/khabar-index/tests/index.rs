@@ -315,3 +315,23 @@ fn an_index_path_that_is_a_file_is_refused_as_such() {
     }
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "{}\n", "the file is left as it was");
 }
+
+#[test]
+fn double_bars_and_ampersands_are_or_and_and() {
+    let idx = SearchIndex::create_in_ram().unwrap();
+    let mut w = idx.writer(1, 15_000_000).unwrap();
+    add(&idx, &w, "1", "قال بوتين إن روسيا مستعدة.", &[]);
+    add(&idx, &w, "2", "المفاوضات في جنيف متعثرة.", &[]);
+    add(&idx, &w, "3", "بوتين في جنيف.", &[]);
+    w.commit().unwrap();
+    idx.reload().unwrap();
+    let ids = |q: &str| {
+        let mut v: Vec<String> = idx.search(&SearchRequest::new(q)).unwrap().hits.into_iter().map(|h| h.id).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids("بوتين || جنيف"), ids("بوتين OR جنيف"));
+    assert_eq!(ids("بوتين||جنيف"), ["1", "2", "3"]);
+    assert_eq!(ids("بوتين && جنيف"), ["3"]);
+    assert_eq!(ids("(روسيا || المفاوضات) && -جنيف"), ["1"]);
+}
