@@ -313,14 +313,10 @@ struct Lines {
 /// documents without one: `NAME` (an object), `NAME:N` (array element N, from 1); from standard
 /// input the content id ([`default_id`]).
 fn whole_items(name: &str, value: serde_json::Value, stdin: bool) -> Vec<Item> {
-    let doc_of = |v: &serde_json::Value, what: &str, at: Option<u64>| {
+    let doc_of = |v: &serde_json::Value, at: Option<u64>| {
         Document::from_json(&v.to_string()).map(|mut doc| {
             if doc.id.is_none() {
-                doc.id = Some(match at {
-                    _ if stdin => khabar_index::derived_id(&doc),
-                    Some(n) => format!("{name}:{n}"),
-                    None => what.to_owned(),
-                });
+                doc.id = Some(default_id(&doc, name, at, stdin));
             }
             doc
         })
@@ -331,13 +327,13 @@ fn whole_items(name: &str, value: serde_json::Value, stdin: bool) -> Vec<Item> {
             .enumerate()
             .map(|(i, v)| {
                 let what = format!("{name}:{}", i + 1);
-                match doc_of(v, &what, Some(i as u64 + 1)) {
+                match doc_of(v, Some(i as u64 + 1)) {
                     Ok(doc) => Item::Doc { name: what, doc },
                     Err(e) => Item::Bad(InputError(format!("{what}: skipped: document {} of the array: {e}", i + 1))),
                 }
             })
             .collect(),
-        v => vec![match doc_of(&v, name, None) {
+        v => vec![match doc_of(&v, None) {
             Ok(doc) => Item::Doc { name: name.to_owned(), doc },
             Err(e) => Item::Bad(InputError(format!("{name}: skipped: {e}"))),
         }],

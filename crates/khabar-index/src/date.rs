@@ -12,6 +12,12 @@ pub const FIRST_INDEXED_SECOND: i64 = i64::MIN / 1_000_000_000;
 /// 9999-12-31` filter found nothing (in a debug build, the Python wheel of CI, they panicked).
 pub const LAST_INDEXED_SECOND: i64 = i64::MAX / 1_000_000_000;
 
+/// Whether a date (seconds since the epoch) is one the index stores
+/// ([`FIRST_INDEXED_SECOND`] to [`LAST_INDEXED_SECOND`]).
+pub(crate) fn indexable(secs: i64) -> bool {
+    (FIRST_INDEXED_SECOND..=LAST_INDEXED_SECOND).contains(&secs)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };

@@ -244,9 +244,7 @@ pub fn check_document(doc: &Document) -> Result<(), DocumentError> {
     if let Some(p) = doc.published.as_deref().filter(|p| !p.trim().is_empty()) {
         match parse_date(p) {
             None => return Err(DocumentError::BadDate(p.to_string())),
-            Some((secs, _)) if !(FIRST_INDEXED_SECOND..=LAST_INDEXED_SECOND).contains(&secs) => {
-                return Err(DocumentError::DateOutOfRange(p.to_string()))
-            }
+            Some((secs, _)) if !date::indexable(secs) => return Err(DocumentError::DateOutOfRange(p.to_string())),
             Some(_) => {}
         }
     }
@@ -270,6 +268,14 @@ pub(crate) fn published_range(field: Field, from: Option<i64>, to: Option<i64>) 
         Some(s) => Bound::Excluded(term(s)),
     };
     Box::new(RangeQuery::new(lo, hi))
+}
+
+/// An index path that names a file is refused as such (not "File exists" from creating the folder).
+fn refuse_a_file(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::NotAFolder(dir.display().to_string()));
+    }
+    Ok(())
 }
 
 /// The schema and its fields.
@@ -536,9 +542,7 @@ impl SearchIndex {
 
     /// Open the index in `dir`, or create it (and the folder) when there is none.
     pub fn open_or_create(dir: &Path) -> Result<SearchIndex> {
-        if dir.exists() && !dir.is_dir() {
-            return Err(Error::NotAFolder(dir.display().to_string()));
-        }
+        refuse_a_file(dir)?;
         std::fs::create_dir_all(dir)?;
         if dir.join("meta.json").exists() {
             return SearchIndex::open(dir);
@@ -550,9 +554,7 @@ impl SearchIndex {
     /// Open an existing index. A folder this process may not write (a read-only mount,
     /// another user's archive) opens for reading; writing it fails (see `readonly.rs`).
     pub fn open(dir: &Path) -> Result<SearchIndex> {
-        if dir.exists() && !dir.is_dir() {
-            return Err(Error::NotAFolder(dir.display().to_string()));
-        }
+        refuse_a_file(dir)?;
         if !dir.join("meta.json").exists() {
             return Err(Error::NoIndex(dir.display().to_string()));
         }
@@ -656,9 +658,7 @@ impl SearchIndex {
         }
         // check_document refuses dates the index cannot store; one that comes unchecked is left
         // out rather than wrapped around (DateTime counts nanoseconds in an i64).
-        if let Some((secs, _)) =
-            doc.published.as_deref().and_then(parse_date).filter(|(s, _)| (FIRST_INDEXED_SECOND..=LAST_INDEXED_SECOND).contains(s))
-        {
+        if let Some((secs, _)) = doc.published.as_deref().and_then(parse_date).filter(|&(s, _)| date::indexable(s)) {
             d.add_date(f.published, DateTime::from_timestamp_secs(secs));
         }
         let mut seen: BTreeMap<tantivy::schema::Facet, u64> = BTreeMap::new();
