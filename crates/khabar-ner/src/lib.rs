@@ -545,7 +545,7 @@ impl NerModel {
         }
         let c = info.clit;
         let surface = tok.text(text);
-        let count = |w: &str| self.forms.get(w).copied().unwrap_or(0);
+        let count = |w: &str| self.form_count(w);
         let norm = |w: &str| khabar_text::normalize(w, khabar_text::Profile::Search);
         if c.pattern & 4 != 0 {
             if !c.elided_article {
@@ -604,6 +604,12 @@ impl NerModel {
             }
         }
         (0, false)
+    }
+
+    /// How often the word form `w` (search-normalised) occurs in the news corpus (0 below the
+    /// model's minimum count).
+    pub(crate) fn form_count(&self, w: &str) -> u32 {
+        self.forms.get(w).copied().unwrap_or(0)
     }
 
     /// Whether `w` (search-normalised) is a word of the training entities or a gazetteer name.

@@ -293,13 +293,12 @@ impl NerModel {
                 // somewhere in the text (بكر، بندر) or is more common in the news corpus
                 // than its rest (باند "band" against اند)
                 let b_word = if first == 'و' { second == 'ب' } else { first == 'ب' };
-                let count = |w: &str| self.forms.get(w).copied().unwrap_or(0);
                 if !clitic_ok
                     || self.known.contains(t.norm.as_str())
                     || (b_word
                         && (self.gaz.map.contains_key(t.norm.as_str())
                             || starts.contains_key(t.norm.as_str())
-                            || count(t.norm.as_str()) > count(t.prep.as_str())))
+                            || self.form_count(t.norm.as_str()) > self.form_count(t.prep.as_str())))
                 {
                     continue;
                 }
