@@ -67,3 +67,14 @@ for a, b in sorted(links.items()):
     print(f"  {a} -> {b}")
 print(f"day-3 slugs renamed, not links: {other}")
 print(f"cross-day same-story pairs: {cross(st)}; cross-day copy pairs: {cross(dp)}; dup labels added: {dups_added}")
+
+# Optional: the output of `khabar eval stories ... --explain` saved to a file; counts its wrong
+# pairs by whether the two articles are of different days.
+if len(sys.argv) > 1:
+    n = collections.Counter()
+    for line in open(sys.argv[1], encoding="utf-8"):
+        p = line.split()
+        if len(p) == 4 and p[0] in ("story", "dup") and p[1] in ("missed:", "spurious:"):
+            n[(p[0], p[1].rstrip(":"), "cross-day" if day[p[2]] != day[p[3]] else "within a day")] += 1
+    for k in sorted(n):
+        print(" ".join(k), n[k])
