@@ -93,6 +93,11 @@ pub struct Features {
     pub entities: Vec<u64>,
     /// Keyphrases (hashed, deduplicated): empty until the Analysis carries them; see [`Features::with_keyphrases`].
     pub keyphrases: Vec<u64>,
+    /// Places (canonical LOC entities, hashed as in `entities`, deduplicated) named in the
+    /// headline or the body's first sentence (an agency's dateline included): where the
+    /// article says its news happened. Read by [`crate::Options::place_contrast`].
+    #[serde(default)]
+    pub places: Vec<u64>,
 }
 
 impl Features {
@@ -189,6 +194,18 @@ impl Features {
         }
         f.entities.sort_unstable();
         f.entities.dedup();
+        // Places of the headline and of the lead (the first sentence).
+        let lead_end = analysis.sentences.first().map_or(usize::MAX, |s| s.end);
+        let lead = analysis.entities.iter().filter(|e| e.start < lead_end);
+        for e in lead.chain(title.into_iter().flat_map(|t| t.entities.iter())) {
+            if e.kind == "LOC" {
+                if let Some(key) = entity_key(e, &mut buf) {
+                    f.places.push(key);
+                }
+            }
+        }
+        f.places.sort_unstable();
+        f.places.dedup();
         f
     }
 
