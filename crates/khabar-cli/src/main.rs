@@ -513,10 +513,15 @@ fn analyze(format: Format, analyzer: Analyzer, args: &InputArgs, out: &mut impl 
         for item in long {
             if let Item::Doc { name, doc } = item {
                 let pieces = khabar::split_at_line_breaks(&doc.body, khabar::PIECE_BYTES);
-                output::write_newdoc(out, doc.id.as_deref().unwrap_or(&name))?;
+                // `# newdoc` goes with the first sentence (none for a text of white space).
+                let mut newdoc = Some(doc.id.as_deref().unwrap_or(&name));
                 for group in pieces.chunks(4 * rayon::current_num_threads().max(1)) {
                     let parts: Vec<Analysis> = group.par_iter().map(|r| analyzer.analyze(&doc.body[r.clone()])).collect();
                     for a in &parts {
+                        if let Some(id) = newdoc.filter(|_| !a.sentences.is_empty()) {
+                            output::write_newdoc(out, id)?;
+                            newdoc = None;
+                        }
                         output::write_conllu_sentences(out, a, &mut sent_id)?;
                     }
                 }

@@ -7,7 +7,12 @@ use khabar::Analysis;
 use khabar_text::TokenKind;
 
 /// CoNLL-U for one analysed text. `sent_id` numbers sentences across the run.
+/// A text without tokens (empty, white space) writes nothing: a `# newdoc`
+/// comment must belong to a sentence, and it would otherwise join the next one.
 pub fn write_conllu(out: &mut impl Write, name: &str, a: &Analysis, sent_id: &mut usize) -> io::Result<()> {
+    if a.sentences.is_empty() {
+        return Ok(());
+    }
     write_newdoc(out, a.id.as_deref().unwrap_or(name))?;
     write_conllu_sentences(out, a, sent_id)
 }
@@ -53,7 +58,7 @@ pub fn write_conllu_sentences(out: &mut impl Write, a: &Analysis, sent_id: &mut 
                 [] => word_line(out, &mut id, &t.text, "_", "_", misc)?,
                 [w] => word_line(out, &mut id, &t.text, &w.lemma, &w.upos, misc)?,
                 words => {
-                    writeln!(out, "{}-{}\t{}\t_\t_\t_\t_\t_\t_\t_\t{misc}", id + 1, id + words.len(), t.text)?;
+                    writeln!(out, "{}-{}\t{}\t_\t_\t_\t_\t_\t_\t_\t{misc}", id + 1, id + words.len(), field(&t.text, "_"))?;
                     for w in words {
                         word_line(out, &mut id, &w.form, &w.lemma, &w.upos, "_")?;
                     }
@@ -92,9 +97,11 @@ fn field<'a>(value: &'a str, fallback: &'a str) -> std::borrow::Cow<'a, str> {
     value.into()
 }
 
-/// Comment lines cannot hold line breaks or tabs.
+/// Comment lines cannot hold line breaks or tabs, and text shown on a
+/// terminal must not carry control characters (an ESC from the input would
+/// drive the terminal): both are shown as spaces.
 fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect()
+    s.chars().map(|c| if c.is_whitespace() || c.is_control() { ' ' } else { c }).collect()
 }
 
 /// The readable summary for a person.
@@ -121,7 +128,7 @@ fn write_digest(out: &mut impl Write, a: &Analysis) -> io::Result<()> {
 }
 
 pub fn write_pretty(out: &mut impl Write, name: &str, a: &Analysis) -> io::Result<()> {
-    let title = a.id.as_deref().unwrap_or(name);
+    let title = one_line(a.id.as_deref().unwrap_or(name));
     writeln!(out, "══ {title} ══")?;
     write_digest(out, a)?;
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
@@ -129,7 +136,8 @@ pub fn write_pretty(out: &mut impl Write, name: &str, a: &Analysis) -> io::Resul
         *kinds.entry(t.kind.name()).or_default() += 1;
     }
     let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    writeln!(out, "{} bytes · {} sentences · {} tokens ({})", a.length, a.sentences.len(), a.tokens.len(), kinds.join(" · "))?;
+    let kinds = if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(" · ")) };
+    writeln!(out, "{} bytes · {} sentences · {} tokens{kinds}", a.length, a.sentences.len(), a.tokens.len())?;
 
     // Entities grouped by type, each canonical name with its mention count.
     if !a.entities.is_empty() {

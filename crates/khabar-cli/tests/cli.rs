@@ -408,3 +408,65 @@ fn pretty_printed_json_and_arrays_on_standard_input_are_documents() {
     assert_eq!(ids(&o), ["j2"]);
     assert!(stderr(&o).contains("<stdin>:1: skipped"), "{}", stderr(&o));
 }
+
+/// Every `# newdoc`/`# sent_id`/`# text` comment is followed by a sentence, token lines have ten
+/// non-empty columns without spaces or control characters in FORM/LEMMA.
+fn assert_conllu_blocks(out: &str) {
+    let mut comments = 0usize;
+    for line in out.lines() {
+        if line.starts_with('#') {
+            comments += 1;
+            assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
+        } else if line.is_empty() {
+            assert_eq!(comments, 0, "a blank line ends a sentence, not comments");
+        } else {
+            comments = 0;
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cols.len(), 10, "{line:?}");
+            assert!(cols.iter().all(|c| !c.is_empty()), "{line:?}");
+            assert!(!cols[1].chars().chain(cols[2].chars()).any(|c| c.is_whitespace() || c.is_control()), "{line:?}");
+        }
+    }
+    assert_eq!(comments, 0, "comments at the end of the file belong to no sentence: {out:?}");
+}
+
+#[test]
+fn conllu_of_empty_documents_has_no_dangling_newdoc() {
+    // Before: `# newdoc id = a` with no sentence, then `# newdoc id = b` on b's first sentence,
+    // and a lone `# newdoc id = c` at the end of the file.
+    let input = "{\"id\":\"a\",\"body\":\"\"}\n{\"id\":\"b\",\"body\":\"قال الرئيس.\"}\n{\"id\":\"c\",\"body\":\" \\n\\t \"}\n";
+    let o = run(&["analyze", "--conllu", "--input-format", "jsonl"], input.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_conllu_blocks(&out);
+    assert_eq!(out.matches("# newdoc id = ").collect::<Vec<_>>().len(), 1, "{out}");
+    assert!(out.starts_with("# newdoc id = b\n# sent_id = 1\n"), "{out}");
+}
+
+#[test]
+fn control_characters_stay_out_of_tokens_conllu_and_the_terminal() {
+    // SUB stands in for pictures in SaudiNewsNet; ESC would drive the terminal.
+    let text = "الوطن. \u{1a}\u{1a}من احتفالات \u{1b}[31mالأهالي\u{0}اليوم.";
+    let o = run(&["analyze", "--json", "--input-format", "text"], text.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    for t in v["tokens"].as_array().unwrap() {
+        assert!(!t["text"].as_str().unwrap().chars().any(|c| c.is_control()), "{t}");
+    }
+    for s in v["sentences"].as_array().unwrap().iter().chain(v["summary"].as_array().unwrap()) {
+        assert!(!s["text"].as_str().unwrap().starts_with('\u{1a}'), "{s}");
+    }
+    let o = run(&["analyze", "--conllu", "--input-format", "text"], text.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_conllu_blocks(&stdout(&o));
+    let o = run(&["analyze", "--input-format", "text"], text.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stdout(&o).chars().any(|c| c.is_control() && c != '\n'), "{:?}", stdout(&o));
+}
+
+#[test]
+fn readable_output_of_an_empty_text_has_no_empty_brackets() {
+    let o = run(&["analyze", "--input-format", "text"], b"  \n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("0 sentences · 0 tokens\n"), "{}", stdout(&o));
+}
