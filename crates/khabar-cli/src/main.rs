@@ -631,6 +631,7 @@ fn eval_ud(
     let lemmas = if lemma_exact { LemmaCompare::Exact } else { LemmaCompare::IgnoreDiacritics };
     let gold_text = input::read_utf8(gold_path)?;
     let gold = UdFile::parse(&gold_text, lemmas).map_err(|e| InputError(format!("{}: {e}", gold_path.display())))?;
+    let system_is_file = matches!(mode, UdSystem::File(_));
     let (system_text, name) = match mode {
         UdSystem::File(p) => (input::read_utf8(&p)?, p.display().to_string()),
         UdSystem::Raw => {
@@ -655,7 +656,15 @@ fn eval_ud(
     if let Some(p) = write_system {
         std::fs::write(p, &system_text).with_context(|| format!("{}: cannot write", p.display()))?;
     }
-    let sys = UdFile::parse(&system_text, lemmas).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    // A malformed --system file is bad input (exit 2) like a malformed gold file;
+    // khabar's own output failing to parse would be a bug (exit 1).
+    let sys = UdFile::parse(&system_text, lemmas).map_err(|e| {
+        if system_is_file {
+            anyhow::Error::from(InputError(format!("{name}: {e}")))
+        } else {
+            anyhow::anyhow!("{name}: {e}")
+        }
+    })?;
     let scores = evaluate(&gold, &sys).map_err(|e| InputError(format!("{}: {e}", gold_path.display())))?;
     writeln!(
         out,

@@ -470,3 +470,22 @@ fn readable_output_of_an_empty_text_has_no_empty_brackets() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("0 sentences · 0 tokens\n"), "{}", stdout(&o));
 }
+
+#[test]
+fn eval_ud_refuses_an_empty_gold_and_a_malformed_system_file_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.conllu");
+    std::fs::write(&empty, "").unwrap();
+    // Before: every score 0.00 and exit status 0.
+    let o = run(&["eval", "ud", empty.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("no words to score against"), "{}", stderr(&o));
+    let gold = dir.path().join("gold.conllu");
+    std::fs::write(&gold, "# text = قال\n1\tقال\tقال\tVERB\t_\t_\t0\troot\t_\t_\n\n").unwrap();
+    let bad = dir.path().join("bad.conllu");
+    std::fs::write(&bad, "1\tقال\n").unwrap();
+    // Before: exit status 1, the status of an internal error.
+    let o = run(&["eval", "ud", gold.to_str().unwrap(), "--system", bad.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("bad.conllu"), "{}", stderr(&o));
+}
