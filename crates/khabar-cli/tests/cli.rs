@@ -489,3 +489,19 @@ fn eval_ud_refuses_an_empty_gold_and_a_malformed_system_file_is_bad_input() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("bad.conllu"), "{}", stderr(&o));
 }
+
+#[test]
+fn train_idf_and_head_rate_without_articles_keep_the_old_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "not json\n").unwrap();
+    for cmd in ["idf", "head-rate"] {
+        let table = dir.path().join(format!("{cmd}.bin"));
+        std::fs::write(&table, b"a good table").unwrap();
+        // Before: exit status 0 and an empty table written over the old one.
+        let o = run(&["train", cmd, "--news", empty.to_str().unwrap(), "--out", table.to_str().unwrap()], b"");
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", stdout(&o));
+        assert!(stderr(&o).contains("not written"), "{cmd}: {}", stderr(&o));
+        assert_eq!(std::fs::read(&table).unwrap(), b"a good table", "{cmd}");
+    }
+}
