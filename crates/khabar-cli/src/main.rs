@@ -151,8 +151,8 @@ Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON li
         /// Use at most this many MB of text.
         #[arg(long, default_value_t = 1024)]
         max_mb: usize,
-        /// Repetitions per measurement; the best is reported.
-        #[arg(long, default_value_t = 3)]
+        /// Repetitions per measurement (at least 1); the best is reported.
+        #[arg(long, default_value_t = 3, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         runs: usize,
         /// Also write the corpus bodies as one plain-text file (for whole-process timings of `khabar tokens`).
         #[arg(long)]

@@ -505,3 +505,11 @@ fn train_idf_and_head_rate_without_articles_keep_the_old_table() {
         assert_eq!(std::fs::read(&table).unwrap(), b"a good table", "{cmd}");
     }
 }
+
+#[test]
+fn bench_refuses_zero_runs() {
+    // Before: one run measured and reported as "best of 0 runs".
+    let o = run(&["bench", "--runs", "0", "--corpus", SAMPLE], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("--runs"), "{}", stderr(&o));
+}
