@@ -29,14 +29,19 @@ pub fn write_conllu_sentences(out: &mut impl Write, a: &Analysis, sent_id: &mut 
     for (si, s) in a.sentences.iter().enumerate() {
         *sent_id += 1;
         writeln!(out, "# sent_id = {sent_id}")?;
-        writeln!(out, "# text = {}", one_line(&s.text))?;
+        writeln!(out, "# text = {}", sentence_text(a, s))?;
         let next_sentence_start = a.sentences.get(si + 1).map(|n| n.start);
         let mut id = 0usize;
         for ti in s.token_start..s.token_end {
             let t = &a.tokens[ti];
-            let next_start = a.tokens.get(ti + 1).map(|n| n.start).filter(|_| ti + 1 < s.token_end).or(next_sentence_start);
+            let no_space = match a.tokens.get(ti + 1).filter(|_| ti + 1 < s.token_end) {
+                // Inside the sentence: no space when nothing but format controls (a bidi mark,
+                // a zero-width space) separates the tokens, as `# text` shows them.
+                Some(n) => !gap_has_space(s.text.get(t.end.saturating_sub(s.start)..n.start.saturating_sub(s.start)).unwrap_or(" ")),
+                None => next_sentence_start == Some(t.end),
+            };
             let ne = entity_tag(a, ti, &mut ent_cursor);
-            let misc = match (next_start == Some(t.end), ne) {
+            let misc = match (no_space, ne) {
                 (true, Some(tag)) => format!("NE={tag}|SpaceAfter=No"),
                 (false, Some(tag)) => format!("NE={tag}"),
                 (true, None) => "SpaceAfter=No".to_owned(),
@@ -95,6 +100,29 @@ fn field<'a>(value: &'a str, fallback: &'a str) -> std::borrow::Cow<'a, str> {
         return if v.is_empty() { fallback.to_owned().into() } else { v.into() };
     }
     value.into()
+}
+
+/// Whether the text between two tokens reads as a space: white space or a control
+/// character (format controls alone do not).
+fn gap_has_space(gap: &str) -> bool {
+    gap.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The `# text` of a sentence: its tokens as written, one space where white space or control
+/// characters separate two of them, nothing where only format controls do (U+200F between
+/// two words), so that the FORMs joined by `SpaceAfter` give `# text` back, as UD requires.
+fn sentence_text(a: &Analysis, s: &khabar::SentenceRecord) -> String {
+    let mut text = String::with_capacity(s.text.len());
+    let tokens = a.tokens.get(s.token_start..s.token_end).unwrap_or_default();
+    for (i, t) in tokens.iter().enumerate() {
+        text.push_str(&one_line(&t.text));
+        if let Some(n) = tokens.get(i + 1) {
+            if gap_has_space(s.text.get(t.end.saturating_sub(s.start)..n.start.saturating_sub(s.start)).unwrap_or(" ")) {
+                text.push(' ');
+            }
+        }
+    }
+    text
 }
 
 /// Comment lines cannot hold line breaks or tabs, and text shown on a
