@@ -104,6 +104,11 @@ pub fn train_idf(args: TrainIdfArgs, out: &mut impl Write) -> Result<()> {
         Ok(())
     })?;
     pb.finish_and_clear();
+    if total.documents() == 0 {
+        // An empty table would silently replace a good one (the default of --news is the corpus,
+        // a wrong path or a file of bad lines must not wipe models/digest-idf.bin).
+        return Err(InputError(format!("{}: no articles to count; {} not written", args.news.display(), args.out.display())).into());
+    }
     let file = std::fs::File::create(&args.out).with_context(|| format!("{}: cannot create", args.out.display()))?;
     let keys = total.write(args.min_df, std::io::BufWriter::new(file)).with_context(|| format!("{}: cannot write", args.out.display()))?;
     writeln!(
@@ -158,6 +163,15 @@ pub fn train_head_rate(args: TrainHeadRateArgs, out: &mut impl Write) -> Result<
         total.merge(part);
         Ok(())
     })?;
+    if total.articles() == 0 {
+        // Refuse before writing: an empty table would silently replace a good one.
+        return Err(InputError(format!(
+            "{}: no training articles (JSON lines with id, title and body, outside the eval digest set); {} not written",
+            args.news.display(),
+            args.out.display()
+        ))
+        .into());
+    }
     let mut best: Option<(f64, f64)> = None;
     for a in args.smoothing.split(',').filter(|s| !s.is_empty()) {
         let a: f64 = a.trim().parse().map_err(|_| anyhow::anyhow!("--smoothing: {a:?} is not a number"))?;

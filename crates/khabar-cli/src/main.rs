@@ -151,8 +151,8 @@ Exit status: 0 on success, 2 if any input was unreadable (bad UTF-8, bad JSON li
         /// Use at most this many MB of text.
         #[arg(long, default_value_t = 1024)]
         max_mb: usize,
-        /// Repetitions per measurement; the best is reported.
-        #[arg(long, default_value_t = 3)]
+        /// Repetitions per measurement (at least 1); the best is reported.
+        #[arg(long, default_value_t = 3, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         runs: usize,
         /// Also write the corpus bodies as one plain-text file (for whole-process timings of `khabar tokens`).
         #[arg(long)]
@@ -513,10 +513,15 @@ fn analyze(format: Format, analyzer: Analyzer, args: &InputArgs, out: &mut impl 
         for item in long {
             if let Item::Doc { name, doc } = item {
                 let pieces = khabar::split_at_line_breaks(&doc.body, khabar::PIECE_BYTES);
-                output::write_newdoc(out, doc.id.as_deref().unwrap_or(&name))?;
+                // `# newdoc` goes with the first sentence (none for a text of white space).
+                let mut newdoc = Some(doc.id.as_deref().unwrap_or(&name));
                 for group in pieces.chunks(4 * rayon::current_num_threads().max(1)) {
                     let parts: Vec<Analysis> = group.par_iter().map(|r| analyzer.analyze(&doc.body[r.clone()])).collect();
                     for a in &parts {
+                        if let Some(id) = newdoc.filter(|_| !a.sentences.is_empty()) {
+                            output::write_newdoc(out, id)?;
+                            newdoc = None;
+                        }
                         output::write_conllu_sentences(out, a, &mut sent_id)?;
                     }
                 }
@@ -626,6 +631,7 @@ fn eval_ud(
     let lemmas = if lemma_exact { LemmaCompare::Exact } else { LemmaCompare::IgnoreDiacritics };
     let gold_text = input::read_utf8(gold_path)?;
     let gold = UdFile::parse(&gold_text, lemmas).map_err(|e| InputError(format!("{}: {e}", gold_path.display())))?;
+    let system_is_file = matches!(mode, UdSystem::File(_));
     let (system_text, name) = match mode {
         UdSystem::File(p) => (input::read_utf8(&p)?, p.display().to_string()),
         UdSystem::Raw => {
@@ -650,7 +656,15 @@ fn eval_ud(
     if let Some(p) = write_system {
         std::fs::write(p, &system_text).with_context(|| format!("{}: cannot write", p.display()))?;
     }
-    let sys = UdFile::parse(&system_text, lemmas).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    // A malformed --system file is bad input (exit 2) like a malformed gold file;
+    // khabar's own output failing to parse would be a bug (exit 1).
+    let sys = UdFile::parse(&system_text, lemmas).map_err(|e| {
+        if system_is_file {
+            anyhow::Error::from(InputError(format!("{name}: {e}")))
+        } else {
+            anyhow::anyhow!("{name}: {e}")
+        }
+    })?;
     let scores = evaluate(&gold, &sys).map_err(|e| InputError(format!("{}: {e}", gold_path.display())))?;
     writeln!(
         out,

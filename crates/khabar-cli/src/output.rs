@@ -7,7 +7,12 @@ use khabar::Analysis;
 use khabar_text::TokenKind;
 
 /// CoNLL-U for one analysed text. `sent_id` numbers sentences across the run.
+/// A text without tokens (empty, white space) writes nothing: a `# newdoc`
+/// comment must belong to a sentence, and it would otherwise join the next one.
 pub fn write_conllu(out: &mut impl Write, name: &str, a: &Analysis, sent_id: &mut usize) -> io::Result<()> {
+    if a.sentences.is_empty() {
+        return Ok(());
+    }
     write_newdoc(out, a.id.as_deref().unwrap_or(name))?;
     write_conllu_sentences(out, a, sent_id)
 }
@@ -24,14 +29,19 @@ pub fn write_conllu_sentences(out: &mut impl Write, a: &Analysis, sent_id: &mut 
     for (si, s) in a.sentences.iter().enumerate() {
         *sent_id += 1;
         writeln!(out, "# sent_id = {sent_id}")?;
-        writeln!(out, "# text = {}", one_line(&s.text))?;
+        writeln!(out, "# text = {}", sentence_text(a, s))?;
         let next_sentence_start = a.sentences.get(si + 1).map(|n| n.start);
         let mut id = 0usize;
         for ti in s.token_start..s.token_end {
             let t = &a.tokens[ti];
-            let next_start = a.tokens.get(ti + 1).map(|n| n.start).filter(|_| ti + 1 < s.token_end).or(next_sentence_start);
+            let no_space = match a.tokens.get(ti + 1).filter(|_| ti + 1 < s.token_end) {
+                // Inside the sentence: no space when nothing but format controls (a bidi mark,
+                // a zero-width space) separates the tokens, as `# text` shows them.
+                Some(n) => !gap_has_space(s.text.get(t.end.saturating_sub(s.start)..n.start.saturating_sub(s.start)).unwrap_or(" ")),
+                None => next_sentence_start == Some(t.end),
+            };
             let ne = entity_tag(a, ti, &mut ent_cursor);
-            let misc = match (next_start == Some(t.end), ne) {
+            let misc = match (no_space, ne) {
                 (true, Some(tag)) => format!("NE={tag}|SpaceAfter=No"),
                 (false, Some(tag)) => format!("NE={tag}"),
                 (true, None) => "SpaceAfter=No".to_owned(),
@@ -53,7 +63,7 @@ pub fn write_conllu_sentences(out: &mut impl Write, a: &Analysis, sent_id: &mut 
                 [] => word_line(out, &mut id, &t.text, "_", "_", misc)?,
                 [w] => word_line(out, &mut id, &t.text, &w.lemma, &w.upos, misc)?,
                 words => {
-                    writeln!(out, "{}-{}\t{}\t_\t_\t_\t_\t_\t_\t_\t{misc}", id + 1, id + words.len(), t.text)?;
+                    writeln!(out, "{}-{}\t{}\t_\t_\t_\t_\t_\t_\t_\t{misc}", id + 1, id + words.len(), field(&t.text, "_"))?;
                     for w in words {
                         word_line(out, &mut id, &w.form, &w.lemma, &w.upos, "_")?;
                     }
@@ -92,9 +102,34 @@ fn field<'a>(value: &'a str, fallback: &'a str) -> std::borrow::Cow<'a, str> {
     value.into()
 }
 
-/// Comment lines cannot hold line breaks or tabs.
+/// Whether the text between two tokens reads as a space: white space or a control
+/// character (format controls alone do not).
+fn gap_has_space(gap: &str) -> bool {
+    gap.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The `# text` of a sentence: its tokens as written, one space where white space or control
+/// characters separate two of them, nothing where only format controls do (U+200F between
+/// two words), so that the FORMs joined by `SpaceAfter` give `# text` back, as UD requires.
+fn sentence_text(a: &Analysis, s: &khabar::SentenceRecord) -> String {
+    let mut text = String::with_capacity(s.text.len());
+    let tokens = a.tokens.get(s.token_start..s.token_end).unwrap_or_default();
+    for (i, t) in tokens.iter().enumerate() {
+        text.push_str(&one_line(&t.text));
+        if let Some(n) = tokens.get(i + 1) {
+            if gap_has_space(s.text.get(t.end.saturating_sub(s.start)..n.start.saturating_sub(s.start)).unwrap_or(" ")) {
+                text.push(' ');
+            }
+        }
+    }
+    text
+}
+
+/// Comment lines cannot hold line breaks or tabs, and text shown on a
+/// terminal must not carry control characters (an ESC from the input would
+/// drive the terminal): both are shown as spaces.
 fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect()
+    s.chars().map(|c| if c.is_whitespace() || c.is_control() { ' ' } else { c }).collect()
 }
 
 /// The readable summary for a person.
@@ -121,7 +156,7 @@ fn write_digest(out: &mut impl Write, a: &Analysis) -> io::Result<()> {
 }
 
 pub fn write_pretty(out: &mut impl Write, name: &str, a: &Analysis) -> io::Result<()> {
-    let title = a.id.as_deref().unwrap_or(name);
+    let title = one_line(a.id.as_deref().unwrap_or(name));
     writeln!(out, "══ {title} ══")?;
     write_digest(out, a)?;
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
@@ -129,7 +164,8 @@ pub fn write_pretty(out: &mut impl Write, name: &str, a: &Analysis) -> io::Resul
         *kinds.entry(t.kind.name()).or_default() += 1;
     }
     let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    writeln!(out, "{} bytes · {} sentences · {} tokens ({})", a.length, a.sentences.len(), a.tokens.len(), kinds.join(" · "))?;
+    let kinds = if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(" · ")) };
+    writeln!(out, "{} bytes · {} sentences · {} tokens{kinds}", a.length, a.sentences.len(), a.tokens.len())?;
 
     // Entities grouped by type, each canonical name with its mention count.
     if !a.entities.is_empty() {

@@ -259,13 +259,23 @@ fn label(v: &serde_json::Value) -> String {
 fn read_gold(path: &Path) -> Result<Vec<(String, String, Option<String>)>> {
     let text = crate::input::read_utf8(path)?;
     let mut out = Vec::new();
+    // The line each id was labelled on: an article labelled twice was counted twice (and could
+    // sit in two gold stories at once).
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         let g: GoldLine = serde_json::from_str(line)
             .map_err(|e| InputError(format!("{}:{}: expected {{\"id\", \"story\", \"dup\"?}}: {e}", path.display(), n + 1)))?;
-        out.push((label(&g.id), label(&g.story), g.dup.as_ref().map(label)));
+        if g.id.is_null() || g.story.is_null() {
+            return Err(InputError(format!("{}:{}: `id` and `story` must not be null", path.display(), n + 1)).into());
+        }
+        let id = label(&g.id);
+        if let Some(first) = seen.insert(id.clone(), n + 1) {
+            return Err(InputError(format!("{}:{}: id {id:?} is labelled again (first on line {first})", path.display(), n + 1)).into());
+        }
+        out.push((id, label(&g.story), g.dup.as_ref().map(label)));
     }
     anyhow::ensure!(!out.is_empty(), InputError(format!("{}: no labels", path.display())));
     Ok(out)

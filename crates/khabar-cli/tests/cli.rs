@@ -408,3 +408,138 @@ fn pretty_printed_json_and_arrays_on_standard_input_are_documents() {
     assert_eq!(ids(&o), ["j2"]);
     assert!(stderr(&o).contains("<stdin>:1: skipped"), "{}", stderr(&o));
 }
+
+/// Every `# newdoc`/`# sent_id`/`# text` comment is followed by a sentence, token lines have ten
+/// non-empty columns without spaces or control characters in FORM/LEMMA.
+fn assert_conllu_blocks(out: &str) {
+    let mut comments = 0usize;
+    for line in out.lines() {
+        if line.starts_with('#') {
+            comments += 1;
+            assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
+        } else if line.is_empty() {
+            assert_eq!(comments, 0, "a blank line ends a sentence, not comments");
+        } else {
+            comments = 0;
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cols.len(), 10, "{line:?}");
+            assert!(cols.iter().all(|c| !c.is_empty()), "{line:?}");
+            assert!(!cols[1].chars().chain(cols[2].chars()).any(|c| c.is_whitespace() || c.is_control()), "{line:?}");
+        }
+    }
+    assert_eq!(comments, 0, "comments at the end of the file belong to no sentence: {out:?}");
+}
+
+#[test]
+fn conllu_of_empty_documents_has_no_dangling_newdoc() {
+    // Before: `# newdoc id = a` with no sentence, then `# newdoc id = b` on b's first sentence,
+    // and a lone `# newdoc id = c` at the end of the file.
+    let input = "{\"id\":\"a\",\"body\":\"\"}\n{\"id\":\"b\",\"body\":\"قال الرئيس.\"}\n{\"id\":\"c\",\"body\":\" \\n\\t \"}\n";
+    let o = run(&["analyze", "--conllu", "--input-format", "jsonl"], input.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_conllu_blocks(&out);
+    assert_eq!(out.matches("# newdoc id = ").collect::<Vec<_>>().len(), 1, "{out}");
+    assert!(out.starts_with("# newdoc id = b\n# sent_id = 1\n"), "{out}");
+}
+
+#[test]
+fn control_characters_stay_out_of_tokens_conllu_and_the_terminal() {
+    // SUB stands in for pictures in SaudiNewsNet; ESC would drive the terminal.
+    let text = "الوطن. \u{1a}\u{1a}من احتفالات \u{1b}[31mالأهالي\u{0}اليوم.";
+    let o = run(&["analyze", "--json", "--input-format", "text"], text.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    for t in v["tokens"].as_array().unwrap() {
+        assert!(!t["text"].as_str().unwrap().chars().any(|c| c.is_control()), "{t}");
+    }
+    for s in v["sentences"].as_array().unwrap().iter().chain(v["summary"].as_array().unwrap()) {
+        assert!(!s["text"].as_str().unwrap().starts_with('\u{1a}'), "{s}");
+    }
+    let o = run(&["analyze", "--conllu", "--input-format", "text"], text.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_conllu_blocks(&stdout(&o));
+    let o = run(&["analyze", "--input-format", "text"], text.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stdout(&o).chars().any(|c| c.is_control() && c != '\n'), "{:?}", stdout(&o));
+}
+
+#[test]
+fn readable_output_of_an_empty_text_has_no_empty_brackets() {
+    let o = run(&["analyze", "--input-format", "text"], b"  \n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("0 sentences · 0 tokens\n"), "{}", stdout(&o));
+}
+
+#[test]
+fn eval_ud_refuses_an_empty_gold_and_a_malformed_system_file_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.conllu");
+    std::fs::write(&empty, "").unwrap();
+    // Before: every score 0.00 and exit status 0.
+    let o = run(&["eval", "ud", empty.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("no words to score against"), "{}", stderr(&o));
+    let gold = dir.path().join("gold.conllu");
+    std::fs::write(&gold, "# text = قال\n1\tقال\tقال\tVERB\t_\t_\t0\troot\t_\t_\n\n").unwrap();
+    let bad = dir.path().join("bad.conllu");
+    std::fs::write(&bad, "1\tقال\n").unwrap();
+    // Before: exit status 1, the status of an internal error.
+    let o = run(&["eval", "ud", gold.to_str().unwrap(), "--system", bad.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("bad.conllu"), "{}", stderr(&o));
+}
+
+#[test]
+fn train_idf_and_head_rate_without_articles_keep_the_old_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "not json\n").unwrap();
+    for cmd in ["idf", "head-rate"] {
+        let table = dir.path().join(format!("{cmd}.bin"));
+        std::fs::write(&table, b"a good table").unwrap();
+        // Before: exit status 0 and an empty table written over the old one.
+        let o = run(&["train", cmd, "--news", empty.to_str().unwrap(), "--out", table.to_str().unwrap()], b"");
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", stdout(&o));
+        assert!(stderr(&o).contains("not written"), "{cmd}: {}", stderr(&o));
+        assert_eq!(std::fs::read(&table).unwrap(), b"a good table", "{cmd}");
+    }
+}
+
+#[test]
+fn bench_refuses_zero_runs() {
+    // Before: one run measured and reported as "best of 0 runs".
+    let o = run(&["bench", "--runs", "0", "--corpus", SAMPLE], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("--runs"), "{}", stderr(&o));
+}
+
+#[test]
+fn conllu_text_is_the_forms_joined_by_space_after() {
+    // Before: `# text = قال\u{200f}الرئيس` over FORMs قال and الرئيس without SpaceAfter=No (68 of
+    // 25,358 sentences of the first 1,500 SaudiNewsNet articles), which UD's validator rejects.
+    let text = "قال\u{200f}الرئيس \u{202b}محمد\u{202c}  بن سلمان\u{200e} إن\u{2066} الرياض\u{2069}، محمد\u{200d}علي \u{200b}وزير.";
+    let o = run(&["analyze", "--conllu", "--input-format", "text"], text.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_conllu_blocks(&out);
+    let (mut comment, mut joined, mut inside_until) = (String::new(), String::new(), 0usize);
+    for line in out.lines() {
+        if let Some(t) = line.strip_prefix("# text = ") {
+            comment = t.to_owned();
+        } else if !line.is_empty() && !line.starts_with('#') {
+            let cols: Vec<&str> = line.split('\t').collect();
+            if let Some((_, b)) = cols[0].split_once('-') {
+                inside_until = b.parse().unwrap();
+            } else if cols[0].parse::<usize>().unwrap() <= inside_until {
+                continue;
+            }
+            joined.push_str(cols[1]);
+            if !cols[9].contains("SpaceAfter=No") {
+                joined.push(' ');
+            }
+        }
+    }
+    assert_eq!(joined.trim_end(), comment);
+    assert!(comment.starts_with("قالالرئيس محمد بن سلمان إن الرياض، محمد\u{200d}علي وزير."), "{comment:?}");
+}

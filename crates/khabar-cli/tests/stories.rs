@@ -109,6 +109,23 @@ fn index_dups_stories_story_eval_and_collapse() {
     let bad = write(dir.path(), "bad.jsonl", &[serde_json::json!({"story": "x"})]);
     let o = khabar(&["eval", "stories", bad.to_str().unwrap(), "--index", idx]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    // An article labelled twice (here in two stories) was scored twice; a null id was the id "null".
+    let twice = write(
+        dir.path(),
+        "twice.jsonl",
+        &[
+            serde_json::json!({"id": "rain", "story": "r"}),
+            serde_json::json!({"id": "ball", "story": "b"}),
+            serde_json::json!({"id": "rain", "story": "b"}),
+        ],
+    );
+    let o = khabar(&["eval", "stories", twice.to_str().unwrap(), "--index", idx]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
+    assert!(text(&o.stderr).contains("twice.jsonl:3: id \"rain\" is labelled again (first on line 1)"), "{}", text(&o.stderr));
+    let null = write(dir.path(), "null.jsonl", &[serde_json::json!({"id": null, "story": "x"})]);
+    let o = khabar(&["eval", "stories", null.to_str().unwrap(), "--index", idx]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
+    assert!(text(&o.stderr).contains("null.jsonl:1: `id` and `story` must not be null"), "{}", text(&o.stderr));
 }
 
 #[test]

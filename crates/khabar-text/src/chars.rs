@@ -120,10 +120,11 @@ pub fn is_line_break(c: char) -> bool {
     matches!(c, '\n' | '\u{000B}' | '\u{000C}' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}')
 }
 
-/// Whitespace for the tokeniser: Unicode whitespace plus the format controls
+/// Whitespace for the tokeniser: Unicode whitespace, the format controls
 /// (bidi marks and zero-width characters never belong to a token, except a
-/// joiner inside a word).
+/// joiner inside a word) and the other control characters (C0, DEL, C1: NUL,
+/// ESC, the SUB that stands in for pictures in scraped news), which are not text.
 #[inline]
 pub fn is_separator(c: char) -> bool {
-    c.is_whitespace() || is_format_control(c)
+    c.is_whitespace() || is_format_control(c) || c.is_control()
 }

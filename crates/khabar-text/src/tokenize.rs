@@ -5,8 +5,8 @@
 //! surface keeps its diacritics, tatweel and presentation forms, and its span
 //! needs no mapping. Rules, in the order they are tried at a token start:
 //!
-//! 1. whitespace and format controls (bidi marks, zero-width characters)
-//!    separate tokens and belong to none;
+//! 1. whitespace, format controls (bidi marks, zero-width characters) and
+//!    control characters (NUL, ESC, SUB, DEL, C1) separate tokens and belong to none;
 //! 2. `http://`, `https://` or `www.` starts a URL, which runs to the next
 //!    whitespace, quote or bracket; trailing punctuation is left out;
 //! 3. a run of e-mail characters followed by `@` and a dotted domain is an e-mail;

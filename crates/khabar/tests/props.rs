@@ -6,7 +6,7 @@ use khabar::{Analysis, Analyzer};
 use proptest::prelude::*;
 
 /// Arbitrary strings mixed with Arabic-heavy ones (letters, marks, tatweel,
-/// presentation forms, controls, joiners, digits, punctuation, spaces, breaks,
+/// presentation forms, format and C0/C1 controls, joiners, digits, punctuation, spaces, breaks,
 /// Latin, `@`, `#`, URLs).
 fn text() -> impl Strategy<Value = String> {
     use proptest::char::range;
@@ -29,6 +29,7 @@ fn text() -> impl Strategy<Value = String> {
         4 => prop::sample::select(vec![' ', ' ', '\u{00A0}', '\n', '\r', '\t']),
         3 => range('a', 'z'),
         1 => prop::sample::select(vec!['@', '#', 'A', 'Z', '_', '\u{1F600}']),
+        1 => prop::sample::select(vec!['\u{0}', '\u{7}', '\u{1A}', '\u{1B}', '\u{7F}', '\u{85}', '\u{9B}']),
     ];
     let pieces = prop::collection::vec(
         prop_oneof![
@@ -51,6 +52,7 @@ proptest! {
             return Err(TestCaseError::fail(format!("{e} for {x:?}")));
         }
         for t in &a.tokens {
+            prop_assert!(!t.text.chars().any(char::is_control), "control character in token {:?}", t.text);
             prop_assert_eq!(&t.norm, &normalize(&t.text, Profile::Search));
             prop_assert_eq!(t.stem.is_some(), t.kind == TokenKind::Arabic);
             if let Some(stem) = &t.stem {
@@ -73,5 +75,58 @@ proptest! {
         let v = serde_json::to_value(&a).unwrap();
         let back: Analysis = serde_json::from_value(v).unwrap();
         prop_assert_eq!(back, a);
+    }
+}
+
+/// A digest table's payload (what `fuzz_digest_tables` feeds the readers): a header line
+/// with odd numbers, then `key<TAB>count<TAB>count` lines, some broken.
+fn table_payload() -> impl Strategy<Value = String> {
+    let pick = |v: Vec<&'static str>| prop::sample::select(v);
+    let header = (
+        pick(vec!["articles", "documents", "other"]),
+        pick(vec!["0", "3", "18446744073709551616", "x"]),
+        pick(vec!["0.1", "0.5", "0", "1", "NaN"]),
+        pick(vec!["2", "inf", "1e39", "NaN", "-1", "0", "1e-45"]),
+        pick(vec!["0", "1", "3", "inf", ""]),
+    )
+        .prop_map(|(t, a, b, c, d)| format!("{t}\t{a}\t{b}\t{c}\t{d}"));
+    let count = pick(vec!["0", "1", "3", "5", "4294967295", "x", "-1"]);
+    let line = (pick(vec!["كلمة", "و", "", "a b"]), count.clone(), count).prop_map(|(k, b, h)| format!("{k}\t{b}\t{h}"));
+    (header, prop::collection::vec(line, 0..4)).prop_map(|(h, l)| format!("{h}\n{}", l.join("\n")))
+}
+
+fn wrap(magic: &[u8], payload: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut bytes = magic.to_vec();
+    let mut enc = flate2::write::DeflateEncoder::new(&mut bytes, flate2::Compression::fast());
+    enc.write_all(payload.as_bytes()).unwrap();
+    enc.finish().unwrap();
+    bytes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The body of `fuzz/fuzz_targets/fuzz_digest_tables.rs` on stable: a table is refused or
+    /// read, and a table that is read gives head rates in [0, 1] and finite idfs.
+    #[test]
+    fn digest_tables_read_or_refuse(payload in table_payload()) {
+        let keys: Vec<&str> = payload.lines().skip(1).filter_map(|l| l.split('\t').next()).chain(["غيرموجود"]).collect();
+        if let Ok(t) = khabar::digest::HeadRate::from_bytes(&wrap(b"KHHR0001", &payload)) {
+            for k in &keys {
+                let r = t.rate(k, None);
+                prop_assert!((0.0..=1.0).contains(&r), "rate {} for {:?} in {:?}", r, k, payload);
+            }
+        }
+        // The idf header is `documents<TAB>N`: keep the header's first number.
+        let (head, rest) = payload.split_once('\n').unwrap_or((&payload, ""));
+        let n = head.split('\t').nth(1).unwrap_or("");
+        let rest: Vec<String> = rest.lines().map(|l| l.splitn(3, '\t').take(2).collect::<Vec<_>>().join("\t")).collect();
+        let idf_payload = format!("documents\t{n}\n{}", rest.join("\n"));
+        if let Ok(t) = khabar::digest::Idf::from_bytes(&wrap(b"KHIDF001", &idf_payload)) {
+            for k in &keys {
+                prop_assert!(t.idf(k).is_finite(), "idf of {:?} in {:?}", k, idf_payload);
+            }
+        }
     }
 }

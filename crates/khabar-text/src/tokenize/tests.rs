@@ -111,3 +111,13 @@ fn empty_and_spaces() {
     assert!(texts("").is_empty());
     assert!(texts(" \n\t\u{00A0}\u{200B}").is_empty());
 }
+
+#[test]
+fn control_characters_separate_and_vanish() {
+    // SaudiNewsNet has 658 SUB (U+001A) characters where pictures were: they were symbol tokens
+    // that opened summary sentences; NUL, BEL and ESC went into CoNLL-U FORM columns.
+    assert_eq!(texts("الوطن. \u{1a}\u{1a}من احتفالات"), ["الوطن", ".", "من", "احتفالات"]);
+    assert_eq!(texts("قال\u{0}الرئيس\u{7} \u{1b}[31mمحمد\u{7f}\u{9b}x"), ["قال", "الرئيس", "[", "31", "m", "محمد", "x"]);
+    assert_eq!(texts("https://a.b/c\u{1a}d"), ["https://a.b/c", "d"]);
+    assert!(texts("\u{0}\u{1}\u{1a}\u{7f}\u{80}\u{9f}").is_empty());
+}

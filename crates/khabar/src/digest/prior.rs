@@ -133,8 +133,9 @@ impl HeadRate {
         }
         let num = |s: &str| s.parse::<f64>().map_err(|_| bad("bad number"));
         let (articles, p0, a, min_df) = (num(n)? as u64, num(p0)? as f32, num(a)? as f32, num(min_df)? as u32);
-        if !(p0 > 0.0 && p0 < 1.0 && a > 0.0) {
-            return Err(bad("p0 outside (0, 1) or a not positive"));
+        // `a` finite too: `inf` (or 1e39, infinite as f32) made every rate NaN.
+        if !(p0 > 0.0 && p0 < 1.0 && a > 0.0 && a.is_finite()) {
+            return Err(bad("p0 outside (0, 1) or a not positive and finite"));
         }
         let mut counts = HashMap::default();
         for line in lines {
@@ -269,6 +270,26 @@ mod tests {
         assert!((t.rate(&company, Some(&y)) - (2.0 + 2.0 * p0) / 4.0).abs() < 1e-6);
         assert_eq!(t.rate("غيرموجود", None), p0);
         assert!(b.loo_log_likelihood(1, 2.0).is_finite());
+    }
+
+    fn table(text: &str) -> Vec<u8> {
+        let mut bytes = MAGIC.to_vec();
+        let mut enc = DeflateEncoder::new(&mut bytes, Compression::fast());
+        enc.write_all(text.as_bytes()).unwrap();
+        enc.finish().unwrap();
+        bytes
+    }
+
+    #[test]
+    fn a_table_that_reads_gives_rates_in_0_1() {
+        // Before: `a` = inf (or 1e39, infinite as f32) was read, and every rate was NaN.
+        for a in ["inf", "1e39", "NaN", "-1", "0"] {
+            let t = HeadRate::from_bytes(&table(&format!("articles\t10\t0.1\t{a}\t1\nكلمة\t5\t1\n")));
+            assert!(t.is_err(), "a = {a}");
+        }
+        let t = HeadRate::from_bytes(&table("articles\t10\t0.1\t2\t1\nكلمة\t5\t1\n")).unwrap();
+        let r = t.rate("كلمة", None);
+        assert!(r > 0.0 && r < 1.0, "{r}");
     }
 
     #[test]

@@ -309,6 +309,10 @@ fn align(gold: &[Word], system: &[Word]) -> Vec<(usize, usize)> {
 /// Score `system` against `gold`. Fails, as the official script does, when
 /// the two files do not spell the same characters.
 pub fn evaluate(gold: &UdFile, system: &UdFile) -> Result<UdScores, String> {
+    if gold.words.is_empty() {
+        // Nothing to score against: all-zero scores would read as a result.
+        return Err("no words to score against (an empty gold file, or one of comments only)".to_owned());
+    }
     if gold.chars != system.chars {
         let i = gold.chars.iter().zip(&system.chars).take_while(|(a, b)| a == b).count();
         let g: String = gold.chars.iter().skip(i).take(20).collect();
@@ -345,6 +349,14 @@ mod tests {
     use super::*;
 
     const GOLD: &str = "# text = وبالمفاوضات قال\n1-3\tوبالمفاوضات\t_\t_\t_\t_\t_\t_\t_\t_\n1\tو\tوَ\tCCONJ\t_\t_\t0\troot\t_\t_\n2\tب\tبِ\tADP\t_\t_\t1\tdep\t_\t_\n3\tالمفاوضات\tمُفاوَضَة\tNOUN\t_\t_\t1\tdep\t_\t_\n4\tقال\tقَال\tVERB\t_\t_\t1\tdep\t_\t_\n\n";
+
+    #[test]
+    fn an_empty_gold_file_is_an_error_not_zero_scores() {
+        for empty in ["", "\n\n", "# sent_id = 1\n# text = x\n\n"] {
+            let g = UdFile::parse(empty, LemmaCompare::Exact).unwrap();
+            assert!(evaluate(&g, &g).unwrap_err().contains("no words"), "{empty:?}");
+        }
+    }
 
     #[test]
     fn identical_files_score_100() {
