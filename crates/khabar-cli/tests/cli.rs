@@ -315,6 +315,15 @@ fn train_on_a_file_without_sentences_is_a_data_error() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains(e), "{}", stderr(&o));
     assert!(!out.exists());
+    // A line that is not `token tag` was read as a token tagged O (`eval ner` refuses it): now
+    // the same data error, naming the file and line, and no model is written.
+    let odd = dir.path().join("odd.bio");
+    std::fs::write(&odd, "وصل O\nبوتين\nموسكو B-LOC\n").unwrap();
+    let d = odd.to_str().unwrap();
+    let o = run(&["train", "ner", "--train", d, "--out", out.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("{d}:2: expected `token tag`, found 1 fields")), "{}", stderr(&o));
+    assert!(!out.exists());
 }
 
 #[test]
