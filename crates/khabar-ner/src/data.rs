@@ -81,19 +81,27 @@ pub fn repair(tags: &mut [Tag]) {
     }
 }
 
-/// Read a BIO file, or every `*.txt` file of a directory (sorted by name), leniently (the typos
-/// of the training sets are read as [`parse_tag`] reads them; a line that is not `token tag`
-/// gives a token tagged O).
+/// Read a BIO file, or every `*.txt` file of a directory (sorted by name), for training or
+/// scoring: every line is checked as [`parse_bio_strict`] checks it, so a line that is not
+/// `token tag` is an [`Error::Data`] naming the file and line (the few tag typos of the real
+/// sets are read as [`parse_tag`] reads them). A file without sentences is left to the caller.
 pub fn read_bio(path: &Path) -> Result<Vec<GoldSentence>> {
-    read_bio_files(path, false)
+    if path.is_dir() {
+        let mut out = Vec::new();
+        for f in bio_files(path)? {
+            out.extend(read_bio(&f)?);
+        }
+        return Ok(out);
+    }
+    let text = read(path)?;
+    parse_bio_strict(&text).map_err(|(line, msg)| Error::Data(format!("{}:{line}: {msg}", path.display())))
 }
 
 /// Read a gold BIO file (or every `*.txt` file of a directory) to score against: as
-/// [`read_bio`], but a line that is not `token tag` with a tag [`parse_bio_strict`] accepts is an
-/// [`Error::Data`] naming the file and line, and so is a file without sentences. A plain text
-/// file, a CoNLL-U file or tags of another scheme would otherwise get a meaningless score.
+/// [`read_bio`], and a file without sentences is an [`Error::Data`] too. A plain text file, a
+/// CoNLL-U file or tags of another scheme would otherwise get a meaningless score.
 pub fn read_gold_bio(path: &Path) -> Result<Vec<GoldSentence>> {
-    let gold = read_bio_files(path, true)?;
+    let gold = read_bio(path)?;
     if gold.is_empty() {
         return Err(Error::Data(format!(
             "{}: no sentences: expected `token tag` lines (BIO tags), a blank line between sentences",
@@ -101,31 +109,6 @@ pub fn read_gold_bio(path: &Path) -> Result<Vec<GoldSentence>> {
         )));
     }
     Ok(gold)
-}
-
-/// Read training or dev BIO data (a file, or every `*.txt` file of a directory): every line
-/// checked as [`parse_bio_strict`] checks it (a line that is not `token tag` is an
-/// [`Error::Data`] naming the file and line, as `khabar eval ner` says of gold files), but an
-/// empty file is left to the caller. The training sets pass unchanged, so the model trained
-/// from them is the same.
-pub fn read_train_bio(path: &Path) -> Result<Vec<GoldSentence>> {
-    read_bio_files(path, true)
-}
-
-fn read_bio_files(path: &Path, strict: bool) -> Result<Vec<GoldSentence>> {
-    if path.is_dir() {
-        let mut out = Vec::new();
-        for f in bio_files(path)? {
-            out.extend(read_bio_files(&f, strict)?);
-        }
-        return Ok(out);
-    }
-    let text = read(path)?;
-    if strict {
-        parse_bio_strict(&text).map_err(|(line, msg)| Error::Data(format!("{}:{line}: {msg}", path.display())))
-    } else {
-        Ok(parse_bio(&text))
-    }
 }
 
 /// Parse BIO text as [`parse_bio`] does, but refuse what is not `token tag` BIO: every non-blank

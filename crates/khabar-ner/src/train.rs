@@ -8,7 +8,7 @@ use khabar_text::{tokenize, Token, TokenKind};
 use rayon::prelude::*;
 
 use crate::canonical::FullNames;
-use crate::data::{bio_files, load_gazetteers, read_train_bio, GoldSentence};
+use crate::data::{bio_files, load_gazetteers, read_bio, GoldSentence};
 use crate::eval::{evaluate_sentences, EvalReport};
 use crate::features::{
     analyse_tokens, corpus_code, doc_features, label_stats, stack_features, token_features, CorpusLex, Gazetteer, TokInfo, G_COMMON, G_PER,
@@ -445,7 +445,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
     let t0 = Instant::now();
     let mut train = Vec::new();
     for p in &opts.train {
-        train.extend(read_train_bio(p)?);
+        train.extend(read_bio(p)?);
     }
     if train.is_empty() {
         let files: Vec<String> = opts.train.iter().map(|p| p.display().to_string()).collect();
@@ -455,7 +455,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
         )));
     }
     let dev = match &opts.dev {
-        Some(p) => read_train_bio(p)?,
+        Some(p) => read_bio(p)?,
         None => {
             let k = ((train.len() as f64) * opts.dev_fraction.clamp(0.0, 0.9)).round() as usize;
             split_dev(&mut train, k, opts.dev_block)
@@ -467,7 +467,7 @@ pub fn train_with_report(opts: &TrainOptions) -> Result<(NerModel, TrainReport)>
     for p in &opts.extra {
         let files = if p.is_dir() { bio_files(p)? } else { vec![p.clone()] };
         for (i, f) in files.iter().enumerate() {
-            let s = read_train_bio(f)?;
+            let s = read_bio(f)?;
             if opts.extra_holdout_every > 0 && i % opts.extra_holdout_every == opts.extra_holdout_every - 1 {
                 heldout.extend(s);
             } else {
