@@ -37,7 +37,7 @@ pub fn write_conllu_sentences(out: &mut impl Write, a: &Analysis, sent_id: &mut 
             let no_space = match a.tokens.get(ti + 1).filter(|_| ti + 1 < s.token_end) {
                 // Inside the sentence: no space when nothing but format controls (a bidi mark,
                 // a zero-width space) separates the tokens, as `# text` shows them.
-                Some(n) => !gap_has_space(s.text.get(t.end.saturating_sub(s.start)..n.start.saturating_sub(s.start)).unwrap_or(" ")),
+                Some(n) => !space_between(s, t, n),
                 None => next_sentence_start == Some(t.end),
             };
             let ne = entity_tag(a, ti, &mut ent_cursor);
@@ -102,9 +102,10 @@ fn field<'a>(value: &'a str, fallback: &'a str) -> std::borrow::Cow<'a, str> {
     value.into()
 }
 
-/// Whether the text between two tokens reads as a space: white space or a control
-/// character (format controls alone do not).
-fn gap_has_space(gap: &str) -> bool {
+/// Whether the text of sentence `s` between its tokens `t` and `n` reads as a space: white
+/// space or a control character (format controls alone do not).
+fn space_between(s: &khabar::SentenceRecord, t: &khabar::TokenRecord, n: &khabar::TokenRecord) -> bool {
+    let gap = s.text.get(t.end.saturating_sub(s.start)..n.start.saturating_sub(s.start)).unwrap_or(" ");
     gap.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
@@ -117,7 +118,7 @@ fn sentence_text(a: &Analysis, s: &khabar::SentenceRecord) -> String {
     for (i, t) in tokens.iter().enumerate() {
         text.push_str(&one_line(&t.text));
         if let Some(n) = tokens.get(i + 1) {
-            if gap_has_space(s.text.get(t.end.saturating_sub(s.start)..n.start.saturating_sub(s.start)).unwrap_or(" ")) {
+            if space_between(s, t, n) {
                 text.push(' ');
             }
         }
